@@ -1,0 +1,87 @@
+// swift-tools-version:6.0
+// hypergraph-swift: a dependency-free Swift toolkit for the Hypergraph sync protocol.
+// Only Foundation, Dispatch, the C library and the system SQLite are used; see docs/architecture.md.
+import PackageDescription
+
+let package = Package(
+    name: "hypergraph-swift",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "HypergraphJSON", targets: ["HypergraphJSON"]),
+        .library(name: "HypergraphProtocol", targets: ["HypergraphProtocol"]),
+        .library(name: "HypergraphCrypto", targets: ["HypergraphCrypto"]),
+        .library(name: "HypergraphSigning", targets: ["HypergraphSigning"]),
+        .library(name: "HypergraphWebSocket", targets: ["HypergraphWebSocket"]),
+        .library(name: "HypergraphCommandLine", targets: ["HypergraphCommandLine"]),
+        .library(name: "HypergraphStore", targets: ["HypergraphStore"]),
+        .executable(name: "hypergraph", targets: ["hypergraph"]),
+        .executable(name: "hypergraph-codegen", targets: ["hypergraph-codegen"]),
+        .executable(name: "hypergraph-bench", targets: ["hypergraph-bench"]),
+        .executable(name: "websocket-echo", targets: ["websocket-echo"]),
+    ],
+    targets: [
+        // MARK: Libraries
+        .target(name: "HypergraphJSON"),
+        .target(name: "HypergraphCrypto"),
+        .target(name: "HypergraphCommandLine"),
+        .target(name: "HypergraphProtocol", dependencies: ["HypergraphJSON"]),
+        .target(
+            name: "HypergraphSigning",
+            dependencies: ["HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
+        ),
+        .target(name: "HypergraphWebSocket", dependencies: ["HypergraphCrypto"]),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .target(name: "HypergraphStore", dependencies: ["CSQLite"]),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "hypergraph",
+            dependencies: [
+                "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
+                "HypergraphCrypto", "HypergraphSigning",
+            ]
+        ),
+        .executableTarget(
+            name: "hypergraph-codegen",
+            dependencies: ["HypergraphCommandLine"],
+            path: "Generator"
+        ),
+        .executableTarget(
+            name: "hypergraph-bench",
+            dependencies: [
+                "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
+                "HypergraphCrypto", "HypergraphWebSocket",
+            ]
+        ),
+        .executableTarget(
+            name: "websocket-echo",
+            dependencies: ["HypergraphCommandLine", "HypergraphWebSocket"]
+        ),
+
+        // MARK: Tests (one per module)
+        .testTarget(name: "HypergraphJSONTests", dependencies: ["HypergraphJSON"]),
+        .testTarget(
+            name: "HypergraphProtocolTests",
+            dependencies: ["HypergraphProtocol", "HypergraphJSON"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "HypergraphCryptoTests",
+            dependencies: ["HypergraphCrypto"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "HypergraphSigningTests",
+            dependencies: ["HypergraphSigning", "HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
+        ),
+        .testTarget(name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket"]),
+        .testTarget(name: "HypergraphCommandLineTests", dependencies: ["HypergraphCommandLine"]),
+        .testTarget(name: "HypergraphStoreTests", dependencies: ["HypergraphStore"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
