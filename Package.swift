@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "HypergraphWebSocket", targets: ["HypergraphWebSocket"]),
         .library(name: "HypergraphCommandLine", targets: ["HypergraphCommandLine"]),
         .library(name: "HypergraphStore", targets: ["HypergraphStore"]),
+        .library(name: "HypergraphServer", targets: ["HypergraphServer"]),
+        .library(name: "HypergraphClient", targets: ["HypergraphClient"]),
         .executable(name: "hypergraph", targets: ["hypergraph"]),
         .executable(name: "hypergraph-codegen", targets: ["hypergraph-codegen"]),
         .executable(name: "hypergraph-bench", targets: ["hypergraph-bench"]),
@@ -36,13 +38,26 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "HypergraphStore", dependencies: ["CSQLite"]),
+        .target(
+            name: "HypergraphServer",
+            dependencies: [
+                "HypergraphProtocol", "HypergraphSigning", "HypergraphStore", "HypergraphWebSocket",
+                "HypergraphCrypto", "HypergraphJSON",
+            ]
+        ),
+        .target(
+            name: "HypergraphClient",
+            dependencies: [
+                "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket", "HypergraphCrypto", "HypergraphJSON",
+            ]
+        ),
 
         // MARK: Executables
         .executableTarget(
             name: "hypergraph",
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
-                "HypergraphCrypto", "HypergraphSigning",
+                "HypergraphCrypto", "HypergraphSigning", "HypergraphStore", "HypergraphServer", "HypergraphClient",
             ]
         ),
         .executableTarget(
@@ -54,7 +69,7 @@ let package = Package(
             name: "hypergraph-bench",
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
-                "HypergraphCrypto", "HypergraphWebSocket",
+                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphStore", "HypergraphServer", "HypergraphClient",
             ]
         ),
         .executableTarget(
@@ -81,6 +96,20 @@ let package = Package(
         .testTarget(name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket"]),
         .testTarget(name: "HypergraphCommandLineTests", dependencies: ["HypergraphCommandLine"]),
         .testTarget(name: "HypergraphStoreTests", dependencies: ["HypergraphStore"]),
+        .testTarget(
+            name: "HypergraphServerTests",
+            dependencies: [
+                "HypergraphServer", "HypergraphClient", "HypergraphStore", "HypergraphProtocol", "HypergraphSigning",
+                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphJSON",
+            ]
+        ),
+        .testTarget(
+            name: "HypergraphClientTests",
+            dependencies: [
+                "HypergraphClient", "HypergraphServer", "HypergraphProtocol", "HypergraphSigning", "HypergraphCrypto",
+                "HypergraphWebSocket", "HypergraphJSON",
+            ]
+        ),
         .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen"]),
     ],
     swiftLanguageModes: [.v6]

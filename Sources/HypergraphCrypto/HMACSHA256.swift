@@ -13,10 +13,18 @@ public struct HMACSHA256: Sendable {
 
     /// An authenticator for `key`, of any length (keys longer than 64 bytes are hashed first, per RFC 2104).
     public init(key: some Collection<UInt8>) {
-        var paddedKey = key.count > SHA256.blockByteCount ? SHA256.hash(key) : Array(key)
-        paddedKey.append(contentsOf: repeatElement(0, count: SHA256.blockByteCount - paddedKey.count))
-        inner.update(paddedKey.lazy.map { $0 ^ 0x36 })
-        outer.update(paddedKey.lazy.map { $0 ^ 0x5c })
+        var block: HashBlock = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &block) { pad in
+            if key.count > SHA256.blockByteCount {
+                pad.copyBytes(from: SHA256.hash(key))
+            } else {
+                pad.copyBytes(from: key)
+            }
+            for index in pad.indices { pad[index] ^= 0x36 }
+            inner.update(UnsafeRawBufferPointer(pad))
+            for index in pad.indices { pad[index] ^= 0x36 ^ 0x5c }
+            outer.update(UnsafeRawBufferPointer(pad))
+        }
     }
 
     /// Absorbs `bytes` as the next part of the message.

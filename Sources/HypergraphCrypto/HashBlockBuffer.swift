@@ -11,8 +11,8 @@ protocol HashBlockCompression: Sendable {
 /// The Merkle–Damgård framing shared by SHA-1 and SHA-256: buffering of partial 64-byte blocks and the final
 /// padding (`0x80`, zeros, then the message length in bits as a 64-bit big-endian integer).
 ///
-/// The partial block lives inline in a tuple so that hashing short messages (HMAC, RFC 6979 nonces) allocates
-/// nothing but the returned digest.
+/// The partial block lives inline in a tuple rather than in an array, so hashing short messages (HMAC, RFC 6979
+/// nonces) needs no buffer allocation.
 struct HashBlockBuffer<Compression: HashBlockCompression>: Sendable {
     private static var blockSize: Int { 64 }
 
@@ -77,7 +77,7 @@ struct HashBlockBuffer<Compression: HashBlockCompression>: Sendable {
         let markerOffset = pendingCount
         let bitLength = messageLength &<< 3
         withUnsafeMutableBytes(of: &tail) { bytes in
-            for index in markerOffset..<bytes.count { bytes[index] = 0 }
+            for index in markerOffset..<blockCount * Self.blockSize { bytes[index] = 0 }
             bytes[markerOffset] = 0x80
             bytes.storeBytes(of: bitLength.bigEndian, toByteOffset: blockCount * Self.blockSize - 8, as: UInt64.self)
         }

@@ -65,7 +65,7 @@ struct SHA256Compression: HashBlockCompression {
     }
 
     /// One block: the 64 rounds are written as four groups of sixteen, with the message schedule kept in
-    /// sixteen local words that are updated in place, so everything stays in registers.
+    /// sixteen local words updated in place (no 64-word array to allocate, index or bounds-check).
     @inline(__always)
     private mutating func compress(block: UnsafeRawPointer, k: UnsafeBufferPointer<UInt32>) {
         @inline(__always) func load(_ index: Int) -> UInt32 {

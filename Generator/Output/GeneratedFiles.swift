@@ -1,0 +1,79 @@
+import Foundation
+
+/// One output file: its path relative to the repository root and its complete contents.
+struct GeneratedFile: Equatable {
+    var path: String
+    var contents: String
+}
+
+/// How the files on disk differ from what the generator produces.
+enum Staleness: Equatable, CustomStringConvertible {
+    /// The file should exist but does not.
+    case missing(String)
+    /// The file exists with other contents.
+    case changed(String)
+    /// A file in a generated folder that the generator no longer produces.
+    case unexpected(String)
+
+    /// The path concerned.
+    var path: String {
+        switch self {
+        case .missing(let path), .changed(let path), .unexpected(let path): path
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .missing(let path): "\(path): missing"
+        case .changed(let path): "\(path): out of date"
+        case .unexpected(let path): "\(path): no longer generated"
+        }
+    }
+}
+
+/// Stage 4 of the pipeline: compares the generated files with the repository, or writes them.
+struct GeneratedOutput {
+    /// Everything the generator produces.
+    var files: [GeneratedFile]
+    /// Folders (relative to the root) that hold only generated files; anything else in them is stale.
+    var generatedFolders: [String]
+
+    /// The differences between `files` and the repository at `root`, sorted by path.
+    func staleness(root: URL) -> [Staleness] {
+        var result: [Staleness] = []
+        for file in files {
+            let url = root.appendingPathComponent(file.path)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                result.append(.missing(file.path))
+                continue
+            }
+            if data != Data(file.contents.utf8) { result.append(.changed(file.path)) }
+        }
+        let expected = Set(files.map(\.path))
+        for folder in generatedFolders {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
+            for name in names.sorted() where !expected.contains("\(folder)/\(name)") {
+                result.append(.unexpected("\(folder)/\(name)"))
+            }
+        }
+        return result.sorted { $0.path < $1.path }
+    }
+
+    /// Brings the repository at `root` up to date: writes missing and changed files, removes files the
+    /// generator no longer produces. Returns what was stale.
+    func write(root: URL) throws -> [Staleness] {
+        let stale = staleness(root: root)
+        let contents = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.contents) })
+        for item in stale {
+            let url = root.appendingPathComponent(item.path)
+            switch item {
+            case .missing(let path), .changed(let path):
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data((contents[path] ?? "").utf8).write(to: url)
+            case .unexpected:
+                try FileManager.default.removeItem(at: url)
+            }
+        }
+        return stale
+    }
+}

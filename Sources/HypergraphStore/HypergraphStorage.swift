@@ -1,0 +1,121 @@
+/// Everything the Hypergraph server persists, behind one narrow interface so that another database (for example
+/// PostgreSQL, see docs/storage.md) can replace the SQLite implementation without touching request handling.
+///
+/// The store speaks plain records: ids and addresses are strings compared exactly, times are ``UnixMilliseconds``,
+/// event and state JSON are opaque text the server produced, updates are opaque bytes. It validates nothing about
+/// the protocol (signatures, event rules); it guarantees atomicity, uniqueness and durability:
+///
+/// - Every method that writes is atomic: on any error nothing of it is persisted, and the error is a
+///   ``StoreError`` that names what clashed or was missing.
+/// - A write returns only after it is durably committed (it survives `kill -9` and power loss).
+/// - Writes are applied in one total order; reads see the last committed state.
+///
+/// Errors are always ``StoreError``.
+public protocol HypergraphStorage: Sendable {
+    // MARK: Identities
+
+    /// Stores a new app identity. Fails with a conflict if its address, its (account, appId), its
+    /// (account, signature key) or its session token is taken.
+    func createIdentity(_ identity: IdentityRecord) async throws
+
+    /// Gives an identity a new session token (the refresh path of §12 G18).
+    func renewSessionToken(
+        appIdentityAddress: String, sessionToken: String, expiresAt: UnixMilliseconds
+    ) async throws
+
+    /// Finds the identity holding `sessionToken` and checks its expiry against the store's clock.
+    func identity(sessionToken: String) async throws -> SessionTokenLookup
+
+    /// Finds the account's identity with this signature key (§9.8); with `linkedToSpace`, only if the identity is
+    /// linked to that space.
+    func identity(
+        accountAddress: String, signaturePublicKey: String, linkedToSpace spaceId: String?
+    ) async throws -> IdentityRecord?
+
+    /// Finds the account's identity for this app (§9.8, `GET /identity?appId=`).
+    func identity(accountAddress: String, appId: String) async throws -> IdentityRecord?
+
+    /// Every identity, oldest first.
+    func identities() async throws -> [IdentityRecord]
+
+    // MARK: Spaces and events
+
+    /// Creates a space with its first event (counter 0), the creator as member, its first key with the creator's
+    /// key box, and the creator's app identity linked (§12 G1), all at once. Returns the stored event.
+    func createSpace(_ space: NewSpace) async throws -> SpaceEventRecord
+
+    /// Appends an event at `event.counter` together with its side effects, all at once. Returns the stored event.
+    func appendSpaceEvent(_ event: NewSpaceEvent, effect: SpaceEventEffect) async throws -> SpaceEventRecord
+
+    /// The newest event of a space and the state after it, or nil when the space does not exist.
+    func spaceHead(spaceId: String) async throws -> SpaceHead?
+
+    /// The space as (account, app identity) sees it; only updates with a clock greater than
+    /// `updatesAfterClock` are included (all when nil). Throws ``StoreError/notFound(_:)`` for a missing space and
+    /// ``StoreError/notMember(spaceId:accountAddress:)`` when the account is not a member.
+    func spaceSnapshot(
+        spaceId: String, accountAddress: String, appIdentityAddress: String, updatesAfterClock: Int64?
+    ) async throws -> SpaceSnapshot
+
+    /// Whether the account is a member of the space (false when the space does not exist).
+    func isMember(spaceId: String, accountAddress: String) async throws -> Bool
+
+    /// The spaces the app identity is linked to **and** the account is a member of (§12 G17), by name.
+    func spaces(appIdentityAddress: String, memberAccountAddress: String) async throws -> [SpaceSummary]
+
+    /// The account's pending invitations from every space, each with its space's current `lastEventHash`.
+    func invitations(inviteeAccountAddress: String) async throws -> [InvitationRecord]
+
+    // MARK: Updates
+
+    /// Stores an update under the space's next clock, or reports the clock of an earlier update with the same id by
+    /// the same account (§12 G9). Returns after the update is durable. Clocks are assigned serially per space
+    /// (§12 G8).
+    func appendUpdate(
+        spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String
+    ) async throws -> UpdateAppendResult
+
+    // MARK: Inboxes
+
+    /// Stores an account inbox; fails with a conflict when the account already has one with that id (§12 G13:
+    /// never overwritten). Returns the stored record.
+    func createAccountInbox(_ inbox: AccountInboxRecord) async throws -> AccountInboxRecord
+
+    /// One inbox of the account, or nil.
+    func accountInbox(accountAddress: String, inboxId: String) async throws -> AccountInboxRecord?
+
+    /// The account's inboxes (only the public ones when `publicOnly`), oldest first.
+    func accountInboxes(accountAddress: String, publicOnly: Bool) async throws -> [AccountInboxRecord]
+
+    /// One inbox **of this space** (§12 G11), or nil.
+    func spaceInbox(spaceId: String, inboxId: String) async throws -> SpaceInboxRecord?
+
+    /// The space's inboxes (only the public ones when `publicOnly`), oldest first.
+    func spaceInboxes(spaceId: String, publicOnly: Bool) async throws -> [SpaceInboxRecord]
+
+    /// Stores a message in a space inbox with a new UUID v4 id and the current time.
+    func addSpaceInboxMessage(
+        spaceId: String, inboxId: String, message: NewInboxMessage
+    ) async throws -> InboxMessageRecord
+
+    /// Stores a message in an account inbox with a new UUID v7 id and the current time.
+    func addAccountInboxMessage(
+        accountAddress: String, inboxId: String, message: NewInboxMessage
+    ) async throws -> InboxMessageRecord
+
+    /// The messages of the space's inbox created at or after `since` (inclusive, §4.9), oldest first.
+    func spaceInboxMessages(
+        spaceId: String, inboxId: String, since: UnixMilliseconds
+    ) async throws -> [InboxMessageRecord]
+
+    /// The messages of the account's inbox created at or after `since` (inclusive, §4.10), oldest first.
+    func accountInboxMessages(
+        accountAddress: String, inboxId: String, since: UnixMilliseconds
+    ) async throws -> [InboxMessageRecord]
+
+    // MARK: Lifecycle
+
+    /// Finishes every write already submitted, then releases the database. Later calls fail with
+    /// ``StoreError/closed``. Calling it again does nothing.
+    func close() async
+}

@@ -1,0 +1,46 @@
+/// A stored update (PROTOCOL.md §3.4, §9.5).
+public struct UpdateRecord: Hashable, Sendable {
+    /// The space.
+    public var spaceId: String
+    /// The update's position in the space: 0, 1, 2, … without gaps.
+    public var clock: Int64
+    /// The client-chosen id; unique within the space (§12 G9).
+    public var updateId: String
+    /// The author account.
+    public var accountAddress: String
+    /// The encrypted update, opaque to the store.
+    public var content: [UInt8]
+    /// The author's signature.
+    public var signature: SignatureRecord
+
+    /// Creates an update record.
+    public init(
+        spaceId: String, clock: Int64, updateId: String, accountAddress: String, content: [UInt8],
+        signature: SignatureRecord
+    ) {
+        self.spaceId = spaceId
+        self.clock = clock
+        self.updateId = updateId
+        self.accountAddress = accountAddress
+        self.content = content
+        self.signature = signature
+    }
+}
+
+/// The result of appending an update. Either way the update is durable when the result is returned.
+public enum UpdateAppendResult: Hashable, Sendable {
+    /// The update was stored under this clock.
+    case stored(clock: Int64)
+    /// The same account already stored an update with this id in this space, under `originalClock`; nothing was
+    /// written. The server confirms with the original clock and does not broadcast again (§12 G9).
+    case duplicate(originalClock: Int64)
+}
+
+/// A change that subscribers are notified of, reported by the store after it is durably committed, in commit order.
+/// Per space, updates arrive in clock order and events in counter order (§12 G8).
+public enum CommittedChange: Hashable, Sendable {
+    /// An update was stored (not reported for ``UpdateAppendResult/duplicate(originalClock:)``).
+    case update(UpdateRecord)
+    /// An event was appended to a space (or a space was created, with its counter-0 event).
+    case spaceEvent(SpaceEventRecord)
+}

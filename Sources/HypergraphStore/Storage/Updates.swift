@@ -1,0 +1,63 @@
+// Concurrency: the closures passed to `writer.write` run on the writer thread (see StoreWriter) inside a group-commit
+// batch, those passed to `readers.read` on a reader thread (see ReaderPool); they capture only immutable values.
+
+extension SQLiteHypergraphStorage {
+    /// Stores an update under the space's next clock; see
+    /// ``HypergraphStorage/appendUpdate(spaceId:accountAddress:update:signature:updateId:)``.
+    ///
+    /// Runs on the writer thread inside a group-commit batch, so clocks are assigned one after the other per space
+    /// (from the writer's cache, see ``WriteContext/nextUpdateClock(spaceId:)``) and the result is returned only after
+    /// the batch's fsync'ed commit.
+    public func appendUpdate(
+        spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String
+    ) async throws -> UpdateAppendResult {
+        try await writer.write { context in
+            let connection = context.connection
+            let earlier = try connection.queryFirst(
+                "SELECT clock, account_address FROM updates WHERE space_id = ?1 AND update_id = ?2",
+                [.text(spaceId), .text(updateId)]
+            ) { row in (clock: try row.int64(0), author: try row.text(1)) }
+            if let earlier {
+                guard earlier.author == accountAddress else {
+                    throw StoreError.conflict(
+                        .updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
+                }
+                return .duplicate(originalClock: earlier.clock)
+            }
+            guard let clock = try context.nextUpdateClock(spaceId: spaceId) else {
+                throw StoreError.notFound(.space(id: spaceId))
+            }
+            try connection.execute(
+                """
+                INSERT INTO updates (space_id, clock, update_id, account_address, content, signature_hex,
+                                     signature_recovery, created_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                """,
+                [
+                    .text(spaceId), .integer(clock), .text(updateId), .text(accountAddress), .blob(update),
+                    .text(signature.hex), .integer(signature.recovery), .integer(context.now()),
+                ])
+            context.didStore(
+                UpdateRecord(
+                    spaceId: spaceId, clock: clock, updateId: updateId, accountAddress: accountAddress,
+                    content: update, signature: signature))
+            return .stored(clock: clock)
+        }
+    }
+
+    /// The space's updates with a clock greater than `after` (all when nil), ascending.
+    static func updates(spaceId: String, after: Int64?, _ connection: SQLiteConnection) throws -> [UpdateRecord] {
+        try connection.query(
+            """
+            SELECT clock, update_id, account_address, content, signature_hex, signature_recovery FROM updates
+            WHERE space_id = ?1 AND clock > ?2 ORDER BY clock
+            """,
+            [.text(spaceId), .integer(after ?? -1)]
+        ) { row in
+            UpdateRecord(
+                spaceId: spaceId, clock: try row.int64(0), updateId: try row.text(1),
+                accountAddress: try row.text(2), content: try row.blob(3),
+                signature: SignatureRecord(hex: try row.text(4), recovery: Int(truncatingIfNeeded: try row.int64(5))))
+        }
+    }
+}

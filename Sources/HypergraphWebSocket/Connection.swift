@@ -1,0 +1,300 @@
+// One TCP connection on an event loop: non-blocking reads into the loop's shared buffer, the outbound queue
+// with gathered writes, readiness interest, deadlines, and the ways a connection ends. What the bytes mean is
+// up to its handler (an HTTP server session, a client handshake, or a WebSocket session), which can change
+// once (on upgrade).
+//
+// Concurrency: a Connection, its handler and everything they own belong to their event loop's thread (see
+// EventLoop.swift). Other threads reach them only through `loop.execute`.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The protocol logic driving a connection. Called on the connection's event loop only.
+protocol ConnectionHandler: AnyObject {
+    /// An outbound connect completed.
+    func connectionEstablished(_ connection: Connection)
+    /// Bytes arrived; they may be modified in place and are only valid during the call.
+    func connection(_ connection: Connection, received bytes: UnsafeMutableRawBufferPointer)
+    /// The peer closed its sending side.
+    func connectionReachedEndOfInput(_ connection: Connection)
+    /// The socket is closed; `error` is set when a system call failed.
+    func connectionClosed(_ connection: Connection, error: SocketError?)
+    /// The earliest time this handler wants `connection(_:deadlinePassed:)`, or nil.
+    var nextDeadline: UInt64? { get }
+    /// A deadline passed; `now` is the loop's clock.
+    func connection(_ connection: Connection, deadlinePassed now: UInt64)
+}
+
+/// Why reading is paused; reading resumes when no reason is left.
+struct ReadPause: OptionSet {
+    let rawValue: UInt8
+    /// The application has not consumed enough of the delivered events (inbound backpressure).
+    static let backpressure = ReadPause(rawValue: 1)
+    /// The application is deciding about a request; later bytes wait in the kernel.
+    static let awaitingApplication = ReadPause(rawValue: 2)
+}
+
+/// A socket registered with an event loop.
+final class Connection: EventLoopChannel, @unchecked Sendable {
+    // @unchecked: confined to `loop`'s thread, see the header comment.
+    private enum Phase {
+        /// Outbound connect in progress.
+        case connecting
+        /// Reading and writing normally.
+        case open
+        /// Finishing: the queue is flushed, optionally FIN is sent, then input is discarded until end-of-input
+        /// or `deadline`.
+        case finishing(shutdownWrite: Bool, deadline: UInt64)
+        /// Closed; the descriptor is released.
+        case closed
+    }
+
+    private struct Chunk {
+        var bytes: OutboundBytes
+        var offset: Int
+    }
+
+    /// The loop that owns this connection.
+    let loop: EventLoop
+    /// The socket.
+    let fd: Int32
+    /// "host:port" of the peer.
+    let peer: String
+    /// The protocol logic; replaced once when an HTTP connection is upgraded.
+    var handler: (any ConnectionHandler)?
+    /// Told once, after the socket is closed (the server uses it to track its connections).
+    var onClose: ((Connection) -> Void)?
+
+    private var id: UInt64 = 0
+    private var phase: Phase
+    private var outbound = FIFO<Chunk>()
+    /// Bytes queued and not yet accepted by the kernel.
+    private(set) var queuedBytes = 0
+    private var pauses: ReadPause = []
+    private var inputEnded = false
+    private var waitingForWritable = false
+    private var flushScheduled = false
+    private var armedDeadline: UInt64?
+    private var registeredInterest: SelectorInterest = []
+
+    /// Wraps `fd` and registers it with `loop`. Must run on `loop`'s thread. `connecting` means a non-blocking
+    /// connect is in progress. Set `handler` (and call `updateDeadline`) before returning to the loop.
+    init(loop: EventLoop, fd: Int32, peer: String, connecting: Bool) throws {
+        self.loop = loop
+        self.fd = fd
+        self.peer = peer
+        phase = connecting ? .connecting : .open
+        registeredInterest = connecting ? .write : .read
+        id = try loop.register(self, fd: fd, interest: registeredInterest)
+    }
+
+    /// Whether the socket is still open and not finishing.
+    var isOpen: Bool {
+        if case .open = phase { return true }
+        return false
+    }
+
+    // MARK: Output
+
+    /// Queues bytes for writing at the end of this loop iteration.
+    func enqueue(_ bytes: OutboundBytes) {
+        guard isOpen, bytes.count > 0 else { return }
+        outbound.append(Chunk(bytes: bytes, offset: 0))
+        queuedBytes += bytes.count
+        if !flushScheduled && !waitingForWritable {
+            flushScheduled = true
+            loop.scheduleFlush(self)
+        }
+    }
+
+    /// Drops queued frames that have not started to go out, keeping a partly written one so the stream stays
+    /// well-framed. Used before a close frame when the peer reads too slowly.
+    func discardUnsentOutput() {
+        guard let first = outbound.first, first.offset > 0 else {
+            outbound.removeAll()
+            queuedBytes = 0
+            return
+        }
+        outbound.removeAll()
+        outbound.append(first)
+        queuedBytes = first.bytes.count - first.offset
+    }
+
+    /// Called by the loop at the end of an iteration.
+    func flushScheduledOutput() {
+        flushScheduled = false
+        flush()
+    }
+
+    private func flush() {
+        while !outbound.isEmpty {
+            var count = 0
+            outbound.forEach { chunk in
+                let remaining = chunk.bytes.buffer[chunk.offset...]
+                loop.writeVectors[count] = iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: UnsafeRawBufferPointer(rebasing: remaining).baseAddress),
+                    iov_len: remaining.count)
+                count += 1
+                return count < EventLoop.writeVectorCapacity
+            }
+            switch Socket.write(fd, vectors: loop.writeVectors, count: count) {
+            case .transferred(let written):
+                consume(written)
+            case .wouldBlock, .endOfFile:
+                setWaitingForWritable(true)
+                return
+            case .failed(let code):
+                return disconnect(error: SocketError("send to \(peer)", code: code))
+            }
+        }
+        setWaitingForWritable(false)
+        if case .finishing(let shutdownWrite, _) = phase, shutdownWrite {
+            Socket.shutdownWrite(fd)
+        }
+    }
+
+    private func consume(_ written: Int) {
+        queuedBytes -= written
+        var left = written
+        while left > 0, var chunk = outbound.first {
+            let remaining = chunk.bytes.count - chunk.offset
+            if left >= remaining {
+                left -= remaining
+                _ = outbound.popFirst()
+            } else {
+                chunk.offset += left
+                outbound.replaceFirst(with: chunk)
+                left = 0
+            }
+        }
+    }
+
+    private func setWaitingForWritable(_ waiting: Bool) {
+        guard waitingForWritable != waiting else { return }
+        waitingForWritable = waiting
+        updateInterest()
+    }
+
+    // MARK: Input
+
+    /// Stops reading for `reason` until `resumeReading(_:)` clears it.
+    func pauseReading(_ reason: ReadPause) {
+        pauses.insert(reason)
+        updateInterest()
+    }
+
+    /// Clears a pause reason; reading resumes when none is left.
+    func resumeReading(_ reason: ReadPause) {
+        pauses.remove(reason)
+        updateInterest()
+    }
+
+    func handleReadable() {
+        // A few reads per readiness report keep one busy peer from starving the others.
+        for _ in 0..<4 {
+            guard wantsToRead else { return }
+            switch Socket.read(fd, into: loop.readBuffer) {
+            case .transferred(let count):
+                if case .finishing = phase { continue }  // input after the end is discarded
+                handler?.connection(self, received: UnsafeMutableRawBufferPointer(rebasing: loop.readBuffer[..<count]))
+            case .wouldBlock:
+                return
+            case .endOfFile:
+                inputEnded = true
+                if case .finishing = phase { return disconnect() }
+                updateInterest()
+                handler?.connectionReachedEndOfInput(self)
+                return
+            case .failed(let code):
+                return disconnect(error: SocketError("recv from \(peer)", code: code))
+            }
+        }
+    }
+
+    func handleWritable() {
+        guard case .connecting = phase else { return flush() }
+        let code = Socket.pendingError(of: fd)
+        guard code == 0 else { return disconnect(error: SocketError("connect to \(peer)", code: code)) }
+        phase = .open
+        updateInterest()
+        handler?.connectionEstablished(self)
+    }
+
+    private var wantsToRead: Bool {
+        switch phase {
+        case .connecting, .closed: return false
+        case .open: return pauses.isEmpty && !inputEnded
+        case .finishing: return !inputEnded
+        }
+    }
+
+    private func updateInterest() {
+        if case .closed = phase { return }
+        var interest: SelectorInterest = []
+        if wantsToRead { interest.insert(.read) }
+        if waitingForWritable { interest.insert(.write) }
+        if case .connecting = phase { interest.insert(.write) }
+        guard interest != registeredInterest else { return }
+        registeredInterest = interest
+        loop.setInterest(interest, fd: fd, id: id)
+    }
+
+    // MARK: Ending
+
+    /// Ends the connection politely: writes what is queued, then (with `shutdownWrite`) sends FIN, then discards
+    /// input until the peer closes too — so the peer reads everything before it sees the end — or until
+    /// `timeout` nanoseconds pass. Servers shut down first (RFC 6455 §7.1.1); clients wait for the server.
+    func finish(shutdownWrite: Bool, timeout: UInt64) {
+        guard isOpen else { return }
+        phase = .finishing(shutdownWrite: shutdownWrite, deadline: loop.now + timeout)
+        if inputEnded && outbound.isEmpty { return disconnect() }
+        updateInterest()
+        updateDeadline()
+        if outbound.isEmpty, !waitingForWritable, shutdownWrite { Socket.shutdownWrite(fd) }
+    }
+
+    /// Closes the socket now, dropping anything queued.
+    func disconnect(error: SocketError? = nil) {
+        if case .closed = phase { return }
+        phase = .closed
+        loop.deregister(fd: fd, id: id)
+        close(fd)
+        outbound.removeAll()
+        queuedBytes = 0
+        let handler = self.handler
+        self.handler = nil
+        handler?.connectionClosed(self, error: error)
+        onClose?(self)
+        onClose = nil
+    }
+
+    // MARK: Deadlines
+
+    /// Makes sure the loop wakes this connection by its handler's (or its own) next deadline. Deadlines that
+    /// move later need no call: an early wake-up just finds nothing due and re-arms.
+    func updateDeadline() {
+        var next = handler?.nextDeadline
+        if case .finishing(_, let deadline) = phase { next = min(next ?? deadline, deadline) }
+        guard let next else { return }
+        if let armedDeadline, armedDeadline <= next { return }
+        armedDeadline = next
+        loop.schedule(channelID: id, at: next)
+    }
+
+    func handleDeadline(now: UInt64) {
+        // An entry for a deadline that was superseded by an earlier one, which already fired and re-armed.
+        if let armedDeadline, armedDeadline > now { return }
+        armedDeadline = nil
+        switch phase {
+        case .closed:
+            return
+        case .finishing(_, let deadline) where deadline <= now:
+            return disconnect()
+        default:
+            handler?.connection(self, deadlinePassed: now)
+        }
+        updateDeadline()
+    }
+}

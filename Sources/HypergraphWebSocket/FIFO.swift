@@ -1,0 +1,54 @@
+// A first-in first-out queue backed by an array with a moving head, for the hot queues of the engine
+// (outbound frames, pending loop tasks, undelivered events) where `removeFirst()` would be O(n).
+
+/// A FIFO queue with amortised O(1) append and removal from the front.
+struct FIFO<Element> {
+    private var storage: [Element] = []
+    private var head = 0
+
+    /// Whether the queue holds no element.
+    var isEmpty: Bool { head == storage.count }
+
+    /// The number of queued elements.
+    var count: Int { storage.count - head }
+
+    /// The oldest element, if any.
+    var first: Element? { isEmpty ? nil : storage[head] }
+
+    /// Adds `element` at the back.
+    mutating func append(_ element: Element) {
+        storage.append(element)
+    }
+
+    /// Removes and returns the oldest element, if any.
+    mutating func popFirst() -> Element? {
+        guard head < storage.count else { return nil }
+        let element = storage[head]
+        head += 1
+        if head == storage.count {
+            // Empty again: drop the storage so an idle queue costs nothing.
+            storage = []
+            head = 0
+        } else if head >= 64, head * 2 >= storage.count {
+            storage.removeFirst(head)
+            head = 0
+        }
+        return element
+    }
+
+    /// Replaces the oldest element (which must exist) with `element`.
+    mutating func replaceFirst(with element: Element) {
+        storage[head] = element
+    }
+
+    /// Removes every element.
+    mutating func removeAll() {
+        storage = []
+        head = 0
+    }
+
+    /// Calls `body` with the queued elements in order until it returns false.
+    func forEach(while body: (Element) -> Bool) {
+        for index in head..<storage.count where !body(storage[index]) { return }
+    }
+}

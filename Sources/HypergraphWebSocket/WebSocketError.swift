@@ -1,0 +1,30 @@
+// Errors a client sees when it cannot open a WebSocket, and errors starting a server.
+
+/// Why `WebSocketClient.connect` failed.
+public enum WebSocketClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The URL is not a supported `ws://` URL; the second value says why.
+    case invalidURL(String, String)
+    /// Name resolution or the TCP connection failed.
+    case connectionFailed(SocketError)
+    /// No complete handshake response arrived within the handshake timeout.
+    case handshakeTimedOut
+    /// The server answered with something other than 101; its status, reason, headers and body (up to 64 KiB).
+    case handshakeRejected(status: Int, reason: String, headers: HTTPHeaders, body: [UInt8])
+    /// The server's 101 response is malformed or does not match the request.
+    case invalidHandshakeResponse(String)
+    /// The connection closed before the handshake completed.
+    case connectionClosedDuringHandshake
+
+    /// A sentence saying what went wrong.
+    public var description: String {
+        switch self {
+        case .invalidURL(let url, let why): "Invalid WebSocket URL '\(url)': \(why)."
+        case .connectionFailed(let error): "Could not connect: \(error)."
+        case .handshakeTimedOut: "The WebSocket handshake timed out."
+        case .handshakeRejected(let status, let reason, _, let body):
+            "The server rejected the WebSocket upgrade with \(status) \(reason): \(String(decoding: body, as: UTF8.self))"
+        case .invalidHandshakeResponse(let why): "Invalid WebSocket handshake response: \(why)."
+        case .connectionClosedDuringHandshake: "The connection closed during the WebSocket handshake."
+        }
+    }
+}

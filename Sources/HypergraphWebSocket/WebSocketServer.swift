@@ -1,0 +1,173 @@
+// The public server: listens, routes plain HTTP requests and WebSocket upgrades to the application, tracks its
+// connections, and shuts down gracefully.
+//
+// Concurrency: `state` is guarded by its lock. The listener and every connection belong to their event loop's
+// thread (see EventLoop.swift); the server reaches them only through `loop.execute`.
+
+/// The application's answer to a WebSocket upgrade request.
+public enum WebSocketUpgradeDecision: Sendable {
+    /// Switch protocols. `headers` are added to the 101 response (e.g. `Sec-WebSocket-Protocol`). `handler`
+    /// runs for the connection's lifetime — capture any per-connection context in it — and the connection is
+    /// closed with 1000 when it returns (if it is still open).
+    case accept(headers: HTTPHeaders = HTTPHeaders(), handler: @Sendable (WebSocket) async -> Void)
+    /// Refuse with this response (e.g. 401 or 403); the connection closes after it.
+    case reject(HTTPResponse)
+}
+
+/// An HTTP/1.1 + WebSocket (RFC 6455) server on non-blocking sockets and a few event-loop threads.
+///
+/// Every request is shown to the application: a WebSocket upgrade request (`Upgrade: websocket`) to
+/// `upgradeHandler`, after the handshake headers were validated (malformed → 400, wrong version → 426);
+/// any other request, with its `Content-Length` body, to `httpHandler`.
+public final class WebSocketServer: Sendable {
+    private struct State {
+        var listener: Listener?
+        var port: UInt16?
+        var connections: [ObjectIdentifier: Connection] = [:]
+        var shuttingDown = false
+    }
+
+    /// The limits in force.
+    public let configuration: WebSocketServerConfiguration
+    let httpHandler: @Sendable (HTTPRequest) async -> HTTPResponse
+    let upgradeHandler: @Sendable (HTTPRequest) async -> WebSocketUpgradeDecision
+    private let state = Locked(State())
+
+    /// Creates a server; nothing happens until `start`. Plain requests get 404 unless `httpHandler` is given.
+    public init(
+        configuration: WebSocketServerConfiguration = WebSocketServerConfiguration(),
+        httpHandler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse = { _ in .text("Not Found\n", status: 404) },
+        upgradeHandler: @escaping @Sendable (HTTPRequest) async -> WebSocketUpgradeDecision
+    ) {
+        self.configuration = configuration
+        self.httpHandler = httpHandler
+        self.upgradeHandler = upgradeHandler
+    }
+
+    /// Starts listening on `host:port` (port 0 picks a free port) and returns the bound port.
+    @discardableResult
+    public func start(host: String = "127.0.0.1", port: UInt16 = 0) async throws -> UInt16 {
+        let group = try EventLoopGroup.shared()
+        let (fd, boundPort) = try Socket.makeListener(host: host, port: port, backlog: configuration.backlog)
+        let loop = group.next()
+        let listener: Listener = try await withCheckedThrowingContinuation { continuation in
+            loop.execute {
+                do {
+                    continuation.resume(returning: try Listener(fd: fd, loop: loop, group: group, server: self))
+                } catch {
+                    Socket.closeDescriptor(fd)
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        state.withLock {
+            $0.listener = listener
+            $0.port = boundPort
+        }
+        return boundPort
+    }
+
+    /// The bound port once started.
+    public var port: UInt16? { state.withLock { $0.port } }
+
+    /// The number of open connections (HTTP and WebSocket).
+    public var connectionCount: Int { state.withLock { $0.connections.count } }
+
+    /// Stops accepting, closes every WebSocket with 1001 (going away) and every idle HTTP connection, lets
+    /// in-flight HTTP requests finish, waits up to `gracePeriod` for the connections to end, then drops the rest.
+    public func shutdown(gracePeriod: Duration = .seconds(5)) async {
+        let (listener, connections) = state.withLock { state in
+            state.shuttingDown = true
+            defer { state.listener = nil }
+            return (state.listener, Array(state.connections.values))
+        }
+        if let listener { listener.loop.execute { listener.close() } }
+        for connection in connections {
+            connection.loop.execute { (connection.handler as? any GracefulShutdownParticipant)?.beginShutdown() }
+        }
+        let clock = ContinuousClock()
+        let end = clock.now + gracePeriod
+        while connectionCount > 0, clock.now < end {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        for connection in state.withLock({ Array($0.connections.values) }) {
+            connection.loop.execute { connection.disconnect() }
+        }
+        while connectionCount > 0 {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    /// Takes an accepted socket onto `loop` (called on the listener's loop).
+    func adopt(_ fd: Int32, on loop: EventLoop) {
+        loop.execute {
+            let connection: Connection
+            do {
+                connection = try Connection(loop: loop, fd: fd, peer: Socket.peerDescription(of: fd), connecting: false)
+            } catch {
+                Socket.closeDescriptor(fd)
+                return
+            }
+            connection.handler = HTTPServerSession(server: self, connection: connection)
+            connection.updateDeadline()
+            let accepted = self.state.withLock { state -> Bool in
+                guard !state.shuttingDown else { return false }
+                state.connections[ObjectIdentifier(connection)] = connection
+                return true
+            }
+            guard accepted else { return connection.disconnect() }
+            connection.onClose = { [weak self] closed in
+                _ = self?.state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(closed)) }
+            }
+        }
+    }
+}
+
+/// The listening socket: accepts connections and spreads them over the event loops.
+final class Listener: EventLoopChannel, @unchecked Sendable {
+    // @unchecked: confined to `loop`'s thread (see EventLoop.swift); `close` is sent there with `execute`.
+    let loop: EventLoop
+    private let fd: Int32
+    private let group: EventLoopGroup
+    private let server: WebSocketServer
+    private var id: UInt64 = 0
+    private var isOpen = true
+
+    /// Registers the listening socket with `loop`; must run on `loop`'s thread.
+    init(fd: Int32, loop: EventLoop, group: EventLoopGroup, server: WebSocketServer) throws {
+        self.fd = fd
+        self.loop = loop
+        self.group = group
+        self.server = server
+        id = try loop.register(self, fd: fd, interest: .read)
+    }
+
+    func handleReadable() {
+        for _ in 0..<64 {
+            guard isOpen else { return }
+            do {
+                guard let connection = try Socket.acceptConnection(from: fd) else { return }
+                server.adopt(connection, on: group.next())
+            } catch {
+                // Out of descriptors or memory: stop accepting for a moment instead of spinning on the backlog.
+                loop.setInterest([], fd: fd, id: id)
+                loop.schedule(channelID: id, at: loop.now + 100_000_000)
+                return
+            }
+        }
+    }
+
+    func handleWritable() {}
+
+    func handleDeadline(now: UInt64) {
+        if isOpen { loop.setInterest(.read, fd: fd, id: id) }
+    }
+
+    /// Stops accepting and releases the socket.
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        loop.deregister(fd: fd, id: id)
+        Socket.closeDescriptor(fd)
+    }
+}

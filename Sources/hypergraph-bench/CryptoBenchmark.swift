@@ -1,0 +1,170 @@
+import Foundation
+import HypergraphCrypto
+
+/// `hypergraph-bench crypto [--seconds S] [--no-reference]`: throughput of the hash functions and secp256k1.
+///
+/// Prints MB/s for SHA-256 and BLAKE3 over 1 MiB, operations per second for HMAC-SHA256 on RFC 6979-sized
+/// inputs and for secp256k1 signing and public-key recovery. When python3 is available, the same run executes
+/// scripts/bench-crypto-reference.py (OpenSSL, official BLAKE3, libsecp256k1 via coincurve) on the same inputs
+/// and prints each figure next to the reference with the ratio ours/reference.
+enum CryptoBenchmark {
+    static func run(arguments: [String]) throws {
+        let options = try Options(arguments)
+        let data = (0..<(1 << 20)).map { UInt8($0 % 251) }
+        var ours: [(figure: Figure, value: Double)] = []
+
+        ours.append((.sha256, measure(minimumSeconds: options.seconds) { blackHole(SHA256.hash(data)) }
+            .megabytesPerSecond(bytesPerIteration: data.count)))
+        ours.append((.blake3, measure(minimumSeconds: options.seconds) { blackHole(BLAKE3.hash(data)) }
+            .megabytesPerSecond(bytesPerIteration: data.count)))
+
+        let key = [UInt8](repeating: 0x0b, count: 32)
+        let message = [UInt8](repeating: 0x5c, count: 64)
+        ours.append((.hmac, measure(minimumSeconds: options.seconds) {
+            blackHole(HMACSHA256.authenticationCode(key: key, message: message))
+        }.perSecond))
+
+        let privateKey = try Secp256k1.PrivateKey(bytes: Array(1...32))
+        let digest = SHA256.hash("hypergraph-bench".utf8)
+        let signature = try Secp256k1.sign(digest: digest, with: privateKey)
+        ours.append((.sign, try measure(minimumSeconds: options.seconds) {
+            blackHole(try Secp256k1.sign(digest: digest, with: privateKey))
+        }.perSecond))
+        ours.append((.recover, try measure(minimumSeconds: options.seconds) {
+            blackHole(try Secp256k1.recover(signature, digest: digest))
+        }.perSecond))
+
+        let reference = options.runReference ? ReferenceRun(seconds: options.seconds) : nil
+        if let problem = reference?.problem {
+            print("reference: \(problem)")
+        } else if reference != nil {
+            print("ours: portable Swift; reference: scripts/bench-crypto-reference.py on the same inputs in this run")
+            print("(Python bindings, so their per-operation figures include about a microsecond of call overhead)")
+        }
+        for (figure, value) in ours {
+            if let baseline = reference?.figures[figure.rawValue] {
+                printComparison(figure.label, ours: value, baseline: baseline, unit: figure.unit,
+                                baselineName: figure.referenceName)
+            } else {
+                printFigure(figure.label, value, unit: figure.unit)
+            }
+        }
+    }
+
+    /// One reported figure; the raw value is its name in the reference script's output.
+    private enum Figure: String {
+        case sha256 = "sha256-mbps"
+        case blake3 = "blake3-mbps"
+        case hmac = "hmac-sha256-ops"
+        case sign = "secp256k1-sign-ops"
+        case recover = "secp256k1-recover-ops"
+
+        var label: String {
+            switch self {
+            case .sha256: "SHA-256, 1 MiB"
+            case .blake3: "BLAKE3, 1 MiB"
+            case .hmac: "HMAC-SHA256, 32-byte key, 64-byte message"
+            case .sign: "secp256k1 sign (RFC 6979, recoverable)"
+            case .recover: "secp256k1 recover public key"
+            }
+        }
+
+        var unit: String {
+            switch self {
+            case .sha256, .blake3: "MB/s"
+            case .hmac, .sign, .recover: "ops/s"
+            }
+        }
+
+        var referenceName: String {
+            switch self {
+            case .sha256, .hmac: "OpenSSL"
+            case .blake3: "blake3 (Rust, SIMD)"
+            case .sign, .recover: "libsecp256k1"
+            }
+        }
+    }
+
+    private struct Options {
+        var seconds = 1.0
+        var runReference = true
+
+        init(_ arguments: [String]) throws {
+            var remaining = arguments[...]
+            while let argument = remaining.popFirst() {
+                switch argument {
+                case "--no-reference":
+                    runReference = false
+                case "--seconds":
+                    let text = remaining.popFirst()
+                    guard let text, let value = Double(text), value > 0, value.isFinite else {
+                        throw CryptoBenchmarkError.invalidSeconds(text ?? "nothing")
+                    }
+                    seconds = value
+                default:
+                    throw CryptoBenchmarkError.unknownArgument(argument)
+                }
+            }
+        }
+    }
+
+    /// Figures from scripts/bench-crypto-reference.py, or why there are none.
+    private struct ReferenceRun {
+        var figures: [String: Double] = [:]
+        var problem: String?
+
+        init(seconds: Double) {
+            guard let script = Self.locateScript() else {
+                problem = "scripts/bench-crypto-reference.py not found (run from the package root)"
+                return
+            }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", script, "--seconds", String(seconds)]
+            let output = Pipe()
+            process.standardOutput = output
+            do {
+                try process.run()
+            } catch {
+                problem = "could not start python3: \(error)"
+                return
+            }
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                problem = "python3 \(script) exited with status \(process.terminationStatus)"
+                return
+            }
+            for line in text.split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                if fields.count == 2, let value = Double(fields[1]) {
+                    figures[String(fields[0])] = value
+                }
+            }
+        }
+
+        /// The script in the current directory's checkout, else next to this source file's package.
+        private static func locateScript() -> String? {
+            let relative = "scripts/bench-crypto-reference.py"
+            let packageRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+                .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let candidates = [relative, packageRoot.appendingPathComponent(relative).path]
+            return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
+        }
+    }
+}
+
+/// Why `hypergraph-bench crypto` could not understand its arguments.
+enum CryptoBenchmarkError: Error, CustomStringConvertible {
+    case unknownArgument(String)
+    case invalidSeconds(String)
+
+    var description: String {
+        switch self {
+        case .unknownArgument(let argument):
+            "unknown argument \(String(reflecting: argument)); expected --seconds S or --no-reference"
+        case .invalidSeconds(let text):
+            "--seconds needs a positive number of seconds, got \(String(reflecting: text))"
+        }
+    }
+}

@@ -1,0 +1,34 @@
+// What one fuzz input is checked for. Rejection is fine; crashing, hanging, or breaking one of these invariants
+// is a bug (the harness traps on purpose so libFuzzer records the input).
+import HypergraphJSON
+
+enum FuzzChecks {
+    static func run(_ bytes: UnsafeRawBufferPointer) {
+        let tree = try? JSONValue.parse(bytes)
+        checkSkipAgrees(bytes, accepted: tree != nil)
+        if let tree { checkRoundTrip(tree) }
+        _ = try? JSONReader.read(bytes) { try $0.readByteArray() }
+        _ = try? JSONReader.read(bytes) { try $0.readInt() }
+    }
+
+    /// `skipValue()` must accept exactly the documents `readValue()` accepts.
+    private static func checkSkipAgrees(_ bytes: UnsafeRawBufferPointer, accepted: Bool) {
+        let skipped = (try? JSONReader.read(bytes) { try $0.skipValue() }) != nil
+        precondition(skipped == accepted, "skipValue and readValue disagree")
+    }
+
+    /// Serializing and re-parsing gives the same document; canonical JSON is a fixed point.
+    private static func checkRoundTrip(_ tree: JSONValue) {
+        let serialized = tree.serialized()
+        guard let reparsed = try? JSONValue.parse(serialized, limits: JSONLimits(maxDepth: .max)) else {
+            preconditionFailure("serialized output does not parse")
+        }
+        precondition(reparsed.serialized() == serialized, "serialization is not stable")
+        guard let canonical = try? tree.canonicalUTF8(),
+            let canonicalTree = try? JSONValue.parse(canonical, limits: JSONLimits(maxDepth: .max)),
+            (try? canonicalTree.canonicalUTF8()) == canonical
+        else {
+            preconditionFailure("canonical JSON is not a fixed point")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import XCTest
+
+@testable import HypergraphStore
+
+final class MigrationTests: XCTestCase {
+    private let latestVersion = Int64(Migrator.migrations.last?.version ?? 0)
+
+    private func header(_ path: String) throws -> (applicationID: Int64, version: Int64) {
+        let connection = try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: 1_000)
+        return (
+            try connection.queryFirst("PRAGMA application_id") { try $0.int64(0) } ?? 0,
+            try connection.queryFirst("PRAGMA user_version") { try $0.int64(0) } ?? 0
+        )
+    }
+
+    func testMigrationVersionsStartAtOneAndIncreaseByOne() {
+        XCTAssertEqual(Migrator.migrations.map(\.version), Array(1...Int32(Migrator.migrations.count)))
+    }
+
+    func testCreatesTheSchemaOnAnEmptyDatabaseAndReopensWithoutMigratingAgain() async throws {
+        let path = try makeDatabasePath(self)
+        let store = try await SQLiteHypergraphStorage(path: path)
+        try await store.createIdentity(makeIdentity())
+        await store.close()
+        XCTAssertEqual(try header(path).version, latestVersion)
+        XCTAssertEqual(try header(path).applicationID, Int64(Migrator.applicationID))
+
+        let reopened = try await SQLiteHypergraphStorage(path: path)
+        let identities = try await reopened.identities()
+        XCTAssertEqual(identities, [makeIdentity()])
+        await reopened.close()
+        XCTAssertEqual(try header(path).version, latestVersion)
+    }
+
+    func testRefusesADatabaseWrittenByNewerCode() async throws {
+        let path = try makeDatabasePath(self)
+        try await SQLiteHypergraphStorage(path: path).close()
+        let connection = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: 1_000)
+        try connection.executeScript("PRAGMA user_version = 99")
+        await assertThrows(.schemaTooNew(path: path, found: 99, supported: Int(latestVersion))) {
+            try await SQLiteHypergraphStorage(path: path)
+        }
+        XCTAssertEqual(
+            StoreError.schemaTooNew(path: path, found: 99, supported: 1).description,
+            "\(path) has schema version 99, but this program supports versions up to 1; use a newer program")
+    }
+
+    func testRefusesAnotherApplicationsDatabase() async throws {
+        let path = try makeDatabasePath(self)
+        let connection = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: 1_000)
+        try connection.executeScript("CREATE TABLE notes (text TEXT)")
+        await assertThrows(.notAHypergraphDatabase(path: path, applicationID: 0)) {
+            try await SQLiteHypergraphStorage(path: path)
+        }
+        try connection.executeScript("DROP TABLE notes; PRAGMA application_id = 42")
+        await assertThrows(.notAHypergraphDatabase(path: path, applicationID: 42)) {
+            try await SQLiteHypergraphStorage(path: path)
+        }
+    }
+
+    func testAFailingMigrationLeavesThePreviousVersionAndNothingOfItself() throws {
+        let path = try makeDatabasePath(self)
+        let connection = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: 1_000)
+        let first = Migration(version: 1, summary: "first", script: "CREATE TABLE a (n INTEGER) STRICT;")
+        let broken = Migration(
+            version: 2, summary: "broken", script: "CREATE TABLE b (n INTEGER) STRICT; INSERT INTO missing VALUES (1);")
+        XCTAssertThrowsError(try Migrator.migrate(connection, migrations: [first, broken])) { error in
+            guard case .migrationFailed(path, 2, "broken", let underlying)? = error as? StoreError else {
+                return XCTFail("unexpected error \(error)")
+            }
+            XCTAssertTrue(underlying.contains("no such table: missing"), underlying)
+        }
+        XCTAssertEqual(try header(path).version, 1)
+        let tables = try connection.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") {
+            try $0.text(0)
+        }
+        XCTAssertEqual(tables, ["a"])
+        // Fixed code picks up at version 1.
+        let fixed = Migration(version: 2, summary: "fixed", script: "CREATE TABLE b (n INTEGER) STRICT;")
+        try Migrator.migrate(connection, migrations: [first, fixed])
+        XCTAssertEqual(try header(path).version, 2)
+    }
+
+    func testRejectsInvalidConfiguration() async throws {
+        let path = try makeDatabasePath(self)
+        await assertThrows(.invalidConfiguration("readerCount is 0; it must be at least 1")) {
+            try await SQLiteHypergraphStorage(configuration: SQLiteStoreConfiguration(path: path, readerCount: 0))
+        }
+        await assertThrows(.invalidConfiguration("maxBatchSize is 0; it must be at least 1")) {
+            try await SQLiteHypergraphStorage(configuration: SQLiteStoreConfiguration(path: path, maxBatchSize: 0))
+        }
+    }
+
+    func testOpeningAnUnreachablePathFailsWithTheSQLiteError() async {
+        do {
+            _ = try await SQLiteHypergraphStorage(path: "/nonexistent-dir/x/db.sqlite")
+            XCTFail("expected an error")
+        } catch StoreError.sqlite(let error) {
+            XCTAssertTrue(error.message.contains("/nonexistent-dir/x/db.sqlite"), error.message)
+        } catch {
+            XCTFail("unexpected error \(error)")
+        }
+    }
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Checks Schemas/ with an independent JSON Schema implementation (Python `jsonschema`).
+
+1. Every *.schema.json is valid against the JSON Schema 2020-12 metaschema.
+2. Every `$ref` resolves to a schema file of the folder.
+3. Every schema and every property carries a `description` (they become doc comments and docs/messages.md).
+4. The codec's test fixtures agree with the schemas (a cross-check of the generated validators against a reference
+   validator): Fixtures/valid/<direction>/*.json validate against <Direction>Message.schema.json, every case of
+   Fixtures/invalid/<direction>/*.json is rejected, and Fixtures/seed/<direction>/*.json (seed spellings the codec
+   accepts beyond the schema, docs/seed-differences.md) are rejected too.
+
+Usage: scripts/check-schemas.py [REPO_ROOT]   (default: the parent of this script's folder). Exit 0 when all
+checks pass, 1 otherwise. Installs `jsonschema` with pip when it is missing.
+"""
+import json
+import pathlib
+import subprocess
+import sys
+
+try:
+    import jsonschema
+    import referencing
+except ImportError:
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", "jsonschema"])
+    import jsonschema
+    import referencing
+
+from jsonschema import Draft202012Validator
+from referencing.jsonschema import DRAFT202012
+
+ROOT = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent).resolve()
+SCHEMAS = ROOT / "Schemas"
+FIXTURES = ROOT / "Tests" / "HypergraphProtocolTests" / "Fixtures"
+
+problems = []
+
+
+def load_schemas():
+    documents = {}
+    for path in sorted(SCHEMAS.rglob("*.schema.json")):
+        with path.open(encoding="utf-8") as handle:
+            documents[path] = json.load(handle)
+    return documents
+
+
+def walk(node, pointer, visit):
+    """Calls visit(node, pointer) for every subschema reachable through the 2020-12 applicator keywords."""
+    if not isinstance(node, dict):
+        return
+    visit(node, pointer)
+    for keyword in ("properties", "$defs", "patternProperties"):
+        for name, child in node.get(keyword, {}).items():
+            walk(child, f"{pointer}/{keyword}/{name}", visit)
+    for keyword in ("oneOf", "anyOf", "allOf", "prefixItems"):
+        for index, child in enumerate(node.get(keyword, [])):
+            walk(child, f"{pointer}/{keyword}/{index}", visit)
+    for keyword in ("items", "additionalProperties", "not", "contains"):
+        if isinstance(node.get(keyword), dict):
+            walk(node[keyword], f"{pointer}/{keyword}", visit)
+
+
+def check_documents(documents, registry):
+    for path, schema in documents.items():
+        name = path.relative_to(ROOT)
+        try:
+            Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as error:
+            problems.append(f"{name}: not a valid 2020-12 schema: {error.message}")
+        resolver = registry.resolver(base_uri=path.as_uri())
+
+        def visit(node, pointer):
+            # Union variants (bare `$ref` items of oneOf) take the referenced schema's description.
+            is_union_variant = set(node) == {"$ref"} and "/oneOf/" in pointer
+            if "description" not in node and not is_union_variant:
+                problems.append(f"{name}#{pointer or '/'}: missing description")
+            if "$ref" in node:
+                try:
+                    resolver.lookup(node["$ref"])
+                except referencing.exceptions.Unresolvable as error:
+                    problems.append(f"{name}#{pointer}: unresolvable $ref {node['$ref']!r}: {error}")
+
+        walk(schema, "", visit)
+
+
+def validator_for(documents, registry, union):
+    path = SCHEMAS / f"{union}.schema.json"
+    return Draft202012Validator({"$ref": path.as_uri()}, registry=registry)
+
+
+def check_fixtures(documents, registry):
+    if not FIXTURES.is_dir():
+        return 0
+    checked = 0
+    for direction, union in (("client", "ClientMessage"), ("server", "ServerMessage")):
+        validator = validator_for(documents, registry, union)
+        for path in sorted((FIXTURES / "valid" / direction).glob("*.json")):
+            with path.open(encoding="utf-8") as handle:
+                message = json.load(handle)
+            errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+                      for error in validator.iter_errors(message)]
+            if errors:
+                problems.append(f"{path.relative_to(ROOT)}: valid fixture rejected by the schema: {errors[0]}")
+            checked += 1
+        for path in sorted((FIXTURES / "seed" / direction).glob("*.json")):
+            if path.name.endswith(".canonical.json"):
+                continue
+            with path.open(encoding="utf-8") as handle:
+                message = json.load(handle)
+            if validator.is_valid(message):
+                problems.append(f"{path.relative_to(ROOT)}: seed spelling unexpectedly valid under the schema")
+            checked += 1
+        for path in sorted((FIXTURES / "invalid" / direction).glob("*.json")):
+            with path.open(encoding="utf-8") as handle:
+                cases = json.load(handle)
+            for case in cases:
+                if "message" in case and validator.is_valid(case["message"]):
+                    problems.append(f"{path.relative_to(ROOT)}: invalid case {case['name']!r} accepted by the schema")
+                checked += 1
+    return checked
+
+
+def main():
+    documents = load_schemas()
+    registry = referencing.Registry().with_resources(
+        (path.as_uri(), DRAFT202012.create_resource(schema)) for path, schema in documents.items())
+    check_documents(documents, registry)
+    fixtures = check_fixtures(documents, registry)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"check-schemas: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"check-schemas: {len(documents)} schemas valid against 2020-12, all $refs resolve, "
+          f"{fixtures} fixture(s) agree")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
