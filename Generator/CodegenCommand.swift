@@ -47,7 +47,7 @@ enum CodegenCommand {
             return ExitStatus.failure
         }
         let written = try output.write(root: rootURL)
-        writeStandardOutput(written.map { "updated: \($0)\n" }.joined()
+        writeStandardOutput(written.map { "wrote \($0.path) (was \($0.summary))\n" }.joined()
             + "hypergraph-codegen: \(output.files.count) files, \(written.count) updated\n")
         return ExitStatus.success
     }

@@ -14,6 +14,7 @@ checks pass, 1 otherwise. Installs `jsonschema` with pip when it is missing.
 """
 import json
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -33,6 +34,55 @@ SCHEMAS = ROOT / "Schemas"
 FIXTURES = ROOT / "Tests" / "HypergraphProtocolTests" / "Fixtures"
 
 problems = []
+
+# The custom format of Schemas/formats/Timestamp.schema.json, implemented independently of the Swift parser:
+# YYYY-MM-DD or ±YYYYYY-MM-DD, optionally followed by T/t/space, HH:mm, optional :ss with an optional fraction,
+# and a required zone (Z or ±HH:MM); within the range of a JavaScript Date (±8.64e15 ms).
+TIMESTAMP = re.compile(r"(?:(\d{4})|([+-])(\d{6}))-(\d{2})-(\d{2})"
+                       r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2}):(\d{2})))?")
+
+
+def is_hypergraph_timestamp(text):
+    if not isinstance(text, str):
+        return True
+    match = TIMESTAMP.fullmatch(text)
+    if not match:
+        return False
+    plain, sign, expanded, month, day, hour, minute, second, fraction, zulu, zone_sign, zone_hour, zone_minute = match.groups()
+    if expanded == "000000" and sign == "-":
+        return False
+    year = int(plain) if plain else int(expanded) * (-1 if sign == "-" else 1)
+    month, day = int(month), int(day)
+    if not 1 <= month <= 12:
+        return False
+    is_leap_year = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days_in_month = [31, 29 if is_leap_year else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    if not 1 <= day <= days_in_month:
+        return False
+    if hour is None:
+        offset_minutes, clock_ms = 0, 0
+    else:
+        if int(hour) > 23 or int(minute) > 59 or (second is not None and int(second) > 59):
+            return False
+        if zone_sign and (int(zone_hour) > 23 or int(zone_minute) > 59):
+            return False
+        offset_minutes = 0 if zulu else (1 if zone_sign == "+" else -1) * (int(zone_hour) * 60 + int(zone_minute))
+        clock_ms = ((int(hour) * 60 + int(minute) - offset_minutes) * 60 + int(second or 0)) * 1000 + int((fraction or "0")[:3].ljust(3, "0"))
+    days = days_from_civil(year, month, day)
+    return abs(days * 86_400_000 + clock_ms) <= 8_640_000_000_000_000
+
+
+def days_from_civil(year, month, day):
+    year -= month <= 2
+    era = (year if year >= 0 else year - 399) // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month - 3 if month > 2 else month + 9) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
+FORMATS = jsonschema.FormatChecker(formats=())
+FORMATS.checks("hypergraph-timestamp")(is_hypergraph_timestamp)
 
 
 def load_schemas():
@@ -84,7 +134,7 @@ def check_documents(documents, registry):
 
 def validator_for(documents, registry, union):
     path = SCHEMAS / f"{union}.schema.json"
-    return Draft202012Validator({"$ref": path.as_uri()}, registry=registry)
+    return Draft202012Validator({"$ref": path.as_uri()}, registry=registry, format_checker=FORMATS)
 
 
 def check_fixtures(documents, registry):

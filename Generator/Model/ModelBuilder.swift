@@ -339,7 +339,8 @@ struct ModelBuilder {
             try checkKeywords(root, allowed: Self.formatKeywords)
             switch try root.optionalString("type") {
             case "string": type = .string(try stringRules(root, matcherName: name, format: name))
-            case "integer": type = .integer(IntegerRules(minimum: try root.optionalInteger("minimum"), maximum: try root.optionalInteger("maximum")))
+            case "integer":
+                type = .integer(IntegerRules(format: name, minimum: try root.optionalInteger("minimum"), maximum: try root.optionalInteger("maximum")))
             default: throw GeneratorError("a format must be a string or an integer", at: root.location)
             }
         }

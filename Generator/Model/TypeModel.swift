@@ -202,6 +202,8 @@ struct StringRules {
 
 /// Constraints on an integer.
 struct IntegerRules {
+    /// The named format the integer comes from (`Clock`), if any.
+    var format: String?
     var minimum: Int?
     var maximum: Int?
 

@@ -22,12 +22,17 @@ enum Staleness: Equatable, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    /// What was wrong with the file: `missing`, `out of date` or `no longer generated`.
+    var summary: String {
         switch self {
-        case .missing(let path): "\(path): missing"
-        case .changed(let path): "\(path): out of date"
-        case .unexpected(let path): "\(path): no longer generated"
+        case .missing: "missing"
+        case .changed: "out of date"
+        case .unexpected: "no longer generated"
         }
+    }
+
+    var description: String {
+        "\(path): \(summary)"
     }
 }
 

@@ -13,7 +13,7 @@ enum EnumRenderer {
         source.line()
         source.block("extension \(type.name): WireCodable") { body in
             body.documentation("Reads one of the allowed strings; any other value is reported with the list of allowed ones.")
-            body.block("public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> \(type.name)?") {
+            body.block("public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?") {
                 $0.line("try context.readEnumeration(&reader, as: \(type.name).self)")
             }
             body.line()

@@ -128,7 +128,7 @@ enum MarkdownRenderer {
             if let maximum = rules.maximumLength { text += ", ≤ \(maximum) characters" }
             if let allowed = rules.allowedValues { text += ", one of " + allowed.map { "`\"\($0)\"`" }.joined(separator: ", ") }
             return text
-        case .integer(let rules): return rules.expectation
+        case .integer(let rules): return rules.format.map { "integer ([\($0)](#\(anchor($0))))" } ?? rules.expectation
         case .number: return "number"
         case .boolean: return "boolean"
         case .bytes: return "[Bytes](#bytes)"

@@ -33,7 +33,7 @@ enum PatternRenderer {
                             range.lowerBound == range.upperBound ? asciiLiteral(range.lowerBound)
                                 : "\(asciiLiteral(range.lowerBound))...\(asciiLiteral(range.upperBound))"
                         }
-                        cases.line("case \(ranges.joined(separator: ", ")): true")
+                        cases.wrapped("case ", ranges, ": true")
                         cases.line("default: false")
                     }
                 }

@@ -21,7 +21,7 @@ enum StructCodecRenderer {
     private static func renderRead(_ type: StructType, into source: inout SwiftSource) {
         let tracked = presenceMembers(type).map(\.jsonName)
         source.documentation("Reads a `\(type.name)` object; see `WireCodable.read(from:context:)`.")
-        source.block("public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> \(type.name)?") { body in
+        source.block("public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?") { body in
             body.line("guard try context.beginObject(&reader) else { return nil }")
             for property in type.properties {
                 body.line("var \(property.swiftName): \(property.type.swiftTypeName)?")
@@ -83,13 +83,13 @@ enum StructCodecRenderer {
                 if property.isOptional {
                     body.line("if try context.rejectNull(&reader, expected: \(SwiftLiteral.string(property.type.expectation))) { break }")
                 }
-                body.line("\(property.swiftName) = \(property.type.readExpression)")
+                body.statement("\(property.swiftName) = \(property.type.readExpression)")
             }
         }
         if case .property(let property) = member, let alias = property.seedAlias {
             source.line("case \(SwiftLiteral.string(alias)):")
             source.indented {
-                $0.line("\(property.jsonName)SeedAlias = try context.readSeedAlias(&reader) { reader, context in \(property.type.readExpression) }")
+                $0.statement("\(property.jsonName)SeedAlias = try context.readSeedAlias(&reader) { reader, context in \(property.type.readExpression) }")
             }
         }
     }

@@ -10,7 +10,7 @@ enum StructRenderer {
         source.documentation(documentation)
         source.block("public struct \(type.name): Hashable, Sendable") { body in
             for constant in type.constants {
-                body.documentation("The value of the `\(constant.jsonName)` member: \(constant.documentation.lowercasedFirst)")
+                body.documentation("The fixed value of the `\(constant.jsonName)` member (\(constant.documentation.trimmingSuffix(".").lowercasedFirst)).")
                 body.line("public static let \(constant.swiftName) = \(SwiftLiteral.string(constant.value))")
                 body.line()
             }
@@ -57,7 +57,7 @@ enum StructRenderer {
             if parts.isEmpty { return rules.format.map { "Format `\($0)`." } }
             return prefix + ": " + parts.joined(separator: "; ") + "."
         case .integer(let rules) where rules.minimum != nil || rules.maximum != nil:
-            return "Must be an \(rules.expectation)."
+            return (rules.format.map { "Format `\($0)`: must be an " } ?? "Must be an ") + rules.expectation + "."
         case .array(let element, let rules):
             var parts: [String] = []
             if let minimum = rules.minimumCount { parts.append("at least \(minimum) element\(minimum == 1 ? "" : "s")") }
@@ -95,6 +95,11 @@ enum StructRenderer {
 }
 
 extension String {
+    /// The string without `suffix` at its end, if it has it.
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+
     /// The string with its first character lowercased (for embedding a description in a sentence).
     var lowercasedFirst: String {
         prefix(1).lowercased() + dropFirst()

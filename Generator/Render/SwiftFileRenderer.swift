@@ -23,7 +23,7 @@ enum SwiftFileRenderer {
         for type in model.unions {
             files.append(file(type.name, source: "Schemas/\(type.source)") { UnionRenderer.render(type, into: &$0) })
         }
-        files.append(file("GeneratedPatterns", source: "the pattern keywords of Schemas/", imports: []) {
+        files.append(file("GeneratedPatterns", source: "Schemas/ (every pattern keyword)", imports: []) {
             PatternRenderer.render(model.patterns, into: &$0)
         })
         return files.sorted { $0.path < $1.path }

@@ -70,6 +70,19 @@ struct SwiftSource {
         line("}")
     }
 
+    /// Appends `<statement>`, or, when it does not fit and ends in a one-expression trailing closure
+    /// (`… { reader, context in <body> }`), the closure body on its own line.
+    mutating func statement(_ statement: String) {
+        let width = Self.lineWidth - indentation * 4
+        guard statement.count > width, statement.hasSuffix(" }"), let open = statement.range(of: " in ") else {
+            line(statement)
+            return
+        }
+        line(String(statement[..<open.lowerBound]) + " in")
+        indented { $0.line(String(statement[open.upperBound...].dropLast(2))) }
+        line("}")
+    }
+
     /// Appends `guard <conditions> else { <exit> }`, wrapping the conditions when they do not fit.
     mutating func guardElse(_ conditions: [String], _ exit: String) {
         let single = "guard " + conditions.joined(separator: ", ") + " else { \(exit) }"

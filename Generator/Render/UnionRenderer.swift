@@ -47,16 +47,24 @@ enum UnionRenderer {
         source.block("extension \(type.name): WireCodable") { body in
             body.documentation(
                 "Reads the discriminator first (looking ahead when it is not the first member), then the variant it selects; see `WireCodable.read(from:context:)`.")
-            body.block("public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> \(type.name)?") { read in
+            body.block("public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?") { read in
                 read.line("guard let type = try context.readDiscriminator(&reader, at: discriminatorKeys) else { return nil }")
                 read.switchBlock("type") { cases in
                     for variant in type.variants {
                         cases.line("case \(SwiftLiteral.string(variant.discriminatorValue)):")
-                        cases.indented { $0.line("return try \(variant.typeName).read(from: &reader, context: &context).map(Self.\(variant.caseName))") }
+                        cases.indented { body in
+                            let read = "try \(variant.typeName).read(from: &reader, context: &context)"
+                            if read.count + 30 + variant.caseName.count <= SwiftSource.lineWidth - 12 {
+                                body.line("return \(read).map(Self.\(variant.caseName))")
+                            } else {
+                                body.line("let value = \(read)")
+                                body.line("return value.map(Self.\(variant.caseName))")
+                            }
+                        }
                     }
                     cases.line("default:")
                     cases.indented {
-                        $0.line("let raw = try context.readUnknown(&reader, type: type, knownTypes: knownTypes, discriminator: discriminatorKeys)")
+                        $0.wrapped("let raw = try context.readUnknown(", ["&reader", "type: type", "knownTypes: knownTypes", "discriminator: discriminatorKeys"], ")")
                         $0.line("return raw.map { .unknown(type: type, raw: $0) }")
                     }
                 }
@@ -88,7 +96,14 @@ enum UnionRenderer {
             body.block("public init(from decoder: any Decoder) throws") { decode in
                 decode.switchBlock("try decodeDiscriminator(decoder, at: Self.discriminatorKeys)") { cases in
                     for variant in type.variants {
-                        cases.line("case \(SwiftLiteral.string(variant.discriminatorValue)): self = .\(variant.caseName)(try \(variant.typeName)(from: decoder))")
+                        let label = "case \(SwiftLiteral.string(variant.discriminatorValue)):"
+                        let assignment = "self = .\(variant.caseName)(try \(variant.typeName)(from: decoder))"
+                        if label.count + assignment.count + 1 <= SwiftSource.lineWidth - 8 {
+                            cases.line(label + " " + assignment)
+                        } else {
+                            cases.line(label)
+                            cases.indented { $0.line(assignment) }
+                        }
                     }
                     cases.line("case let type: self = .unknown(type: type, raw: try CodableJSONValue(from: decoder).value)")
                 }

@@ -2,7 +2,8 @@
 // so nesting is bounded only by `JSONLimits.maxDepth`, never by the thread's stack.
 
 extension JSONReader {
-    /// Consumes the next value completely, validating it exactly as reading it would (including duplicate keys).
+    /// Consumes the next value completely, validating it exactly as `readValue()` would (grammar, UTF-8, duplicate
+    /// keys, depth, numbers beyond the `Double` range).
     public mutating func skipValue() throws {
         let outerDepth = frames.count
         repeat {
@@ -10,7 +11,9 @@ extension JSONReader {
             case .object: try beginObject()
             case .array: try beginArray()
             case .string: _ = try scanString()
-            case .number: _ = try scanNumber()
+            case .number:
+                let token = try scanNumber()
+                _ = try doubleValue(of: token)  // same range check as readValue(): 1e400 is rejected either way
             case .bool: _ = try readBool()
             case .null: try readNull()
             }

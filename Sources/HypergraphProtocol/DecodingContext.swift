@@ -95,9 +95,9 @@ public struct DecodingContext: Sendable {
             try recordMismatch(&reader, expected: quoted)
             return
         }
-        var before = reader
-        if try reader.readString() != expected {
-            record(before.error(.invalidValue, "expected \(quoted), got \(try before.describeNextValue())"))
+        let value = try reader.readString()
+        if value != expected {
+            record(reader.error(.invalidValue, "expected \(quoted), got \(describe(value))"))
         }
     }
 
@@ -170,9 +170,9 @@ public struct DecodingContext: Sendable {
             try recordMismatch(&reader, expected: expectation)
             return nil
         }
-        var before = reader
-        guard let value = Enumeration(rawValue: try reader.readString()) else {
-            record(before.error(.invalidValue, "expected \(expectation), got \(try before.describeNextValue())"))
+        let text = try reader.readString()
+        guard let value = Enumeration(rawValue: text) else {
+            record(reader.error(.invalidValue, "expected \(expectation), got \(describe(text))"))
             return nil
         }
         return value
@@ -295,7 +295,13 @@ func quote(_ text: String) -> String {
     return String(decoding: writer.bytes, as: UTF8.self)
 }
 
-/// `text` quoted for a message, shortened to 40 characters so a huge value does not flood the message.
+/// A string value as messages describe it: `string "…"`.
+func describe(_ text: String) -> String {
+    "string " + quoteShortened(text)
+}
+
+/// `text` quoted for a message, shortened to 80 characters (enough for any address, id or hash in full) so a huge
+/// value does not flood the message.
 func quoteShortened(_ text: String) -> String {
-    text.count > 40 ? quote(String(text.prefix(40)) + "…") : quote(text)
+    text.count > 80 ? quote(String(text.prefix(80)) + "…") : quote(text)
 }

@@ -1,10 +1,10 @@
 import Foundation
 
 extension Timestamp {
-    /// The instant of `date`, truncated to whole milliseconds (as JavaScript's `new Date(ms)` keeps it) and
-    /// clamped to the range of a JavaScript `Date`.
+    /// The instant of `date`, rounded to the nearest millisecond (so a `Date` made from milliseconds converts back
+    /// exactly despite floating-point error) and clamped to the range of a JavaScript `Date`.
     public init(_ date: Date) {
-        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
         let limit = Double(TimestampParser.maximumMagnitude)
         self.init(millisecondsSince1970: milliseconds.isNaN ? 0 : Int64(min(max(milliseconds, -limit), limit)))
     }

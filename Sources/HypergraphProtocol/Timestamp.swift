@@ -77,9 +77,9 @@ extension Timestamp: WireCodable {
 
     /// Reads and parses a timestamp string.
     private static func readText(from reader: inout JSONReader, context: inout DecodingContext) throws -> Timestamp? {
-        var before = reader
-        guard let timestamp = Timestamp(iso8601: try reader.readString()) else {
-            context.record(before.error(.invalidValue, "expected \(expectation), got \(try before.describeNextValue())"))
+        let text = try reader.readString()
+        guard let timestamp = Timestamp(iso8601: text) else {
+            context.record(reader.error(.invalidValue, "expected \(expectation), got \(describe(text))"))
             return nil
         }
         return timestamp

@@ -47,11 +47,18 @@ public struct SigningPayload: Hashable, Sendable {
         of signature: SignatureWithRecovery, policy: Secp256k1.SignaturePolicy = .acceptHighS
     ) throws(SigningError) -> String {
         do {
-            let parsed = try Secp256k1.RecoverableSignature(compactHex: signature.hex, recoveryID: signature.recovery)
-            return try Secp256k1.recover(parsed, digest: digest, policy: policy).signaturePublicKeyHex
+            return try recoverSigner(of: signature, policy: policy)
         } catch {
             throw .invalidSignature(error)
         }
+    }
+
+    /// ``signer(of:policy:)`` with the secp256k1 error unwrapped.
+    func recoverSigner(
+        of signature: SignatureWithRecovery, policy: Secp256k1.SignaturePolicy
+    ) throws(Secp256k1Error) -> String {
+        let parsed = try Secp256k1.RecoverableSignature(compactHex: signature.hex, recoveryID: signature.recovery)
+        return try Secp256k1.recover(parsed, digest: digest, policy: policy).signaturePublicKeyHex
     }
 
     /// Signs this payload as the TypeScript client does (§7.2): deterministic (RFC 6979), low-S, so the result is

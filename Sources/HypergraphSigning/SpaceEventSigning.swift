@@ -30,10 +30,10 @@ extension SignedSpaceEvent {
         set { author.signature = newValue }
     }
 
-    /// The event hash of §7.5: `0x` + lowercase hex of BLAKE3-256 over the canonical JSON of the whole event,
-    /// `{"author":{"accountAddress":…,"signature":{"hex":…,"recovery":…}},"transaction":{…}}`. It covers the
-    /// signature as written (a high-S or uppercase-hex variant hashes differently).
-    public var eventHash: String {
+    /// The canonical JSON (§7.1) of the whole event as UTF-8, what the event hash covers:
+    /// `{"author":{"accountAddress":…,"signature":{"hex":…,"recovery":…}},"transaction":{…}}`, with the
+    /// signature as written (a high-S or uppercase-hex variant is a different event).
+    public var canonicalEventUTF8: [UInt8] {
         let event: JSONObject = [
             "transaction": .object(transaction.signedMembers),
             "author": [
@@ -41,7 +41,12 @@ extension SignedSpaceEvent {
                 "signature": ["hex": .string(author.signature.hex), "recovery": .number(Double(author.signature.recovery))],
             ],
         ]
-        return "0x" + Hex.encode(BLAKE3.hash(SigningPayload(signedObject: event).bytes))
+        return SigningPayload(signedObject: event).bytes
+    }
+
+    /// The event hash of §7.5: `0x` + lowercase hex of BLAKE3-256 over ``canonicalEventUTF8``.
+    public var eventHash: String {
+        "0x" + Hex.encode(BLAKE3.hash(canonicalEventUTF8))
     }
 }
 
@@ -110,9 +115,6 @@ extension SpaceEvent {
         case .unknown: nil
         }
     }
-
-    /// The event author, or nil for an event of unknown kind.
-    public var author: EventAuthor? { knownEvent?.author }
 
     /// §7.4.1: the canonical transaction, exactly the members of its kind.
     ///

@@ -150,8 +150,9 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
             }
         }
         setWaitingForWritable(false)
-        if case .finishing(let shutdownWrite, _) = phase, shutdownWrite {
-            Socket.shutdownWrite(fd)
+        if case .finishing(let shutdownWrite, _) = phase {
+            if inputEnded { return disconnect() }
+            if shutdownWrite { Socket.shutdownWrite(fd) }
         }
     }
 
@@ -220,6 +221,12 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
         phase = .open
         updateInterest()
         handler?.connectionEstablished(self)
+    }
+
+    func handleFailure() {
+        // A reset (or both directions closed) while reading was paused: nothing more can be exchanged.
+        let code = Socket.pendingError(of: fd)
+        disconnect(error: code == 0 ? nil : SocketError("connection to \(peer)", code: code))
     }
 
     private var wantsToRead: Bool {

@@ -19,6 +19,8 @@ protocol EventLoopChannel: AnyObject {
     func handleReadable()
     /// The descriptor is writable, or an error is pending.
     func handleWritable()
+    /// The descriptor has an error or hung up, and the readable/writable handlers did not end it.
+    func handleFailure()
     /// A deadline this channel asked for through `EventLoop.schedule` has passed.
     func handleDeadline(now: UInt64)
 }
@@ -153,6 +155,7 @@ final class EventLoop: @unchecked Sendable {
                     guard event.id != EventLoop.wakeupID else { return drainWakeups() }
                     if event.readable { channels[event.id]?.handleReadable() }
                     if event.writable { channels[event.id]?.handleWritable() }
+                    if event.failed { channels[event.id]?.handleFailure() }
                 }
             } catch {
                 // Only a broken selector descriptor gets here; back off instead of spinning.

@@ -23,6 +23,9 @@ struct SelectorEvent {
     var readable: Bool
     /// Writable, or an error is pending (a write then reports it).
     var writable: Bool
+    /// An error or a hang-up in both directions. Reported even when neither reading nor writing is wanted, so
+    /// the owner must react to it or the (level-triggered) report repeats forever.
+    var failed: Bool
 }
 
 #if os(Linux)
@@ -120,7 +123,8 @@ final class Selector {
                 SelectorEvent(
                     id: id,
                     readable: trouble || flags & (Selector.epollIn | Selector.epollReadHangUp) != 0,
-                    writable: trouble || flags & Selector.epollOut != 0))
+                    writable: trouble || flags & Selector.epollOut != 0,
+                    failed: trouble))
         }
     }
 
@@ -174,7 +178,7 @@ final class Selector {
             change(fd, filter: Int16(EVFILT_WRITE), flags: UInt16(EV_DELETE), id: 0),
         ]
         for index in changes.indices {
-            _ = kevent(descriptor, &changes[index], 1, nil, 0, nil)
+            _ = Darwin.kevent(descriptor, &changes[index], 1, nil, 0, nil)
         }
     }
 
@@ -183,8 +187,8 @@ final class Selector {
         var timeout = timespec(
             tv_sec: Int(timeoutMilliseconds / 1000), tv_nsec: Int(timeoutMilliseconds % 1000) * 1_000_000)
         let count = timeoutMilliseconds < 0
-            ? kevent(descriptor, nil, 0, events, Int32(capacity), nil)
-            : kevent(descriptor, nil, 0, events, Int32(capacity), &timeout)
+            ? Darwin.kevent(descriptor, nil, 0, events, Int32(capacity), nil)
+            : Darwin.kevent(descriptor, nil, 0, events, Int32(capacity), &timeout)
         if count < 0 {
             if errno == EINTR { return }
             throw SocketError("kevent")
@@ -197,7 +201,8 @@ final class Selector {
                 SelectorEvent(
                     id: id,
                     readable: failed || event.filter == Int16(EVFILT_READ),
-                    writable: failed || event.filter == Int16(EVFILT_WRITE)))
+                    writable: failed || event.filter == Int16(EVFILT_WRITE),
+                    failed: failed))
         }
     }
 
@@ -211,15 +216,18 @@ final class Selector {
                 fd, filter: Int16(EVFILT_WRITE),
                 flags: UInt16(EV_ADD) | UInt16(interest.contains(.write) ? EV_ENABLE : EV_DISABLE), id: id),
         ]
-        guard kevent(descriptor, &changes, 2, nil, 0, nil) == 0 else {
+        guard Darwin.kevent(descriptor, &changes, 2, nil, 0, nil) == 0 else {
             throw SocketError("kevent(EV_ADD)")
         }
     }
 
     private func change(_ fd: Int32, filter: Int16, flags: UInt16, id: UInt64) -> kevent {
-        kevent(
-            ident: UInt(fd), filter: filter, flags: flags, fflags: 0, data: 0,
-            udata: UnsafeMutableRawPointer(bitPattern: UInt(id)))
+        var change = kevent()
+        change.ident = UInt(fd)
+        change.filter = filter
+        change.flags = flags
+        change.udata = UnsafeMutableRawPointer(bitPattern: UInt(id))
+        return change
     }
 }
 #endif

@@ -81,7 +81,14 @@ public final class WebSocketServer: Sendable {
             defer { state.listener = nil }
             return (state.listener, Array(state.connections.values))
         }
-        if let listener { listener.loop.execute { listener.close() } }
+        if let listener {
+            await withCheckedContinuation { (closed: CheckedContinuation<Void, Never>) in
+                listener.loop.execute {
+                    listener.close()
+                    closed.resume()
+                }
+            }
+        }
         for connection in connections {
             connection.loop.execute { (connection.handler as? any GracefulShutdownParticipant)?.beginShutdown() }
         }
@@ -158,6 +165,8 @@ final class Listener: EventLoopChannel, @unchecked Sendable {
     }
 
     func handleWritable() {}
+
+    func handleFailure() {}
 
     func handleDeadline(now: UInt64) {
         if isOpen { loop.setInterest(.read, fd: fd, id: id) }

@@ -6,31 +6,32 @@ import HypergraphCrypto
 /// Prints MB/s for SHA-256 and BLAKE3 over 1 MiB, operations per second for HMAC-SHA256 on RFC 6979-sized
 /// inputs and for secp256k1 signing and public-key recovery. When python3 is available, the same run executes
 /// scripts/bench-crypto-reference.py (OpenSSL, official BLAKE3, libsecp256k1 via coincurve) on the same inputs
-/// and prints each figure next to the reference with the ratio ours/reference.
+/// and prints each figure next to the reference with the ratio ours/reference. `--seconds` is the measuring time
+/// per figure (default 1), split into five slices of which the fastest counts.
 enum CryptoBenchmark {
     static func run(arguments: [String]) throws {
         let options = try Options(arguments)
         let data = (0..<(1 << 20)).map { UInt8($0 % 251) }
         var ours: [(figure: Figure, value: Double)] = []
 
-        ours.append((.sha256, measure(minimumSeconds: options.seconds) { blackHole(SHA256.hash(data)) }
+        ours.append((.sha256, fastest(seconds: options.seconds) { blackHole(SHA256.hash(data)) }
             .megabytesPerSecond(bytesPerIteration: data.count)))
-        ours.append((.blake3, measure(minimumSeconds: options.seconds) { blackHole(BLAKE3.hash(data)) }
+        ours.append((.blake3, fastest(seconds: options.seconds) { blackHole(BLAKE3.hash(data)) }
             .megabytesPerSecond(bytesPerIteration: data.count)))
 
         let key = [UInt8](repeating: 0x0b, count: 32)
         let message = [UInt8](repeating: 0x5c, count: 64)
-        ours.append((.hmac, measure(minimumSeconds: options.seconds) {
+        ours.append((.hmac, fastest(seconds: options.seconds) {
             blackHole(HMACSHA256.authenticationCode(key: key, message: message))
         }.perSecond))
 
         let privateKey = try Secp256k1.PrivateKey(bytes: Array(1...32))
         let digest = SHA256.hash("hypergraph-bench".utf8)
         let signature = try Secp256k1.sign(digest: digest, with: privateKey)
-        ours.append((.sign, try measure(minimumSeconds: options.seconds) {
+        ours.append((.sign, try fastest(seconds: options.seconds) {
             blackHole(try Secp256k1.sign(digest: digest, with: privateKey))
         }.perSecond))
-        ours.append((.recover, try measure(minimumSeconds: options.seconds) {
+        ours.append((.recover, try fastest(seconds: options.seconds) {
             blackHole(try Secp256k1.recover(signature, digest: digest))
         }.perSecond))
 
@@ -49,6 +50,18 @@ enum CryptoBenchmark {
                 printFigure(figure.label, value, unit: figure.unit)
             }
         }
+    }
+
+    /// The fastest of five measurements of a fifth of `seconds` each. Other processes on a shared machine only
+    /// ever slow a slice down, so the fastest slice is the best estimate of the code's own speed; the reference
+    /// script measures the same way.
+    private static func fastest(seconds: Double, _ operation: () throws -> Void) rethrows -> Timing {
+        var best = try measure(minimumSeconds: seconds / 5, operation)
+        for _ in 1..<5 {
+            let timing = try measure(minimumSeconds: seconds / 5, operation)
+            if timing.perSecond > best.perSecond { best = timing }
+        }
+        return best
     }
 
     /// One reported figure; the raw value is its name in the reference script's output.

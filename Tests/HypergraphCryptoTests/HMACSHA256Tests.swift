@@ -8,11 +8,11 @@ final class HMACSHA256Tests: XCTestCase {
     func testRFC4231Cases() {
         let cases: [(name: String, key: [UInt8], message: [UInt8], mac: String)] = [
             (
-                "1", [UInt8](repeating: 0x0b, count: 20), "Hi There".bytes,
+                "1", [UInt8](repeating: 0x0b, count: 20), "Hi There".utf8Bytes,
                 "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
             ),
             (
-                "2", "Jefe".bytes, "what do ya want for nothing?".bytes,
+                "2", "Jefe".utf8Bytes, "what do ya want for nothing?".utf8Bytes,
                 "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
             ),
             (
@@ -24,13 +24,13 @@ final class HMACSHA256Tests: XCTestCase {
                 "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"
             ),
             (
-                "6", largeKey, "Test Using Larger Than Block-Size Key - Hash Key First".bytes,
+                "6", largeKey, "Test Using Larger Than Block-Size Key - Hash Key First".utf8Bytes,
                 "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
             ),
             (
                 "7", largeKey,
                 ("This is a test using a larger than block-size key and a larger than block-size data. "
-                    + "The key needs to be hashed before being used by the HMAC algorithm.").bytes,
+                    + "The key needs to be hashed before being used by the HMAC algorithm.").utf8Bytes,
                 "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"
             ),
         ]
@@ -44,23 +44,23 @@ final class HMACSHA256Tests: XCTestCase {
     func testRFC4231Case5Truncated() {
         let mac = HMACSHA256.authenticationCode(
             key: [UInt8](repeating: 0x0c, count: 20),
-            message: "Test With Truncation".bytes
+            message: "Test With Truncation".utf8Bytes
         )
         XCTAssertEqual(mac.count, 32)
         XCTAssertEqual(Hex.encode(mac.prefix(16)), "a3b6167473100ee06e0c796c2955552b")
     }
 
     func testStreamingAndReusedKeyMatchOneShot() {
-        let key = "Jefe".bytes
+        let key = "Jefe".utf8Bytes
         var template = HMACSHA256(key: key)
         var first = template
-        first.update("what do ya ".bytes)
-        first.update("want for nothing?".bytes)
+        first.update("what do ya ".utf8Bytes)
+        first.update("want for nothing?".utf8Bytes)
         XCTAssertEqual(
             Hex.encode(first.finalize()),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         )
-        template.update("other".bytes)
-        XCTAssertEqual(template.finalize(), HMACSHA256.authenticationCode(key: key, message: "other".bytes))
+        template.update("other".utf8Bytes)
+        XCTAssertEqual(template.finalize(), HMACSHA256.authenticationCode(key: key, message: "other".utf8Bytes))
     }
 }

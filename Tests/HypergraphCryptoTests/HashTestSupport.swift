@@ -1,17 +1,9 @@
-import HypergraphCrypto
-import XCTest
-
-/// Decodes hex written in a test, failing the test (instead of crashing) if the literal is malformed.
-func hexBytes(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> [UInt8] {
-    do {
-        return try Hex.decode(text)
-    } catch {
-        XCTFail("bad hex literal in test: \(error)", file: file, line: line)
-        return []
-    }
+extension String {
+    /// The UTF-8 bytes of the string, for test messages written as text.
+    var utf8Bytes: [UInt8] { Array(utf8) }
 }
 
-extension String {
-    /// The UTF-8 bytes of the string, for messages written as text.
-    var bytes: [UInt8] { Array(utf8) }
+/// The official BLAKE3 test-vector input: byte `i` is `i % 251`.
+func blake3OfficialInput(length: Int) -> [UInt8] {
+    (0..<length).map { UInt8($0 % 251) }
 }

@@ -54,8 +54,3 @@ struct HashVectorFile: Decodable {
         return try JSONDecoder().decode(HashVectorFile.self, from: Data(contentsOf: url))
     }
 }
-
-/// The official BLAKE3 test-vector input: byte `i` is `i % 251`.
-func blake3OfficialInput(length: Int) -> [UInt8] {
-    (0..<length).map { UInt8($0 % 251) }
-}

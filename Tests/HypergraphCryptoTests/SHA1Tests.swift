@@ -15,7 +15,7 @@ final class SHA1Tests: XCTestCase {
             ),
         ]
         for (message, digest) in vectors {
-            XCTAssertEqual(Hex.encode(SHA1.hash(message.bytes)), digest, "message \(message.debugDescription)")
+            XCTAssertEqual(Hex.encode(SHA1.hash(message.utf8Bytes)), digest, "message \(message.debugDescription)")
         }
     }
 
@@ -28,7 +28,7 @@ final class SHA1Tests: XCTestCase {
 
     /// RFC 6455 §1.3: SHA-1 of the example key plus the protocol GUID is base64 `s3pPLMBiTxaQ9kYGzzhZRbK+xOo=`.
     func testWebSocketHandshakeExample() {
-        let digest = SHA1.hash("dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11".bytes)
+        let digest = SHA1.hash("dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11".utf8Bytes)
         XCTAssertEqual(Hex.encode(digest), "b37a4f2cc0624f1690f64606cf385945b2bec4ea")
     }
 }

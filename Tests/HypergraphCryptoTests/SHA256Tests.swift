@@ -18,7 +18,7 @@ final class SHA256Tests: XCTestCase {
             ),
         ]
         for (message, digest) in vectors {
-            XCTAssertEqual(Hex.encode(SHA256.hash(message.bytes)), digest, "message \(message.debugDescription)")
+            XCTAssertEqual(Hex.encode(SHA256.hash(message.utf8Bytes)), digest, "message \(message.debugDescription)")
         }
     }
 
@@ -65,9 +65,9 @@ final class SHA256StreamingTests: XCTestCase {
 
     func testCopiedHasherForksTheComputation() {
         var prefix = SHA256()
-        prefix.update("abc".bytes)
+        prefix.update("abc".utf8Bytes)
         var extended = prefix
-        extended.update("dbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".bytes)
+        extended.update("dbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8Bytes)
         XCTAssertEqual(
             Hex.encode(prefix.finalize()),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -34,9 +34,16 @@ final class Secp256k1ArithmeticTests: XCTestCase {
         XCTAssertEqual(pMinusOne.multiplied(bySmall: 21), -FieldElement(21))
         XCTAssertEqual(FieldElement.zero.inverted(), .zero)
         XCTAssertNil(FieldElement(bigEndian: hex("fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f")))
-        // 2^256 − 1 ≡ 2^32 + 976 (mod p), reached through a product whose high half is all ones.
-        let allOnes = FieldElement(reduced: UInt256Limbs(.max, .max, .max, .max))
-        XCTAssertEqual(FieldElement.reducingOnce(allOnes.limbs), FieldElement(0x1_0000_03D0))
+        // 2^256 − 1 ≡ 2^32 + 976 (mod p): values from p to 2^256 − 1 are valid representations.
+        let allOnes = FieldElement(UInt256Limbs(.max, .max, .max, .max))
+        XCTAssertEqual(allOnes, FieldElement(0x1_0000_03D0))
+        XCTAssertEqual(allOnes.limbs, UInt256Limbs(0x1_0000_03D0, 0, 0, 0))
+        XCTAssertEqual(FieldElement(FieldElement.modulus), .zero)
+        XCTAssertTrue(FieldElement(FieldElement.modulus).isZero)
+        XCTAssertEqual(FieldElement(FieldElement.modulus).hashValue, FieldElement.zero.hashValue)
+        XCTAssertEqual(allOnes * allOnes, FieldElement(0x1_0000_03D0) * FieldElement(0x1_0000_03D0))
+        XCTAssertEqual(allOnes - allOnes, .zero)
+        XCTAssertEqual(allOnes + pMinusOne, FieldElement(0x1_0000_03CF))
     }
 
     func testFieldIdentitiesOnPseudorandomValues() {
@@ -68,6 +75,13 @@ final class Secp256k1ArithmeticTests: XCTestCase {
         XCTAssertEqual(nMinusOne + .one, .zero)
         XCTAssertEqual(-Scalar.zero, .zero)
         XCTAssertEqual(nMinusOne.inverted(), nMinusOne)
+        XCTAssertEqual(a.invertedVariableTime(), a.inverted())
+        for small: UInt64 in [1, 2, 3, 1 << 63] {
+            let value = Scalar(reduced: UInt256Limbs(small, 0, 0, 0))
+            XCTAssertEqual(value * value.invertedVariableTime(), .one)
+        }
+        XCTAssertEqual(nMinusOne.invertedVariableTime(), nMinusOne)
+        XCTAssertEqual(Scalar.zero.invertedVariableTime(), .zero)
         XCTAssertTrue(nMinusOne.isHigh)
         XCTAssertFalse(Scalar(reduced: Scalar.halfOrder).isHigh)
         XCTAssertTrue((Scalar(reduced: Scalar.halfOrder) + .one).isHigh)
@@ -85,6 +99,7 @@ final class Secp256k1ArithmeticTests: XCTestCase {
             XCTAssertEqual(a.squared(), a * a)
             XCTAssertEqual(a + (-a), .zero)
             XCTAssertEqual(a * a.inverted(), .one)
+            XCTAssertEqual(a.invertedVariableTime(), a.inverted())
             XCTAssertEqual(a.negated(if: a.isHighMask).isHigh, false)
         }
     }
@@ -172,7 +187,7 @@ private func hex(_ text: String) -> [UInt8] {
 }
 
 private func field(_ text: String) -> FieldElement {
-    FieldElement(reduced: UInt256Limbs(bigEndian: hex(text)))
+    FieldElement(UInt256Limbs(bigEndian: hex(text)))
 }
 
 private func scalar(_ text: String) -> Scalar {
@@ -197,7 +212,7 @@ private struct SplitMix64 {
 
     mutating func limbs() -> UInt256Limbs { UInt256Limbs(next(), next(), next(), next()) }
 
-    mutating func fieldElement() -> FieldElement { FieldElement.reducingOnce(limbs()) }
+    mutating func fieldElement() -> FieldElement { FieldElement(limbs()) }
 
     mutating func scalar() -> Scalar { Scalar.reducing(UInt512Limbs(low: limbs(), high: .zero)) }
 }

@@ -222,4 +222,32 @@ final class FrameReceiverTests: XCTestCase {
         XCTAssertEqual(decoded.error?.reason, "message exceeds the limit of 1000 bytes")
         XCTAssertEqual(decode(stream, maximumMessageSize: 1200).events.count, 1)
     }
+
+    // MARK: Robustness
+
+    func testArbitraryBytesNeverCrashTheDecoders() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+        for round in 0..<2000 {
+            // Mostly valid-looking headers with random lengths and payloads, sometimes pure noise.
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(next() % 6) {
+                let opcode: UInt64 = [0, 1, 2, 8, 9, 10, 3, 11][Int(next() % 8)]
+                bytes.append(UInt8(truncatingIfNeeded: next() % 2 == 0 ? 0x80 | opcode : next()))
+                bytes.append(UInt8(truncatingIfNeeded: next()))
+                bytes += (0..<Int(next() % 40)).map { _ in UInt8(truncatingIfNeeded: next()) }
+            }
+            let decoded = decode(bytes, fromClient: round % 2 == 0, chunkSize: Int(next() % 9) + 1, maximumFrameSize: 300, maximumMessageSize: 500)
+            if let error = decoded.error {
+                XCTAssertTrue([.protocolError, .invalidPayloadData, .messageTooBig].contains(error.code))
+            }
+            _ = try? HTTPParser.parseRequest(head: bytes[...], remoteAddress: "fuzz")
+            _ = try? HTTPParser.parseResponse(head: bytes[...])
+        }
+    }
 }

@@ -155,15 +155,17 @@ final class ServerClientTests: XCTestCase {
         let (server, port) = try await startServer(httpHandler: { request in
             .text("\(request.method) \(request.path) \(String(decoding: request.body, as: UTF8.self))")
         })
-        let raw = try RawSocket(port: port)
-        raw.transmit("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
-        let first = String(decoding: raw.receive { $0.count >= 80 && String(decoding: $0, as: UTF8.self).hasSuffix("hello") }, as: UTF8.self)
-        XCTAssertTrue(first.hasPrefix("HTTP/1.1 200 OK\r\n"), first)
-        XCTAssertTrue(first.hasSuffix("\r\n\r\nPOST /echo hello"), first)
-        raw.transmit("GET /again HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        let second = String(decoding: raw.receive(), as: UTF8.self)
-        XCTAssertTrue(second.contains("Connection: close\r\n"), second)
-        XCTAssertTrue(second.hasSuffix("GET /again "), second)
+        do {
+            let raw = try RawSocket(port: port)
+            raw.transmit("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+            let first = String(decoding: raw.receive { String(decoding: $0, as: UTF8.self).hasSuffix("hello") }, as: UTF8.self)
+            XCTAssertTrue(first.hasPrefix("HTTP/1.1 200 OK\r\n"), first)
+            XCTAssertTrue(first.hasSuffix("\r\n\r\nPOST /echo hello"), first)
+            raw.transmit("GET /again HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let second = String(decoding: raw.receive(), as: UTF8.self)
+            XCTAssertTrue(second.contains("Connection: close\r\n"), second)
+            XCTAssertTrue(second.hasSuffix("GET /again "), second)
+        }
         await server.shutdown()
     }
 

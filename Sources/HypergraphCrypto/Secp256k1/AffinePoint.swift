@@ -8,14 +8,14 @@ struct AffinePoint: Hashable, Sendable {
 
     /// The standard generator G.
     static let generator = AffinePoint(
-        x: FieldElement(reduced: UInt256Limbs(
+        x: FieldElement(UInt256Limbs(
             0x59F2_815B_16F8_1798, 0x029B_FCDB_2DCE_28D9, 0x55A0_6295_CE87_0B07, 0x79BE_667E_F9DC_BBAC)),
-        y: FieldElement(reduced: UInt256Limbs(
+        y: FieldElement(UInt256Limbs(
             0x9C47_D08F_FB10_D4B8, 0xFD17_B448_A685_5419, 0x5DA4_FBFC_0E11_08A8, 0x483A_DA77_26A3_C465)))
 
     /// β, a cube root of unity mod p: (βx, y) = λ·(x, y) for the matching cube root of unity λ mod n. This
     /// endomorphism lets variable-base multiplication split a 256-bit scalar into two 128-bit halves.
-    static let endomorphismBeta = FieldElement(reduced: UInt256Limbs(
+    static let endomorphismBeta = FieldElement(UInt256Limbs(
         0xC139_6C28_7195_01EE, 0x9CF0_4975_12F5_8995, 0x6E64_479E_AC34_34E9, 0x7AE9_6A2B_657C_0710))
 
     var isOnCurve: Bool {

@@ -1,89 +1,132 @@
 /// An element of the secp256k1 base field, the integers modulo p = 2^256 − 2^32 − 977.
 ///
-/// Values are always fully reduced (0 ≤ value < p), so equality, parity and serialisation need no extra step.
-/// Reduction exploits the special form of p: 2^256 ≡ 2^32 + 977 (mod p), so the high half of a product is folded
-/// into the low half by one small multiplication instead of a division. All arithmetic is branch-free.
-struct FieldElement: Hashable, Sendable {
-    var limbs: UInt256Limbs
+/// Five limbs of 52 bits (value = Σ nᵢ·2^(52·i)), as in libsecp256k1. The spare bits let every operation work
+/// without carry flags: each 104-bit partial product is split at bit 52 into two halves that are summed into
+/// separate 64-bit column accumulators, and carries move between limbs by shifts and masks. Nothing in this file
+/// computes a Boolean from data, so the optimizer has nothing to turn into a branch and all arithmetic is
+/// constant-time.
+///
+/// Results are *weakly normalised*: each limb below 2^52 (the top one below 2^48), so the value is below 2^256
+/// but may still be p or a little above. Comparison, hashing, parity and serialisation reduce fully first.
+struct FieldElement: Sendable {
+    private var n0: UInt64
+    private var n1: UInt64
+    private var n2: UInt64
+    private var n3: UInt64
+    private var n4: UInt64
 
-    /// 2^256 − p, the constant that folds a carry out of bit 256 back into the value.
-    static let foldConstant: UInt64 = 0x1_0000_03D1
+    private static let mask52: UInt64 = (1 << 52) - 1
+    private static let mask48: UInt64 = (1 << 48) - 1
+    /// 2^256 mod p = 2^32 + 977.
+    private static let fold256: UInt64 = 0x1_0000_03D1
+    /// 2^260 mod p, for folding the limbs above the fifth.
+    private static let fold260: UInt64 = 0x10_0000_3D10
 
     static let modulus = UInt256Limbs(
         0xFFFF_FFFE_FFFF_FC2F, 0xFFFF_FFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FFFF)
 
-    static let zero = FieldElement(reduced: .zero)
-    static let one = FieldElement(reduced: UInt256Limbs(1, 0, 0, 0))
+    static let zero = FieldElement(UInt256Limbs.zero)
+    static let one = FieldElement(1)
 
-    /// Wraps limbs already known to be below p.
     @inline(__always)
-    init(reduced limbs: UInt256Limbs) {
-        self.limbs = limbs
+    private init(_ n0: UInt64, _ n1: UInt64, _ n2: UInt64, _ n3: UInt64, _ n4: UInt64) {
+        self.n0 = n0
+        self.n1 = n1
+        self.n2 = n2
+        self.n3 = n3
+        self.n4 = n4
+    }
+
+    /// The element `value mod p` for any 256-bit value.
+    init(_ value: UInt256Limbs) {
+        self.init(
+            value.l0 & Self.mask52,
+            (value.l0 >> 52 | value.l1 << 12) & Self.mask52,
+            (value.l1 >> 40 | value.l2 << 24) & Self.mask52,
+            (value.l2 >> 28 | value.l3 << 36) & Self.mask52,
+            value.l3 >> 16)
     }
 
     /// The element `value mod p` for a small integer.
     init(_ value: UInt64) {
-        self.init(reduced: UInt256Limbs(value, 0, 0, 0))
+        self.init(UInt256Limbs(value, 0, 0, 0))
     }
 
     /// Parses 32 big-endian bytes starting at `start`; `nil` when the value is not below p.
     init?(bigEndian bytes: [UInt8], from start: Int = 0) {
-        let limbs = UInt256Limbs(bigEndian: bytes, from: start)
-        guard limbs.isLess(than: Self.modulus) else { return nil }
-        self.init(reduced: limbs)
+        let value = UInt256Limbs(bigEndian: bytes, from: start)
+        guard value.isLess(than: Self.modulus) else { return nil }
+        self.init(value)
+    }
+
+    /// The fully reduced value (0 ≤ value < p) as four 64-bit limbs.
+    var limbs: UInt256Limbs {
+        let r = normalized
+        return UInt256Limbs(r.n0 | r.n1 << 52, r.n1 >> 12 | r.n2 << 40, r.n2 >> 24 | r.n3 << 28, r.n3 >> 36 | r.n4 << 16)
     }
 
     var bigEndianBytes: [UInt8] { limbs.bigEndianBytes }
 
     var isZero: Bool { limbs.isZero }
 
-    var isOdd: Bool { limbs.l0 & 1 == 1 }
+    var isOdd: Bool { normalized.n0 & 1 == 1 }
 
-    /// Reduces a value below 2^256 (and congruent to the intended element) into 0..<p.
+    /// The same element with 0 ≤ value < p.
     @inline(__always)
-    static func reducingOnce(_ value: UInt256Limbs) -> FieldElement {
-        // value ≥ p exactly when value + (2^256 − p) carries out of 256 bits; in that case the wrapped sum is value − p.
-        let (wrapped, carry) = value.addingReportingCarry(UInt256Limbs(foldConstant, 0, 0, 0))
-        return FieldElement(reduced: .select(.mask(ofBit: carry), wrapped, value))
+    private var normalized: FieldElement {
+        // value ≥ p exactly when value + (2^256 − p) reaches 2^256; then that sum, without bit 256, is value − p.
+        var t0 = n0 &+ Self.fold256
+        var t1 = n1 &+ t0 >> 52
+        t0 &= Self.mask52
+        var t2 = n2 &+ t1 >> 52
+        t1 &= Self.mask52
+        var t3 = n3 &+ t2 >> 52
+        t2 &= Self.mask52
+        var t4 = n4 &+ t3 >> 52
+        t3 &= Self.mask52
+        let reachedMask = UInt64.mask(ofBit: t4 >> 48)
+        t4 &= Self.mask48
+        return .select(reachedMask, FieldElement(t0, t1, t2, t3, t4), self)
     }
 
-    /// Reduces a 512-bit product modulo p.
+    /// Weakly normalises limbs that are each below 2^62 (the value may exceed 2^256): moves carries up, folds
+    /// everything from bit 256 up back in as a multiple of 2^256 mod p, and repeats once for the rare carry
+    /// that the fold itself causes (after which the value is tiny and a last fold cannot carry further).
     @inline(__always)
-    static func reducing(_ product: UInt512Limbs) -> FieldElement {
-        let high = product.high
-        // high * foldConstant fits in five limbs; each partial product is below 2^97.
-        let (h0, m0) = high.l0.multipliedFullWidth(by: foldConstant)
-        let (h1, m1) = high.l1.multipliedFullWidth(by: foldConstant)
-        let (h2, m2) = high.l2.multipliedFullWidth(by: foldConstant)
-        let (h3, m3) = high.l3.multipliedFullWidth(by: foldConstant)
-        var carry: UInt64 = 0
-        let f1 = UInt64.addWithCarry(m1, h0, &carry)
-        let f2 = UInt64.addWithCarry(m2, h1, &carry)
-        let f3 = UInt64.addWithCarry(m3, h2, &carry)
-        let f4 = h3 &+ carry
-        let (sum, carry2) = product.low.addingReportingCarry(UInt256Limbs(m0, f1, f2, f3))
-        // What remains above 2^256 is below 2^34; fold it once more (product below 2^67).
-        let (top, low) = (f4 &+ carry2).multipliedFullWidth(by: foldConstant)
-        let (folded, carry3) = sum.addingReportingCarry(UInt256Limbs(low, top, 0, 0))
-        // A last carry leaves a wrapped value below 2^67, so adding the constant cannot carry again.
-        let (final, _) = folded.addingReportingCarry(UInt256Limbs(carry3 &* foldConstant, 0, 0, 0))
-        return reducingOnce(final)
+    private static func normalizingWeakly(
+        _ t0: UInt64, _ t1: UInt64, _ t2: UInt64, _ t3: UInt64, _ t4: UInt64
+    ) -> FieldElement {
+        var (t0, t1, t2, t3, t4) = (t0, t1, t2, t3, t4)
+        for _ in 0..<2 {
+            t1 &+= t0 >> 52
+            t0 &= mask52
+            t2 &+= t1 >> 52
+            t1 &= mask52
+            t3 &+= t2 >> 52
+            t2 &= mask52
+            t4 &+= t3 >> 52
+            t3 &= mask52
+            t0 &+= (t4 >> 48) &* fold256
+            t4 &= mask48
+        }
+        t1 &+= t0 >> 52
+        t0 &= mask52
+        return FieldElement(t0, t1, t2, t3, t4)
     }
 
     @inline(__always)
     static func + (a: FieldElement, b: FieldElement) -> FieldElement {
-        // a + b < 2p; a carry out of 2^256 means the true sum is 2^256 + wrapped ≡ wrapped + foldConstant.
-        let (sum, carry) = a.limbs.addingReportingCarry(b.limbs)
-        let (adjusted, _) = sum.addingReportingCarry(UInt256Limbs(carry &* foldConstant, 0, 0, 0))
-        return reducingOnce(adjusted)
+        normalizingWeakly(a.n0 &+ b.n0, a.n1 &+ b.n1, a.n2 &+ b.n2, a.n3 &+ b.n3, a.n4 &+ b.n4)
     }
 
+    /// a − b computed as a + 2p − b, where every limb of 2p exceeds the matching limb of b, so no limb goes
+    /// negative.
     @inline(__always)
     static func - (a: FieldElement, b: FieldElement) -> FieldElement {
-        // On borrow the wrapped difference is a − b + 2^256; subtracting 2^256 − p gives a − b + p, which fits.
-        let (difference, borrow) = a.limbs.subtractingReportingBorrow(b.limbs)
-        let (adjusted, _) = difference.subtractingReportingBorrow(UInt256Limbs(borrow &* foldConstant, 0, 0, 0))
-        return FieldElement(reduced: adjusted)
+        normalizingWeakly(
+            a.n0 &+ (0x1F_FFFD_FFFF_F85E &- b.n0), a.n1 &+ (0x1F_FFFF_FFFF_FFFE &- b.n1),
+            a.n2 &+ (0x1F_FFFF_FFFF_FFFE &- b.n2), a.n3 &+ (0x1F_FFFF_FFFF_FFFE &- b.n3),
+            a.n4 &+ (0x1_FFFF_FFFF_FFFE &- b.n4))
     }
 
     @inline(__always)
@@ -91,9 +134,90 @@ struct FieldElement: Hashable, Sendable {
         zero - a
     }
 
+    /// `self * small` for a small constant such as 2, 3 or 21 (below 2^10, so limbs stay below 2^62).
+    @inline(__always)
+    func multiplied(bySmall small: UInt64) -> FieldElement {
+        Self.normalizingWeakly(n0 &* small, n1 &* small, n2 &* small, n3 &* small, n4 &* small)
+    }
+
+    /// Adds a partial product (below 2^116) to the column sums: its low 52 bits to `low`, the rest to `high`
+    /// (which belongs to the next column). For limb products (below 2^105) both halves are below 2^53, so the
+    /// ten halves of a column sum to less than 2^57.
+    @inline(__always)
+    private static func accumulate(_ a: UInt64, _ b: UInt64, _ low: inout UInt64, _ high: inout UInt64) {
+        let (productHigh, productLow) = a.multipliedFullWidth(by: b)
+        low &+= productLow & mask52
+        high &+= productHigh << 12 | productLow >> 52
+    }
+
     @inline(__always)
     static func * (a: FieldElement, b: FieldElement) -> FieldElement {
-        reducing(a.limbs.multipliedFullWidth(by: b.limbs))
+        // low[k] and high[k] collect the halves of the products aᵢ·bⱼ with i + j = k.
+        var (low0, low1, low2, low3, low4, low5, low6, low7, low8) = (UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                                                                      UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                                                                      UInt64(0))
+        var (high0, high1, high2, high3, high4, high5, high6, high7, high8) = (low0, low1, low2, low3, low4, low5,
+                                                                               low6, low7, low8)
+        accumulate(a.n0, b.n0, &low0, &high0)
+        accumulate(a.n0, b.n1, &low1, &high1); accumulate(a.n1, b.n0, &low1, &high1)
+        accumulate(a.n0, b.n2, &low2, &high2); accumulate(a.n1, b.n1, &low2, &high2)
+        accumulate(a.n2, b.n0, &low2, &high2)
+        accumulate(a.n0, b.n3, &low3, &high3); accumulate(a.n1, b.n2, &low3, &high3)
+        accumulate(a.n2, b.n1, &low3, &high3); accumulate(a.n3, b.n0, &low3, &high3)
+        accumulate(a.n0, b.n4, &low4, &high4); accumulate(a.n1, b.n3, &low4, &high4)
+        accumulate(a.n2, b.n2, &low4, &high4); accumulate(a.n3, b.n1, &low4, &high4)
+        accumulate(a.n4, b.n0, &low4, &high4)
+        accumulate(a.n1, b.n4, &low5, &high5); accumulate(a.n2, b.n3, &low5, &high5)
+        accumulate(a.n3, b.n2, &low5, &high5); accumulate(a.n4, b.n1, &low5, &high5)
+        accumulate(a.n2, b.n4, &low6, &high6); accumulate(a.n3, b.n3, &low6, &high6)
+        accumulate(a.n4, b.n2, &low6, &high6)
+        accumulate(a.n3, b.n4, &low7, &high7); accumulate(a.n4, b.n3, &low7, &high7)
+        accumulate(a.n4, b.n4, &low8, &high8)
+        return reducing(
+            low0, low1 &+ high0, low2 &+ high1, low3 &+ high2, low4 &+ high3, low5 &+ high4, low6 &+ high5,
+            low7 &+ high6, low8 &+ high7, high8)
+    }
+
+    @inline(__always)
+    func squared() -> FieldElement {
+        // Cross products appear twice; multiplying by a doubled limb (below 2^53) counts them once.
+        let (d1, d2, d3, d4) = (n1 << 1, n2 << 1, n3 << 1, n4 << 1)
+        var (low0, low1, low2, low3, low4, low5, low6, low7, low8) = (UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                                                                      UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                                                                      UInt64(0))
+        var (high0, high1, high2, high3, high4, high5, high6, high7, high8) = (low0, low1, low2, low3, low4, low5,
+                                                                               low6, low7, low8)
+        Self.accumulate(n0, n0, &low0, &high0)
+        Self.accumulate(n0, d1, &low1, &high1)
+        Self.accumulate(n0, d2, &low2, &high2); Self.accumulate(n1, n1, &low2, &high2)
+        Self.accumulate(n0, d3, &low3, &high3); Self.accumulate(n1, d2, &low3, &high3)
+        Self.accumulate(n0, d4, &low4, &high4); Self.accumulate(n1, d3, &low4, &high4)
+        Self.accumulate(n2, n2, &low4, &high4)
+        Self.accumulate(n1, d4, &low5, &high5); Self.accumulate(n2, d3, &low5, &high5)
+        Self.accumulate(n2, d4, &low6, &high6); Self.accumulate(n3, n3, &low6, &high6)
+        Self.accumulate(n3, d4, &low7, &high7)
+        Self.accumulate(n4, n4, &low8, &high8)
+        return Self.reducing(
+            low0, low1 &+ high0, low2 &+ high1, low3 &+ high2, low4 &+ high3, low5 &+ high4, low6 &+ high5,
+            low7 &+ high6, low8 &+ high7, high8)
+    }
+
+    /// Reduces a product given as ten column sums cₖ, each below 2^57 (value Σ cₖ·2^(52·k)).
+    @inline(__always)
+    private static func reducing(
+        _ c0: UInt64, _ c1: UInt64, _ c2: UInt64, _ c3: UInt64, _ c4: UInt64,
+        _ c5: UInt64, _ c6: UInt64, _ c7: UInt64, _ c8: UInt64, _ c9: UInt64
+    ) -> FieldElement {
+        // cₖ₊₅·2^(52(k+5)) ≡ cₖ₊₅·(2^260 mod p)·2^(52k): fold each upper column onto a lower one. The products are
+        // below 2^93, their upper halves below 2^41; what lands at 2^260 again (r5) is folded once more.
+        var (r0, r1, r2, r3, r4, r5) = (c0, c1, c2, c3, c4, UInt64(0))
+        accumulate(c5, fold260, &r0, &r1)
+        accumulate(c6, fold260, &r1, &r2)
+        accumulate(c7, fold260, &r2, &r3)
+        accumulate(c8, fold260, &r3, &r4)
+        accumulate(c9, fold260, &r4, &r5)
+        accumulate(r5, fold260, &r0, &r1)
+        return normalizingWeakly(r0, r1, r2, r3, r4)
     }
 
     @inline(__always)
@@ -105,11 +229,6 @@ struct FieldElement: Hashable, Sendable {
     @inline(__always)
     static func *= (a: inout FieldElement, b: FieldElement) { a = a * b }
 
-    @inline(__always)
-    func squared() -> FieldElement {
-        Self.reducing(limbs.squaredFullWidth())
-    }
-
     /// `self` squared `count` times, i.e. raised to 2^count.
     @inline(__always)
     func squared(times count: Int) -> FieldElement {
@@ -118,29 +237,12 @@ struct FieldElement: Hashable, Sendable {
         return result
     }
 
-    /// `self * small` for a small constant such as 2, 3 or 21 (below 2^31).
-    @inline(__always)
-    func multiplied(bySmall small: UInt64) -> FieldElement {
-        let (h0, m0) = limbs.l0.multipliedFullWidth(by: small)
-        let (h1, m1) = limbs.l1.multipliedFullWidth(by: small)
-        let (h2, m2) = limbs.l2.multipliedFullWidth(by: small)
-        let (h3, m3) = limbs.l3.multipliedFullWidth(by: small)
-        var carry: UInt64 = 0
-        let r1 = UInt64.addWithCarry(m1, h0, &carry)
-        let r2 = UInt64.addWithCarry(m2, h1, &carry)
-        let r3 = UInt64.addWithCarry(m3, h2, &carry)
-        // The part above 2^256 is below `small`, so folding it in adds less than 2^64.
-        let top = (h3 &+ carry) &* Self.foldConstant
-        let (sum, carry2) = UInt256Limbs(m0, r1, r2, r3).addingReportingCarry(UInt256Limbs(top, 0, 0, 0))
-        // After a carry the wrapped sum is below 2^64, so adding the constant cannot carry again.
-        let (adjusted, _) = sum.addingReportingCarry(UInt256Limbs(carry2 &* Self.foldConstant, 0, 0, 0))
-        return Self.reducingOnce(adjusted)
-    }
-
     /// `a` where `mask` is all ones, `b` where it is all zeros.
     @inline(__always)
     static func select(_ mask: UInt64, _ a: FieldElement, _ b: FieldElement) -> FieldElement {
-        FieldElement(reduced: .select(mask, a.limbs, b.limbs))
+        FieldElement(
+            b.n0 ^ (mask & (a.n0 ^ b.n0)), b.n1 ^ (mask & (a.n1 ^ b.n1)), b.n2 ^ (mask & (a.n2 ^ b.n2)),
+            b.n3 ^ (mask & (a.n3 ^ b.n3)), b.n4 ^ (mask & (a.n4 ^ b.n4)))
     }
 
     /// The powers x^(2^k − 1) for the block lengths shared by the inversion and square-root addition chains
@@ -176,5 +278,16 @@ struct FieldElement: Hashable, Sendable {
         t = t.squared(times: 6) * chain.x2
         let root = t.squared(times: 2)
         return root.squared() == self ? root : nil
+    }
+}
+
+extension FieldElement: Hashable {
+    /// Equal elements may differ in representation (v and v + p), so both sides are reduced first. Variable-time.
+    static func == (a: FieldElement, b: FieldElement) -> Bool {
+        a.limbs == b.limbs
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(limbs)
     }
 }

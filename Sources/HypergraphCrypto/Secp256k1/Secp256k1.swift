@@ -22,8 +22,8 @@ public enum Secp256k1 {
         var nonces = RFC6979NonceGenerator(privateKey: key.scalar, message: message)
         while true {
             let nonce = nonces.next()
-            // A nonce of zero or a zero r or s happens with probability about 2^-128; like libsecp256k1, move on to
-            // the next nonce of the deterministic sequence.
+            // Nonces are never zero, so k·G is finite. A zero r or s (probability about 2^-128) moves on to the next
+            // nonce of the deterministic sequence, as libsecp256k1 does.
             guard let point = GeneratorMultiplication.multiply(nonce) else { continue }
             let xBytes = point.x.bigEndianBytes
             let (r, xOverflowed) = Scalar.reducing(bigEndian: xBytes)
@@ -54,11 +54,11 @@ public enum Secp256k1 {
             guard carry == 0, sum.isLess(than: FieldElement.modulus) else { throw .recoveryCoordinateOutOfRange }
             x = sum
         }
-        guard let point = AffinePoint(x: FieldElement(reduced: x), yIsOdd: signature.recoveryID & 1 == 1) else {
+        guard let point = AffinePoint(x: FieldElement(x), yIsOdd: signature.recoveryID & 1 == 1) else {
             throw .recoveryPointNotOnCurve
         }
         // Q = r⁻¹·(s·R − e·G)
-        let rInverse = signature.rScalar.inverted()
+        let rInverse = signature.rScalar.invertedVariableTime()
         let result = VariableTimeMultiplication.linearCombination(
             generatorScalar: -(message * rInverse), point: point, pointScalar: signature.sScalar * rInverse)
         guard let publicKey = result.affine else { throw .recoveredPointAtInfinity }
@@ -74,17 +74,17 @@ public enum Secp256k1 {
     ) -> Bool {
         guard let message = try? digestScalar(digest) else { return false }
         if policy == .rejectHighS && !signature.isLowS { return false }
-        let sInverse = signature.sScalar.inverted()
+        let sInverse = signature.sScalar.invertedVariableTime()
         let result = VariableTimeMultiplication.linearCombination(
             generatorScalar: message * sInverse, point: publicKey.point, pointScalar: signature.rScalar * sInverse)
         // Valid when x(result) ≡ r (mod n): x is r or, if r + n < p, r + n. Compare in Jacobian form (X = x·Z²)
         // to avoid an inversion.
         guard !result.isInfinity else { return false }
         let zSquared = result.z.squared()
-        if FieldElement(reduced: signature.rScalar.limbs) * zSquared == result.x { return true }
+        if FieldElement(signature.rScalar.limbs) * zSquared == result.x { return true }
         let (rPlusOrder, carry) = signature.rScalar.limbs.addingReportingCarry(Scalar.order)
         guard carry == 0, rPlusOrder.isLess(than: FieldElement.modulus) else { return false }
-        return FieldElement(reduced: rPlusOrder) * zSquared == result.x
+        return FieldElement(rPlusOrder) * zSquared == result.x
     }
 
     /// The digest as a scalar, reduced modulo n as libsecp256k1 and RFC 6979 (bits2int for 256-bit digests) do.

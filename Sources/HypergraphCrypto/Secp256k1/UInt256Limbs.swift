@@ -1,8 +1,9 @@
 /// A 256-bit unsigned integer as four 64-bit limbs, least significant first.
 ///
-/// This is the storage behind ``FieldElement`` and ``Scalar``; it knows nothing about either modulus. Every
-/// operation here is branch-free (carries and selections are computed with masks), so the constant-time signing
-/// path can use all of it.
+/// This is the storage behind ``Scalar`` and the byte-level interchange format of ``FieldElement``; it knows
+/// nothing about either modulus. The arithmetic here is branch-free: carries and borrows are computed with bit
+/// operations rather than Booleans (which the optimizer may turn into conditional jumps), and selections use
+/// masks, so the constant-time signing path can use it. Comparisons returning `Bool` are for public values.
 struct UInt256Limbs: Hashable, Sendable {
     var l0: UInt64
     var l1: UInt64

@@ -73,25 +73,16 @@ enum VariableTimeMultiplication {
         }
     }
 
-    /// Adds digit·(base) using a table of odd multiples, where the sign of the digit and of the half-scalar combine.
+    /// Adds digit·base from a table of odd multiples of base, where the signs of the digit and of the half-scalar
+    /// combine.
     @inline(__always)
-    private static func addDigit(
+    private static func addDigit<Entry: JacobianAddend>(
         _ digit: Int8, negate: Bool, to accumulator: JacobianPoint,
-        from entries: UnsafeBufferPointer<AffinePoint>, offset: Int
+        from entries: UnsafeBufferPointer<Entry>, offset: Int
     ) -> JacobianPoint {
         guard digit != 0 else { return accumulator }
         let entry = entries[offset + Int(digit.magnitude) >> 1]
-        return accumulator.adding((digit < 0) != negate ? entry.negated : entry)
-    }
-
-    @inline(__always)
-    private static func addDigit(
-        _ digit: Int8, negate: Bool, to accumulator: JacobianPoint,
-        from entries: UnsafeBufferPointer<JacobianPoint>, offset: Int
-    ) -> JacobianPoint {
-        guard digit != 0 else { return accumulator }
-        let entry = entries[offset + Int(digit.magnitude) >> 1]
-        return accumulator.adding((digit < 0) != negate ? entry.negated : entry)
+        return ((digit < 0) != negate ? entry.negated : entry).added(to: accumulator)
     }
 
     /// Writes the width-`window` NAF of `value` (below 2^128) and returns the number of positions used.
@@ -113,6 +104,21 @@ enum VariableTimeMultiplication {
         }
         return length
     }
+}
+
+/// Table entries for ``VariableTimeMultiplication``: affine points for G (mixed addition), Jacobian points for
+/// the per-call table of P (which is never converted to affine, as that would cost an inversion).
+private protocol JacobianAddend {
+    var negated: Self { get }
+    func added(to point: JacobianPoint) -> JacobianPoint
+}
+
+extension AffinePoint: JacobianAddend {
+    func added(to point: JacobianPoint) -> JacobianPoint { point.adding(self) }
+}
+
+extension JacobianPoint: JacobianAddend {
+    func added(to point: JacobianPoint) -> JacobianPoint { point.adding(self) }
 }
 
 /// k = first + second·λ (mod n) with both halves below 2^128 in magnitude (libsecp256k1's lattice constants).

@@ -21,7 +21,7 @@ public struct AcceptInvitationEvent: Hashable, Sendable {
 
 extension AcceptInvitationEvent: WireCodable {
     /// Reads a `AcceptInvitationEvent` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> AcceptInvitationEvent? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var transaction: AcceptInvitationTransaction?
         var author: EventAuthor?

@@ -7,7 +7,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"accept-invitation-event"`. Schema: `Schemas/client/accept-invitation-event.schema.json`.
 public struct AcceptInvitationEventRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "accept-invitation-event"
 
     /// The space.
@@ -27,7 +27,7 @@ public struct AcceptInvitationEventRequest: Hashable, Sendable {
 
 extension AcceptInvitationEventRequest: WireCodable {
     /// Reads a `AcceptInvitationEventRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> AcceptInvitationEventRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var spaceId: String?
         var event: AcceptInvitationEvent?

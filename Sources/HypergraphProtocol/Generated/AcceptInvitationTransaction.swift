@@ -2,12 +2,12 @@
 
 import HypergraphJSON
 
-/// The signed content of a accept-invitation event: Accepts an invitation; the author becomes a member. (PROTOCOL.md
-/// §3.10)
+/// The signed content of a accept-invitation event (PROTOCOL.md §3.10). Accepts an invitation; the author becomes a
+/// member.
 ///
 /// Wire `type`: `"accept-invitation"`. Schema: `Schemas/models/AcceptInvitationTransaction.schema.json`.
 public struct AcceptInvitationTransaction: Hashable, Sendable {
-    /// The value of the `type` member: the event kind.
+    /// The fixed value of the `type` member (the event kind).
     public static let type = "accept-invitation"
 
     /// Event id.
@@ -29,7 +29,7 @@ public struct AcceptInvitationTransaction: Hashable, Sendable {
 
 extension AcceptInvitationTransaction: WireCodable {
     /// Reads a `AcceptInvitationTransaction` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> AcceptInvitationTransaction? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var previousEventHash: String?

@@ -50,7 +50,7 @@ public struct AccountInbox: Hashable, Sendable {
 
 extension AccountInbox: WireCodable {
     /// Reads a `AccountInbox` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> AccountInbox? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var accountAddress: String?
         var inboxId: String?

@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"account-inbox-message"`. Schema: `Schemas/server/account-inbox-message.schema.json`.
 public struct AccountInboxMessageResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "account-inbox-message"
 
     /// The owner account.
@@ -32,7 +32,7 @@ public struct AccountInboxMessageResponse: Hashable, Sendable {
 
 extension AccountInboxMessageResponse: WireCodable {
     /// Reads a `AccountInboxMessageResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> AccountInboxMessageResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var accountAddress: String?
         var inboxId: String?

@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"account-inbox-messages"`. Schema: `Schemas/server/account-inbox-messages.schema.json`.
 public struct AccountInboxMessagesResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "account-inbox-messages"
 
     /// The connection's account.
@@ -32,7 +32,7 @@ public struct AccountInboxMessagesResponse: Hashable, Sendable {
 
 extension AccountInboxMessagesResponse: WireCodable {
     /// Reads a `AccountInboxMessagesResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> AccountInboxMessagesResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var accountAddress: String?
         var inboxId: String?
@@ -51,7 +51,9 @@ extension AccountInboxMessagesResponse: WireCodable {
                 inboxId = try context.readString(&reader)
             case "messages":
                 present.insert(3)
-                messages = try context.readArray(&reader) { reader, context in try InboxMessage.read(from: &reader, context: &context) }
+                messages = try context.readArray(&reader) { reader, context in
+                    try InboxMessage.read(from: &reader, context: &context)
+                }
             default:
                 try reader.skipValue()
             }

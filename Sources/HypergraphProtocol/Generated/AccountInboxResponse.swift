@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"account-inbox"`. Schema: `Schemas/server/account-inbox.schema.json`.
 public struct AccountInboxResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "account-inbox"
 
     /// The inbox.
@@ -20,7 +20,7 @@ public struct AccountInboxResponse: Hashable, Sendable {
 
 extension AccountInboxResponse: WireCodable {
     /// Reads a `AccountInboxResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> AccountInboxResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var inbox: AccountInbox?
         var present = MemberPresence()

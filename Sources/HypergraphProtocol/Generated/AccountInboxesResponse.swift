@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"account-inboxes"`. Schema: `Schemas/server/account-inboxes.schema.json`.
 public struct AccountInboxesResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "account-inboxes"
 
     /// The inboxes, public and private.
@@ -20,7 +20,7 @@ public struct AccountInboxesResponse: Hashable, Sendable {
 
 extension AccountInboxesResponse: WireCodable {
     /// Reads a `AccountInboxesResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> AccountInboxesResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var inboxes: [AccountInbox]?
         var present = MemberPresence()
@@ -31,7 +31,9 @@ extension AccountInboxesResponse: WireCodable {
                 try context.readConstant(&reader, Self.type)
             case "inboxes":
                 present.insert(1)
-                inboxes = try context.readArray(&reader) { reader, context in try AccountInbox.read(from: &reader, context: &context) }
+                inboxes = try context.readArray(&reader) { reader, context in
+                    try AccountInbox.read(from: &reader, context: &context)
+                }
             default:
                 try reader.skipValue()
             }

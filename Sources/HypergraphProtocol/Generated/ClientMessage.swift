@@ -121,7 +121,7 @@ public enum ClientMessage: Hashable, Sendable {
 extension ClientMessage: WireCodable {
     /// Reads the discriminator first (looking ahead when it is not the first member), then the variant it selects; see
     /// `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> ClientMessage? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard let type = try context.readDiscriminator(&reader, at: discriminatorKeys) else { return nil }
         switch type {
         case "subscribe-space":
@@ -129,27 +129,37 @@ extension ClientMessage: WireCodable {
         case "list-spaces":
             return try ListSpacesRequest.read(from: &reader, context: &context).map(Self.listSpaces)
         case "list-invitations":
-            return try ListInvitationsRequest.read(from: &reader, context: &context).map(Self.listInvitations)
+            let value = try ListInvitationsRequest.read(from: &reader, context: &context)
+            return value.map(Self.listInvitations)
         case "create-space-event":
-            return try CreateSpaceEventRequest.read(from: &reader, context: &context).map(Self.createSpaceEvent)
+            let value = try CreateSpaceEventRequest.read(from: &reader, context: &context)
+            return value.map(Self.createSpaceEvent)
         case "create-invitation-event":
-            return try CreateInvitationEventRequest.read(from: &reader, context: &context).map(Self.createInvitationEvent)
+            let value = try CreateInvitationEventRequest.read(from: &reader, context: &context)
+            return value.map(Self.createInvitationEvent)
         case "accept-invitation-event":
-            return try AcceptInvitationEventRequest.read(from: &reader, context: &context).map(Self.acceptInvitationEvent)
+            let value = try AcceptInvitationEventRequest.read(from: &reader, context: &context)
+            return value.map(Self.acceptInvitationEvent)
         case "create-space-inbox-event":
-            return try CreateSpaceInboxEventRequest.read(from: &reader, context: &context).map(Self.createSpaceInboxEvent)
+            let value = try CreateSpaceInboxEventRequest.read(from: &reader, context: &context)
+            return value.map(Self.createSpaceInboxEvent)
         case "create-account-inbox":
-            return try CreateAccountInboxRequest.read(from: &reader, context: &context).map(Self.createAccountInbox)
+            let value = try CreateAccountInboxRequest.read(from: &reader, context: &context)
+            return value.map(Self.createAccountInbox)
         case "get-latest-space-inbox-messages":
-            return try GetLatestSpaceInboxMessagesRequest.read(from: &reader, context: &context).map(Self.getLatestSpaceInboxMessages)
+            let value = try GetLatestSpaceInboxMessagesRequest.read(from: &reader, context: &context)
+            return value.map(Self.getLatestSpaceInboxMessages)
         case "get-latest-account-inbox-messages":
-            return try GetLatestAccountInboxMessagesRequest.read(from: &reader, context: &context).map(Self.getLatestAccountInboxMessages)
+            let value = try GetLatestAccountInboxMessagesRequest.read(from: &reader, context: &context)
+            return value.map(Self.getLatestAccountInboxMessages)
         case "get-account-inboxes":
-            return try GetAccountInboxesRequest.read(from: &reader, context: &context).map(Self.getAccountInboxes)
+            let value = try GetAccountInboxesRequest.read(from: &reader, context: &context)
+            return value.map(Self.getAccountInboxes)
         case "create-update":
             return try CreateUpdateRequest.read(from: &reader, context: &context).map(Self.createUpdate)
         default:
-            let raw = try context.readUnknown(&reader, type: type, knownTypes: knownTypes, discriminator: discriminatorKeys)
+            let raw = try context.readUnknown(
+                &reader, type: type, knownTypes: knownTypes, discriminator: discriminatorKeys)
             return raw.map { .unknown(type: type, raw: $0) }
         }
     }
@@ -205,8 +215,10 @@ extension ClientMessage: Codable {
         case "accept-invitation-event": self = .acceptInvitationEvent(try AcceptInvitationEventRequest(from: decoder))
         case "create-space-inbox-event": self = .createSpaceInboxEvent(try CreateSpaceInboxEventRequest(from: decoder))
         case "create-account-inbox": self = .createAccountInbox(try CreateAccountInboxRequest(from: decoder))
-        case "get-latest-space-inbox-messages": self = .getLatestSpaceInboxMessages(try GetLatestSpaceInboxMessagesRequest(from: decoder))
-        case "get-latest-account-inbox-messages": self = .getLatestAccountInboxMessages(try GetLatestAccountInboxMessagesRequest(from: decoder))
+        case "get-latest-space-inbox-messages":
+            self = .getLatestSpaceInboxMessages(try GetLatestSpaceInboxMessagesRequest(from: decoder))
+        case "get-latest-account-inbox-messages":
+            self = .getLatestAccountInboxMessages(try GetLatestAccountInboxMessagesRequest(from: decoder))
         case "get-account-inboxes": self = .getAccountInboxes(try GetAccountInboxesRequest(from: decoder))
         case "create-update": self = .createUpdate(try CreateUpdateRequest(from: decoder))
         case let type: self = .unknown(type: type, raw: try CodableJSONValue(from: decoder).value)

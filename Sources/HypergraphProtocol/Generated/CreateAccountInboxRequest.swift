@@ -7,7 +7,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"create-account-inbox"`. Schema: `Schemas/client/create-account-inbox.schema.json`.
 public struct CreateAccountInboxRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "create-account-inbox"
 
     /// Owner account; must be the connection's account.
@@ -56,7 +56,7 @@ public struct CreateAccountInboxRequest: Hashable, Sendable {
 
 extension CreateAccountInboxRequest: WireCodable {
     /// Reads a `CreateAccountInboxRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateAccountInboxRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var accountAddress: String?
         var inboxId: String?
@@ -78,7 +78,9 @@ extension CreateAccountInboxRequest: WireCodable {
                 present.insert(2)
                 inboxId = try context.readString(&reader)
             case "id":
-                inboxIdSeedAlias = try context.readSeedAlias(&reader) { reader, context in try context.readString(&reader) }
+                inboxIdSeedAlias = try context.readSeedAlias(&reader) { reader, context in
+                    try context.readString(&reader)
+                }
             case "isPublic":
                 present.insert(3)
                 isPublic = try context.readBool(&reader)

@@ -21,7 +21,7 @@ public struct CreateInvitationEvent: Hashable, Sendable {
 
 extension CreateInvitationEvent: WireCodable {
     /// Reads a `CreateInvitationEvent` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateInvitationEvent? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var transaction: CreateInvitationTransaction?
         var author: EventAuthor?

@@ -7,7 +7,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"create-invitation-event"`. Schema: `Schemas/client/create-invitation-event.schema.json`.
 public struct CreateInvitationEventRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "create-invitation-event"
 
     /// The space.
@@ -33,7 +33,7 @@ public struct CreateInvitationEventRequest: Hashable, Sendable {
 
 extension CreateInvitationEventRequest: WireCodable {
     /// Reads a `CreateInvitationEventRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateInvitationEventRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var spaceId: String?
         var event: CreateInvitationEvent?
@@ -52,7 +52,9 @@ extension CreateInvitationEventRequest: WireCodable {
                 event = try CreateInvitationEvent.read(from: &reader, context: &context)
             case "keyBoxes":
                 present.insert(3)
-                keyBoxes = try context.readArray(&reader) { reader, context in try KeyBoxWithKeyId.read(from: &reader, context: &context) }
+                keyBoxes = try context.readArray(&reader) { reader, context in
+                    try KeyBoxWithKeyId.read(from: &reader, context: &context)
+                }
             default:
                 try reader.skipValue()
             }

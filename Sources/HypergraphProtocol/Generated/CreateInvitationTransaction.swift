@@ -2,11 +2,11 @@
 
 import HypergraphJSON
 
-/// The signed content of a create-invitation event: Invites an account to the space. (PROTOCOL.md §3.10)
+/// The signed content of a create-invitation event (PROTOCOL.md §3.10). Invites an account to the space.
 ///
 /// Wire `type`: `"create-invitation"`. Schema: `Schemas/models/CreateInvitationTransaction.schema.json`.
 public struct CreateInvitationTransaction: Hashable, Sendable {
-    /// The value of the `type` member: the event kind.
+    /// The fixed value of the `type` member (the event kind).
     public static let type = "create-invitation"
 
     /// Event id, which is also the invitation id.
@@ -34,7 +34,7 @@ public struct CreateInvitationTransaction: Hashable, Sendable {
 
 extension CreateInvitationTransaction: WireCodable {
     /// Reads a `CreateInvitationTransaction` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateInvitationTransaction? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var inviteeAccountAddress: String?

@@ -21,7 +21,7 @@ public struct CreateSpaceEvent: Hashable, Sendable {
 
 extension CreateSpaceEvent: WireCodable {
     /// Reads a `CreateSpaceEvent` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateSpaceEvent? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var transaction: CreateSpaceTransaction?
         var author: EventAuthor?

@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"create-space-event"`. Schema: `Schemas/client/create-space-event.schema.json`.
 public struct CreateSpaceEventRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "create-space-event"
 
     /// The new space's id; the TS server ignores it and uses event.transaction.id.
@@ -36,7 +36,7 @@ public struct CreateSpaceEventRequest: Hashable, Sendable {
 
 extension CreateSpaceEventRequest: WireCodable {
     /// Reads a `CreateSpaceEventRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateSpaceEventRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var spaceId: String?
         var event: CreateSpaceEvent?

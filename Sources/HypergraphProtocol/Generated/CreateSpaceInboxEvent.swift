@@ -21,7 +21,7 @@ public struct CreateSpaceInboxEvent: Hashable, Sendable {
 
 extension CreateSpaceInboxEvent: WireCodable {
     /// Reads a `CreateSpaceInboxEvent` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateSpaceInboxEvent? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var transaction: CreateSpaceInboxTransaction?
         var author: EventAuthor?

@@ -7,7 +7,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"create-space-inbox-event"`. Schema: `Schemas/client/create-space-inbox-event.schema.json`.
 public struct CreateSpaceInboxEventRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "create-space-inbox-event"
 
     /// The space.
@@ -27,7 +27,7 @@ public struct CreateSpaceInboxEventRequest: Hashable, Sendable {
 
 extension CreateSpaceInboxEventRequest: WireCodable {
     /// Reads a `CreateSpaceInboxEventRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateSpaceInboxEventRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var spaceId: String?
         var event: CreateSpaceInboxEvent?

@@ -2,11 +2,11 @@
 
 import HypergraphJSON
 
-/// The signed content of a create-space-inbox event: Creates an inbox of the space. (PROTOCOL.md §3.10)
+/// The signed content of a create-space-inbox event (PROTOCOL.md §3.10). Creates an inbox of the space.
 ///
 /// Wire `type`: `"create-space-inbox"`. Schema: `Schemas/models/CreateSpaceInboxTransaction.schema.json`.
 public struct CreateSpaceInboxTransaction: Hashable, Sendable {
-    /// The value of the `type` member: the event kind.
+    /// The fixed value of the `type` member (the event kind).
     public static let type = "create-space-inbox"
 
     /// Event id (different from inboxId).
@@ -69,7 +69,7 @@ public struct CreateSpaceInboxTransaction: Hashable, Sendable {
 
 extension CreateSpaceInboxTransaction: WireCodable {
     /// Reads a `CreateSpaceInboxTransaction` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateSpaceInboxTransaction? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var spaceId: String?

@@ -2,11 +2,11 @@
 
 import HypergraphJSON
 
-/// The signed content of a create-space event: Creates a space; its author becomes the first admin. (PROTOCOL.md §3.10)
+/// The signed content of a create-space event (PROTOCOL.md §3.10). Creates a space; its author becomes the first admin.
 ///
 /// Wire `type`: `"create-space"`. Schema: `Schemas/models/CreateSpaceTransaction.schema.json`.
 public struct CreateSpaceTransaction: Hashable, Sendable {
-    /// The value of the `type` member: the event kind.
+    /// The fixed value of the `type` member (the event kind).
     public static let type = "create-space"
 
     /// The space id.
@@ -28,7 +28,7 @@ public struct CreateSpaceTransaction: Hashable, Sendable {
 
 extension CreateSpaceTransaction: WireCodable {
     /// Reads a `CreateSpaceTransaction` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateSpaceTransaction? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var creatorAccountAddress: String?

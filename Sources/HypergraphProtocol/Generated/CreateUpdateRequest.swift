@@ -7,7 +7,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"create-update"`. Schema: `Schemas/client/create-update.schema.json`.
 public struct CreateUpdateRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "create-update"
 
     /// Author account; must be the connection's account.
@@ -51,7 +51,7 @@ public struct CreateUpdateRequest: Hashable, Sendable {
 
 extension CreateUpdateRequest: WireCodable {
     /// Reads a `CreateUpdateRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> CreateUpdateRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var accountAddress: String?
         var spaceId: String?

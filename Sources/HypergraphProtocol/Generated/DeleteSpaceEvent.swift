@@ -21,7 +21,7 @@ public struct DeleteSpaceEvent: Hashable, Sendable {
 
 extension DeleteSpaceEvent: WireCodable {
     /// Reads a `DeleteSpaceEvent` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> DeleteSpaceEvent? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var transaction: DeleteSpaceTransaction?
         var author: EventAuthor?

@@ -2,12 +2,12 @@
 
 import HypergraphJSON
 
-/// The signed content of a delete-space event: Deletes a space. It cannot be submitted over the WebSocket, but it may
-/// appear in space and space-event messages. (PROTOCOL.md §3.10)
+/// The signed content of a delete-space event (PROTOCOL.md §3.10). Deletes a space. It cannot be submitted over the
+/// WebSocket, but it may appear in space and space-event messages.
 ///
 /// Wire `type`: `"delete-space"`. Schema: `Schemas/models/DeleteSpaceTransaction.schema.json`.
 public struct DeleteSpaceTransaction: Hashable, Sendable {
-    /// The value of the `type` member: the event kind.
+    /// The fixed value of the `type` member (the event kind).
     public static let type = "delete-space"
 
     /// Event id.
@@ -29,7 +29,7 @@ public struct DeleteSpaceTransaction: Hashable, Sendable {
 
 extension DeleteSpaceTransaction: WireCodable {
     /// Reads a `DeleteSpaceTransaction` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> DeleteSpaceTransaction? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var previousEventHash: String?

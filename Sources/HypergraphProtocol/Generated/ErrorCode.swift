@@ -45,7 +45,7 @@ public enum ErrorCode: String, Hashable, Sendable, Codable, CaseIterable {
 
 extension ErrorCode: WireCodable {
     /// Reads one of the allowed strings; any other value is reported with the list of allowed ones.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> ErrorCode? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         try context.readEnumeration(&reader, as: ErrorCode.self)
     }
 

@@ -21,7 +21,7 @@ public struct ErrorIssue: Hashable, Sendable {
 
 extension ErrorIssue: WireCodable {
     /// Reads a `ErrorIssue` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> ErrorIssue? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var path: String?
         var message: String?

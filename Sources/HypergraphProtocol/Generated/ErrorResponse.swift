@@ -7,7 +7,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"error"`. Schema: `Schemas/server/error.schema.json`.
 public struct ErrorResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "error"
 
     /// The kind of failure.
@@ -78,7 +78,7 @@ public struct ErrorResponse: Hashable, Sendable {
 
 extension ErrorResponse: WireCodable {
     /// Reads a `ErrorResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> ErrorResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var code: ErrorCode?
         var message: String?
@@ -117,7 +117,9 @@ extension ErrorResponse: WireCodable {
                 eventId = try context.readString(&reader)
             case "issues":
                 if try context.rejectNull(&reader, expected: "array") { break }
-                issues = try context.readArray(&reader) { reader, context in try ErrorIssue.read(from: &reader, context: &context) }
+                issues = try context.readArray(&reader) { reader, context in
+                    try ErrorIssue.read(from: &reader, context: &context)
+                }
             default:
                 try reader.skipValue()
             }

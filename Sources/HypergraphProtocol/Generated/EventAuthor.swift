@@ -23,7 +23,7 @@ public struct EventAuthor: Hashable, Sendable {
 
 extension EventAuthor: WireCodable {
     /// Reads a `EventAuthor` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> EventAuthor? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var accountAddress: String?
         var signature: SignatureWithRecovery?

@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"get-account-inboxes"`. Schema: `Schemas/client/get-account-inboxes.schema.json`.
 public struct GetAccountInboxesRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "get-account-inboxes"
 
     /// Creates a value from its members (`type` is implied).
@@ -15,7 +15,7 @@ public struct GetAccountInboxesRequest: Hashable, Sendable {
 
 extension GetAccountInboxesRequest: WireCodable {
     /// Reads a `GetAccountInboxesRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> GetAccountInboxesRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var present = MemberPresence()
         while let key = try reader.nextKey() {

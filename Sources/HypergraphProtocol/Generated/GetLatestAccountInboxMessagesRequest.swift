@@ -7,7 +7,7 @@ import HypergraphJSON
 /// Wire `type`: `"get-latest-account-inbox-messages"`. Schema:
 /// `Schemas/client/get-latest-account-inbox-messages.schema.json`.
 public struct GetLatestAccountInboxMessagesRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "get-latest-account-inbox-messages"
 
     /// The inbox owner. The TS server ignores it and uses the connection's account, so its format is not checked.
@@ -37,7 +37,7 @@ public struct GetLatestAccountInboxMessagesRequest: Hashable, Sendable {
 
 extension GetLatestAccountInboxMessagesRequest: WireCodable {
     /// Reads a `GetLatestAccountInboxMessagesRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> GetLatestAccountInboxMessagesRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var accountAddress: String?
         var inboxId: String?

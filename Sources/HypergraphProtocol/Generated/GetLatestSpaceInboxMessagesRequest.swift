@@ -7,7 +7,7 @@ import HypergraphJSON
 /// Wire `type`: `"get-latest-space-inbox-messages"`. Schema:
 /// `Schemas/client/get-latest-space-inbox-messages.schema.json`.
 public struct GetLatestSpaceInboxMessagesRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "get-latest-space-inbox-messages"
 
     /// The space.
@@ -37,7 +37,7 @@ public struct GetLatestSpaceInboxMessagesRequest: Hashable, Sendable {
 
 extension GetLatestSpaceInboxMessagesRequest: WireCodable {
     /// Reads a `GetLatestSpaceInboxMessagesRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> GetLatestSpaceInboxMessagesRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var spaceId: String?
         var inboxId: String?

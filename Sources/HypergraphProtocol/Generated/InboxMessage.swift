@@ -51,7 +51,7 @@ public struct InboxMessage: Hashable, Sendable {
 
 extension InboxMessage: WireCodable {
     /// Reads a `InboxMessage` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> InboxMessage? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var ciphertext: String?

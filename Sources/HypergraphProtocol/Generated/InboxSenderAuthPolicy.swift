@@ -18,7 +18,7 @@ public enum InboxSenderAuthPolicy: String, Hashable, Sendable, Codable, CaseIter
 
 extension InboxSenderAuthPolicy: WireCodable {
     /// Reads one of the allowed strings; any other value is reported with the list of allowed ones.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> InboxSenderAuthPolicy? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         try context.readEnumeration(&reader, as: InboxSenderAuthPolicy.self)
     }
 

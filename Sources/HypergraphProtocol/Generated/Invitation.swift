@@ -31,7 +31,7 @@ public struct Invitation: Hashable, Sendable {
 
 extension Invitation: WireCodable {
     /// Reads a `Invitation` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Invitation? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var previousEventHash: String?

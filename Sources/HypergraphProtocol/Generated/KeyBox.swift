@@ -38,7 +38,7 @@ public struct KeyBox: Hashable, Sendable {
 
 extension KeyBox: WireCodable {
     /// Reads a `KeyBox` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> KeyBox? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var accountAddress: String?
         var ciphertext: String?

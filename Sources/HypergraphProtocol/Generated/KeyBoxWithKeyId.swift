@@ -44,7 +44,7 @@ public struct KeyBoxWithKeyId: Hashable, Sendable {
 
 extension KeyBoxWithKeyId: WireCodable {
     /// Reads a `KeyBoxWithKeyId` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> KeyBoxWithKeyId? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var accountAddress: String?

@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"list-invitations"`. Schema: `Schemas/client/list-invitations.schema.json`.
 public struct ListInvitationsRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "list-invitations"
 
     /// Creates a value from its members (`type` is implied).
@@ -15,7 +15,7 @@ public struct ListInvitationsRequest: Hashable, Sendable {
 
 extension ListInvitationsRequest: WireCodable {
     /// Reads a `ListInvitationsRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> ListInvitationsRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var present = MemberPresence()
         while let key = try reader.nextKey() {

@@ -7,7 +7,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"list-invitations"`. Schema: `Schemas/server/list-invitations.schema.json`.
 public struct ListInvitationsResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "list-invitations"
 
     /// Every pending invitation; the client replaces its list with it.
@@ -21,7 +21,7 @@ public struct ListInvitationsResponse: Hashable, Sendable {
 
 extension ListInvitationsResponse: WireCodable {
     /// Reads a `ListInvitationsResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> ListInvitationsResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var invitations: [Invitation]?
         var present = MemberPresence()
@@ -32,7 +32,9 @@ extension ListInvitationsResponse: WireCodable {
                 try context.readConstant(&reader, Self.type)
             case "invitations":
                 present.insert(1)
-                invitations = try context.readArray(&reader) { reader, context in try Invitation.read(from: &reader, context: &context) }
+                invitations = try context.readArray(&reader) { reader, context in
+                    try Invitation.read(from: &reader, context: &context)
+                }
             default:
                 try reader.skipValue()
             }

@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"list-spaces"`. Schema: `Schemas/client/list-spaces.schema.json`.
 public struct ListSpacesRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "list-spaces"
 
     /// Creates a value from its members (`type` is implied).
@@ -15,7 +15,7 @@ public struct ListSpacesRequest: Hashable, Sendable {
 
 extension ListSpacesRequest: WireCodable {
     /// Reads a `ListSpacesRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> ListSpacesRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var present = MemberPresence()
         while let key = try reader.nextKey() {

@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"list-spaces"`. Schema: `Schemas/server/list-spaces.schema.json`.
 public struct ListSpacesResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "list-spaces"
 
     /// The spaces, as {id, name} only (§12 G17).
@@ -20,7 +20,7 @@ public struct ListSpacesResponse: Hashable, Sendable {
 
 extension ListSpacesResponse: WireCodable {
     /// Reads a `ListSpacesResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> ListSpacesResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var spaces: [SpaceSummary]?
         var present = MemberPresence()
@@ -31,7 +31,9 @@ extension ListSpacesResponse: WireCodable {
                 try context.readConstant(&reader, Self.type)
             case "spaces":
                 present.insert(1)
-                spaces = try context.readArray(&reader) { reader, context in try SpaceSummary.read(from: &reader, context: &context) }
+                spaces = try context.readArray(&reader) { reader, context in
+                    try SpaceSummary.read(from: &reader, context: &context)
+                }
             default:
                 try reader.skipValue()
             }

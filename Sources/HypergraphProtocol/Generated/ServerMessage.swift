@@ -124,37 +124,46 @@ public enum ServerMessage: Hashable, Sendable {
 extension ServerMessage: WireCodable {
     /// Reads the discriminator first (looking ahead when it is not the first member), then the variant it selects; see
     /// `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> ServerMessage? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard let type = try context.readDiscriminator(&reader, at: discriminatorKeys) else { return nil }
         switch type {
         case "list-spaces":
             return try ListSpacesResponse.read(from: &reader, context: &context).map(Self.listSpaces)
         case "list-invitations":
-            return try ListInvitationsResponse.read(from: &reader, context: &context).map(Self.listInvitations)
+            let value = try ListInvitationsResponse.read(from: &reader, context: &context)
+            return value.map(Self.listInvitations)
         case "space":
             return try SpaceResponse.read(from: &reader, context: &context).map(Self.space)
         case "space-event":
             return try SpaceEventResponse.read(from: &reader, context: &context).map(Self.spaceEvent)
         case "update-confirmed":
-            return try UpdateConfirmedResponse.read(from: &reader, context: &context).map(Self.updateConfirmed)
+            let value = try UpdateConfirmedResponse.read(from: &reader, context: &context)
+            return value.map(Self.updateConfirmed)
         case "updates-notification":
-            return try UpdatesNotificationResponse.read(from: &reader, context: &context).map(Self.updatesNotification)
+            let value = try UpdatesNotificationResponse.read(from: &reader, context: &context)
+            return value.map(Self.updatesNotification)
         case "account-inbox":
             return try AccountInboxResponse.read(from: &reader, context: &context).map(Self.accountInbox)
         case "space-inbox-message":
-            return try SpaceInboxMessageResponse.read(from: &reader, context: &context).map(Self.spaceInboxMessage)
+            let value = try SpaceInboxMessageResponse.read(from: &reader, context: &context)
+            return value.map(Self.spaceInboxMessage)
         case "space-inbox-messages":
-            return try SpaceInboxMessagesResponse.read(from: &reader, context: &context).map(Self.spaceInboxMessages)
+            let value = try SpaceInboxMessagesResponse.read(from: &reader, context: &context)
+            return value.map(Self.spaceInboxMessages)
         case "account-inbox-message":
-            return try AccountInboxMessageResponse.read(from: &reader, context: &context).map(Self.accountInboxMessage)
+            let value = try AccountInboxMessageResponse.read(from: &reader, context: &context)
+            return value.map(Self.accountInboxMessage)
         case "account-inbox-messages":
-            return try AccountInboxMessagesResponse.read(from: &reader, context: &context).map(Self.accountInboxMessages)
+            let value = try AccountInboxMessagesResponse.read(from: &reader, context: &context)
+            return value.map(Self.accountInboxMessages)
         case "account-inboxes":
-            return try AccountInboxesResponse.read(from: &reader, context: &context).map(Self.accountInboxes)
+            let value = try AccountInboxesResponse.read(from: &reader, context: &context)
+            return value.map(Self.accountInboxes)
         case "error":
             return try ErrorResponse.read(from: &reader, context: &context).map(Self.error)
         default:
-            let raw = try context.readUnknown(&reader, type: type, knownTypes: knownTypes, discriminator: discriminatorKeys)
+            let raw = try context.readUnknown(
+                &reader, type: type, knownTypes: knownTypes, discriminator: discriminatorKeys)
             return raw.map { .unknown(type: type, raw: $0) }
         }
     }

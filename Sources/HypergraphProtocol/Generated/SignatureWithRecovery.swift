@@ -26,7 +26,7 @@ public struct SignatureWithRecovery: Hashable, Sendable {
 
 extension SignatureWithRecovery: WireCodable {
     /// Reads a `SignatureWithRecovery` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SignatureWithRecovery? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var hex: String?
         var recovery: Int?

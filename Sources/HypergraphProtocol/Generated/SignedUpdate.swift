@@ -35,7 +35,7 @@ public struct SignedUpdate: Hashable, Sendable {
 
 extension SignedUpdate: WireCodable {
     /// Reads a `SignedUpdate` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SignedUpdate? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var update: Bytes?
         var accountAddress: String?

@@ -65,7 +65,7 @@ public enum SpaceEvent: Hashable, Sendable {
 extension SpaceEvent: WireCodable {
     /// Reads the discriminator first (looking ahead when it is not the first member), then the variant it selects; see
     /// `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceEvent? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard let type = try context.readDiscriminator(&reader, at: discriminatorKeys) else { return nil }
         switch type {
         case "create-space":
@@ -73,13 +73,17 @@ extension SpaceEvent: WireCodable {
         case "delete-space":
             return try DeleteSpaceEvent.read(from: &reader, context: &context).map(Self.deleteSpace)
         case "create-invitation":
-            return try CreateInvitationEvent.read(from: &reader, context: &context).map(Self.createInvitation)
+            let value = try CreateInvitationEvent.read(from: &reader, context: &context)
+            return value.map(Self.createInvitation)
         case "accept-invitation":
-            return try AcceptInvitationEvent.read(from: &reader, context: &context).map(Self.acceptInvitation)
+            let value = try AcceptInvitationEvent.read(from: &reader, context: &context)
+            return value.map(Self.acceptInvitation)
         case "create-space-inbox":
-            return try CreateSpaceInboxEvent.read(from: &reader, context: &context).map(Self.createSpaceInbox)
+            let value = try CreateSpaceInboxEvent.read(from: &reader, context: &context)
+            return value.map(Self.createSpaceInbox)
         default:
-            let raw = try context.readUnknown(&reader, type: type, knownTypes: knownTypes, discriminator: discriminatorKeys)
+            let raw = try context.readUnknown(
+                &reader, type: type, knownTypes: knownTypes, discriminator: discriminatorKeys)
             return raw.map { .unknown(type: type, raw: $0) }
         }
     }

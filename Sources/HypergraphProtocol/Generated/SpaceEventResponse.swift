@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"space-event"`. Schema: `Schemas/server/space-event.schema.json`.
 public struct SpaceEventResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "space-event"
 
     /// The space.
@@ -26,7 +26,7 @@ public struct SpaceEventResponse: Hashable, Sendable {
 
 extension SpaceEventResponse: WireCodable {
     /// Reads a `SpaceEventResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceEventResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var spaceId: String?
         var event: SpaceEvent?

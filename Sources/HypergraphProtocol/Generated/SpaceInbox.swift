@@ -45,7 +45,7 @@ public struct SpaceInbox: Hashable, Sendable {
 
 extension SpaceInbox: WireCodable {
     /// Reads a `SpaceInbox` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceInbox? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var inboxId: String?
         var isPublic: Bool?

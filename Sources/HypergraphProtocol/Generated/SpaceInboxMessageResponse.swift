@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"space-inbox-message"`. Schema: `Schemas/server/space-inbox-message.schema.json`.
 public struct SpaceInboxMessageResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "space-inbox-message"
 
     /// The space.
@@ -32,7 +32,7 @@ public struct SpaceInboxMessageResponse: Hashable, Sendable {
 
 extension SpaceInboxMessageResponse: WireCodable {
     /// Reads a `SpaceInboxMessageResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceInboxMessageResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var spaceId: String?
         var inboxId: String?

@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"space-inbox-messages"`. Schema: `Schemas/server/space-inbox-messages.schema.json`.
 public struct SpaceInboxMessagesResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "space-inbox-messages"
 
     /// The space (echoed).
@@ -32,7 +32,7 @@ public struct SpaceInboxMessagesResponse: Hashable, Sendable {
 
 extension SpaceInboxMessagesResponse: WireCodable {
     /// Reads a `SpaceInboxMessagesResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceInboxMessagesResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var spaceId: String?
         var inboxId: String?
@@ -51,7 +51,9 @@ extension SpaceInboxMessagesResponse: WireCodable {
                 inboxId = try context.readString(&reader)
             case "messages":
                 present.insert(3)
-                messages = try context.readArray(&reader) { reader, context in try InboxMessage.read(from: &reader, context: &context) }
+                messages = try context.readArray(&reader) { reader, context in
+                    try InboxMessage.read(from: &reader, context: &context)
+                }
             default:
                 try reader.skipValue()
             }

@@ -43,7 +43,7 @@ public struct SpaceInboxPublic: Hashable, Sendable {
 
 extension SpaceInboxPublic: WireCodable {
     /// Reads a `SpaceInboxPublic` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceInboxPublic? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var inboxId: String?
         var isPublic: Bool?

@@ -23,7 +23,7 @@ public struct SpaceMember: Hashable, Sendable {
 
 extension SpaceMember: WireCodable {
     /// Reads a `SpaceMember` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceMember? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var accountAddress: String?
         var role: SpaceMemberRole?

@@ -15,7 +15,7 @@ public enum SpaceMemberRole: String, Hashable, Sendable, Codable, CaseIterable {
 
 extension SpaceMemberRole: WireCodable {
     /// Reads one of the allowed strings; any other value is reported with the list of allowed ones.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceMemberRole? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         try context.readEnumeration(&reader, as: SpaceMemberRole.self)
     }
 

@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"space"`. Schema: `Schemas/server/space.schema.json`.
 public struct SpaceResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "space"
 
     /// The space id.
@@ -53,7 +53,7 @@ public struct SpaceResponse: Hashable, Sendable {
 
 extension SpaceResponse: WireCodable {
     /// Reads a `SpaceResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var name: String?
@@ -75,13 +75,19 @@ extension SpaceResponse: WireCodable {
                 name = try context.readString(&reader)
             case "events":
                 present.insert(3)
-                events = try context.readArray(&reader) { reader, context in try SpaceEvent.read(from: &reader, context: &context) }
+                events = try context.readArray(&reader) { reader, context in
+                    try SpaceEvent.read(from: &reader, context: &context)
+                }
             case "keyBoxes":
                 present.insert(4)
-                keyBoxes = try context.readArray(&reader) { reader, context in try KeyBoxWithKeyId.read(from: &reader, context: &context) }
+                keyBoxes = try context.readArray(&reader) { reader, context in
+                    try KeyBoxWithKeyId.read(from: &reader, context: &context)
+                }
             case "inboxes":
                 present.insert(5)
-                inboxes = try context.readArray(&reader) { reader, context in try SpaceInbox.read(from: &reader, context: &context) }
+                inboxes = try context.readArray(&reader) { reader, context in
+                    try SpaceInbox.read(from: &reader, context: &context)
+                }
             case "updates":
                 if try context.rejectNull(&reader, expected: "object") { break }
                 updates = try Updates.read(from: &reader, context: &context)

@@ -48,7 +48,7 @@ public struct SpaceState: Hashable, Sendable {
 
 extension SpaceState: WireCodable {
     /// Reads a `SpaceState` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceState? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var members: [String: SpaceMember]?
@@ -64,16 +64,24 @@ extension SpaceState: WireCodable {
                 id = try context.readString(&reader)
             case "members":
                 present.insert(1)
-                members = try context.readMap(&reader) { reader, context in try SpaceMember.read(from: &reader, context: &context) }
+                members = try context.readMap(&reader) { reader, context in
+                    try SpaceMember.read(from: &reader, context: &context)
+                }
             case "removedMembers":
                 present.insert(2)
-                removedMembers = try context.readMap(&reader) { reader, context in try SpaceMember.read(from: &reader, context: &context) }
+                removedMembers = try context.readMap(&reader) { reader, context in
+                    try SpaceMember.read(from: &reader, context: &context)
+                }
             case "invitations":
                 present.insert(3)
-                invitations = try context.readMap(&reader) { reader, context in try SpaceStateInvitation.read(from: &reader, context: &context) }
+                invitations = try context.readMap(&reader) { reader, context in
+                    try SpaceStateInvitation.read(from: &reader, context: &context)
+                }
             case "inboxes":
                 present.insert(4)
-                inboxes = try context.readMap(&reader) { reader, context in try SpaceStateInbox.read(from: &reader, context: &context) }
+                inboxes = try context.readMap(&reader) { reader, context in
+                    try SpaceStateInbox.read(from: &reader, context: &context)
+                }
             case "lastEventHash":
                 present.insert(5)
                 lastEventHash = try context.readString(&reader)

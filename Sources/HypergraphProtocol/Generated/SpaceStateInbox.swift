@@ -45,7 +45,7 @@ public struct SpaceStateInbox: Hashable, Sendable {
 
 extension SpaceStateInbox: WireCodable {
     /// Reads a `SpaceStateInbox` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceStateInbox? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var inboxId: String?
         var isPublic: Bool?

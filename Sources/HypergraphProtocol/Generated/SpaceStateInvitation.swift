@@ -19,7 +19,7 @@ public struct SpaceStateInvitation: Hashable, Sendable {
 
 extension SpaceStateInvitation: WireCodable {
     /// Reads a `SpaceStateInvitation` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceStateInvitation? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var inviteeAccountAddress: String?
         var present = MemberPresence()

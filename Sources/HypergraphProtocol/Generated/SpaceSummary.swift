@@ -23,7 +23,7 @@ public struct SpaceSummary: Hashable, Sendable {
 
 extension SpaceSummary: WireCodable {
     /// Reads a `SpaceSummary` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SpaceSummary? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var name: String?

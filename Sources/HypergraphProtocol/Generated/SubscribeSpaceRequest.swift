@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"subscribe-space"`. Schema: `Schemas/client/subscribe-space.schema.json`.
 public struct SubscribeSpaceRequest: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "subscribe-space"
 
     /// The space to subscribe to.
@@ -16,7 +16,7 @@ public struct SubscribeSpaceRequest: Hashable, Sendable {
 
     /// Clock of the newest update the client has. The TS server ignores it and the TS client never sends it.
     ///
-    /// Must be an integer >= 0.
+    /// Format `Clock`: must be an integer 0...9007199254740991.
     ///
     /// Optional: `nil` is omitted from the wire; an explicit `null` is rejected on decode.
     public var lastKnownUpdateClock: Int?
@@ -30,7 +30,7 @@ public struct SubscribeSpaceRequest: Hashable, Sendable {
 
 extension SubscribeSpaceRequest: WireCodable {
     /// Reads a `SubscribeSpaceRequest` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> SubscribeSpaceRequest? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var id: String?
         var lastKnownUpdateClock: Int?
@@ -44,8 +44,8 @@ extension SubscribeSpaceRequest: WireCodable {
                 present.insert(1)
                 id = try context.readString(&reader)
             case "lastKnownUpdateClock":
-                if try context.rejectNull(&reader, expected: "integer >= 0") { break }
-                lastKnownUpdateClock = try context.readInteger(&reader, expected: "integer >= 0")
+                if try context.rejectNull(&reader, expected: "integer 0...9007199254740991") { break }
+                lastKnownUpdateClock = try context.readInteger(&reader, expected: "integer 0...9007199254740991")
             default:
                 try reader.skipValue()
             }
@@ -109,8 +109,10 @@ extension SubscribeSpaceRequest {
         lastKnownUpdateClock: Int?, report: (_ path: [JSONPath.Component], _ message: String) -> Void
     ) {
         if let lastKnownUpdateClock {
-            if lastKnownUpdateClock < 0 {
-                report([.key("lastKnownUpdateClock")], "expected integer >= 0, got \(lastKnownUpdateClock)")
+            if !(0...9007199254740991).contains(lastKnownUpdateClock) {
+                report(
+                    [.key("lastKnownUpdateClock")],
+                    "expected integer 0...9007199254740991, got \(lastKnownUpdateClock)")
             }
         }
     }

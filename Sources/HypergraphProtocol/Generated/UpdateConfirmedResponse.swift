@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"update-confirmed"`. Schema: `Schemas/server/update-confirmed.schema.json`.
 public struct UpdateConfirmedResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "update-confirmed"
 
     /// The request's updateId.
@@ -16,7 +16,7 @@ public struct UpdateConfirmedResponse: Hashable, Sendable {
 
     /// The clock assigned to the update.
     ///
-    /// Must be an integer >= 0.
+    /// Format `Clock`: must be an integer 0...9007199254740991.
     public var clock: Int
 
     /// The space.
@@ -34,7 +34,7 @@ public struct UpdateConfirmedResponse: Hashable, Sendable {
 
 extension UpdateConfirmedResponse: WireCodable {
     /// Reads a `UpdateConfirmedResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> UpdateConfirmedResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var updateId: String?
         var clock: Int?
@@ -50,7 +50,7 @@ extension UpdateConfirmedResponse: WireCodable {
                 updateId = try context.readString(&reader)
             case "clock":
                 present.insert(2)
-                clock = try context.readInteger(&reader, expected: "integer >= 0")
+                clock = try context.readInteger(&reader, expected: "integer 0...9007199254740991")
             case "spaceId":
                 present.insert(3)
                 spaceId = try context.readString(&reader)
@@ -117,8 +117,8 @@ extension UpdateConfirmedResponse {
     /// call this before the value is built, so every violation is reported even when a member is missing.
     static func checkMembers(clock: Int?, report: (_ path: [JSONPath.Component], _ message: String) -> Void) {
         if let clock {
-            if clock < 0 {
-                report([.key("clock")], "expected integer >= 0, got \(clock)")
+            if !(0...9007199254740991).contains(clock) {
+                report([.key("clock")], "expected integer 0...9007199254740991, got \(clock)")
             }
         }
     }

@@ -13,12 +13,12 @@ public struct Updates: Hashable, Sendable {
 
     /// Clock of updates[0].
     ///
-    /// Must be an integer >= 0.
+    /// Format `Clock`: must be an integer 0...9007199254740991.
     public var firstUpdateClock: Int
 
     /// Clock of the last element.
     ///
-    /// Must be an integer >= 0.
+    /// Format `Clock`: must be an integer 0...9007199254740991.
     public var lastUpdateClock: Int
 
     /// Creates a value from its members.
@@ -31,7 +31,7 @@ public struct Updates: Hashable, Sendable {
 
 extension Updates: WireCodable {
     /// Reads a `Updates` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Updates? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var updates: [SignedUpdate]?
         var firstUpdateClock: Int?
@@ -41,13 +41,15 @@ extension Updates: WireCodable {
             switch key {
             case "updates":
                 present.insert(0)
-                updates = try context.readArray(&reader) { reader, context in try SignedUpdate.read(from: &reader, context: &context) }
+                updates = try context.readArray(&reader) { reader, context in
+                    try SignedUpdate.read(from: &reader, context: &context)
+                }
             case "firstUpdateClock":
                 present.insert(1)
-                firstUpdateClock = try context.readInteger(&reader, expected: "integer >= 0")
+                firstUpdateClock = try context.readInteger(&reader, expected: "integer 0...9007199254740991")
             case "lastUpdateClock":
                 present.insert(2)
-                lastUpdateClock = try context.readInteger(&reader, expected: "integer >= 0")
+                lastUpdateClock = try context.readInteger(&reader, expected: "integer 0...9007199254740991")
             default:
                 try reader.skipValue()
             }
@@ -120,13 +122,13 @@ extension Updates {
             }
         }
         if let firstUpdateClock {
-            if firstUpdateClock < 0 {
-                report([.key("firstUpdateClock")], "expected integer >= 0, got \(firstUpdateClock)")
+            if !(0...9007199254740991).contains(firstUpdateClock) {
+                report([.key("firstUpdateClock")], "expected integer 0...9007199254740991, got \(firstUpdateClock)")
             }
         }
         if let lastUpdateClock {
-            if lastUpdateClock < 0 {
-                report([.key("lastUpdateClock")], "expected integer >= 0, got \(lastUpdateClock)")
+            if !(0...9007199254740991).contains(lastUpdateClock) {
+                report([.key("lastUpdateClock")], "expected integer 0...9007199254740991, got \(lastUpdateClock)")
             }
         }
     }

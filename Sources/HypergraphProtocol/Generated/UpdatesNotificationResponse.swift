@@ -6,7 +6,7 @@ import HypergraphJSON
 ///
 /// Wire `type`: `"updates-notification"`. Schema: `Schemas/server/updates-notification.schema.json`.
 public struct UpdatesNotificationResponse: Hashable, Sendable {
-    /// The value of the `type` member: message type.
+    /// The fixed value of the `type` member (message type).
     public static let type = "updates-notification"
 
     /// The space.
@@ -26,7 +26,7 @@ public struct UpdatesNotificationResponse: Hashable, Sendable {
 
 extension UpdatesNotificationResponse: WireCodable {
     /// Reads a `UpdatesNotificationResponse` object; see `WireCodable.read(from:context:)`.
-    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> UpdatesNotificationResponse? {
+    public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
         guard try context.beginObject(&reader) else { return nil }
         var spaceId: String?
         var updates: Updates?

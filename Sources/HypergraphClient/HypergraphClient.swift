@@ -1,0 +1,78 @@
+// The entry point: open an authenticated session to a Hypergraph server.
+import HypergraphWebSocket
+
+/// Connects to Hypergraph sync servers (PROTOCOL.md §1).
+///
+/// ```swift
+/// let session = try await HypergraphClient.connect(url: "ws://127.0.0.1:3030", token: identity.sessionToken)
+/// let spaces = try await session.listSpaces()
+/// await session.close()
+/// ```
+public enum HypergraphClient {
+    /// Opens a WebSocket to `url` (`ws://host[:port][/path][?query]`) with `token` appended as the `token` query
+    /// parameter (percent-encoded), and returns the session once the upgrade completed.
+    ///
+    /// The protocol has no authentication reply: a server that refuses the token either rejects the upgrade (this
+    /// throws `.connectionFailed` with the HTTP status) or accepts it and closes the connection, which the session
+    /// reports as its `.closed` event and as `.closed` errors. Pass `token: nil` to connect without one (conformance
+    /// tests of the handshake put any query they need into `url` themselves).
+    ///
+    /// - Throws: ``HypergraphClientError/invalidURL(_:reason:)`` or ``HypergraphClientError/connectionFailed(_:)``.
+    public static func connect(
+        url: String, token: String?, configuration: HypergraphClientConfiguration = HypergraphClientConfiguration()
+    ) async throws(HypergraphClientError) -> HypergraphSession {
+        let target = try authenticatedURL(url, token: token)
+        let socket: WebSocket
+        do {
+            socket = try await WebSocketClient.connect(to: target, configuration: configuration.webSocket)
+        } catch let error as WebSocketClientError {
+            if case .invalidURL(_, let reason) = error { throw .invalidURL(url, reason: reason) }
+            throw .connectionFailed(error)
+        } catch {
+            throw .connectionFailed(.connectionClosedDuringHandshake)
+        }
+        return HypergraphSession.start(socket: socket, configuration: configuration)
+    }
+
+    /// `url` with `token=<percent-encoded token>` added to its query; `url` unchanged when `token` is nil.
+    ///
+    /// - Throws: ``HypergraphClientError/invalidURL(_:reason:)`` when `url` has a fragment, which would hide the
+    ///   query parameter from the server.
+    public static func authenticatedURL(_ url: String, token: String?) throws(HypergraphClientError) -> String {
+        guard !url.contains("#") else { throw .invalidURL(url, reason: "a fragment (#…) is not allowed") }
+        guard let token else { return url }
+        let separator = url.contains("?") ? (url.hasSuffix("?") || url.hasSuffix("&") ? "" : "&") : "?"
+        return url + separator + "token=" + percentEncoded(token)
+    }
+
+    /// `text` with every byte except RFC 3986 unreserved characters (`A–Z a–z 0–9 - . _ ~`) written as `%XX`.
+    static func percentEncoded(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += byte < 16 ? "%0" + hex : "%" + hex
+            }
+        }
+        return result
+    }
+}
+
+/// Timeouts and limits of a session.
+public struct HypergraphClientConfiguration: Sendable, Hashable {
+    /// How long the request helpers (`subscribe`, `createUpdate`, …) wait for the reply when no timeout is passed.
+    public var requestTimeout: Duration = .seconds(10)
+    /// How many transcript entries a session keeps (the most recent ones); 0 records none. Long-running sessions
+    /// such as load generators keep this small.
+    public var transcriptLimit: Int = 1000
+    /// The WebSocket's limits and timeouts (message size, handshake timeout, pings, close timeout).
+    public var webSocket = WebSocketConfiguration()
+
+    /// The defaults: 10 s request timeout, 1,000 transcript entries, the WebSocket defaults.
+    public init() {}
+}

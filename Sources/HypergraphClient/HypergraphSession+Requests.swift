@@ -1,0 +1,142 @@
+// Request helpers: send a request and await its reply (PROTOCOL.md §4, §6).
+import HypergraphProtocol
+
+extension HypergraphSession {
+    /// Sends `message` and returns its reply (see ``ExpectedReply``), waiting at most `timeout`
+    /// (`configuration.requestTimeout` when nil). The waiter is in place before the request is sent, and it sees
+    /// only messages that arrive afterwards.
+    ///
+    /// - Throws: ``HypergraphClientError/serverError(_:)`` when the server rejects it with an `error` message,
+    ///   `.timedOut` (the TypeScript server answers most failures with silence, PROTOCOL.md §1.5), `.closed`,
+    ///   `.cancelled`.
+    public func request(_ message: ClientMessage, timeout: Duration? = nil) async throws(HypergraphClientError)
+        -> ServerMessage
+    {
+        try await request(message, timeout: timeout) { $0 }
+    }
+
+    /// `request(_:timeout:)` returning the reply as the type `extract` picks out of it.
+    private func request<Reply: Sendable>(
+        _ message: ClientMessage, timeout: Duration?, extract: @escaping (ServerMessage) -> Reply?
+    ) async throws(HypergraphClientError) -> Reply {
+        let expected = ExpectedReply(for: message)
+        let text = message.jsonString()
+        return try await wait(
+            for: expected.description, timeout: timeout ?? configuration.requestTimeout, isReplyWaiter: true,
+            afterRegistering: { () throws(HypergraphClientError) in try sendRaw(text: text) }
+        ) { event in
+            guard case .message(let message) = event else { return nil }
+            if case .error(let error) = message, expected.isRejection(error) { return .failure(.serverError(error)) }
+            guard expected.isReply(message), let reply = extract(message) else { return nil }
+            return .success(reply)
+        }
+    }
+
+    /// Subscribes to a space (§4.1) and returns its snapshot. With `lastKnownUpdateClock`, a server that honours it
+    /// sends only later updates.
+    public func subscribe(
+        spaceId: String, lastKnownUpdateClock: Int? = nil, timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> SpaceResponse {
+        let request = SubscribeSpaceRequest(id: spaceId, lastKnownUpdateClock: lastKnownUpdateClock)
+        return try await self.request(.subscribeSpace(request), timeout: timeout, extract: Self.space)
+    }
+
+    /// Lists the spaces of the connection's app identity (§4.2).
+    public func listSpaces(timeout: Duration? = nil) async throws(HypergraphClientError) -> ListSpacesResponse {
+        try await request(.listSpaces(ListSpacesRequest()), timeout: timeout) { reply in
+            if case .listSpaces(let list) = reply { list } else { nil }
+        }
+    }
+
+    /// Lists the invitations addressed to the connection's account (§4.3). A `list-invitations` the server pushes
+    /// while this waits (after an invitation to this account) also answers it; both carry the full list.
+    public func listInvitations(timeout: Duration? = nil) async throws(HypergraphClientError) -> ListInvitationsResponse {
+        try await request(.listInvitations(ListInvitationsRequest()), timeout: timeout) { reply in
+            if case .listInvitations(let list) = reply { list } else { nil }
+        }
+    }
+
+    /// Creates a space (§4.4) and returns its snapshot. Build the request with
+    /// `HypergraphIdentity.createSpaceEvent(…)`.
+    public func createSpace(
+        _ request: CreateSpaceEventRequest, timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> SpaceResponse {
+        try await self.request(.createSpaceEvent(request), timeout: timeout, extract: Self.space)
+    }
+
+    /// Invites an account (§4.5) and returns the space's new snapshot.
+    public func createInvitation(
+        _ request: CreateInvitationEventRequest, timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> SpaceResponse {
+        try await self.request(.createInvitationEvent(request), timeout: timeout, extract: Self.space)
+    }
+
+    /// Accepts an invitation (§4.6) and returns the space's snapshot.
+    public func acceptInvitation(
+        _ request: AcceptInvitationEventRequest, timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> SpaceResponse {
+        try await self.request(.acceptInvitationEvent(request), timeout: timeout, extract: Self.space)
+    }
+
+    /// Creates a space inbox (§4.7) and returns the space's new snapshot.
+    public func createSpaceInbox(
+        _ request: CreateSpaceInboxEventRequest, timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> SpaceResponse {
+        try await self.request(.createSpaceInboxEvent(request), timeout: timeout, extract: Self.space)
+    }
+
+    /// Creates an account inbox (§4.8) and returns the `account-inbox` message the server sends to every connection
+    /// of the account, this one included.
+    public func createAccountInbox(
+        _ request: CreateAccountInboxRequest, timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> AccountInboxResponse {
+        try await self.request(.createAccountInbox(request), timeout: timeout) { reply in
+            if case .accountInbox(let inbox) = reply { inbox } else { nil }
+        }
+    }
+
+    /// Fetches a space inbox's messages created at or after `since` (§4.9).
+    public func latestSpaceInboxMessages(
+        spaceId: String, inboxId: String, since: Timestamp = Timestamp(millisecondsSince1970: 0),
+        timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> SpaceInboxMessagesResponse {
+        let request = GetLatestSpaceInboxMessagesRequest(spaceId: spaceId, inboxId: inboxId, since: since)
+        return try await self.request(.getLatestSpaceInboxMessages(request), timeout: timeout) { reply in
+            if case .spaceInboxMessages(let messages) = reply { messages } else { nil }
+        }
+    }
+
+    /// Fetches an account inbox's messages created at or after `since` (§4.10); `accountAddress` is the
+    /// connection's account.
+    public func latestAccountInboxMessages(
+        accountAddress: String, inboxId: String, since: Timestamp = Timestamp(millisecondsSince1970: 0),
+        timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> AccountInboxMessagesResponse {
+        let request = GetLatestAccountInboxMessagesRequest(accountAddress: accountAddress, inboxId: inboxId, since: since)
+        return try await self.request(.getLatestAccountInboxMessages(request), timeout: timeout) { reply in
+            if case .accountInboxMessages(let messages) = reply { messages } else { nil }
+        }
+    }
+
+    /// Lists every inbox of the connection's account (§4.11).
+    public func accountInboxes(timeout: Duration? = nil) async throws(HypergraphClientError) -> AccountInboxesResponse {
+        try await request(.getAccountInboxes(GetAccountInboxesRequest()), timeout: timeout) { reply in
+            if case .accountInboxes(let inboxes) = reply { inboxes } else { nil }
+        }
+    }
+
+    /// Appends an update to a space (§4.12) and returns its confirmation, which carries the assigned clock. Build the
+    /// request with `HypergraphIdentity.createUpdate(…)`.
+    public func createUpdate(
+        _ request: CreateUpdateRequest, timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> UpdateConfirmedResponse {
+        try await self.request(.createUpdate(request), timeout: timeout) { reply in
+            if case .updateConfirmed(let confirmation) = reply { confirmation } else { nil }
+        }
+    }
+
+    /// The `space` snapshot in a reply, or nil.
+    private static func space(_ reply: ServerMessage) -> SpaceResponse? {
+        if case .space(let space) = reply { space } else { nil }
+    }
+}

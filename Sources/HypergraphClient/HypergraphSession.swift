@@ -1,0 +1,365 @@
+// One authenticated connection to a Hypergraph server: sending, the inbound queue, waiting, the transcript.
+//
+// Concurrency: every piece of mutable state (queued events, waiters, transcript, close status) is isolated to the
+// `HypergraphSession` actor. One reader task per session iterates the WebSocket's events, decodes each frame off the
+// actor and hands the result to `receive`; timeout tasks and cancellation handlers call back into the actor.
+import Foundation
+import HypergraphProtocol
+import HypergraphWebSocket
+
+/// An open connection to a Hypergraph server.
+///
+/// **Receiving.** Every frame the server sends becomes one ``HypergraphSessionEvent`` — a decoded message (unknown
+/// types as `ServerMessage.unknown`), an undecodable frame, and finally `.closed` — and goes to exactly one place:
+/// 1. a pending request helper whose reply it is (`subscribe`, `createUpdate`, `request`, …; see `ExpectedReply`),
+/// 2. else the oldest waiting `nextEvent`/`nextMessage` call it satisfies,
+/// 3. else the queue, which `events`, `nextEvent`, `nextMessage` and `drainEvents` read in arrival order.
+///
+/// So replies claimed by helpers do not appear in `events`; everything else does, nothing is dropped. The
+/// ``transcript`` records every frame in both directions.
+///
+/// **Sending.** `send` encodes a `ClientMessage`; `sendRaw`, `sendFrame` and `sendRawBytes` send anything, for
+/// conformance tests of malformed input. Sends never block.
+///
+/// **Closing.** Call ``close(code:reason:)`` when done. A session that is released without closing closes its
+/// connection with 1001 (going away).
+public actor HypergraphSession {
+    /// How the connection ended.
+    public struct CloseStatus: Sendable, Hashable, CustomStringConvertible {
+        /// The close code (see `HypergraphClientError.closed`).
+        public var code: WebSocketCloseCode
+        /// The close reason, possibly empty.
+        public var reason: String
+
+        /// Creates a value from its members.
+        public init(code: WebSocketCloseCode, reason: String) {
+            self.code = code
+            self.reason = reason
+        }
+
+        /// The code, and the reason when there is one.
+        public var description: String {
+            reason.isEmpty ? "\(code)" : "\(code) \(String(reflecting: reason))"
+        }
+
+        /// The error operations fail with once the session has closed this way.
+        var error: HypergraphClientError { .closed(code: code, reason: reason) }
+    }
+
+    /// Someone waiting for an event: a request helper (offered only events that arrive after it registered) or a
+    /// `nextEvent`/`nextMessage` call (offered the queued events first).
+    private struct Waiter {
+        let id: UInt64
+        let isReplyWaiter: Bool
+        /// Resumes the waiter with the event and returns true if it wants it; returns false otherwise.
+        let offer: (HypergraphSessionEvent) -> Bool
+        /// Resumes the waiter with an error.
+        let fail: (HypergraphClientError) -> Void
+        /// Resumes the waiter once the connection has ended (after `offer` was given the `.closed` event).
+        let connectionEnded: (CloseStatus) -> Void
+        var timer: Task<Void, Never>?
+    }
+
+    /// The settings this session was opened with.
+    public nonisolated let configuration: HypergraphClientConfiguration
+    /// "host:port" of the server.
+    public nonisolated let remoteAddress: String
+    private nonisolated let socket: WebSocket
+    private let openedAt = ContinuousClock.now
+    private var transcriptEntries: Transcript
+    private var queue: [HypergraphSessionEvent] = []
+    private var waiters: [Waiter] = []
+    private var nextWaiterID: UInt64 = 0
+    private var requestedClose: CloseStatus?
+    private var endStatus: CloseStatus?
+
+    private init(socket: WebSocket, configuration: HypergraphClientConfiguration) {
+        self.socket = socket
+        self.configuration = configuration
+        remoteAddress = socket.remoteAddress
+        transcriptEntries = Transcript(limit: configuration.transcriptLimit)
+    }
+
+    /// A session reading `socket`'s events from a task of its own. The task holds the session weakly, so releasing
+    /// the session closes the connection.
+    static func start(socket: WebSocket, configuration: HypergraphClientConfiguration) -> HypergraphSession {
+        let session = HypergraphSession(socket: socket, configuration: configuration)
+        Task { [weak session] in
+            for await event in socket.events {
+                guard let session else { return }
+                await session.receive(event, decoded: Self.decode(event))
+            }
+        }
+        return session
+    }
+
+    deinit {
+        socket.close(code: .goingAway)
+    }
+
+    // MARK: Sending
+
+    /// Sends `message` as a text frame in its canonical wire form.
+    ///
+    /// - Throws: ``HypergraphClientError/closed(code:reason:)`` once the connection is closed or closing.
+    public func send(_ message: ClientMessage) throws(HypergraphClientError) {
+        try sendRaw(text: message.jsonString())
+    }
+
+    /// Sends `text` as a text frame, whatever it holds (e.g. invalid JSON).
+    public func sendRaw(text: String) throws(HypergraphClientError) {
+        try checkOpen()
+        record(.sent, .data(.text(text)))
+        socket.send(text: text)
+    }
+
+    /// Sends `bytes` as a binary frame.
+    public func sendRaw(binary bytes: [UInt8]) throws(HypergraphClientError) {
+        try checkOpen()
+        record(.sent, .data(.binary(bytes)))
+        socket.send(binary: bytes)
+    }
+
+    /// Sends `frame` exactly as described (any opcode, reserved bits, masking), bypassing protocol rules.
+    public func sendFrame(_ frame: WebSocketFrame) throws(HypergraphClientError) {
+        try checkOpen()
+        record(.sent, .frame(frame))
+        socket.sendFrame(frame)
+    }
+
+    /// Writes `bytes` to the socket as they are (e.g. half a frame).
+    public func sendRawBytes(_ bytes: [UInt8]) throws(HypergraphClientError) {
+        try checkOpen()
+        record(.sent, .rawBytes(bytes))
+        socket.sendRawBytes(bytes)
+    }
+
+    /// Sends a ping with `payload` (at most 125 bytes); the pong appears in the transcript.
+    public func ping(_ payload: [UInt8] = []) throws(HypergraphClientError) {
+        try checkOpen()
+        record(.sent, .ping(payload))
+        socket.ping(payload)
+    }
+
+    private func checkOpen() throws(HypergraphClientError) {
+        if let status = endStatus ?? requestedClose { throw status.error }
+    }
+
+    // MARK: Closing
+
+    /// Starts the closing handshake with `code` and `reason` and waits until the connection has ended (the server
+    /// answered, or the WebSocket close timeout passed). Returns how it ended; calling it again just waits. If the
+    /// calling task is cancelled, returns the requested status without waiting.
+    @discardableResult
+    public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") async -> CloseStatus {
+        let requested = requestedClose ?? CloseStatus(code: code, reason: reason)
+        if endStatus == nil, requestedClose == nil {
+            requestedClose = requested
+            record(.sent, .close(code: code, reason: reason))
+            socket.close(code: code, reason: reason)
+        }
+        do {
+            return try await waitForClose()
+        } catch {
+            return endStatus ?? requested
+        }
+    }
+
+    /// Waits at most `timeout` (nil: no limit) for the connection to end, however that happens, and returns how —
+    /// e.g. after sending something a server must answer by closing.
+    ///
+    /// - Throws: ``HypergraphClientError/timedOut(waitingFor:after:)`` when it is still open, `.cancelled`.
+    public func waitForClose(timeout: Duration? = nil) async throws(HypergraphClientError) -> CloseStatus {
+        try await wait(
+            for: "the connection to close", timeout: timeout, isReplyWaiter: true, whenClosed: { .success($0) },
+            take: { _ in nil })
+    }
+
+    /// How the connection ended, or nil while it is open.
+    public var closeStatus: CloseStatus? { endStatus }
+
+    // MARK: Transcript
+
+    /// Every frame sent and received so far (the most recent `configuration.transcriptLimit`), with times.
+    public var transcript: Transcript { transcriptEntries }
+
+    private func record(_ direction: Transcript.Direction, _ content: Transcript.Content) {
+        guard transcriptEntries.limit > 0 else { return }
+        transcriptEntries.append(
+            Transcript.Entry(elapsed: ContinuousClock.now - openedAt, date: Date(), direction: direction, content: content))
+    }
+
+    // MARK: Receiving
+
+    /// The session event for a WebSocket event, decoded on the reader task; nil for pongs.
+    private static func decode(_ event: WebSocketEvent) -> HypergraphSessionEvent? {
+        switch event {
+        case .text(let text):
+            do {
+                return .message(try ServerMessage(json: text))
+            } catch {
+                return .undecodable(UndecodableFrame(payload: .text(text), reason: error.description))
+            }
+        case .binary(let bytes):
+            return .undecodable(
+                UndecodableFrame(payload: .binary(bytes), reason: "a binary frame; Hypergraph servers send JSON text frames"))
+        case .pong:
+            return nil
+        case .closed(let code, let reason):
+            return .closed(code: code, reason: reason)
+        }
+    }
+
+    private func receive(_ event: WebSocketEvent, decoded: HypergraphSessionEvent?) {
+        switch event {
+        case .text(let text): record(.received, .data(.text(text)))
+        case .binary(let bytes): record(.received, .data(.binary(bytes)))
+        case .pong(let payload): record(.received, .pong(payload))
+        case .closed(let code, let reason): record(.received, .close(code: code, reason: reason))
+        }
+        guard let decoded else { return }
+        deliver(decoded)
+        if case .closed(let code, let reason) = decoded {
+            let status = CloseStatus(code: code, reason: reason)
+            endStatus = status
+            let remaining = waiters
+            waiters.removeAll()
+            for waiter in remaining {
+                waiter.timer?.cancel()
+                waiter.connectionEnded(status)
+            }
+        }
+    }
+
+    /// Hands `event` to the first request helper that wants it, else the first other waiter, else the queue.
+    private func deliver(_ event: HypergraphSessionEvent) {
+        let index =
+            waiters.firstIndex { $0.isReplyWaiter && $0.offer(event) }
+            ?? waiters.firstIndex { !$0.isReplyWaiter && $0.offer(event) }
+        if let index {
+            waiters.remove(at: index).timer?.cancel()
+        } else {
+            queue.append(event)
+        }
+    }
+
+    // MARK: Waiting
+
+    /// Waits for the first event `take` accepts (returning its result), checking the queue first unless this is a
+    /// reply waiter, for at most `timeout` (nil: no limit). `afterRegistering` runs once the waiter is in place —
+    /// request helpers send their request there, so the reply cannot slip past. Once the connection has ended, the
+    /// result is `whenClosed`'s (by default the `.closed` error).
+    func wait<Value: Sendable>(
+        for awaited: String, timeout: Duration?, isReplyWaiter: Bool,
+        afterRegistering: () throws(HypergraphClientError) -> Void = {},
+        whenClosed: @escaping (CloseStatus) -> Result<Value, HypergraphClientError> = { .failure($0.error) },
+        take: @escaping (HypergraphSessionEvent) -> Result<Value, HypergraphClientError>?
+    ) async throws(HypergraphClientError) -> Value {
+        if !isReplyWaiter {
+            for (index, event) in queue.enumerated() {
+                guard let result = take(event) else { continue }
+                queue.remove(at: index)
+                return try result.get()
+            }
+        }
+        if let endStatus { return try whenClosed(endStatus).get() }
+        let id = nextWaiterID
+        nextWaiterID += 1
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, HypergraphClientError>, Never>) in
+                var waiter = Waiter(
+                    id: id, isReplyWaiter: isReplyWaiter,
+                    offer: { event in
+                        guard let result = take(event) else { return false }
+                        continuation.resume(returning: result)
+                        return true
+                    },
+                    fail: { continuation.resume(returning: .failure($0)) },
+                    connectionEnded: { continuation.resume(returning: whenClosed($0)) })
+                do throws(HypergraphClientError) {
+                    try afterRegistering()
+                } catch {
+                    return continuation.resume(returning: .failure(error))
+                }
+                if Task.isCancelled { return continuation.resume(returning: .failure(.cancelled)) }
+                if let timeout {
+                    waiter.timer = Task { [weak self] in
+                        do {
+                            try await Task.sleep(for: timeout)
+                        } catch {
+                            return  // cancelled: the waiter was resolved
+                        }
+                        await self?.expire(id, with: .timedOut(waitingFor: awaited, after: timeout))
+                    }
+                }
+                waiters.append(waiter)
+            }
+        } onCancel: {
+            Task { await self.expire(id, with: .cancelled) }
+        }
+        return try result.get()
+    }
+
+    /// Resolves waiter `id` with `error` if it is still waiting.
+    private func expire(_ id: UInt64, with error: HypergraphClientError) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        let waiter = waiters.remove(at: index)
+        waiter.timer?.cancel()
+        waiter.fail(error)
+    }
+
+    /// The oldest event not yet taken, waiting at most `timeout` (nil: no limit) for one to arrive. The `.closed`
+    /// event is returned once; after it, this throws `.closed`.
+    public func nextEvent(timeout: Duration? = nil) async throws(HypergraphClientError) -> HypergraphSessionEvent {
+        try await wait(for: "any frame", timeout: timeout, isReplyWaiter: false) { .success($0) }
+    }
+
+    /// The next event, which must be a server message.
+    ///
+    /// - Throws: ``HypergraphClientError/undecodableFrame(_:)`` when the next frame is not a server message (it is
+    ///   consumed), `.closed` when the connection ended, `.timedOut` after `timeout`.
+    public func nextMessage(timeout: Duration? = nil) async throws(HypergraphClientError) -> ServerMessage {
+        switch try await nextEvent(timeout: timeout) {
+        case .message(let message): return message
+        case .undecodable(let frame): throw .undecodableFrame(frame)
+        case .closed(let code, let reason): throw .closed(code: code, reason: reason)
+        }
+    }
+
+    /// The first message, queued or arriving within `timeout`, for which `isMatch` is true; the events before it
+    /// stay queued. `description` names what is awaited in the timeout error (e.g. `updates-notification`).
+    ///
+    /// - Throws: `.closed` when the connection ends first, `.timedOut` after `timeout`.
+    public func nextMessage(
+        _ description: String, timeout: Duration? = nil, where isMatch: @escaping @Sendable (ServerMessage) -> Bool
+    ) async throws(HypergraphClientError) -> ServerMessage {
+        try await wait(for: description, timeout: timeout, isReplyWaiter: false) { event in
+            guard case .message(let message) = event, isMatch(message) else { return nil }
+            return .success(message)
+        }
+    }
+
+    /// Removes and returns every queued event, without waiting.
+    public func drainEvents() -> [HypergraphSessionEvent] {
+        defer { queue.removeAll() }
+        return queue
+    }
+
+    /// Waits `duration` (a quiet period), then removes and returns every queued event — for checking that
+    /// something did *not* arrive.
+    public func drainEvents(after duration: Duration) async throws(HypergraphClientError) -> [HypergraphSessionEvent] {
+        do {
+            try await Task.sleep(for: duration)
+        } catch {
+            throw .cancelled
+        }
+        return drainEvents()
+    }
+
+    /// The events as an asynchronous sequence: each element is taken from the queue as by `nextEvent()`, ending
+    /// after `.closed`. Each access creates a new stream over the same queue; ending one (e.g. by cancelling the
+    /// task iterating it) leaves the queue and the session intact.
+    public nonisolated var events: AsyncStream<HypergraphSessionEvent> {
+        AsyncStream(unfolding: { [self] in try? await self.nextEvent() })
+    }
+}

@@ -1,0 +1,166 @@
+// The authenticated connections, indexed by account and by subscribed space, and delivery to them.
+//
+// Concurrency: all state is guarded by one lock. Sends only enqueue onto the connections' event loops (they never
+// block), so they happen under the lock: that keeps every connection's messages in the order the registry was asked
+// to deliver them, including the messages held back while a subscription's snapshot is being sent.
+import HypergraphWebSocket
+
+/// The connections that may receive broadcasts: only authenticated ones are ever registered (§12 G5).
+final class ConnectionRegistry: Sendable {
+    /// Where a snapshot sent to a subscriber ends: held-back changes at or before it are already in the snapshot.
+    struct SnapshotHorizon: Sendable {
+        /// The highest update clock the subscriber has (in the snapshot or, with `lastKnownUpdateClock`, before it).
+        var lastClock: Int64?
+        /// The counter of the snapshot's last event.
+        var lastEventCounter: Int64
+
+        /// Whether a change at `position` is newer than the snapshot.
+        func isAfter(_ position: SpacePosition?) -> Bool {
+            switch position {
+            case .update(let clock): lastClock.map { clock > $0 } ?? true
+            case .event(let counter): counter > lastEventCounter
+            case nil: true
+            }
+        }
+    }
+
+    private struct HeldMessage {
+        let frame: SharedWebSocketFrame
+        let position: SpacePosition?
+    }
+
+    private enum Subscription {
+        /// Broadcasts are sent as they come.
+        case active
+        /// A snapshot is being read and sent; broadcasts wait in `State.held` until it is out.
+        case pending(wasActive: Bool)
+    }
+
+    private struct HoldKey: Hashable {
+        let connection: ConnectionID
+        let spaceId: String
+    }
+
+    private struct Entry {
+        let socket: WebSocket
+        let accountAddress: String
+        var subscriptions: [String: Subscription] = [:]
+    }
+
+    private struct State {
+        var nextID: UInt64 = 1
+        var entries: [ConnectionID: Entry] = [:]
+        var subscribers: [String: Set<ConnectionID>] = [:]
+        var accounts: [String: Set<ConnectionID>] = [:]
+        var held: [HoldKey: [HeldMessage]] = [:]
+    }
+
+    private let state = Locked(State())
+
+    /// The number of registered connections.
+    var count: Int { state.withLock { $0.entries.count } }
+
+    /// Registers an authenticated connection and returns its id.
+    func register(socket: WebSocket, accountAddress: String) -> ConnectionID {
+        state.withLock { state in
+            let id = ConnectionID(rawValue: state.nextID)
+            state.nextID += 1
+            state.entries[id] = Entry(socket: socket, accountAddress: accountAddress)
+            state.accounts[accountAddress, default: []].insert(id)
+            return id
+        }
+    }
+
+    /// Forgets a connection and its subscriptions.
+    func unregister(_ id: ConnectionID) {
+        state.withLock { state in
+            guard let entry = state.entries.removeValue(forKey: id) else { return }
+            Self.remove(id, from: &state.accounts, key: entry.accountAddress)
+            for spaceId in entry.subscriptions.keys {
+                Self.remove(id, from: &state.subscribers, key: spaceId)
+                state.held[HoldKey(connection: id, spaceId: spaceId)] = nil
+            }
+        }
+    }
+
+    /// The number of spaces the connection is subscribed to.
+    func subscriptionCount(of id: ConnectionID) -> Int {
+        state.withLock { $0.entries[id]?.subscriptions.count ?? 0 }
+    }
+
+    /// Subscribes the connection to the space, holding back its broadcasts until ``finishSubscription`` is called.
+    /// Returns false (and changes nothing) when the connection already has `limit` other subscriptions.
+    func beginSubscription(_ id: ConnectionID, spaceId: String, limit: Int) -> Bool {
+        state.withLock { state in
+            guard var entry = state.entries[id] else { return false }
+            let current = entry.subscriptions[spaceId]
+            if current == nil, entry.subscriptions.count >= limit { return false }
+            let wasActive: Bool
+            switch current {
+            case .active: wasActive = true
+            case .pending(let previous): wasActive = previous
+            case nil: wasActive = false
+            }
+            entry.subscriptions[spaceId] = .pending(wasActive: wasActive)
+            state.entries[id] = entry
+            state.subscribers[spaceId, default: []].insert(id)
+            return true
+        }
+    }
+
+    /// Ends the hold of ``beginSubscription``. After a snapshot was sent (`horizon` given) the held broadcasts newer
+    /// than the snapshot are sent and the subscription becomes active. When no snapshot was sent (`horizon` nil) a
+    /// new subscription is dropped, and an existing one is restored with everything held.
+    func finishSubscription(_ id: ConnectionID, spaceId: String, horizon: SnapshotHorizon?) {
+        state.withLock { state in
+            guard var entry = state.entries[id], case .pending(let wasActive)? = entry.subscriptions[spaceId]
+            else { return }
+            let held = state.held.removeValue(forKey: HoldKey(connection: id, spaceId: spaceId)) ?? []
+            if horizon == nil, !wasActive {
+                entry.subscriptions[spaceId] = nil
+                state.entries[id] = entry
+                Self.remove(id, from: &state.subscribers, key: spaceId)
+                return
+            }
+            entry.subscriptions[spaceId] = .active
+            state.entries[id] = entry
+            for message in held where horizon?.isAfter(message.position) ?? true {
+                entry.socket.send(message.frame)
+            }
+        }
+    }
+
+    /// Sends `broadcast` to each connection of its audience (holding it for subscriptions whose snapshot is on its
+    /// way). Each send is independent: a closed or slow connection does not affect the others.
+    func deliver(_ broadcast: Broadcast) {
+        let frame = SharedWebSocketFrame(text: String(decoding: broadcast.message, as: UTF8.self))
+        state.withLock { state in
+            var sockets: [WebSocket] = []
+            switch broadcast.audience {
+            case .subscribers(let spaceId):
+                for id in state.subscribers[spaceId] ?? [] where id != broadcast.excluding {
+                    guard let entry = state.entries[id] else { continue }
+                    switch entry.subscriptions[spaceId] {
+                    case .active:
+                        sockets.append(entry.socket)
+                    case .pending:
+                        state.held[HoldKey(connection: id, spaceId: spaceId), default: []].append(
+                            HeldMessage(frame: frame, position: broadcast.position))
+                    case nil:
+                        continue
+                    }
+                }
+            case .account(let address):
+                for id in state.accounts[address] ?? [] where id != broadcast.excluding {
+                    if let entry = state.entries[id] { sockets.append(entry.socket) }
+                }
+            }
+            WebSocket.broadcast(frame, to: sockets)
+        }
+    }
+
+    private static func remove(_ id: ConnectionID, from index: inout [String: Set<ConnectionID>], key: String) {
+        index[key]?.remove(id)
+        if index[key]?.isEmpty == true { index[key] = nil }
+    }
+}

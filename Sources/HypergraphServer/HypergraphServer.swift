@@ -1,0 +1,119 @@
+// The running server: storage, fan-out, WebSocket and HTTP on one port, and graceful shutdown.
+//
+// Concurrency: `sessions` (the number of connections still being served) is guarded by its lock; everything else is
+// immutable after `start`. The store's writer thread feeds the sequencer through `onCommit`.
+import HypergraphCrypto
+import HypergraphStore
+import HypergraphWebSocket
+
+/// A Hypergraph sync server: the WebSocket protocol of PROTOCOL.md §1–§6 and the HTTP routes of §10 on one port,
+/// persisting to SQLite. See docs/server.md.
+public final class HypergraphServer: Sendable {
+    /// The version reported by `GET /`.
+    public static let version = "0.1.0"
+
+    /// The configuration the server was started with.
+    public let configuration: ServerConfiguration
+    /// The store the server persists to (for tools and tests that inspect it; request handling owns it).
+    public let storage: any HypergraphStorage
+    /// The port the server listens on.
+    public let port: UInt16
+
+    private let context: ServerContext
+    private let transport: WebSocketServer
+    /// The number of connections whose session is still running (requests may be in progress).
+    private let sessions: Locked<Int>
+
+    private init(
+        configuration: ServerConfiguration, storage: any HypergraphStorage, port: UInt16, context: ServerContext,
+        transport: WebSocketServer, sessions: Locked<Int>
+    ) {
+        self.configuration = configuration
+        self.storage = storage
+        self.port = port
+        self.context = context
+        self.transport = transport
+        self.sessions = sessions
+    }
+
+    /// Opens (creating or migrating) the database and starts listening.
+    ///
+    /// - Throws: a `StoreError` when the database cannot be opened, or the transport's error when the address
+    ///   cannot be bound.
+    public static func start(_ configuration: ServerConfiguration) async throws -> HypergraphServer {
+        let logger = ServerLogger(minimumLevel: configuration.logLevel, sink: configuration.logSink)
+        let registry = ConnectionRegistry()
+        let broadcaster = LocalBroadcaster(registry: registry)
+        let sequencer = CommitSequencer(broadcaster: broadcaster)
+        let storage = try await SQLiteHypergraphStorage(
+            configuration: SQLiteStoreConfiguration(
+                path: configuration.databasePath, onCommit: { sequencer.committed($0) }))
+        let context = ServerContext(
+            storage: storage, registry: registry, broadcaster: broadcaster, sequencer: sequencer, logger: logger,
+            limits: configuration.limits, behavior: configuration.behavior)
+        let router = HTTPRouter(
+            server: context, adminTokenDigest: configuration.adminToken.map { SHA256.hash(Array($0.utf8)) })
+        let sessions = Locked(0)
+        let transport = WebSocketServer(
+            configuration: Self.transportConfiguration(configuration.limits),
+            httpHandler: { request in await router.respond(to: request) },
+            upgradeHandler: { request in
+                switch await context.authenticate(request) {
+                case .success(let identity):
+                    return .accept { socket in
+                        sessions.withLock { $0 += 1 }
+                        await ClientSession(server: context, identity: identity, socket: socket).run()
+                        sessions.withLock { $0 -= 1 }
+                    }
+                case .failure(let refusal):
+                    logger.log(.warn, "connection.refused", [
+                        ("peer", request.remoteAddress), ("status", "401"), ("reason", refusal.reason),
+                    ])
+                    return .reject(.unauthorizedUpgrade(refusal))
+                }
+            })
+        let port: UInt16
+        do {
+            port = try await transport.start(host: configuration.host, port: configuration.port)
+        } catch {
+            await storage.close()
+            throw error
+        }
+        logger.log(.info, "server.start", [
+            ("version", version), ("host", configuration.host), ("port", String(port)),
+            ("db", configuration.databasePath), ("admin", configuration.adminToken == nil ? "off" : "on"),
+        ])
+        return HypergraphServer(
+            configuration: configuration, storage: storage, port: port, context: context, transport: transport,
+            sessions: sessions)
+    }
+
+    /// The number of authenticated WebSocket connections.
+    public var connectionCount: Int { context.registry.count }
+
+    /// Stops gracefully: stops accepting, closes every WebSocket with 1001 (going away), lets requests in progress
+    /// finish (their writes complete and are confirmed), waits up to the grace period for connections to end, then
+    /// closes the database.
+    public func shutdown() async {
+        context.logger.log(.info, "server.stop", [("connections", String(connectionCount))])
+        await transport.shutdown(gracePeriod: configuration.shutdownGracePeriod)
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.shutdownGracePeriod
+        while sessions.withLock({ $0 }) > 0, clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        await storage.close()
+        context.logger.log(.info, "server.stopped")
+    }
+
+    private static func transportConfiguration(_ limits: ServerLimits) -> WebSocketServerConfiguration {
+        var configuration = WebSocketServerConfiguration()
+        configuration.webSocket.maximumMessageSize = limits.maximumMessageBytes
+        configuration.webSocket.maximumFrameSize = limits.maximumMessageBytes
+        configuration.webSocket.outboundHighWaterMark = limits.outboundHighWaterMark
+        configuration.webSocket.pingInterval = limits.idlePingInterval
+        configuration.webSocket.pongTimeout = limits.pongTimeout
+        configuration.maximumRequestBodySize = limits.maximumHTTPBodyBytes
+        return configuration
+    }
+}

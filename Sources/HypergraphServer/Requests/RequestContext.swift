@@ -1,0 +1,59 @@
+// What request handlers work with: the shared server parts and the requesting connection.
+import HypergraphProtocol
+import HypergraphStore
+import HypergraphWebSocket
+
+/// The parts of a running server that every request uses; immutable and shared by all connections.
+struct ServerContext: Sendable {
+    let storage: any HypergraphStorage
+    let registry: ConnectionRegistry
+    let broadcaster: any Broadcaster
+    let sequencer: CommitSequencer
+    let logger: ServerLogger
+    let limits: ServerLimits
+    let behavior: any ServerBehavior
+
+    /// Encodes a message for the wire (through the behaviour, which tests may override).
+    func encode(_ message: ServerMessage) -> [UInt8] {
+        behavior.encode(message)
+    }
+}
+
+/// One request being handled: the server and the connection that sent it.
+struct RequestContext: Sendable {
+    let server: ServerContext
+    let connection: ConnectionID
+    /// The identity the connection authenticated as.
+    let identity: IdentityRecord
+    let socket: WebSocket
+
+    /// The connection account A (§1.3).
+    var accountAddress: String { identity.accountAddress }
+    /// The connection app identity I (§1.3).
+    var appIdentityAddress: String { identity.appIdentityAddress }
+    var storage: any HypergraphStorage { server.storage }
+
+    /// Sends a message to the requester only.
+    func reply(_ message: ServerMessage) {
+        reply(encoded: server.encode(message))
+    }
+
+    /// Sends an already encoded message to the requester only.
+    func reply(encoded message: [UInt8]) {
+        socket.send(text: String(decoding: message, as: UTF8.self))
+    }
+
+    /// The connection to leave out of space-event and update broadcasts (the requester, §6).
+    var excludedFromBroadcasts: ConnectionID? {
+        server.behavior.excludesRequesterFromBroadcasts ? connection : nil
+    }
+
+    /// Throws `not-found` when the space does not exist and `forbidden` when A is not a member of it.
+    func requireMembership(in spaceId: String) async throws {
+        if try await storage.isMember(spaceId: spaceId, accountAddress: accountAddress) { return }
+        if try await storage.spaceHead(spaceId: spaceId) == nil {
+            throw RequestRejection.notFound("space \(spaceId) does not exist")
+        }
+        throw RequestRejection.forbidden("account \(accountAddress) is not a member of space \(spaceId)")
+    }
+}

@@ -1,0 +1,144 @@
+// Why a request was refused: becomes the `error` extension message (code, message, request type, ids).
+import HypergraphJSON
+import HypergraphProtocol
+import HypergraphSigning
+import HypergraphStore
+
+/// A refused request. Nothing of it was persisted; the requester gets an `error` message and the connection stays
+/// open.
+struct RequestRejection: Error, Sendable, CustomStringConvertible {
+    /// The error code sent.
+    var code: ErrorCode
+    /// What was wrong and what was expected, in words.
+    var message: String
+    /// For `invalid-message`: every schema problem with its JSON path.
+    var issues: [ErrorIssue]?
+
+    var description: String { "\(code.rawValue): \(message)" }
+
+    static func forbidden(_ message: String) -> Self { Self(code: .forbidden, message: message) }
+    static func notFound(_ message: String) -> Self { Self(code: .notFound, message: message) }
+    static func invalidEvent(_ message: String) -> Self { Self(code: .invalidEvent, message: message) }
+    static func invalidSignature(_ message: String) -> Self { Self(code: .invalidSignature, message: message) }
+    static func conflict(_ message: String) -> Self { Self(code: .conflict, message: message) }
+
+    /// A message that is not JSON, or JSON that does not match the schema of its `type`.
+    init(decodingError error: MessageDecodingError) {
+        if error.isMalformedJSON {
+            code = .invalidJson
+            message = "the message is not well-formed JSON: " + error.issues.map(\.description).joined(separator: "; ")
+            issues = nil
+        } else {
+            code = .invalidMessage
+            message = "the message does not match its schema (\(error.issues.count) problem(s)): "
+                + error.issues.map(\.description).joined(separator: "; ")
+            issues = error.issues.map { ErrorIssue(path: $0.path.description, message: $0.message) }
+        }
+    }
+
+    /// A failure of the store: conflicts, missing things and non-membership are the requester's; the rest is the
+    /// server's (`internal`).
+    init(_ error: StoreError) {
+        switch error {
+        case .conflict(let conflict):
+            self.init(code: .conflict, message: conflict.description)
+        case .notFound(let entity):
+            self.init(code: .notFound, message: "\(entity) does not exist")
+        case .notMember:
+            self.init(code: .forbidden, message: error.description)
+        case .missingKeyBoxes:
+            self.init(code: .invalidEvent, message: error.description)
+        case .schemaTooNew, .notAHypergraphDatabase, .migrationFailed, .invalidConfiguration, .closed, .sqlite:
+            self.init(code: .internal, message: "the server could not complete the request: \(error)")
+        }
+    }
+
+    /// A signature that could not be checked.
+    init(_ error: SigningError, of what: String) {
+        self.init(code: .invalidSignature, message: "\(what): \(error)")
+    }
+
+    private init(code: ErrorCode, message: String) {
+        self.code = code
+        self.message = message
+        issues = nil
+    }
+
+    init(code: ErrorCode, message: String, issues: [ErrorIssue]?) {
+        self.code = code
+        self.message = message
+        self.issues = issues
+    }
+}
+
+/// The ids an `error` message repeats so the client can tell which request failed.
+struct RequestIdentifiers: Sendable {
+    var requestType: String?
+    var spaceId: String?
+    var inboxId: String?
+    var updateId: String?
+    var eventId: String?
+
+    /// The ids of a decoded request.
+    init(_ message: ClientMessage) {
+        if case .unknown(_, let raw) = message {
+            self.init(raw: raw)
+            return
+        }
+        self.init()
+        requestType = message.type
+        switch message {
+        case .subscribeSpace(let request):
+            spaceId = request.id
+        case .listSpaces, .listInvitations, .getAccountInboxes:
+            break
+        case .createSpaceEvent(let request):
+            spaceId = request.event.transaction.id
+            eventId = request.event.transaction.id
+        case .createInvitationEvent(let request):
+            spaceId = request.spaceId
+            eventId = request.event.transaction.id
+        case .acceptInvitationEvent(let request):
+            spaceId = request.spaceId
+            eventId = request.event.transaction.id
+        case .createSpaceInboxEvent(let request):
+            spaceId = request.spaceId
+            eventId = request.event.transaction.id
+            inboxId = request.event.transaction.inboxId
+        case .createAccountInbox(let request):
+            inboxId = request.inboxId
+        case .getLatestSpaceInboxMessages(let request):
+            spaceId = request.spaceId
+            inboxId = request.inboxId
+        case .getLatestAccountInboxMessages(let request):
+            inboxId = request.inboxId
+        case .createUpdate(let request):
+            spaceId = request.spaceId
+            updateId = request.updateId
+        case .unknown:
+            break
+        }
+    }
+
+    /// The ids a message that failed to decode seems to carry (best effort: whatever string members are there).
+    init(raw: JSONValue) {
+        requestType = raw["type"]?.stringValue
+        spaceId = raw["spaceId"]?.stringValue ?? (requestType == "subscribe-space" ? raw["id"]?.stringValue : nil)
+        inboxId = raw["inboxId"]?.stringValue ?? raw["event"]?["transaction"]?["inboxId"]?.stringValue
+        updateId = raw["updateId"]?.stringValue
+        eventId = raw["event"]?["transaction"]?["id"]?.stringValue
+    }
+
+    /// No ids (the message could not be read at all).
+    init() {}
+
+    /// The `error` message for `rejection` of the request these ids belong to. An id that the message schema
+    /// would not accept (a malformed inbox id echoed from a malformed request) is left out.
+    func errorMessage(for rejection: RequestRejection) -> ErrorResponse {
+        var response = ErrorResponse(
+            code: rejection.code, message: rejection.message, requestType: requestType, spaceId: spaceId,
+            inboxId: inboxId, updateId: updateId, eventId: eventId, issues: rejection.issues)
+        if !response.validationIssues.isEmpty { response.inboxId = nil }
+        return response
+    }
+}

@@ -1,0 +1,1 @@
+enum ServerBenchmark { static func run(arguments: [String]) throws {} }

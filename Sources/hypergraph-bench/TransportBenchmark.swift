@@ -1,0 +1,523 @@
+// hypergraph-bench transport: the WebSocket engine on loopback — echo round trips (1 and 100 clients) against
+// blocking C-style clients, fan-out of one sender to 1,000 subscribers with a shared frame against
+// per-connection sends, and the memory of 10,000 idle connections (server in a child process, so each side
+// fits the descriptor limit).
+import Dispatch
+import Foundation
+import HypergraphWebSocket
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum TransportBenchmark {
+    /// Makes this process the idle-connection server of `measureIdleConnections` (started by the parent run).
+    static let idleServerFlag = "--idle-server"
+
+    static func run(arguments: [String]) throws {
+        raiseDescriptorLimit()
+        if arguments.contains(idleServerFlag) { return try IdleConnections.serve() }
+        print("WebSocket transport on loopback (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+        let server = try BenchmarkServer()
+        try echoRoundTrips(port: server.port, clients: 1)
+        try echoRoundTrips(port: server.port, clients: 100)
+        try Broadcast(server: server).run()
+        try IdleConnections.measure(count: 10_000)
+    }
+
+    /// Round trips of a 32-byte text message: our async client against blocking clients on the same server.
+    private static func echoRoundTrips(port: UInt16, clients: Int) throws {
+        let seconds = 2.0
+        let ours = try blocking {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<clients {
+                    group.addTask {
+                        let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/echo")
+                        var events = socket.events.makeAsyncIterator()
+                        let message = String(repeating: "x", count: 32)
+                        var count = 0
+                        let end = MonotonicClock.now() + UInt64(seconds * 1e9)
+                        while MonotonicClock.now() < end {
+                            socket.send(text: message)
+                            guard case .text = await events.next() else { break }
+                            count += 1
+                        }
+                        socket.close()
+                        return count
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+        }
+        let baseline = Synchronized(0)
+        onThreads(clients) { _ in
+            guard let client = try? BlockingClient(port: port, path: "/echo") else { return }
+            let frame = WebSocketFrame(opcode: .text, maskingKey: .random(), payload: Array(repeating: 0x78, count: 32)).encoded()
+            var count = 0
+            let end = MonotonicClock.now() + UInt64(seconds * 1e9)
+            while MonotonicClock.now() < end {
+                client.send(frame)
+                guard client.readFrame() != nil else { break }
+                count += 1
+            }
+            baseline.withLock { $0 += count }
+        }
+        printComparison(
+            "echo round trips/s, \(clients) client\(clients == 1 ? "" : "s")", ours: Double(ours) / seconds,
+            baseline: Double(baseline.withLock { $0 }) / seconds, unit: "rt/s",
+            baselineName: clients == 1 ? "blocking C-style client" : "blocking clients, a thread each")
+    }
+}
+
+// MARK: - Server under test
+
+/// One server for the echo and broadcast measurements: `/echo` echoes, `/sub` subscribes, and every text sent
+/// to `/pub` is broadcast to the subscribers as one shared frame, or with one `send` per subscriber on
+/// `/pub-each` (the baseline).
+final class BenchmarkServer: Sendable {
+    let server: WebSocketServer
+    let port: UInt16
+    let subscribers = Synchronized<[WebSocket]>([])
+
+    init() throws {
+        let subscribers = self.subscribers
+        var configuration = WebSocketServerConfiguration()
+        configuration.webSocket.pingInterval = nil
+        server = WebSocketServer(configuration: configuration) { request in
+            .accept { socket in
+                switch request.path {
+                case "/sub":
+                    subscribers.withLock { $0.append(socket) }
+                    for await _ in socket.events {}
+                case "/pub", "/pub-each":
+                    let shared = request.path == "/pub"
+                    for await event in socket.events {
+                        guard case .text(let text) = event else { continue }
+                        let targets = subscribers.withLock { $0 }
+                        if shared {
+                            WebSocket.broadcast(SharedWebSocketFrame(text: text), to: targets)
+                        } else {
+                            for target in targets { target.send(text: text) }
+                        }
+                    }
+                default:
+                    for await event in socket.events {
+                        if case .text(let text) = event { socket.send(text: text) }
+                    }
+                }
+            }
+        }
+        let server = self.server
+        port = try blocking { try await server.start() }
+    }
+}
+
+// MARK: - Broadcast
+
+/// One sender, 1,000 subscribers, 200-byte messages: deliveries per second when the sender sends as fast as it
+/// can, and send → last-receipt latency at 200,000 deliveries per second.
+struct Broadcast {
+    let server: BenchmarkServer
+    let subscriberCount = 1000
+    let messageSize = 200
+
+    func run() throws {
+        let reader = try SubscriberReader(port: server.port, count: subscriberCount)
+        while server.subscribers.withLock({ $0.count }) < subscriberCount { usleep(1000) }
+        var nextSequence = 0
+        var results: [String: (rate: Double, saturated: [Double], paced: [Double])] = [:]
+        for path in ["/pub", "/pub-each"] {
+            let sender = try blocking { try await WebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)\(path)") }
+            // Saturation: 1,000 messages back to back.
+            let burst = nextSequence..<nextSequence + 1000
+            nextSequence = burst.upperBound
+            let burstTimes = send(burst, through: sender, interval: 0)
+            let burstLatencies = try reader.latencies(of: burst, sentAt: burstTimes)
+            let elapsed = Double((reader.lastReceipt(in: burst) ?? 0) - burstTimes[0]) / 1e9
+            // Paced: 200 messages per second (200,000 deliveries per second) for two seconds.
+            let paced = nextSequence..<nextSequence + 400
+            nextSequence = paced.upperBound
+            let pacedTimes = send(paced, through: sender, interval: 5_000_000)
+            let pacedLatencies = try reader.latencies(of: paced, sentAt: pacedTimes)
+            results[path] = (Double(burst.count * subscriberCount) / elapsed, burstLatencies, pacedLatencies)
+            sender.close()
+        }
+        reader.stop()
+        guard let shared = results["/pub"], let each = results["/pub-each"] else { return }
+        let baseline = "one send per subscriber"
+        printComparison("broadcast 1→1000, 200 B: deliveries/s", ours: shared.rate, baseline: each.rate, unit: "msg/s", baselineName: baseline)
+        for (label, percent) in [("p50", 50.0), ("p99", 99.0)] {
+            printComparison(
+                "broadcast at 200k deliveries/s: \(label) latency", ours: percentile(shared.paced, percent),
+                baseline: percentile(each.paced, percent), unit: "ms", baselineName: baseline)
+        }
+        for (label, percent) in [("p50", 50.0), ("p99", 99.0)] {
+            printComparison(
+                "broadcast saturated: \(label) latency", ours: percentile(shared.saturated, percent),
+                baseline: percentile(each.saturated, percent), unit: "ms", baselineName: baseline)
+        }
+    }
+
+    /// Sends one 200-byte message per sequence number, `interval` nanoseconds apart; returns the send times.
+    private func send(_ sequences: Range<Int>, through sender: WebSocket, interval: UInt64) -> [UInt64] {
+        let start = MonotonicClock.now()
+        return sequences.enumerated().map { offset, sequence in
+            let slot = start + UInt64(offset) * interval
+            while interval > 0, MonotonicClock.now() < slot { usleep(200) }
+            var text = String(sequence)
+            text = String(repeating: "0", count: 10 - text.count) + text
+            text += String(repeating: "x", count: messageSize - text.utf8.count)
+            let sent = MonotonicClock.now()
+            sender.send(text: text)
+            return sent
+        }
+    }
+}
+
+/// Reads the subscribers' sockets on one thread with `poll` and notes when each message reached its last
+/// subscriber. The messages start with their sequence number in ten decimal digits.
+final class SubscriberReader: Sendable {
+    private struct Progress {
+        var receipts: [Int] = []
+        var lastReceipt: [UInt64] = []
+        var stopped = false
+    }
+
+    private let clients: [BlockingClient]
+    private let progress = Synchronized(Progress())
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(port: UInt16, count: Int) throws {
+        clients = try (0..<count).map { _ in try BlockingClient(port: port, path: "/sub") }
+        progress.withLock {
+            $0.receipts = Array(repeating: 0, count: 100_000)
+            $0.lastReceipt = Array(repeating: 0, count: 100_000)
+        }
+        Thread { [self] in readUntilStopped() }.start()
+    }
+
+    func stop() {
+        progress.withLock { $0.stopped = true }
+        finished.wait()
+    }
+
+    /// Waits until every message in `sequences` reached every subscriber (up to 60 s) and returns each one's
+    /// send → last-receipt latency in milliseconds.
+    func latencies(of sequences: Range<Int>, sentAt times: [UInt64]) throws -> [Double] {
+        let deadline = MonotonicClock.now() + 60_000_000_000
+        while progress.withLock({ progress in sequences.contains { progress.receipts[$0] < clients.count } }) {
+            guard MonotonicClock.now() < deadline else { throw BenchmarkError("broadcast messages went missing") }
+            usleep(1000)
+        }
+        let receipts = progress.withLock { Array($0.lastReceipt[sequences]) }
+        return zip(receipts, times).map { Double($0 - $1) / 1e6 }
+    }
+
+    /// When the last message of `sequences` reached its last subscriber.
+    func lastReceipt(in sequences: Range<Int>) -> UInt64? {
+        progress.withLock { $0.lastReceipt[sequences].max() }
+    }
+
+    private func readUntilStopped() {
+        var descriptors = clients.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        while !progress.withLock({ $0.stopped }) {
+            guard poll(&descriptors, nfds_t(descriptors.count), 100) > 0 else { continue }
+            var received: [Int] = []
+            for index in descriptors.indices where descriptors[index].revents != 0 {
+                clients[index].readAvailableFrames { payload in
+                    received.append(payload.prefix(10).reduce(0) { $0 * 10 + Int($1) - 48 })
+                }
+            }
+            let now = MonotonicClock.now()
+            progress.withLock { progress in
+                for sequence in received where sequence >= 0 && sequence < progress.receipts.count {
+                    progress.receipts[sequence] += 1
+                    if progress.receipts[sequence] == clients.count { progress.lastReceipt[sequence] = now }
+                }
+            }
+        }
+        finished.signal()
+    }
+}
+
+// MARK: - Idle connections
+
+/// 10,000 idle WebSocket connections to a server in a child process: the server's resident memory per
+/// connection, and the kernel slab growth (both socket ends) per connection.
+enum IdleConnections {
+    /// Child side: serve, report on "measure", exit at end of input.
+    static func serve() throws {
+        let server = WebSocketServer { _ in .accept { socket in for await _ in socket.events {} } }
+        let port = try blocking { try await server.start() }
+        writeLine("listening on \(port)")
+        while let line = readLine() {
+            if line == "measure" { writeLine("rss \(residentKiB()) connections \(server.connectionCount)") }
+        }
+    }
+
+    static func measure(count: Int) throws {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
+        child.arguments = ["transport", TransportBenchmark.idleServerFlag]
+        let input = Pipe()
+        let output = Pipe()
+        child.standardInput = input
+        child.standardOutput = output
+        try child.run()
+        let lines = LineReader(output.fileHandleForReading)
+        defer {
+            try? input.fileHandleForWriting.close()
+            child.waitUntilExit()
+        }
+        guard let portText = lines.next()?.split(separator: " ").last, let port = UInt16(portText) else {
+            throw BenchmarkError("the idle-connection server did not start")
+        }
+        func serverFigures() throws -> (kib: Int, connections: Int) {
+            input.fileHandleForWriting.write(Data("measure\n".utf8))
+            let words = lines.next()?.split(separator: " ") ?? []
+            guard words.count == 4, let kib = Int(words[1]), let connections = Int(words[3]) else {
+                throw BenchmarkError("unexpected report from the idle-connection server")
+            }
+            return (kib, connections)
+        }
+        // Warm up: one connection per event loop touches the loops' shared buffers.
+        for _ in 0..<4 {
+            let client = try BlockingClient(port: port, path: "/")
+            client.send(WebSocketFrame(opcode: .ping, maskingKey: .random()).encoded())
+            _ = client.readFrame()
+        }
+        while try serverFigures().connections > 0 { usleep(10_000) }
+        let before = try serverFigures()
+        let slabBefore = slabKiB()
+        let start = MonotonicClock.now()
+        var clients: [BlockingClient] = []
+        do {
+            for _ in 0..<count { clients.append(try BlockingClient(port: port, path: "/")) }
+        } catch {
+            print("idle connections: stopped at \(clients.count) of \(count): \(error)")
+        }
+        let openSeconds = Double(MonotonicClock.now() - start) / 1e9
+        var after = try serverFigures()
+        while after.connections < clients.count {
+            usleep(10_000)
+            after = try serverFigures()
+        }
+        usleep(500_000)  // let every connection's application task reach its first await
+        after = try serverFigures()
+        let slabAfter = slabKiB()
+        let opened = max(clients.count, 1)
+        printFigure("idle connections opened", Double(clients.count), unit: "in \(format(openSeconds, 2)) s")
+        printFigure("idle connection: server RSS per connection", Double(after.kib - before.kib) / Double(opened), unit: "KiB (target ≤ 20)")
+        printFigure("idle connection: kernel slab per connection", Double(slabAfter - slabBefore) / Double(opened), unit: "KiB (both socket ends)")
+        withExtendedLifetime(clients) {}
+    }
+
+    private static func writeLine(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// VmRSS of this process in KiB (Linux), 0 elsewhere.
+    private static func residentKiB() -> Int {
+        procField("/proc/self/status", "VmRSS:")
+    }
+
+    /// The kernel's slab memory in KiB (Linux), 0 elsewhere.
+    private static func slabKiB() -> Int {
+        procField("/proc/meminfo", "Slab:")
+    }
+
+    private static func procField(_ path: String, _ name: String) -> Int {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) })
+        else { return 0 }
+        return Int(line.split(separator: " ")[1]) ?? 0
+    }
+}
+
+// MARK: - Helpers
+
+/// A blocking WebSocket client written as a C program would: one socket, `send` and `recv` in a loop.
+final class BlockingClient: @unchecked Sendable {
+    // @unchecked: used by one thread at a time (the benchmark hands each client to a single thread).
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: UInt16, path: String) throws {
+        fd = socket(AF_INET, streamType, 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var enable: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &enable, socklen_t(MemoryLayout<Int32>.size))
+        guard connected == 0 else {
+            close(fd)
+            throw BenchmarkError("connect failed: errno \(errno)")
+        }
+        send(Array("GET \(path) HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".utf8))
+        while true {
+            if let end = buffer.firstRange(of: [13, 10, 13, 10]) {
+                guard buffer.starts(with: Array("HTTP/1.1 101".utf8)) else { throw BenchmarkError("upgrade refused") }
+                buffer.removeSubrange(..<end.upperBound)
+                return
+            }
+            guard fill() else { throw BenchmarkError("connection closed during the handshake") }
+        }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { sendWithoutSignal(fd, $0) }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+
+    /// Blocks until one whole frame arrived and returns its payload, or nil at end of stream.
+    func readFrame() -> [UInt8]? {
+        while true {
+            var payload: [UInt8]?
+            takeFrames(limit: 1) { payload = Array($0) }
+            if let payload { return payload }
+            guard fill() else { return nil }
+        }
+    }
+
+    /// Reads what the socket has now (the reader thread calls this after `poll`) and hands over whole frames.
+    func readAvailableFrames(_ body: (ArraySlice<UInt8>) -> Void) {
+        guard fill(flags: Int32(MSG_DONTWAIT)) else { return }
+        takeFrames(limit: .max, body)
+    }
+
+    /// Appends what one `recv` returns to the buffer (through uninitialised scratch space, so nothing is zeroed).
+    private func fill(flags: Int32 = 0) -> Bool {
+        withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 16) { scratch in
+            let count = recv(fd, scratch.baseAddress, scratch.count, flags)
+            guard count > 0 else { return false }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+            return true
+        }
+    }
+
+    /// Passes up to `limit` complete unmasked server frames' payloads to `body` and drops them from the buffer.
+    private func takeFrames(limit: Int, _ body: (ArraySlice<UInt8>) -> Void) {
+        var offset = 0
+        var taken = 0
+        while taken < limit, buffer.count - offset >= 2 {
+            let short = Int(buffer[offset + 1] & 0x7F)
+            let headerSize = short == 126 ? 4 : short == 127 ? 10 : 2
+            guard buffer.count - offset >= headerSize else { break }
+            let length = short < 126 ? short : buffer[(offset + 2)..<(offset + headerSize)].reduce(0) { $0 << 8 | Int($1) }
+            guard buffer.count - offset >= headerSize + length else { break }
+            body(buffer[(offset + headerSize)..<(offset + headerSize + length)])
+            offset += headerSize + length
+            taken += 1
+        }
+        buffer.removeSubrange(..<offset)
+    }
+}
+
+/// `send(2)` without SIGPIPE, outside `BlockingClient` whose own `send` would shadow it.
+private func sendWithoutSignal(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
+    send(fd, bytes.baseAddress, bytes.count, sendFlags)
+}
+
+#if os(Linux)
+private let streamType = Int32(SOCK_STREAM.rawValue)
+private let sendFlags = Int32(MSG_NOSIGNAL)
+#else
+private let streamType = SOCK_STREAM
+private let sendFlags: Int32 = 0
+#endif
+
+/// A value shared between benchmark threads.
+final class Synchronized<Value>: @unchecked Sendable {
+    // @unchecked: `value` is only touched while `lock` is held.
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
+/// A benchmark that could not run as planned.
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs async work from the synchronous benchmark entry point and waits for its result.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let result = Synchronized<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+        result.withLock { $0 = outcome }
+        done.signal()
+    }
+    done.wait()
+    guard let outcome = result.withLock({ $0 }) else { throw BenchmarkError("no result") }
+    return try outcome.get()
+}
+
+/// Runs `body(index)` on `count` new threads and waits for all of them.
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let finished = DispatchSemaphore(value: 0)
+    for index in 0..<count {
+        Thread {
+            body(index)
+            finished.signal()
+        }.start()
+    }
+    for _ in 0..<count { finished.wait() }
+}
+
+/// Lines from a pipe.
+final class LineReader {
+    private let handle: FileHandle
+    private var pending: [UInt8] = []
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    func next() -> String? {
+        while true {
+            if let newline = pending.firstIndex(of: 10) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                return line
+            }
+            let data = handle.availableData
+            guard !data.isEmpty else { return nil }
+            pending += data
+        }
+    }
+}
+
+/// Lets this process hold as many descriptors as its hard limit allows (10,000 connections need more than the
+/// usual 1,024).
+func raiseDescriptorLimit() {
+    var limit = rlimit()
+    guard getrlimit(RLIMIT_NOFILE_CONSTANT, &limit) == 0 else { return }
+    limit.rlim_cur = limit.rlim_max
+    setrlimit(RLIMIT_NOFILE_CONSTANT, &limit)
+}
+
+#if os(Linux)
+private let RLIMIT_NOFILE_CONSTANT = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+#else
+private let RLIMIT_NOFILE_CONSTANT = RLIMIT_NOFILE
+#endif
