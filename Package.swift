@@ -62,7 +62,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "hypergraph-codegen",
-            dependencies: ["HypergraphCommandLine"],
+            dependencies: ["HypergraphCommandLine", "HypergraphJSON"],
             path: "Generator"
         ),
         .executableTarget(

@@ -26,6 +26,7 @@ def main():
         index = json.load(file)
     passed = failed = 0
     chapter_ms = 0
+    chapter_cases = 0
     for agent, cases in sorted(index.items()):
         if arguments.agent and agent != arguments.agent:
             continue
@@ -38,7 +39,8 @@ def main():
                 print(f"case {case}: behavior={result['behavior']} close={result['behaviorClose']}")
             if arguments.timing_chapter and case.split(".")[0] == arguments.timing_chapter:
                 chapter_ms += result.get("duration", 0)
-    if arguments.timing_chapter:
+                chapter_cases += 1
+    if chapter_cases:
         print(f"chapter {arguments.timing_chapter} total time: {chapter_ms / 1000:.2f} s")
     print(f"{arguments.label}: {passed} passed, {failed} failed")
     sys.exit(1 if failed and not arguments.allow_failures else 0)

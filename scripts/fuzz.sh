@@ -3,9 +3,11 @@
 #
 #   scripts/fuzz.sh [SECONDS]      default 60
 #
-# Builds the hypergraph-fuzz product with `swift build --sanitize=fuzzer --sanitize=address` into its own scratch
-# directory (.build-fuzz, so the normal .build is untouched) and with -DHYPERGRAPH_FUZZING, which removes the
-# target's replay `main` so libFuzzer's `main` runs. The corpus persists in .build-fuzz/corpus between runs;
+# Builds the hypergraph-fuzz product with `swift build --sanitize=fuzzer` into its own scratch directory
+# (.build-fuzz, so the normal .build is untouched) and with -DHYPERGRAPH_FUZZING, which removes the target's
+# replay `main` so libFuzzer's `main` runs. (Adding --sanitize=address silently disables libFuzzer's coverage
+# feedback with this toolchain, so AddressSanitizer runs separately: afterwards the whole corpus is replayed
+# through an ASan build of the ordinary replay binary.) The corpus persists in .build-fuzz/corpus between runs;
 # crashing inputs land in .build-fuzz/artifacts. Replay one with an ordinary build:
 #   swift build --product hypergraph-fuzz && .build/debug/hypergraph-fuzz .build-fuzz/artifacts/crash-…
 # FUZZ_PACKAGE_PATH selects another package that has the same hypergraph-fuzz product (e.g. a dev package).
@@ -23,8 +25,8 @@ artifacts="$scratch/artifacts"
 mkdir -p "$corpus" "$artifacts"
 
 cd "$root"
-swift build --scratch-path "$scratch" -c release --sanitize=fuzzer --sanitize=address \
-    -Xswiftc -DHYPERGRAPH_FUZZING --product hypergraph-fuzz
+swift build --scratch-path "$scratch" -c release --sanitize=fuzzer -Xswiftc -DHYPERGRAPH_FUZZING \
+    --product hypergraph-fuzz
 binary="$scratch/release/hypergraph-fuzz"
 
 # Seeds: one document per interesting shape, so mutation starts from valid protocol-like JSON.
@@ -88,3 +90,13 @@ if [ "$status" -ne 0 ]; then
     tail -n 30 "$log" >&2
     exit "$status"
 fi
+
+echo "replaying the corpus under AddressSanitizer"
+swift build --scratch-path "$scratch/asan" -c release --sanitize=address --product hypergraph-fuzz
+find "$corpus" -type f -print0 |
+    SWIFT_BACKTRACE=enable=no xargs -0 -n 500 "$scratch/asan/release/hypergraph-fuzz" > "$scratch/asan.log" 2>&1 || {
+    echo "AddressSanitizer replay failed; see $scratch/asan.log" >&2
+    tail -n 30 "$scratch/asan.log" >&2
+    exit 1
+}
+echo "asan replay: $(grep -c ', ok$' "$scratch/asan.log") inputs ok"

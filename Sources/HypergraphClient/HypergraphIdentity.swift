@@ -1,4 +1,5 @@
 // Who a client acts as: an account, its signing key and the session token, read from the provisioning JSON.
+import Foundation
 import HypergraphCrypto
 import HypergraphJSON
 import HypergraphProtocol
@@ -91,6 +92,20 @@ public struct HypergraphIdentity: Sendable {
         if let claimed = try string("signaturePublicKey", required: false), claimed.lowercased() != signaturePublicKey {
             throw .invalidIdentity(
                 "signaturePublicKey \(claimed) is not the public key of signaturePrivateKey (\(signaturePublicKey))")
+        }
+    }
+
+    /// Reads the identities in the file at `path`; see `list(json:)`.
+    ///
+    /// - Throws: ``HypergraphClientError/invalidIdentity(_:)`` when the file cannot be read or holds no valid list.
+    public static func list(contentsOfFile path: String) throws(HypergraphClientError) -> [HypergraphIdentity] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidIdentity("cannot read the file \(path)")
+        }
+        do throws(HypergraphClientError) {
+            return try list(json: Array(data))
+        } catch {
+            throw .invalidIdentity("\(path): \(error.reason)")
         }
     }
 

@@ -57,7 +57,8 @@ public actor HypergraphSession {
         let fail: (HypergraphClientError) -> Void
         /// Resumes the waiter once the connection has ended (after `offer` was given the `.closed` event).
         let connectionEnded: (CloseStatus) -> Void
-        var timer: Task<Void, Never>?
+        /// When the waiter times out, with the error it then gets; nil waits without limit.
+        let deadline: (instant: ContinuousClock.Instant, error: HypergraphClientError)?
     }
 
     /// The settings this session was opened with.
@@ -70,6 +71,11 @@ public actor HypergraphSession {
     private var queue: [HypergraphSessionEvent] = []
     private var waiters: [Waiter] = []
     private var nextWaiterID: UInt64 = 0
+    /// One task sleeps until the earliest waiter deadline (a task per wait would cost more than a busy session's
+    /// replies); `timerGeneration` tells a superseded timer's wake-up from the current one's.
+    private var timerDeadline: ContinuousClock.Instant?
+    private var timerGeneration: UInt64 = 0
+    private var timer: Task<Void, Never>?
     private var requestedClose: CloseStatus?
     private var endStatus: CloseStatus?
 
@@ -224,10 +230,8 @@ public actor HypergraphSession {
             endStatus = status
             let remaining = waiters
             waiters.removeAll()
-            for waiter in remaining {
-                waiter.timer?.cancel()
-                waiter.connectionEnded(status)
-            }
+            for waiter in remaining { waiter.connectionEnded(status) }
+            timer?.cancel()
         }
     }
 
@@ -237,7 +241,7 @@ public actor HypergraphSession {
             waiters.firstIndex { $0.isReplyWaiter && $0.offer(event) }
             ?? waiters.firstIndex { !$0.isReplyWaiter && $0.offer(event) }
         if let index {
-            waiters.remove(at: index).timer?.cancel()
+            waiters.remove(at: index)
         } else {
             queue.append(event)
         }
@@ -267,7 +271,8 @@ public actor HypergraphSession {
         nextWaiterID += 1
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, HypergraphClientError>, Never>) in
-                var waiter = Waiter(
+                let deadline = timeout.map { (ContinuousClock.now + $0, HypergraphClientError.timedOut(waitingFor: awaited, after: $0)) }
+                let waiter = Waiter(
                     id: id, isReplyWaiter: isReplyWaiter,
                     offer: { event in
                         guard let result = take(event) else { return false }
@@ -275,24 +280,16 @@ public actor HypergraphSession {
                         return true
                     },
                     fail: { continuation.resume(returning: .failure($0)) },
-                    connectionEnded: { continuation.resume(returning: whenClosed($0)) })
+                    connectionEnded: { continuation.resume(returning: whenClosed($0)) },
+                    deadline: deadline)
                 do throws(HypergraphClientError) {
                     try afterRegistering()
                 } catch {
                     return continuation.resume(returning: .failure(error))
                 }
                 if Task.isCancelled { return continuation.resume(returning: .failure(.cancelled)) }
-                if let timeout {
-                    waiter.timer = Task { [weak self] in
-                        do {
-                            try await Task.sleep(for: timeout)
-                        } catch {
-                            return  // cancelled: the waiter was resolved
-                        }
-                        await self?.expire(id, with: .timedOut(waitingFor: awaited, after: timeout))
-                    }
-                }
                 waiters.append(waiter)
+                if let deadline, timerDeadline.map({ deadline.0 < $0 }) ?? true { startTimer(until: deadline.0) }
             }
         } onCancel: {
             Task { await self.expire(id, with: .cancelled) }
@@ -303,9 +300,37 @@ public actor HypergraphSession {
     /// Resolves waiter `id` with `error` if it is still waiting.
     private func expire(_ id: UInt64, with error: HypergraphClientError) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        let waiter = waiters.remove(at: index)
-        waiter.timer?.cancel()
-        waiter.fail(error)
+        waiters.remove(at: index).fail(error)
+    }
+
+    /// Replaces the timer by one that wakes at `deadline`.
+    private func startTimer(until deadline: ContinuousClock.Instant) {
+        timer?.cancel()
+        timerGeneration += 1
+        timerDeadline = deadline
+        let generation = timerGeneration
+        timer = Task { [weak self] in
+            do {
+                try await Task.sleep(until: deadline, clock: .continuous)
+            } catch {
+                return
+            }
+            await self?.timerFired(generation: generation)
+        }
+    }
+
+    /// Times out every waiter whose deadline has passed and sets the timer for the next deadline.
+    private func timerFired(generation: UInt64) {
+        guard generation == timerGeneration else { return }
+        timerDeadline = nil
+        timer = nil
+        let now = ContinuousClock.now
+        let expired = waiters.filter { waiter in waiter.deadline.map { $0.instant <= now } ?? false }
+        waiters.removeAll { waiter in waiter.deadline.map { $0.instant <= now } ?? false }
+        for waiter in expired {
+            if let error = waiter.deadline?.error { waiter.fail(error) }
+        }
+        if let next = waiters.compactMap({ $0.deadline?.instant }).min() { startTimer(until: next) }
     }
 
     /// The oldest event not yet taken, waiting at most `timeout` (nil: no limit) for one to arrive. The `.closed`

@@ -1,12 +1,18 @@
 extension ErrorResponse {
     /// The `error` reply for a request that could not be decoded: code `invalid-json` when the bytes were not
-    /// well-formed JSON, `invalid-message` otherwise, listing every issue with its path.
-    public init(rejecting error: MessageDecodingError, requestType: String? = nil) {
+    /// well-formed JSON, `invalid-message` otherwise, listing the issues with their paths. At most
+    /// `maximumIssues` are listed (a hostile message can produce one per array element); the message says how
+    /// many were left out.
+    public init(rejecting error: MessageDecodingError, requestType: String? = nil, maximumIssues: Int = 20) {
         let code: ErrorCode = error.isMalformedJSON ? .invalidJson : .invalidMessage
-        let summary = error.isMalformedJSON ? "The message is not well-formed JSON." : "The message does not match its schema."
+        var summary = error.isMalformedJSON ? "The message is not well-formed JSON." : "The message does not match its schema."
+        let listed = error.issues.prefix(max(maximumIssues, 0))
+        if listed.count < error.issues.count {
+            summary += " \(error.issues.count - listed.count) more issues are not listed."
+        }
         self.init(
             code: code, message: summary, requestType: requestType,
-            issues: error.issues.map { ErrorIssue(path: $0.path.description, message: $0.message) })
+            issues: listed.map { ErrorIssue(path: $0.path.description, message: $0.message) })
     }
 }
 

@@ -67,9 +67,9 @@ public final class HypergraphServer: Sendable {
                     }
                 case .failure(let refusal):
                     logger.log(.warn, "connection.refused", [
-                        ("peer", request.remoteAddress), ("status", "401"), ("reason", refusal.reason),
+                        ("peer", request.remoteAddress), ("status", String(refusal.status)), ("reason", refusal.reason),
                     ])
-                    return .reject(.unauthorizedUpgrade(refusal))
+                    return .reject(.refusedUpgrade(refusal))
                 }
             })
         let port: UInt16

@@ -32,7 +32,8 @@ struct ReadPause: OptionSet {
     let rawValue: UInt8
     /// The application has not consumed enough of the delivered events (inbound backpressure).
     static let backpressure = ReadPause(rawValue: 1)
-    /// The application is deciding about a request; later bytes wait in the kernel.
+    /// The application is deciding about a request, or answering the messages that came before a protocol
+    /// error; later bytes wait in the kernel.
     static let awaitingApplication = ReadPause(rawValue: 2)
 }
 

@@ -65,7 +65,7 @@ final class EventLoop: @unchecked Sendable {
     let writeVectors: UnsafeMutablePointer<iovec>
 
     /// Creates the loop and starts its thread.
-    init(name: String) throws {
+    init() throws {
         selector = try Selector()
         var descriptors: [Int32] = [0, 0]
         guard pipe(&descriptors) == 0 else { throw SocketError("pipe") }
@@ -78,9 +78,7 @@ final class EventLoop: @unchecked Sendable {
         try selector.register(wakeupReader, id: EventLoop.wakeupID, interest: .read)
         readBuffer = .allocate(byteCount: EventLoop.readBufferSize, alignment: 16)
         writeVectors = .allocate(capacity: EventLoop.writeVectorCapacity)
-        let thread = Thread { [self] in run() }
-        thread.name = name
-        thread.start()
+        Thread { [self] in run() }.start()
     }
 
     /// Whether the caller runs on this loop's thread.
@@ -149,6 +147,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func run() {
         pthread_setspecific(currentEventLoopKey, Unmanaged.passUnretained(self).toOpaque())
+        EventLoop.nameCurrentThread("WebSocket loop")
         while true {
             do {
                 try selector.wait(timeoutMilliseconds: waitTimeout()) { event in
@@ -166,6 +165,19 @@ final class EventLoop: @unchecked Sendable {
             fireTimers()
             flushConnections()
         }
+    }
+
+    /// Sets the OS-level thread name shown by top, perf and debuggers (Glibc's Swift module lacks
+    /// `pthread_setname_np`; Linux takes the name through /proc instead).
+    private static func nameCurrentThread(_ name: String) {
+        #if os(Linux)
+        let fd = open("/proc/thread-self/comm", O_WRONLY)
+        guard fd >= 0 else { return }
+        _ = name.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+        #elseif canImport(Darwin)
+        pthread_setname_np(name)
+        #endif
     }
 
     private func waitTimeout() -> Int32 {
@@ -224,7 +236,7 @@ final class EventLoopGroup: Sendable {
         try sharedGroup.withLock { group in
             if let group { return group }
             let count = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
-            let created = EventLoopGroup(loops: try (0..<count).map { try EventLoop(name: "WebSocket loop \($0)") })
+            let created = EventLoopGroup(loops: try (0..<count).map { _ in try EventLoop() })
             group = created
             return created
         }

@@ -9,9 +9,6 @@ struct FIFO<Element> {
     /// Whether the queue holds no element.
     var isEmpty: Bool { head == storage.count }
 
-    /// The number of queued elements.
-    var count: Int { storage.count - head }
-
     /// The oldest element, if any.
     var first: Element? { isEmpty ? nil : storage[head] }
 

@@ -1,5 +1,21 @@
 // Errors a client sees when it cannot open a WebSocket, and errors starting a server.
 
+/// Why `WebSocketServer.start` refused.
+public enum WebSocketServerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `start` was already called; the server listens on this port.
+    case alreadyStarted(port: UInt16)
+    /// The server was shut down; create a new one.
+    case shutDown
+
+    /// A sentence saying what went wrong.
+    public var description: String {
+        switch self {
+        case .alreadyStarted(let port): "The server is already listening on port \(port)."
+        case .shutDown: "The server was shut down; create a new one to listen again."
+        }
+    }
+}
+
 /// Why `WebSocketClient.connect` failed.
 public enum WebSocketClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The URL is not a supported `ws://` URL; the second value says why.

@@ -62,11 +62,15 @@ final class EventBuffer: Sendable {
         var ended = false
         var consumerGone = false
         var producerPaused = false
+        var whenCaughtUp: (@Sendable () -> Void)?
     }
 
     private enum Take {
+        /// The next event; `resumeProducer` when the consumer just drained the buffer below half the limit.
         case event(WebSocketEvent, resumeProducer: Bool)
+        /// The stream ended.
         case end
+        /// Nothing buffered: the consumer will wait.
         case wait
     }
 
@@ -99,9 +103,26 @@ final class EventBuffer: Sendable {
         return keepGoing
     }
 
+    /// Calls `callback` once the consumer has taken every event pushed so far and asks for the next one — for a
+    /// sequential consumer, once it has finished handling them — or right away if it already waits. Used to let
+    /// the application answer the messages that arrived before a protocol error, before the connection closes.
+    func whenCaughtUp(_ callback: @escaping @Sendable () -> Void) {
+        let already = state.withLock { state -> Bool in
+            guard state.events.isEmpty, state.waiter != nil || state.consumerGone else {
+                state.whenCaughtUp = callback
+                return false
+            }
+            return true
+        }
+        if already { callback() }
+    }
+
     /// The next event, waiting for one if needed.
     func next() async -> WebSocketEvent? {
-        switch state.withLock({ take(&$0) }) {
+        var caughtUp: (@Sendable () -> Void)?
+        let first = state.withLock { take(&$0, caughtUp: &caughtUp) }
+        caughtUp?()
+        switch first {
         case .event(let event, let resume):
             if resume { resumeProducer() }
             return event
@@ -112,8 +133,9 @@ final class EventBuffer: Sendable {
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
+                var caughtUp: (@Sendable () -> Void)?
                 let taken = state.withLock { state -> Take in
-                    let taken = take(&state)
+                    let taken = take(&state, caughtUp: &caughtUp)
                     guard case .wait = taken else { return taken }
                     if Task.isCancelled {
                         state.consumerGone = true
@@ -122,6 +144,7 @@ final class EventBuffer: Sendable {
                     state.waiter = continuation
                     return .wait
                 }
+                caughtUp?()
                 switch taken {
                 case .event(let event, let resume):
                     if resume { resumeProducer() }
@@ -133,22 +156,29 @@ final class EventBuffer: Sendable {
                 }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<WebSocketEvent?, Never>? in
+            let (waiter, caughtUp) = state.withLock { state in
                 state.consumerGone = true
-                defer { state.waiter = nil }
-                return state.waiter
+                defer {
+                    state.waiter = nil
+                    state.whenCaughtUp = nil
+                }
+                return (state.waiter, state.whenCaughtUp)
             }
             waiter?.resume(returning: nil)
+            caughtUp?()
         }
     }
 
-    private func take(_ state: inout State) -> Take {
+    /// Takes the next event; when there is none, hands out the caught-up callback to call outside the lock.
+    private func take(_ state: inout State, caughtUp: inout (@Sendable () -> Void)?) -> Take {
         if let event = state.events.popFirst() {
             state.bufferedBytes -= event.byteCount
             let resume = state.producerPaused && state.bufferedBytes <= limit / 2
             if resume { state.producerPaused = false }
             return .event(event, resumeProducer: resume)
         }
+        caughtUp = state.whenCaughtUp
+        state.whenCaughtUp = nil
         return state.ended || state.consumerGone ? .end : .wait
     }
 }

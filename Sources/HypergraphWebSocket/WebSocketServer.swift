@@ -22,6 +22,7 @@ public enum WebSocketUpgradeDecision: Sendable {
 public final class WebSocketServer: Sendable {
     private struct State {
         var listener: Listener?
+        var started = false
         var port: UInt16?
         var connections: [ObjectIdentifier: Connection] = [:]
         var shuttingDown = false
@@ -44,9 +45,24 @@ public final class WebSocketServer: Sendable {
         self.upgradeHandler = upgradeHandler
     }
 
-    /// Starts listening on `host:port` (port 0 picks a free port) and returns the bound port.
+    /// Starts listening on `host:port` (port 0 picks a free port) and returns the bound port. Call it once;
+    /// throws `WebSocketServerError` otherwise, `SocketError` when the address cannot be bound.
     @discardableResult
     public func start(host: String = "127.0.0.1", port: UInt16 = 0) async throws -> UInt16 {
+        try state.withLock { state in
+            if state.shuttingDown { throw WebSocketServerError.shutDown }
+            if state.started { throw WebSocketServerError.alreadyStarted(port: state.port ?? 0) }
+            state.started = true
+        }
+        do {
+            return try await listen(host: host, port: port)
+        } catch {
+            state.withLock { $0.started = false }
+            throw error
+        }
+    }
+
+    private func listen(host: String, port: UInt16) async throws -> UInt16 {
         let group = try EventLoopGroup.shared()
         let (fd, boundPort) = try Socket.makeListener(host: host, port: port, backlog: configuration.backlog)
         let loop = group.next()
@@ -60,9 +76,15 @@ public final class WebSocketServer: Sendable {
                 }
             }
         }
-        state.withLock {
-            $0.listener = listener
-            $0.port = boundPort
+        let kept = state.withLock { state -> Bool in
+            guard !state.shuttingDown else { return false }
+            state.listener = listener
+            state.port = boundPort
+            return true
+        }
+        guard kept else {
+            loop.execute { listener.close() }
+            throw WebSocketServerError.shutDown
         }
         return boundPort
     }

@@ -11,6 +11,9 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
     private enum State {
         /// Messages flow both ways.
         case open
+        /// The peer broke the protocol. Reading stopped; the application may still answer the messages that
+        /// came before the error, then (or at `deadline`) the connection is failed with the error's code.
+        case failing(WebSocketProtocolError, deadline: UInt64)
         /// This side sent a close frame and waits for the peer's until `deadline`.
         case closeSent(deadline: UInt64)
         /// The closing handshake is over (or was cut short); the connection is finishing.
@@ -51,15 +54,21 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
 
     // MARK: Application requests (on the loop)
 
+    /// Whether the application may still send: while open, and while answering before a protocol failure.
+    private var acceptsApplicationFrames: Bool {
+        switch state {
+        case .open, .failing: return true
+        case .closeSent, .closed: return false
+        }
+    }
+
     /// Queues an encoded data frame, closing with 1013 if the peer has fallen behind by more than the mark.
     func sendMessage(_ bytes: OutboundBytes) {
-        guard case .open = state else { return }
+        guard acceptsApplicationFrames else { return }
         guard connection.queuedBytes <= configuration.outboundHighWaterMark else {
             connection.discardUnsentOutput()
-            return fail(
-                WebSocketProtocolError(
-                    code: .tryAgainLater,
-                    reason: "peer reads too slowly: more than \(configuration.outboundHighWaterMark) bytes queued"))
+            let reason = "peer reads too slowly: more than \(configuration.outboundHighWaterMark) bytes queued"
+            return failNow(WebSocketProtocolError(code: .tryAgainLater, reason: reason))
         }
         connection.enqueue(bytes)
     }
@@ -72,18 +81,19 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
 
     /// Queues bytes exactly as given, bypassing every rule (conformance tests only).
     func sendRaw(_ bytes: OutboundBytes) {
-        guard case .open = state else { return }
+        guard acceptsApplicationFrames else { return }
         connection.enqueue(bytes)
     }
 
     /// Sends a ping.
     func ping(_ payload: [UInt8]) {
-        guard case .open = state else { return }
+        guard acceptsApplicationFrames else { return }
         connection.enqueue(.frame(opcode: .ping, bytes: payload.prefix(125), maskingKey: nextMaskingKey))
     }
 
-    /// Starts the closing handshake.
+    /// Starts the closing handshake (or, while failing, fails now).
     func close(code: WebSocketCloseCode, reason: String) {
+        if case .failing(let error, _) = state { return failNow(error) }
         guard case .open = state else { return }
         sendClose(code: code, reason: reason)
         state = .closeSent(deadline: connection.loop.now + configuration.closeTimeout.nanoseconds)
@@ -132,10 +142,24 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
         if !events.push(event) { connection.pauseReading(.backpressure) }
     }
 
-    /// Fails the connection (RFC 6455 §7.1.7): close frame with the error's code, then end without waiting for
-    /// the peer's answer, since after a framing error its stream can no longer be trusted.
+    /// Fails the connection for a protocol error (RFC 6455 §7.1.7) once the application has handled the messages
+    /// that arrived before it — so their answers go out ahead of the close frame — or after the close timeout.
     private func fail(_ error: WebSocketProtocolError) {
-        if case .open = state { sendClose(code: error.code, reason: error.reason) }
+        guard case .open = state else { return finishConnection() }
+        closeFrame = (error.code, error.reason)
+        state = .failing(error, deadline: connection.loop.now + configuration.closeTimeout.nanoseconds)
+        connection.pauseReading(.awaitingApplication)
+        connection.updateDeadline()
+        let connection = self.connection
+        events.whenCaughtUp { [self] in
+            connection.loop.execute { if case .failing(let error, _) = self.state { self.failNow(error) } }
+        }
+    }
+
+    /// Sends a close frame with the error's code and ends the connection without waiting for the peer's answer,
+    /// since after a protocol error its stream can no longer be trusted.
+    private func failNow(_ error: WebSocketProtocolError) {
+        if acceptsApplicationFrames { sendClose(code: error.code, reason: error.reason) }
         finishConnection()
     }
 
@@ -176,7 +200,7 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
 
     var nextDeadline: UInt64? {
         switch state {
-        case .closeSent(let deadline):
+        case .closeSent(let deadline), .failing(_, let deadline):
             return deadline
         case .open:
             guard let interval = configuration.pingInterval?.nanoseconds else { return nil }
@@ -189,6 +213,8 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
     func connection(_ connection: Connection, deadlinePassed now: UInt64) {
         guard let deadline = nextDeadline, deadline <= now else { return }
         switch state {
+        case .failing(let error, _):
+            failNow(error)  // the application did not come back for its events in time
         case .closeSent:
             connection.disconnect()  // the peer never answered the close frame
         case .open where pingSent != nil:

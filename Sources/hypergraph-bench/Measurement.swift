@@ -89,7 +89,7 @@ func printFigure(_ label: String, _ value: Double, unit: String) {
 }
 
 /// Pads `label` with spaces to a fixed column width so result rows line up.
-private func padded(_ label: String, width: Int = 44) -> String {
+func padded(_ label: String, width: Int = 44) -> String {
     label.count >= width ? label : label + String(repeating: " ", count: width - label.count)
 }
 

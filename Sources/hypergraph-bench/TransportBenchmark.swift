@@ -19,7 +19,8 @@ enum TransportBenchmark {
     static func run(arguments: [String]) throws {
         raiseDescriptorLimit()
         if arguments.contains(idleServerFlag) { return try IdleConnections.serve() }
-        print("WebSocket transport on loopback (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
+        print("WebSocket transport on loopback (\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load))")
         let server = try BenchmarkServer()
         try echoRoundTrips(port: server.port, clients: 1)
         try echoRoundTrips(port: server.port, clients: 100)
@@ -117,47 +118,90 @@ final class BenchmarkServer: Sendable {
 // MARK: - Broadcast
 
 /// One sender, 1,000 subscribers, 200-byte messages: deliveries per second when the sender sends as fast as it
-/// can, and send → last-receipt latency at 200,000 deliveries per second.
+/// can, and send → last-receipt latency when it sends 200 (and 50) messages a second, i.e. 200,000 (50,000)
+/// deliveries a second.
 struct Broadcast {
     let server: BenchmarkServer
     let subscriberCount = 1000
     let messageSize = 200
 
+    /// What one way of broadcasting achieved.
+    private struct Result {
+        var deliveriesPerSecond = 0.0
+        var latencies: [Int: [Double]] = [:]  // by messages per second; 0 = back to back
+        var processorsBusy = 0.0  // whole process, during the 200 messages/s run
+        var loopsBusy = 0.0  // the engine's event-loop threads alone, same run
+    }
+
     func run() throws {
         let reader = try SubscriberReader(port: server.port, count: subscriberCount)
         while server.subscribers.withLock({ $0.count }) < subscriberCount { usleep(1000) }
         var nextSequence = 0
-        var results: [String: (rate: Double, saturated: [Double], paced: [Double])] = [:]
+        var results: [String: Result] = [:]
         for path in ["/pub", "/pub-each"] {
             let sender = try blocking { try await WebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)\(path)") }
-            // Saturation: 1,000 messages back to back.
-            let burst = nextSequence..<nextSequence + 1000
-            nextSequence = burst.upperBound
-            let burstTimes = send(burst, through: sender, interval: 0)
-            let burstLatencies = try reader.latencies(of: burst, sentAt: burstTimes)
-            let elapsed = Double((reader.lastReceipt(in: burst) ?? 0) - burstTimes[0]) / 1e9
-            // Paced: 200 messages per second (200,000 deliveries per second) for two seconds.
-            let paced = nextSequence..<nextSequence + 400
-            nextSequence = paced.upperBound
-            let pacedTimes = send(paced, through: sender, interval: 5_000_000)
-            let pacedLatencies = try reader.latencies(of: paced, sentAt: pacedTimes)
-            results[path] = (Double(burst.count * subscriberCount) / elapsed, burstLatencies, pacedLatencies)
+            var result = Result()
+            for rate in [0, 200, 50] {
+                let count = rate == 0 ? 1000 : 2 * rate  // a burst of 1,000, or two seconds' worth
+                let sequences = nextSequence..<nextSequence + count
+                nextSequence = sequences.upperBound
+                let busyBefore = processorSeconds()
+                let loopsBefore = processorSeconds(threadsNamed: "WebSocket loop")
+                let times = send(sequences, through: sender, interval: rate == 0 ? 0 : 1_000_000_000 / UInt64(rate))
+                result.latencies[rate] = try reader.latencies(of: sequences, sentAt: times)
+                let elapsed = Double((reader.lastReceipt(in: sequences) ?? 0) - times[0]) / 1e9
+                if rate == 0 { result.deliveriesPerSecond = Double(count * subscriberCount) / elapsed }
+                if rate == 200 {
+                    result.processorsBusy = (processorSeconds() - busyBefore) / elapsed
+                    result.loopsBusy = (processorSeconds(threadsNamed: "WebSocket loop") - loopsBefore) / elapsed
+                }
+            }
+            results[path] = result
             sender.close()
         }
         reader.stop()
         guard let shared = results["/pub"], let each = results["/pub-each"] else { return }
         let baseline = "one send per subscriber"
-        printComparison("broadcast 1→1000, 200 B: deliveries/s", ours: shared.rate, baseline: each.rate, unit: "msg/s", baselineName: baseline)
-        for (label, percent) in [("p50", 50.0), ("p99", 99.0)] {
-            printComparison(
-                "broadcast at 200k deliveries/s: \(label) latency", ours: percentile(shared.paced, percent),
-                baseline: percentile(each.paced, percent), unit: "ms", baselineName: baseline)
+        printComparison(
+            "broadcast 1→1000, 200 B: deliveries/s", ours: shared.deliveriesPerSecond, baseline: each.deliveriesPerSecond,
+            unit: "msg/s", baselineName: baseline)
+        for (rate, label) in [(200, "at 200k deliveries/s"), (50, "at 50k deliveries/s"), (0, "saturated")] {
+            for percent in [50.0, 99.0] {
+                printComparison(
+                    "broadcast \(label): p\(Int(percent)) latency", ours: percentile(shared.latencies[rate] ?? [], percent),
+                    baseline: percentile(each.latencies[rate] ?? [], percent), unit: "ms", baselineName: baseline)
+            }
         }
-        for (label, percent) in [("p50", 50.0), ("p99", 99.0)] {
-            printComparison(
-                "broadcast saturated: \(label) latency", ours: percentile(shared.saturated, percent),
-                baseline: percentile(each.saturated, percent), unit: "ms", baselineName: baseline)
+        printComparison(
+            "broadcast at 200k deliveries/s: cores busy", ours: shared.processorsBusy, baseline: each.processorsBusy,
+            unit: "cores", baselineName: baseline)
+        printComparison(
+            "  of which the engine's event loops", ours: shared.loopsBusy, baseline: each.loopsBusy, unit: "cores",
+            baselineName: baseline)
+    }
+
+    /// Processor time used so far by this process's threads whose name starts with `prefix` (Linux), in seconds.
+    private func processorSeconds(threadsNamed prefix: String) -> Double {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        let ticks = tasks.reduce(0) { total, task in
+            guard let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8),
+                name.hasPrefix(prefix),
+                let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                let afterName = stat.split(separator: ")").last
+            else { return total }
+            let fields = afterName.split(separator: " ")  // fields 3… of stat; utime and stime are 14 and 15
+            guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return total }
+            return total + user + system
         }
+        return Double(ticks) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Processor time used by this process so far (server, sender and subscriber reader), in seconds.
+    private func processorSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF_CONSTANT, &usage)
+        let micros = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000 + Int(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+        return Double(micros) / 1e6
     }
 
     /// Sends one 200-byte message per sequence number, `interval` nanoseconds apart; returns the send times.
@@ -518,6 +562,8 @@ func raiseDescriptorLimit() {
 
 #if os(Linux)
 private let RLIMIT_NOFILE_CONSTANT = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+private let RUSAGE_SELF_CONSTANT = RUSAGE_SELF.rawValue
 #else
 private let RLIMIT_NOFILE_CONSTANT = RLIMIT_NOFILE
+private let RUSAGE_SELF_CONSTANT = RUSAGE_SELF
 #endif

@@ -1,6 +1,7 @@
-// What one fuzz input is checked for. Rejection is fine; crashing, hanging, or breaking one of these invariants
+// What one fuzz input is checked for: the JSON layer, and the generated protocol decoders of HypergraphProtocol. Rejection is fine; crashing, hanging, or breaking one of these invariants
 // is a bug (the harness traps on purpose so libFuzzer records the input).
 import HypergraphJSON
+import HypergraphProtocol
 
 enum FuzzChecks {
     static func run(_ bytes: UnsafeRawBufferPointer) {
@@ -9,6 +10,19 @@ enum FuzzChecks {
         if let tree { checkRoundTrip(tree) }
         _ = try? JSONReader.read(bytes) { try $0.readByteArray() }
         _ = try? JSONReader.read(bytes) { try $0.readInt() }
+        checkMessageRoundTrip(ClientMessage.self, bytes)
+        checkMessageRoundTrip(ServerMessage.self, bytes)
+        checkMessageRoundTrip(SpaceEvent.self, bytes)
+    }
+
+    /// A decoded protocol value re-encodes to a document that decodes to the same value.
+    private static func checkMessageRoundTrip<Message: WireCodable>(_ type: Message.Type, _ bytes: UnsafeRawBufferPointer) {
+        guard let message = try? Message(jsonUTF8: bytes) else { return }
+        let encoded = message.jsonUTF8()
+        guard let decodedAgain = try? Message(jsonUTF8: encoded) else {
+            preconditionFailure("\(Message.self): the re-encoded message does not decode")
+        }
+        precondition(decodedAgain == message, "\(Message.self): the re-encoded message decodes differently")
     }
 
     /// `skipValue()` must accept exactly the documents `readValue()` accepts.

@@ -1,3 +1,4 @@
+import Foundation
 import HypergraphClient
 import HypergraphJSON
 import HypergraphProtocol
@@ -27,6 +28,16 @@ final class IdentityTests: XCTestCase {
         XCTAssertEqual(try HypergraphIdentity.list(json: Array("[\(object),\(object)]".utf8)).count, 2)
         XCTAssertEqual(try HypergraphIdentity.list(json: Array(object.utf8)).count, 1)
         XCTAssertEqual(try HypergraphIdentity.list(json: Array("\(object)\n\n\(object)\n\(object)\n".utf8)).count, 3)
+    }
+
+    func testIdentitiesAreReadFromAFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("identities-\(UUID().uuidString).json").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("[\(object)]".utf8)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertEqual(try HypergraphIdentity.list(contentsOfFile: path).map(\.accountAddress), ["0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"])
+        XCTAssertThrowsError(try HypergraphIdentity.list(contentsOfFile: path + ".missing")) { error in
+            XCTAssertEqual(error as? HypergraphClientError, .invalidIdentity("cannot read the file \(path).missing"))
+        }
     }
 
     func testProblemsAreNamed() throws {

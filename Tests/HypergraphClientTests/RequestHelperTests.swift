@@ -135,6 +135,26 @@ final class RequestHelperTests: XCTestCase {
         await server.shutdown()
     }
 
+    func testAShortTimeoutFiresWhileALongerWaitContinues() async throws {
+        let server = try await FakeServer.start { text, peer in
+            if text == "release" { peer.send(.listInvitations(ListInvitationsResponse(invitations: []))) }
+        }
+        let session = try await HypergraphClient.connect(url: server.url, token: validToken)
+        let long = Task { try await session.listInvitations(timeout: .seconds(60)) }
+        try await waitUntil { await server.log.texts.count == 1 }
+        do {
+            _ = try await session.nextEvent(timeout: .milliseconds(20))
+            XCTFail("an event arrived from a silent server")
+        } catch {
+            XCTAssertEqual(error, .timedOut(waitingFor: "any frame", after: .milliseconds(20)))
+        }
+        try await session.sendRaw(text: "release")
+        let reply = try await long.value
+        XCTAssertEqual(reply.invitations, [])
+        await session.close()
+        await server.shutdown()
+    }
+
     func testCancellingAWaitingHelperThrowsCancelled() async throws {
         let server = try await FakeServer.start { _, _ in }
         let session = try await HypergraphClient.connect(url: server.url, token: validToken)

@@ -215,5 +215,7 @@ final class JSONReaderErrorTests: XCTestCase {
         }
         assertReadError(#"[1, [2, "\q"]]"#, .syntax, "$[1][1]: invalid escape: backslash followed by 'q'") { try $0.skipValue() }
         assertReadError("[01]", .syntax, "$[0]: leading zeros are not allowed in numbers") { try $0.skipValue() }
+        assertReadError(#"{"x":[1e400]}"#, .numberOutOfRange,
+                        "$.x[0]: number 1e400 is out of range for a 64-bit floating-point value") { try $0.skipValue() }
     }
 }

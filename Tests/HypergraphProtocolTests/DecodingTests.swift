@@ -137,6 +137,15 @@ final class DecodingTests: XCTestCase {
         } catch {
             XCTAssertEqual(ErrorResponse(rejecting: error).code, .invalidJson)
         }
+        do {
+            let spaces = String(repeating: "1,", count: 50) + "1"
+            _ = try ServerMessage(json: #"{"type":"list-spaces","spaces":["# + spaces + "]}")
+        } catch {
+            XCTAssertEqual(error.issues.count, 51)
+            let reply = ErrorResponse(rejecting: error, maximumIssues: 3)
+            XCTAssertEqual(reply.issues?.map(\.path), ["$.spaces[0]", "$.spaces[1]", "$.spaces[2]"])
+            XCTAssertEqual(reply.message, "The message does not match its schema. 48 more issues are not listed.")
+        }
     }
 
     func testOptionalMembersAreOmittedWhenNil() {

@@ -29,7 +29,7 @@ final class DeliveryMatrixTests: XCTestCase {
             try await cast.alice.subscribe(space.id)
             try await cast.alice2.subscribe(space.id)
             try await cast.bob.subscribe(space.id)
-            await drain(cast.everyone)
+            try await settle(cast.everyone)
             return cast
         }
 
@@ -74,7 +74,7 @@ final class DeliveryMatrixTests: XCTestCase {
         let request = cast.alice.identity.createInvitationEvent(
             spaceId: cast.spaceId, previousEventHash: try await cast.lastEventHash(),
             inviteeAccountAddress: dave.account, keyBoxes: [.opaque(keyId: try await keyId(cast), accountAddress: dave.account)])
-        await drain(cast.everyone)
+        try await settle(cast.everyone)
         let reply = try await cast.alice.session.createInvitation(request)
         XCTAssertEqual(reply.events.last, .createInvitation(request.event))
         let received = try await receivedTypes(cast.everyone + [dave.session, dave2.session])
@@ -92,7 +92,7 @@ final class DeliveryMatrixTests: XCTestCase {
         let dave = try await cast.server.participant()
         let space = try await cast.alice.session.subscribe(spaceId: cast.spaceId)
         try await cast.server.invite(dave, to: space, by: cast.alice)
-        await drain(cast.everyone + [dave.session])
+        try await settle(cast.everyone + [dave.session])
         let accepted = try await cast.server.accept(cast.spaceId, by: dave)
         XCTAssertEqual(accepted.keyBoxes.first?.accountAddress, dave.account)
         let received = try await receivedTypes(cast.everyone + [dave.session])
@@ -105,7 +105,7 @@ final class DeliveryMatrixTests: XCTestCase {
         let request = cast.alice.identity.createSpaceInboxEvent(
             spaceId: cast.spaceId, previousEventHash: try await cast.lastEventHash(), isPublic: true,
             authPolicy: .anonymous)
-        await drain(cast.everyone)
+        try await settle(cast.everyone)
         let reply = try await cast.alice.session.createSpaceInbox(request)
         XCTAssertEqual(reply.inboxes.map(\.inboxId), [request.event.transaction.inboxId])
         let observed = try await cast.received()
@@ -131,7 +131,7 @@ final class DeliveryMatrixTests: XCTestCase {
         _ = try await cast.alice.session.createSpaceInbox(spaceInbox)
         let accountInbox = try await cast.bob.session.createAccountInbox(
             cast.bob.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous))
-        await drain(cast.everyone)
+        try await settle(cast.everyone)
         let spaceMessages = try await cast.bob2.session.latestSpaceInboxMessages(
             spaceId: cast.spaceId, inboxId: spaceInbox.event.transaction.inboxId)
         XCTAssertEqual(spaceMessages.messages, [])
@@ -166,7 +166,7 @@ final class DeliveryMatrixTests: XCTestCase {
             spaceId: cast.spaceId, previousEventHash: try await cast.lastEventHash(), isPublic: true,
             authPolicy: .anonymous)
         _ = try await cast.alice.session.createSpaceInbox(inbox)
-        await drain(cast.everyone)
+        try await settle(cast.everyone)
         let response = try await cast.server.http(
             "POST", "/spaces/\(cast.spaceId)/inboxes/\(inbox.event.transaction.inboxId)/messages",
             body: #"{"ciphertext":"0x0102"}"#, headers: ["Content-Type": "application/json"])
@@ -181,7 +181,7 @@ final class DeliveryMatrixTests: XCTestCase {
         let cast = try await Cast.assemble()
         let inbox = try await cast.bob.session.createAccountInbox(
             cast.bob.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous))
-        await drain(cast.everyone)
+        try await settle(cast.everyone)
         let response = try await cast.server.http(
             "POST", "/accounts/\(cast.bob.account)/inboxes/\(inbox.inbox.inboxId)/messages",
             body: #"{"ciphertext":"0x0102"}"#)

@@ -76,6 +76,19 @@ final class ServerClientTests: XCTestCase {
         XCTAssertEqual(badCloseEvent, .closed(.protocolError, reason: "close code 1005 is not allowed in a close frame"))
     }
 
+    func testMessagesBeforeAProtocolErrorAreAnsweredFirst() async throws {
+        let (server, port) = try await startServer()
+        let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
+        let key = WebSocketMaskingKey(9, 8, 7, 6)
+        // One write: a valid message, then a frame with a reserved opcode.
+        socket.sendRawBytes(
+            WebSocketFrame(opcode: .text, maskingKey: key, payload: Array("first".utf8)).encoded()
+                + WebSocketFrame(opcode: .unknown(5), maskingKey: key).encoded())
+        let events = await collect(socket)
+        XCTAssertEqual(events, [.text("first"), .closed(.protocolError, reason: "frame uses reserved opcode 5")])
+        await server.shutdown()
+    }
+
     // MARK: Closing
 
     func testCloseCodesBothWays() async throws {
@@ -190,6 +203,23 @@ final class ServerClientTests: XCTestCase {
             XCTAssertTrue(head.hasPrefix(expected), "\(request.prefix(40)) → \(head)")
         }
         await server.shutdown()
+    }
+
+    func testServerStartsOnce() async throws {
+        let (server, port) = try await startServer()
+        do {
+            try await server.start()
+            XCTFail("started twice")
+        } catch let error as WebSocketServerError {
+            XCTAssertEqual(error, .alreadyStarted(port: port))
+        }
+        await server.shutdown()
+        do {
+            try await server.start()
+            XCTFail("started after shutdown")
+        } catch let error as WebSocketServerError {
+            XCTAssertEqual(error, .shutDown)
+        }
     }
 
     func testClientReportsConnectionFailures() async throws {

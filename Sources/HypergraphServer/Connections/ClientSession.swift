@@ -70,12 +70,14 @@ struct ClientSession: Sendable {
         var identifiers = RequestIdentifiers()
         do {
             guard limiter.take() else {
+                identifiers = RequestIdentifiers(scanning: bytes)
                 throw RequestRejection(
                     code: .rateLimited,
                     message: "more than \(server.limits.requestsPerSecond) requests per second (burst "
                         + "\(server.limits.requestBurst)); the request was not processed", issues: nil)
             }
             guard bytes.count <= server.limits.maximumRequestBytes else {
+                identifiers = RequestIdentifiers(scanning: bytes)
                 throw RequestRejection(
                     code: .tooLarge,
                     message: "the message has \(bytes.count) bytes; the limit is "
@@ -89,9 +91,7 @@ struct ClientSession: Sendable {
                     socket.close(code: .invalidPayloadData, reason: "invalid JSON")
                     return false
                 }
-                if !error.isMalformedJSON, let raw = try? JSONValue.parse(bytes) {
-                    identifiers = RequestIdentifiers(raw: raw)
-                }
+                identifiers = RequestIdentifiers(scanning: bytes)
                 throw RequestRejection(decodingError: error)
             }
             identifiers = RequestIdentifiers(message)

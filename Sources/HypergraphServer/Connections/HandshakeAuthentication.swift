@@ -7,8 +7,10 @@ import HypergraphWebSocket
 
 /// Why an upgrade request was refused.
 struct HandshakeRefusal: Error {
-    /// What was wrong with the token, for the log and the 401 body.
+    /// What was wrong with the token, for the log and the response body.
     let reason: String
+    /// 401 for a token that is not accepted, 503 when it could not be checked.
+    var status = 401
 }
 
 extension ServerContext {
@@ -17,6 +19,7 @@ extension ServerContext {
     func authenticate(_ request: HTTPRequest) async -> Result<IdentityRecord, HandshakeRefusal> {
         let tokens = Self.queryValues(named: "token", in: request)
         let refusal: String
+        var status = 401
         switch tokens.count {
         case 0: refusal = "the token query parameter is missing"
         case 1 where tokens[0].isEmpty: refusal = "the token is empty"
@@ -30,12 +33,13 @@ extension ServerContext {
                 }
             } catch {
                 logger.log(.error, "handshake.store_failure", [("reason", "\(error)")])
-                refusal = "the session token could not be checked"
+                refusal = "the session token could not be checked; try again"
+                status = 503
             }
         default: refusal = "the token query parameter is repeated"
         }
         if let identity = behavior.identityForRefusedToken(tokens.first) { return .success(identity) }
-        return .failure(HandshakeRefusal(reason: refusal))
+        return .failure(HandshakeRefusal(reason: refusal, status: status))
     }
 
     /// Every percent-decoded value of the query parameter `name`.
@@ -55,8 +59,10 @@ extension ServerContext {
 }
 
 extension HTTPResponse {
-    /// The 401 answer to a refused upgrade: `{"error":"unauthorized","message":…}`.
-    static func unauthorizedUpgrade(_ refusal: HandshakeRefusal) -> HTTPResponse {
-        .json(["error": "unauthorized", "message": .string(refusal.reason)], status: 401)
+    /// The answer to a refused upgrade: 401 `{"error":"unauthorized","message":…}` (503 `"unavailable"` when the
+    /// token could not be checked).
+    static func refusedUpgrade(_ refusal: HandshakeRefusal) -> HTTPResponse {
+        let error: JSONValue = refusal.status == 401 ? "unauthorized" : "unavailable"
+        return .json(["error": error, "message": .string(refusal.reason)], status: refusal.status)
     }
 }

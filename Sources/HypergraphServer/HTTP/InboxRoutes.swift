@@ -6,7 +6,9 @@ import HypergraphSigning
 import HypergraphStore
 import HypergraphWebSocket
 
-/// The body of an inbox-message POST: `{ciphertext, signature?, authorAccountAddress?}`.
+/// The body of an inbox-message POST: `{ciphertext, signature?, authorAccountAddress?}`, checked against the formats
+/// clients decode (`ciphertext` hex, the author an account address). An empty author counts as absent, as it does
+/// for the TS server's policy check (§10.1), and is not stored.
 private struct InboxMessageBody {
     var ciphertext: String
     var signature: SignatureWithRecovery?
@@ -26,7 +28,7 @@ private struct InboxMessageBody {
         self.ciphertext = ciphertext
         switch members["authorAccountAddress"] {
         case nil: authorAccountAddress = nil
-        case .string(let author)?: authorAccountAddress = author
+        case .string(let author)?: authorAccountAddress = author.isEmpty ? nil : author
         case let other?:
             throw InboxRouteFailure(
                 .jsonError("$.authorAccountAddress: expected a string (or leave it out), got \(other.kind.rawValue)", status: 400))
@@ -38,6 +40,13 @@ private struct InboxMessageBody {
                 let problems = error.issues.map { "$.signature" + $0.description.dropFirst() }.joined(separator: "; ")
                 throw InboxRouteFailure(.jsonError(problems, status: 400))
             }
+        }
+        let stored = InboxMessage(
+            id: "00000000-0000-4000-8000-000000000000", ciphertext: ciphertext, signature: signature,
+            authorAccountAddress: authorAccountAddress, createdAt: Timestamp(millisecondsSince1970: 0))
+        let issues = stored.validationIssues
+        guard issues.isEmpty else {
+            throw InboxRouteFailure(.jsonError(issues.map(\.description).joined(separator: "; "), status: 400))
         }
     }
 }
@@ -105,10 +114,10 @@ extension HTTPRouter {
         }
     }
 
-    /// The auth-policy rules of §10.1 step 3 (an empty author counts as absent, as in JavaScript), then, for a signed
+    /// The auth-policy rules of §10.1 step 3 (an empty author was read as absent, as in JavaScript), then, for a signed
     /// message, the signature must recover (low-S) to an identity of the author (step 4).
     private func authorize(_ body: InboxMessageBody, policy: String, payload: SigningPayload) async throws {
-        let hasAuthor = !(body.authorAccountAddress ?? "").isEmpty
+        let hasAuthor = body.authorAccountAddress != nil
         let hasSignature = body.signature != nil
         switch InboxSenderAuthPolicy(rawValue: policy) {
         case .requiresAuth?:
@@ -127,7 +136,7 @@ extension HTTPRouter {
         case nil:
             throw InboxRouteFailure(.jsonError("Unknown auth policy", status: 500))
         }
-        guard let signature = body.signature, let author = body.authorAccountAddress, hasAuthor else { return }
+        guard let signature = body.signature, let author = body.authorAccountAddress else { return }
         let key: String
         do {
             key = try payload.signer(of: signature, policy: .rejectHighS)

@@ -120,13 +120,63 @@ struct RequestIdentifiers: Sendable {
         }
     }
 
-    /// The ids a message that failed to decode seems to carry (best effort: whatever string members are there).
+    /// The ids of a message of unknown type (best effort: whatever string members are there).
     init(raw: JSONValue) {
-        requestType = raw["type"]?.stringValue
-        spaceId = raw["spaceId"]?.stringValue ?? (requestType == "subscribe-space" ? raw["id"]?.stringValue : nil)
-        inboxId = raw["inboxId"]?.stringValue ?? raw["event"]?["transaction"]?["inboxId"]?.stringValue
-        updateId = raw["updateId"]?.stringValue
-        eventId = raw["event"]?["transaction"]?["id"]?.stringValue
+        self.init(scanning: raw.serialized())
+    }
+
+    /// The ids a message that was not decoded seems to carry (best effort: the string members `type`, `spaceId`,
+    /// `inboxId`, `updateId`, `id` of `subscribe-space`, and `event.transaction.id`/`inboxId`). It only scans the
+    /// bytes, so it is cheap enough for requests refused by a limit; malformed JSON yields what came before the flaw.
+    init(scanning bytes: [UInt8]) {
+        var found = RequestIdentifiers()
+        var subscribeId: String?
+        _ = try? JSONReader.read(bytes) { reader in
+            try reader.beginObject()
+            while let key = try reader.nextKey() {
+                switch key {
+                case "type": found.requestType = try Self.readStringIfPresent(&reader)
+                case "spaceId": found.spaceId = try Self.readStringIfPresent(&reader)
+                case "id": subscribeId = try Self.readStringIfPresent(&reader)
+                case "inboxId": found.inboxId = try Self.readStringIfPresent(&reader)
+                case "updateId": found.updateId = try Self.readStringIfPresent(&reader)
+                case "event": try Self.scanEvent(&reader, into: &found)
+                default: try reader.skipValue()
+                }
+            }
+        }
+        if found.requestType == "subscribe-space" { found.spaceId = subscribeId }
+        self = found
+    }
+
+    private static func readStringIfPresent(_ reader: inout JSONReader) throws -> String? {
+        guard try reader.peek() == .string else {
+            try reader.skipValue()
+            return nil
+        }
+        return try reader.readString()
+    }
+
+    /// Reads `event.transaction.id` (and `inboxId`) into `found`.
+    private static func scanEvent(_ reader: inout JSONReader, into found: inout RequestIdentifiers) throws {
+        guard try reader.peek() == .object else { return try reader.skipValue() }
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            guard key == "transaction", try reader.peek() == .object else {
+                try reader.skipValue()
+                continue
+            }
+            try reader.beginObject()
+            while let member = try reader.nextKey() {
+                switch member {
+                case "id": found.eventId = try readStringIfPresent(&reader)
+                case "inboxId":
+                    let inboxId = try readStringIfPresent(&reader)
+                    found.inboxId = found.inboxId ?? inboxId
+                default: try reader.skipValue()
+                }
+            }
+        }
     }
 
     /// No ids (the message could not be read at all).

@@ -37,6 +37,16 @@ extension Participant {
     }
 }
 
+extension Participant {
+    /// Sends `message` and checks that the server answers with an `error` of `code`.
+    func assertRejected(
+        _ message: ClientMessage, with code: ErrorCode, file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
+        let error = try await rejection(of: message, file: file, line: line)
+        XCTAssertEqual(error.code, code, error.message, file: file, line: line)
+    }
+}
+
 extension TestServer {
     /// A space created by `owner` that `member` was invited to and joined; returns the member's snapshot.
     @discardableResult
@@ -91,7 +101,9 @@ func receivedMessages(_ session: HypergraphSession) async throws -> [ServerMessa
     }
 }
 
-/// Forgets whatever the sessions received so far.
-func drain(_ sessions: [HypergraphSession]) async {
+/// Waits the quiet period (so that broadcasts of earlier steps have arrived), then forgets whatever the sessions
+/// received.
+func settle(_ sessions: [HypergraphSession]) async throws {
+    try await Task.sleep(for: TestServer.quietPeriod)
     for session in sessions { _ = await session.drainEvents() }
 }

@@ -37,7 +37,7 @@ final class TestServer: Sendable {
     let logs: LogCollector
 
     /// How long tests wait to be confident that a message does not arrive.
-    static let quietPeriod: Duration = .milliseconds(250)
+    static let quietPeriod: Duration = .milliseconds(200)
 
     private init(server: HypergraphServer, directory: URL, logs: LogCollector) {
         self.server = server

@@ -1,0 +1,99 @@
+// Running the built `hypergraph` executable as a child process: to crash a real server, and to run the CLI.
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum HypergraphExecutable {
+    /// The `hypergraph` executable built next to the test bundle (e.g. `.build/debug/hypergraph`).
+    static func url() throws -> URL {
+        var directories = [Bundle.main.bundleURL, Bundle(for: ChildServer.self).bundleURL.deletingLastPathComponent()]
+        #if os(Linux)
+        directories.append(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
+        #endif
+        for directory in directories {
+            let candidate = directory.appendingPathComponent("hypergraph")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw XCTSkip("the hypergraph executable is not built next to the tests (run `swift build` first)")
+    }
+
+    /// Runs `hypergraph arguments…` to completion and returns its exit status and standard output.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = try url()
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+}
+
+/// `hypergraph serve` in a child process, with its log lines collected. Guarded by its lock.
+final class ChildServer: @unchecked Sendable {
+    // @unchecked: `logText` is only touched while `lock` is held; `process` is set up before it runs.
+    private let lock = NSLock()
+    private var logText = ""
+    private let process = Process()
+    private(set) var port: UInt16 = 0
+
+    /// Starts `hypergraph serve --port 0 --db databasePath` and waits until it reports its port.
+    init(databasePath: String) throws {
+        process.executableURL = try HypergraphExecutable.url()
+        process.arguments = ["serve", "--port", "0", "--db", databasePath, "--log-level", "info"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.logText += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+        try process.run()
+        for _ in 0..<1_000 {
+            if let line = logs.split(separator: "\n").first(where: { $0.contains("event=server.start") }),
+                let field = line.split(separator: " ").first(where: { $0.hasPrefix("port=") }),
+                let port = UInt16(field.dropFirst(5))
+            {
+                self.port = port
+                return
+            }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        process.terminate()
+        throw XCTSkip("the child server did not start: \(logs)")
+    }
+
+    /// Everything the child logged so far.
+    var logs: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return logText
+    }
+
+    var url: String { "ws://127.0.0.1:\(port)/" }
+
+    /// Sends `signal` to the child.
+    func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the child to end and returns how: its exit status, or the signal that ended it.
+    func waitForExit() async -> (reason: Process.TerminationReason, status: Int32) {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
+        return (process.terminationReason, process.terminationStatus)
+    }
+}
