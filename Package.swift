@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "HypergraphStore", targets: ["HypergraphStore"]),
         .library(name: "HypergraphServer", targets: ["HypergraphServer"]),
         .library(name: "HypergraphClient", targets: ["HypergraphClient"]),
+        .library(name: "HypergraphConformance", targets: ["HypergraphConformance"]),
         .executable(name: "hypergraph", targets: ["hypergraph"]),
         .executable(name: "hypergraph-codegen", targets: ["hypergraph-codegen"]),
         .executable(name: "hypergraph-bench", targets: ["hypergraph-bench"]),
@@ -52,12 +53,21 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "HypergraphConformance",
+            dependencies: [
+                "HypergraphClient", "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket",
+                "HypergraphCrypto", "HypergraphJSON",
+            ]
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "hypergraph",
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
                 "HypergraphCrypto", "HypergraphSigning", "HypergraphStore", "HypergraphServer", "HypergraphClient",
+                "HypergraphConformance",
             ]
         ),
         .executableTarget(
@@ -108,6 +118,13 @@ let package = Package(
             dependencies: [
                 "HypergraphClient", "HypergraphServer", "HypergraphProtocol", "HypergraphSigning", "HypergraphCrypto",
                 "HypergraphWebSocket", "HypergraphJSON",
+            ]
+        ),
+        .testTarget(
+            name: "HypergraphConformanceTests",
+            dependencies: [
+                "HypergraphConformance", "HypergraphServer", "HypergraphClient", "HypergraphStore", "HypergraphProtocol",
+                "HypergraphSigning", "HypergraphCrypto", "HypergraphJSON",
             ]
         ),
         .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen"]),

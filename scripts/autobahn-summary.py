@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Summarises an Autobahn|Testsuite report index (servers/index.json or clients/index.json).
+"""Summarises Autobahn|Testsuite reports (servers/index.json or clients/index.json).
 
-Usage: scripts/autobahn-summary.py INDEX_JSON [--agent NAME] [--timing-chapter N] [--allow-failures]
-Prints each case that is not OK, NON-STRICT or INFORMATIONAL, the closing line "autobahn: N passed, M failed",
-and with --timing-chapter the summed case durations of that chapter. Exits 1 when a case failed, unless
---allow-failures (used for the Python comparison run).
+  scripts/autobahn-summary.py INDEX_JSON [--agent NAME] [--label WORD] [--allow-failures]
+      Prints each case that is not OK, NON-STRICT or INFORMATIONAL, then the closing line
+      "autobahn: N passed, M failed"; exits 1 when a case failed (unless --allow-failures).
+
+  scripts/autobahn-summary.py --chapter N --ours A.json[,A2.json…] --theirs B.json[,B2.json…]
+      Compares the chapter's timing of two implementations over the cases both pass (a failing case may end
+      early, which flattens its total), taking each case's best time over the rounds given, so that bursts of
+      load from other processes on a shared machine do not decide the comparison.
 """
 import argparse
 import json
@@ -13,37 +17,71 @@ import sys
 GOOD = {"OK", "NON-STRICT", "INFORMATIONAL"}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("index")
-    parser.add_argument("--agent", help="only this agent's cases")
-    parser.add_argument("--timing-chapter", help="print the summed duration of this chapter's cases")
-    parser.add_argument("--label", default="autobahn", help="word before the summary counts")
-    parser.add_argument("--allow-failures", action="store_true")
-    arguments = parser.parse_args()
+def case_key(name):
+    return [int(part) for part in name.split(".")]
 
-    with open(arguments.index) as file:
-        index = json.load(file)
+
+def load(path):
+    with open(path) as file:
+        return json.load(file)
+
+
+def summarise(arguments):
     passed = failed = 0
-    chapter_ms = 0
-    chapter_cases = 0
-    for agent, cases in sorted(index.items()):
+    for agent, cases in sorted(load(arguments.index).items()):
         if arguments.agent and agent != arguments.agent:
             continue
-        for case in sorted(cases, key=lambda name: [int(part) for part in name.split(".")]):
+        for case in sorted(cases, key=case_key):
             result = cases[case]
             if result["behavior"] in GOOD and result["behaviorClose"] in GOOD:
                 passed += 1
             else:
                 failed += 1
                 print(f"case {case}: behavior={result['behavior']} close={result['behaviorClose']}")
-            if arguments.timing_chapter and case.split(".")[0] == arguments.timing_chapter:
-                chapter_ms += result.get("duration", 0)
-                chapter_cases += 1
-    if chapter_cases:
-        print(f"chapter {arguments.timing_chapter} total time: {chapter_ms / 1000:.2f} s")
     print(f"{arguments.label}: {passed} passed, {failed} failed")
-    sys.exit(1 if failed and not arguments.allow_failures else 0)
+    return 1 if failed and not arguments.allow_failures else 0
+
+
+def best_passing_durations(paths, chapter):
+    """Each passing case of `chapter` with its shortest duration (ms) over the rounds; a case must pass in all."""
+    best, failed = {}, set()
+    for path in paths:
+        for cases in load(path).values():
+            for case, result in cases.items():
+                if case.split(".")[0] != chapter:
+                    continue
+                if result["behavior"] in GOOD and result["behaviorClose"] in GOOD:
+                    best[case] = min(best.get(case, result["duration"]), result["duration"])
+                else:
+                    failed.add(case)
+    return {case: ms for case, ms in best.items() if case not in failed}
+
+
+def compare(arguments):
+    ours = best_passing_durations(arguments.ours.split(","), arguments.chapter)
+    theirs = best_passing_durations(arguments.theirs.split(","), arguments.chapter)
+    common = sorted(set(ours) & set(theirs), key=case_key)
+    rounds = len(arguments.ours.split(","))
+    print(f"chapter {arguments.chapter}, best of {rounds} round(s), over the {len(common)} cases both pass: "
+          f"{sum(ours[c] for c in common) / 1000:.2f} s ours, {sum(theirs[c] for c in common) / 1000:.2f} s theirs")
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("index", nargs="?")
+    parser.add_argument("--agent", help="only this agent's cases")
+    parser.add_argument("--label", default="autobahn", help="word before the summary counts")
+    parser.add_argument("--allow-failures", action="store_true")
+    parser.add_argument("--chapter", help="chapter to compare timings of")
+    parser.add_argument("--ours", help="comma-separated index.json files of our rounds")
+    parser.add_argument("--theirs", help="comma-separated index.json files of the other implementation's rounds")
+    arguments = parser.parse_args()
+    if arguments.ours and arguments.theirs and arguments.chapter:
+        sys.exit(compare(arguments))
+    if not arguments.index:
+        parser.error("give INDEX_JSON, or --chapter with --ours and --theirs")
+    sys.exit(summarise(arguments))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ public enum HypergraphClient {
             if case .invalidURL(_, let reason) = error { throw .invalidURL(url, reason: reason) }
             throw .connectionFailed(error)
         } catch {
+            // `WebSocketClient.connect` throws only `WebSocketClientError`; anything else still means no connection.
             throw .connectionFailed(.connectionClosedDuringHandshake)
         }
         return HypergraphSession.start(socket: socket, configuration: configuration)

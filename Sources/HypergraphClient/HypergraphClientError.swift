@@ -31,7 +31,9 @@ public enum HypergraphClientError: Error, Sendable, Equatable, CustomStringConve
         case .connectionFailed(let error):
             "could not connect: \(error)"
         case .closed(let code, let reason):
-            reason.isEmpty ? "the connection is closed (\(code))" : "the connection is closed (\(code), \(String(reflecting: reason)))"
+            reason.isEmpty
+                ? "the connection is closed (\(code))"
+                : "the connection is closed (\(code), \(String(reflecting: reason)))"
         case .timedOut(let awaited, let duration):
             "timed out after \(duration.millisecondsText) waiting for \(awaited)"
         case .serverError(let error):

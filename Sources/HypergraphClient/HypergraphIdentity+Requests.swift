@@ -9,9 +9,8 @@ extension HypergraphIdentity {
     public func createSpaceEvent(
         spaceId: String = RandomIdentifiers.uuid(), name: String, keyBox: KeyBoxWithKeyId? = nil
     ) -> CreateSpaceEventRequest {
-        let event = CreateSpaceEvent(
-            transaction: CreateSpaceTransaction(id: spaceId, creatorAccountAddress: accountAddress), author: unsignedAuthor
-        ).signed(with: signatureKey)
+        let transaction = CreateSpaceTransaction(id: spaceId, creatorAccountAddress: accountAddress)
+        let event = CreateSpaceEvent(transaction: transaction, author: unsignedAuthor).signed(with: signatureKey)
         return CreateSpaceEventRequest(
             spaceId: spaceId, event: event, keyBox: keyBox ?? .opaque(accountAddress: accountAddress), name: name)
     }
@@ -35,7 +34,9 @@ extension HypergraphIdentity {
         in space: SpaceResponse, inviteeAccountAddress: String, eventId: String = RandomIdentifiers.uuid()
     ) -> CreateInvitationEventRequest? {
         guard let previousEventHash = space.lastEventHash else { return nil }
-        let keyBoxes = space.keyBoxes.map { KeyBoxWithKeyId.opaque(keyId: $0.id, accountAddress: inviteeAccountAddress) }
+        let keyBoxes = space.keyBoxes.map { box in
+            KeyBoxWithKeyId.opaque(keyId: box.id, accountAddress: inviteeAccountAddress)
+        }
         return createInvitationEvent(
             spaceId: space.id, previousEventHash: previousEventHash, inviteeAccountAddress: inviteeAccountAddress,
             keyBoxes: keyBoxes, eventId: eventId)
@@ -83,10 +84,10 @@ extension HypergraphIdentity {
         isPublic: Bool, authPolicy: InboxSenderAuthPolicy, inboxId: String = RandomIdentifiers.hex(byteCount: 32),
         encryptionPublicKey: String? = nil
     ) -> CreateAccountInboxRequest {
-        CreateAccountInboxRequest(
+        let key = encryptionPublicKey ?? self.encryptionPublicKey ?? RandomIdentifiers.hex(byteCount: 32)
+        return CreateAccountInboxRequest(
             accountAddress: accountAddress, inboxId: inboxId, isPublic: isPublic, authPolicy: authPolicy,
-            encryptionPublicKey: encryptionPublicKey ?? self.encryptionPublicKey ?? RandomIdentifiers.hex(byteCount: 32),
-            signature: Self.unsigned
+            encryptionPublicKey: key, signature: Self.unsigned
         ).signed(with: signatureKey)
     }
 

@@ -50,7 +50,9 @@ extension HypergraphSession {
 
     /// Lists the invitations addressed to the connection's account (§4.3). A `list-invitations` the server pushes
     /// while this waits (after an invitation to this account) also answers it; both carry the full list.
-    public func listInvitations(timeout: Duration? = nil) async throws(HypergraphClientError) -> ListInvitationsResponse {
+    public func listInvitations(
+        timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> ListInvitationsResponse {
         try await request(.listInvitations(ListInvitationsRequest()), timeout: timeout) { reply in
             if case .listInvitations(let list) = reply { list } else { nil }
         }
@@ -112,7 +114,8 @@ extension HypergraphSession {
         accountAddress: String, inboxId: String, since: Timestamp = Timestamp(millisecondsSince1970: 0),
         timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> AccountInboxMessagesResponse {
-        let request = GetLatestAccountInboxMessagesRequest(accountAddress: accountAddress, inboxId: inboxId, since: since)
+        let request = GetLatestAccountInboxMessagesRequest(
+            accountAddress: accountAddress, inboxId: inboxId, since: since)
         return try await self.request(.getLatestAccountInboxMessages(request), timeout: timeout) { reply in
             if case .accountInboxMessages(let messages) = reply { messages } else { nil }
         }

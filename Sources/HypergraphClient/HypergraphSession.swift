@@ -15,8 +15,9 @@ import HypergraphWebSocket
 /// 2. else the oldest waiting `nextEvent`/`nextMessage` call it satisfies,
 /// 3. else the queue, which `events`, `nextEvent`, `nextMessage` and `drainEvents` read in arrival order.
 ///
-/// So replies claimed by helpers do not appear in `events`; everything else does, nothing is dropped. The
-/// ``transcript`` records every frame in both directions.
+/// So replies claimed by helpers do not appear in `events`; everything else does, nothing is dropped — the queue has
+/// no limit, so read or drain it on sessions that receive broadcasts. The ``transcript`` records every frame in both
+/// directions.
 ///
 /// **Sending.** `send` encodes a `ClientMessage`; `sendRaw`, `sendFrame` and `sendRawBytes` send anything, for
 /// conformance tests of malformed input. Sends never block.
@@ -192,7 +193,8 @@ public actor HypergraphSession {
     private func record(_ direction: Transcript.Direction, _ content: Transcript.Content) {
         guard transcriptEntries.limit > 0 else { return }
         transcriptEntries.append(
-            Transcript.Entry(elapsed: ContinuousClock.now - openedAt, date: Date(), direction: direction, content: content))
+            Transcript.Entry(
+                elapsed: ContinuousClock.now - openedAt, date: Date(), direction: direction, content: content))
     }
 
     // MARK: Receiving
@@ -207,8 +209,8 @@ public actor HypergraphSession {
                 return .undecodable(UndecodableFrame(payload: .text(text), reason: error.description))
             }
         case .binary(let bytes):
-            return .undecodable(
-                UndecodableFrame(payload: .binary(bytes), reason: "a binary frame; Hypergraph servers send JSON text frames"))
+            let reason = "a binary frame; Hypergraph servers send JSON text frames"
+            return .undecodable(UndecodableFrame(payload: .binary(bytes), reason: reason))
         case .pong:
             return nil
         case .closed(let code, let reason):
@@ -269,9 +271,15 @@ public actor HypergraphSession {
         if let endStatus { return try whenClosed(endStatus).get() }
         let id = nextWaiterID
         nextWaiterID += 1
+        typealias Outcome = Result<Value, HypergraphClientError>
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, HypergraphClientError>, Never>) in
-                let deadline = timeout.map { (ContinuousClock.now + $0, HypergraphClientError.timedOut(waitingFor: awaited, after: $0)) }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+                let deadline = timeout.map { timeout in
+                    (
+                        instant: ContinuousClock.now + timeout,
+                        error: HypergraphClientError.timedOut(waitingFor: awaited, after: timeout)
+                    )
+                }
                 let waiter = Waiter(
                     id: id, isReplyWaiter: isReplyWaiter,
                     offer: { event in
@@ -282,14 +290,16 @@ public actor HypergraphSession {
                     fail: { continuation.resume(returning: .failure($0)) },
                     connectionEnded: { continuation.resume(returning: whenClosed($0)) },
                     deadline: deadline)
+                if Task.isCancelled { return continuation.resume(returning: .failure(.cancelled)) }
                 do throws(HypergraphClientError) {
                     try afterRegistering()
                 } catch {
                     return continuation.resume(returning: .failure(error))
                 }
-                if Task.isCancelled { return continuation.resume(returning: .failure(.cancelled)) }
                 waiters.append(waiter)
-                if let deadline, timerDeadline.map({ deadline.0 < $0 }) ?? true { startTimer(until: deadline.0) }
+                if let deadline, timerDeadline.map({ deadline.instant < $0 }) ?? true {
+                    startTimer(until: deadline.instant)
+                }
             }
         } onCancel: {
             Task { await self.expire(id, with: .cancelled) }

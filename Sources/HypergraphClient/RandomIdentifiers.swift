@@ -13,7 +13,8 @@ public enum RandomIdentifiers {
     /// `0x` followed by `byteCount` random bytes in lowercase hex (an inbox id is `hex(byteCount: 32)`).
     public static func hex(byteCount: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return "0x" + Hex.encode((0..<max(byteCount, 0)).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let bytes = (0..<max(byteCount, 0)).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return "0x" + Hex.encode(bytes)
     }
 }
 

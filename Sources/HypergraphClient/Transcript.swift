@@ -94,7 +94,8 @@ public struct Transcript: Sendable, Hashable, CustomStringConvertible {
         if omittedCount > 0 { lines.append("(\(omittedCount) earlier entries omitted)") }
         for entry in entries {
             let arrow = entry.direction == .sent ? "→" : "←"
-            lines.append("+\(entry.elapsed.millisecondsText) \(arrow) \(entry.content.rendered(payloadLimit: payloadLimit))")
+            let content = entry.content.rendered(payloadLimit: payloadLimit)
+            lines.append("+\(entry.elapsed.millisecondsText) \(arrow) \(content)")
         }
         return lines.joined(separator: "\n")
     }

@@ -52,7 +52,7 @@ public struct JSONError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Limits applied while reading, so hostile input cannot exhaust memory or the stack.
 public struct JSONLimits: Hashable, Sendable {
     /// Maximum number of simultaneously open objects/arrays. The default 64 is far above anything the
-    /// Hypergraph protocol uses (its deepest message nests 6 levels). Opening container number `maxDepth + 1`
+    /// Hypergraph protocol uses (its messages nest a handful of levels). Opening container number `maxDepth + 1`
     /// fails with `JSONError.Kind.depthLimit`.
     public var maxDepth: Int
     /// Maximum length in UTF-8 bytes of one decoded string; longer strings fail with `.invalidValue`.

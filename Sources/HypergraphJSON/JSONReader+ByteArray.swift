@@ -50,13 +50,16 @@ extension JSONReader {
         while true {
             var value: Int
             var next: Int
-            if index + 4 <= end, let (fastValue, length) = Self.parseShortDigits(input.loadUnaligned(fromByteOffset: index, as: UInt32.self)) {
+            if index + 4 <= end,
+                let (fastValue, length) = Self.parseShortDigits(input.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+            {
                 value = fastValue
                 next = index + length
             } else {
                 position = index
                 (value, next) = try readByteElementSlowly(index: count)
             }
+            // Cannot fail given the capacity argument in readByteArray(); checked because the store is unchecked.
             guard count < buffer.count else {
                 position = next
                 throw error(.syntax, "byte array is longer than its brackets allow", at: next)
@@ -133,12 +136,14 @@ extension JSONReader {
         do {
             value = try integerValue(of: token)
         } catch IntegerConversionFailure.notIntegral {
-            throw error(.typeMismatch, "expected integer 0...255, got number \(text(of: token))", at: token.range.lowerBound)
+            throw error(
+                .typeMismatch, "expected integer 0...255, got number \(text(of: token))", at: token.range.lowerBound)
         } catch {
             value = -1
         }
         guard (0...255).contains(value) else {
-            throw error(.numberOutOfRange, "byte value \(text(of: token)) is out of range 0...255", at: token.range.lowerBound)
+            throw error(
+                .numberOutOfRange, "byte value \(text(of: token)) is out of range 0...255", at: token.range.lowerBound)
         }
         return (value, position)
     }

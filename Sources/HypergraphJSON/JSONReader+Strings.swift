@@ -179,7 +179,12 @@ extension JSONReader {
 
     private func loneSurrogate(_ unit: UInt16, at offset: Int) -> JSONError {
         let hex = String(unit, radix: 16)
-        return error(.syntax, "lone surrogate escape '\\u\(hex)' is not allowed (strings must be valid Unicode)", at: offset)
+        return error(
+            .syntax, "lone surrogate escape '\\u\(hex)' is not allowed (strings must be valid Unicode)", at: offset)
+    }
+
+    private func hexByte(_ byte: UInt8) -> String {
+        String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
     }
 
     private func controlCharacter(_ byte: UInt8, at offset: Int) -> JSONError {
@@ -189,7 +194,8 @@ extension JSONReader {
 
     private func checkStringLength(_ length: Int, at offset: Int) throws {
         if length > limits.maxStringBytes {
-            throw error(.invalidValue, "string of \(length) bytes exceeds the limit of \(limits.maxStringBytes) bytes", at: offset)
+            throw error(
+                .invalidValue, "string of \(length) bytes exceeds the limit of \(limits.maxStringBytes) bytes", at: offset)
         }
     }
 
@@ -208,7 +214,7 @@ extension JSONReader {
         case 0xF4: length = 4; secondRange = 0x80...0x8F
         case 0xF1...0xF3: length = 4
         default:
-            throw error(.invalidUTF8, "invalid UTF-8 lead byte 0x\(String(lead, radix: 16, uppercase: true)) in string", at: index)
+            throw error(.invalidUTF8, "invalid UTF-8 lead byte 0x\(hexByte(lead)) in string", at: index)
         }
         for offset in 1..<length {
             guard index + offset < input.count else {
@@ -216,7 +222,7 @@ extension JSONReader {
             }
             let byte = input[index + offset]
             guard (offset == 1 ? secondRange : 0x80...0xBF).contains(byte) else {
-                throw error(.invalidUTF8, "invalid UTF-8 sequence starting with byte 0x\(String(lead, radix: 16, uppercase: true)) in string", at: index)
+                throw error(.invalidUTF8, "invalid UTF-8 sequence starting with byte 0x\(hexByte(lead)) in string", at: index)
             }
         }
         return index + length

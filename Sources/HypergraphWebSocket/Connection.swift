@@ -201,6 +201,9 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
             case .transferred(let count):
                 if case .finishing = phase { continue }  // input after the end is discarded
                 handler?.connection(self, received: UnsafeMutableRawBufferPointer(rebasing: loop.readBuffer[..<count]))
+                // A short read drained the socket: skip the read that would only say EAGAIN (level-triggered
+                // readiness reports anything that arrives later).
+                if count < loop.readBuffer.count { return }
             case .wouldBlock:
                 return
             case .endOfFile:

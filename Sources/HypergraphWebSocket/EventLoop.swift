@@ -201,10 +201,13 @@ final class EventLoop: @unchecked Sendable {
             return tasks
         }
         for task in handedOver { task() }
-        // Tasks added by these tasks (or by I/O handlers) run now; anything they add waits for the next turn.
-        let local = localTasks
-        localTasks = []
-        for task in local { task() }
+        // Tasks added by these tasks or by I/O handlers run now too — a few rounds, so a handler task running on
+        // this loop can read, answer and have its answer flushed in one iteration — then the loop polls again.
+        for _ in 0..<4 where !localTasks.isEmpty {
+            let local = localTasks
+            localTasks = []
+            for task in local { task() }
+        }
     }
 
     private func fireTimers() {
@@ -219,6 +222,16 @@ final class EventLoop: @unchecked Sendable {
             flushList = []
             for connection in batch { connection.flushScheduledOutput() }
         }
+    }
+}
+
+/// An event loop runs Swift tasks that prefer it (`Task(executorPreference:)`) on its own thread, between I/O
+/// events: a connection's handler task then reads and answers without any thread hop.
+@available(macOS 15.0, *)
+extension EventLoop: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 

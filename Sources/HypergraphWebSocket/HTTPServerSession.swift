@@ -149,9 +149,14 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
                 early.withUnsafeMutableBytes { session.connection(connection, received: $0) }
             }
             let socket = WebSocket(session: session)
-            Task {
+            let body: @Sendable () async -> Void = {
                 await handler(socket)
                 socket.close()
+            }
+            if #available(macOS 15.0, *), limits.runsHandlersOnEventLoops {
+                Task(executorPreference: connection.loop, operation: body)
+            } else {
+                Task(operation: body)
             }
         }
     }

@@ -19,6 +19,12 @@ public final class WebSocket: Sendable {
         remoteAddress = session.connection.peer
     }
 
+    /// The event loop this connection lives on, as a task executor: a task started with
+    /// `Task(executorPreference: socket.taskExecutor)` handles the connection's events without thread hops
+    /// (and must then not block; see `WebSocketServerConfiguration.runsHandlersOnEventLoops`).
+    @available(macOS 15.0, *)
+    public var taskExecutor: any TaskExecutor { session.connection.loop }
+
     /// Sends a text message.
     public func send(text: String) {
         enqueue(.text(text, maskingKey: session.nextMaskingKey))

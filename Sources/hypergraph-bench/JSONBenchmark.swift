@@ -17,12 +17,12 @@ enum JSONBenchmark {
         print("update: \(update.count) bytes; byte array JSON: \(arrayJSON.count) bytes; message: \(message.count) bytes")
 
         // Reading the byte array alone.
-        let ours = measure(minimumSeconds: seconds) {
-            blackHole(try! JSONReader.read(arrayJSON) { try $0.readByteArray() })
+        let ours = try measure(minimumSeconds: seconds) {
+            blackHole(try JSONReader.read(arrayJSON) { try $0.readByteArray() })
         }
         let arrayData = Data(arrayJSON)
-        let foundation = measure(minimumSeconds: seconds) {
-            let numbers = try! JSONSerialization.jsonObject(with: arrayData) as! [NSNumber]
+        let foundation = try measure(minimumSeconds: seconds) {
+            let numbers = try JSONSerialization.jsonObject(with: arrayData) as? [NSNumber] ?? []
             blackHole(numbers.map { $0.uint8Value })
         }
         compare("readByteArray (64 KiB)", ours, foundation, bytes: arrayJSON.count)
@@ -31,13 +31,13 @@ enum JSONBenchmark {
         let messageData = Data(message)
         compare(
             "decode create-update (pull reader)",
-            measure(minimumSeconds: seconds) { blackHole(try! decodeCreateUpdate(message)) },
-            measure(minimumSeconds: seconds) { blackHole(try! decodeCreateUpdateWithFoundation(messageData)) },
+            try measure(minimumSeconds: seconds) { blackHole(try decodeCreateUpdate(message)) },
+            try measure(minimumSeconds: seconds) { blackHole(try decodeCreateUpdateWithFoundation(messageData)) },
             bytes: message.count)
         compare(
             "JSONValue.parse create-update (tree)",
-            measure(minimumSeconds: seconds) { blackHole(try! JSONValue.parse(message)) },
-            measure(minimumSeconds: seconds) { blackHole(try! JSONSerialization.jsonObject(with: messageData)) },
+            try measure(minimumSeconds: seconds) { blackHole(try JSONValue.parse(message)) },
+            try measure(minimumSeconds: seconds) { blackHole(try JSONSerialization.jsonObject(with: messageData)) },
             bytes: message.count)
 
         // Writing.
@@ -49,42 +49,59 @@ enum JSONBenchmark {
                 writer.byteArray(update)
                 blackHole(writer.bytes)
             },
-            measure(minimumSeconds: seconds) { blackHole(try! JSONSerialization.data(withJSONObject: updateNumbers)) },
+            try measure(minimumSeconds: seconds) { blackHole(try JSONSerialization.data(withJSONObject: updateNumbers)) },
             bytes: arrayJSON.count)
         compare(
             "write create-update",
             measure(minimumSeconds: seconds) { blackHole(createUpdateMessage(update)) },
-            measure(minimumSeconds: seconds) {
-                blackHole(try! JSONSerialization.data(withJSONObject: foundationMessage(updateNumbers)))
+            try measure(minimumSeconds: seconds) {
+                blackHole(try JSONSerialization.data(withJSONObject: foundationMessage(updateNumbers)))
             },
             bytes: message.count)
 
-        // Canonical JSON of the signed update payload (§7.4.2): 64 Ki index keys sorted as strings.
-        let payload: JSONValue = [
-            "accountAddress": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "spaceId": "5b1b8f0e-6a34-4c55-9f0e-2f8b0d0c7a11",
-            "updateId": "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b", "update": JSONValue.indexKeyedBytes(update),
-        ]
-        let canonicalSize = try payload.canonicalUTF8().count
+        // Canonical JSON of the signed update payload (§7.4.2): 64 Ki index keys sorted as strings. Foundation's
+        // baseline sorts the keys of the equivalent dictionary (its sort order happens to agree for ASCII keys).
+        let canonicalSize = try canonicalPayloadTree(update).canonicalUTF8().count
         var indexKeyed: [String: Any] = [:]
         for (index, byte) in update.enumerated() { indexKeyed[String(index)] = NSNumber(value: byte) }
         let foundationPayload: [String: Any] = [
-            "accountAddress": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "spaceId": "5b1b8f0e-6a34-4c55-9f0e-2f8b0d0c7a11",
-            "updateId": "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b", "update": indexKeyed,
+            "accountAddress": accountAddress, "spaceId": spaceId, "updateId": updateId, "update": indexKeyed,
         ]
+        let foundationCanonical = try measure(minimumSeconds: seconds) {
+            blackHole(try JSONSerialization.data(withJSONObject: foundationPayload, options: [.sortedKeys]))
+        }
         compare(
-            "canonical update payload (build + write)",
+            "canonical payload via JSONValue tree",
+            try measure(minimumSeconds: seconds) { blackHole(try canonicalPayloadTree(update).canonicalUTF8()) },
+            foundationCanonical, bytes: canonicalSize)
+        compare(
+            "canonical payload via writer.indexKeyedBytes",
             measure(minimumSeconds: seconds) {
-                let payload: JSONValue = [
-                    "accountAddress": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
-                    "spaceId": "5b1b8f0e-6a34-4c55-9f0e-2f8b0d0c7a11",
-                    "updateId": "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b", "update": JSONValue.indexKeyedBytes(update),
-                ]
-                blackHole(try! payload.canonicalUTF8())
+                var writer = JSONWriter(capacity: canonicalSize + 64)
+                writer.beginObject()
+                writer.key("accountAddress")
+                writer.string(accountAddress)
+                writer.key("spaceId")
+                writer.string(spaceId)
+                writer.key("update")
+                writer.indexKeyedBytes(update)
+                writer.key("updateId")
+                writer.string(updateId)
+                writer.endObject()
+                blackHole(writer.bytes)
             },
-            measure(minimumSeconds: seconds) {
-                blackHole(try! JSONSerialization.data(withJSONObject: foundationPayload, options: [.sortedKeys]))
-            },
-            bytes: canonicalSize)
+            foundationCanonical, bytes: canonicalSize)
+    }
+
+    private static let accountAddress = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+    private static let spaceId = "5b1b8f0e-6a34-4c55-9f0e-2f8b0d0c7a11"
+    private static let updateId = "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"
+
+    private static func canonicalPayloadTree(_ update: [UInt8]) -> JSONValue {
+        [
+            "accountAddress": .string(accountAddress), "spaceId": .string(spaceId), "updateId": .string(updateId),
+            "update": JSONValue.indexKeyedBytes(update),
+        ]
     }
 
     private static func compare(_ label: String, _ ours: Timing, _ baseline: Timing, bytes: Int) {
@@ -100,11 +117,11 @@ enum JSONBenchmark {
         writer.key("type")
         writer.string("create-update")
         writer.key("accountAddress")
-        writer.string("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
+        writer.string(accountAddress)
         writer.key("spaceId")
-        writer.string("5b1b8f0e-6a34-4c55-9f0e-2f8b0d0c7a11")
+        writer.string(spaceId)
         writer.key("updateId")
-        writer.string("c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b")
+        writer.string(updateId)
         writer.key("update")
         writer.beginObject()
         writer.key("__type")
@@ -125,8 +142,7 @@ enum JSONBenchmark {
 
     private static func foundationMessage(_ update: [NSNumber]) -> [String: Any] {
         [
-            "type": "create-update", "accountAddress": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
-            "spaceId": "5b1b8f0e-6a34-4c55-9f0e-2f8b0d0c7a11", "updateId": "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b",
+            "type": "create-update", "accountAddress": accountAddress, "spaceId": spaceId, "updateId": updateId,
             "update": ["__type": "Uint8Array", "data": update],
             "signature": ["hex": String(repeating: "9e4b604ddf1acfef", count: 8), "recovery": 0],
         ]

@@ -1,4 +1,4 @@
-// hypergraph-bench server: load on a Hypergraph server through HypergraphClient (issue 5 §8) — confirmed updates/s and
+// hypergraph-bench server: load on a Hypergraph server through HypergraphClient (issue 5 §8): confirmed updates/s and
 // confirm latency with 1, 10 and 100 writers over 100 spaces, fan-out latency to 100 and 1,000 subscribers of one
 // space, and the memory of 10,000 authenticated idle connections. Baselines measured in the same run: the SQLite store
 // alone (no network, JSON or signatures) at the same concurrency, one subscriber, and bare WebSocket connections.
@@ -18,9 +18,9 @@ import Darwin
 /// [--writers 1,10,100] [--window K] [--subscribers 100,1000] [--rounds N] [--idle N] [--update-bytes B]`.
 ///
 /// Without `--url` the reference server runs in a child process (this executable with `--reference-server`) on a
-/// temporary database, with the per-connection rate limit lifted so that capacity is measured; its memory is read
-/// from `/proc`. With `--url`, the identities file (as `hypergraph identity create` prints them: a JSON array or one
-/// object per line) supplies the accounts; writers beyond the number of identities share them.
+/// temporary database, with the per-connection rate limit lifted so that capacity is measured. With `--url`, the
+/// identities file (as `hypergraph identity create` prints them) supplies the accounts; `--server-pid` lets the tool
+/// read the server's memory and CPU time from `/proc`. See docs/client.md.
 enum ServerBenchmark {
     /// Makes this process the reference server of a parent run.
     static let referenceServerFlag = "--reference-server"
@@ -31,39 +31,48 @@ enum ServerBenchmark {
         let options = try LoadOptions(arguments)
         let target = try LoadTarget(options)
         defer { target.stop() }
-        let (url, identities, serverProcess) = (target.url, target.identities, target.serverProcess)
-        print("Hypergraph server load on \(url) (\(ProcessInfo.processInfo.activeProcessorCount) cores), \(target.description)")
-        print("client: HypergraphClient in this process; every update signed by the client and verified by the server")
+        let (url, identities, server) = (target.url, target.identities, target.serverProcess)
+        print("Hypergraph server load on \(url), \(target.description)")
+        print("\(ProcessInfo.processInfo.activeProcessorCount) cores; client: HypergraphClient in this process")
 
-        print("\n-- confirmed updates: \(options.updates) per run, \(LoadOptions.spaceCount) spaces, \(options.window) in flight per writer")
+        print("\n-- confirmed updates: \(options.updates) per run over \(LoadOptions.spaceCount) spaces, "
+            + "\(options.window) in flight per writer, signed by the client and verified by the server")
         for writers in options.writerCounts {
-            let server = try blocking {
+            let ours = try blocking {
                 try await WriteLoad.throughServer(
-                    url: url, identities: identities, serverProcess: serverProcess, writers: writers, options: options)
+                    url: url, identities: identities, serverProcess: server, writers: writers, options: options)
             }
             let store = try blocking { try await WriteLoad.throughStore(writers: writers, options: options) }
-            server.print(label: "\(writers) writer\(writers == 1 ? "" : "s")", baseline: store)
+            ours.print(label: "\(writers) writer\(writers == 1 ? "" : "s")", baseline: store)
         }
 
-        print("\n-- fan-out: send → receipt at the last subscriber of one space, \(options.rounds) updates")
-        let single = try blocking { try await Fanout.measure(url: url, identity: identities[0], subscribers: 1, rounds: options.rounds) }
+        print("\n-- fan-out: from sending an update to its receipt at the last subscriber, \(options.rounds) rounds")
+        let fanout = { @Sendable (subscribers: Int) async throws in
+            try await Fanout.measure(
+                url: url, identity: identities[0], serverProcess: server, subscribers: subscribers, options: options)
+        }
+        let single = try blocking { try await fanout(1) }
         for subscribers in options.subscriberCounts {
-            let figures = try blocking {
-                try await Fanout.measure(url: url, identity: identities[0], subscribers: subscribers, rounds: options.rounds)
+            let ours = try blocking { try await fanout(subscribers) }
+            for percent in [50.0, 99.0] {
+                printComparison(
+                    "fan-out p\(Int(percent)), \(subscribers) subscribers", ours: percentile(ours.latencies, percent),
+                    baseline: percentile(single.latencies, percent), unit: "ms", baselineName: "1 subscriber")
             }
-            printComparison("fan-out p50, \(subscribers) subscribers", ours: percentile(figures, 50), baseline: percentile(single, 50), unit: "ms", baselineName: "1 subscriber")
-            printComparison("fan-out p99, \(subscribers) subscribers", ours: percentile(figures, 99), baseline: percentile(single, 99), unit: "ms", baselineName: "1 subscriber")
+            if let server = ours.cpuPerRound.server, let client = ours.cpuPerRound.client {
+                print("  CPU per round: server \(format(server, 2)) ms, client \(format(client, 2)) ms")
+            }
         }
 
         guard options.idleConnections > 0 else { return }
         print("\n-- \(options.idleConnections) idle connections")
         let bare = try IdleLoad.bareWebSockets(count: options.idleConnections)
-        let authenticated = try IdleLoad.authenticated(target: target, count: options.idleConnections)
-        if let ours = authenticated, let bare {
-            printComparison("server RSS per authenticated connection", ours: ours, baseline: bare, unit: "KiB", baselineName: "bare WebSocket")
-        } else if let bare {
-            printFigure("bare WebSocket RSS per connection", bare, unit: "KiB (pass --server-pid to measure the server)")
+        guard let ours = try IdleLoad.authenticated(target: target, count: options.idleConnections) else {
+            return printFigure("bare WebSocket: RSS per connection", bare, unit: "KiB (no server pid to compare)")
         }
+        printComparison(
+            "server RSS per authenticated connection", ours: ours, baseline: bare, unit: "KiB",
+            baselineName: "bare WebSocket")
     }
 }
 
@@ -84,29 +93,29 @@ private struct LoadOptions: Sendable {
 
     init(_ arguments: [String]) throws {
         var remaining = arguments[...]
-        func value(_ name: String) throws -> String {
-            guard let text = remaining.popFirst() else { throw BenchmarkError("\(name) needs a value") }
-            return text
+        func counts(_ name: String, _ range: ClosedRange<Int>) throws -> [Int] {
+            let text = remaining.popFirst() ?? ""
+            let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            guard !numbers.isEmpty, numbers.allSatisfy({ $0.map(range.contains) ?? false }) else {
+                throw BenchmarkError(
+                    "\(name) needs comma-separated whole numbers in \(range.lowerBound)...\(range.upperBound), "
+                        + "got \(String(reflecting: text))")
+            }
+            return numbers.compactMap { $0 }
         }
         func count(_ name: String, _ range: ClosedRange<Int>) throws -> Int {
-            let text = try value(name)
-            guard let number = Int(text), range.contains(number) else {
-                throw BenchmarkError("\(name) needs a whole number in \(range.lowerBound)...\(range.upperBound), got \(String(reflecting: text))")
-            }
-            return number
+            let values = try counts(name, range)
+            guard values.count == 1 else { throw BenchmarkError("\(name) needs one number, got \(values.count)") }
+            return values[0]
         }
-        func counts(_ name: String, _ range: ClosedRange<Int>) throws -> [Int] {
-            let text = try value(name)
-            let numbers = text.split(separator: ",").compactMap { Int($0) }
-            guard !numbers.isEmpty, numbers.count == text.split(separator: ",").count, numbers.allSatisfy(range.contains) else {
-                throw BenchmarkError("\(name) needs comma-separated numbers in \(range.lowerBound)...\(range.upperBound), got \(String(reflecting: text))")
-            }
-            return numbers
+        func text(_ name: String) throws -> String {
+            guard let value = remaining.popFirst() else { throw BenchmarkError("\(name) needs a value") }
+            return value
         }
         while let argument = remaining.popFirst() {
             switch argument {
-            case "--url": url = try value(argument)
-            case "--identities": identitiesPath = try value(argument)
+            case "--url": url = try text(argument)
+            case "--identities": identitiesPath = try text(argument)
             case "--server-pid": serverPID = Int32(try count(argument, 1...Int(Int32.max)))
             case "--updates": updates = try count(argument, 1...10_000_000)
             case "--writers": writerCounts = try counts(argument, 1...Self.spaceCount)
@@ -117,17 +126,17 @@ private struct LoadOptions: Sendable {
             case "--update-bytes": updateBytes = try count(argument, 0...1_000_000)
             default:
                 throw BenchmarkError(
-                    "unknown argument \(String(reflecting: argument)); expected --url, --identities, --server-pid, --updates, "
-                        + "--writers, --window, --subscribers, --rounds, --idle or --update-bytes")
+                    "unknown argument \(String(reflecting: argument)); expected --url, --identities, --server-pid, "
+                        + "--updates, --writers, --window, --subscribers, --rounds, --idle or --update-bytes")
             }
         }
         if (url == nil) != (identitiesPath == nil) {
-            throw BenchmarkError("--url and --identities go together (without both, the reference server is started)")
+            throw BenchmarkError("--url and --identities go together (without them the reference server is started)")
         }
     }
 }
 
-/// The server under test: one at `--url`, or the reference server in a child process.
+/// The server under test: the one at `--url`, or the reference server in a child process.
 private final class LoadTarget {
     let url: String
     let identities: [HypergraphIdentity]
@@ -141,34 +150,35 @@ private final class LoadTarget {
             child = nil
             serverPID = options.serverPID
         } else {
-            let count = max(options.writerCounts.max() ?? 1, 1)
+            let count = options.writerCounts.max() ?? 1
             let child = try ChildServer(arguments: ["server", ServerBenchmark.referenceServerFlag, String(count)])
             identities = try child.preamble.map { try HypergraphIdentity(json: .parse($0)) }
             url = "ws://127.0.0.1:\(child.port)"
             self.child = child
-            serverPID = nil
+            serverPID = child.processIdentifier
         }
         guard !identities.isEmpty else { throw BenchmarkError("no identities to connect with") }
     }
 
     var description: String {
-        child != nil ? "reference server in a child process on a temporary database" : "\(identities.count) identities"
+        child == nil ? "\(identities.count) identities" : "reference server in a child process, temporary database"
     }
+
+    /// The server's process id as `/proc` names it, when known.
+    var serverProcess: String? { serverPID.map { "\($0)" } }
 
     /// The server's resident memory in KiB, when it can be read.
     func serverResidentKiB() throws -> Int? {
         if let child { return try child.measure().kib }
-        return serverPID.flatMap { residentKiB(of: "\($0)") }
+        return serverProcess.flatMap(residentKiB(of:))
     }
-
-    /// The server's process id as `/proc` names it, when it is known.
-    var serverProcess: String? { child.map { "\($0.processIdentifier)" } ?? serverPID.map { "\($0)" } }
 
     func stop() { child?.stop() }
 }
 
-/// A server in a child process of this executable: it prints `listening on PORT` (after any preamble lines) and
-/// answers `measure` on its input with `rss KIB connections N`; it stops at the end of its input.
+/// A server in a child process of this executable: it prints `listening on PORT` (after any preamble lines),
+/// answers `measure` on its input with `rss KIB connections N` and stops at the end of its input — the protocol of
+/// the transport benchmark's idle server.
 private final class ChildServer {
     let port: UInt16
     let preamble: [String]
@@ -196,7 +206,8 @@ private final class ChildServer {
             preamble.append(line)
         }
         process.waitUntilExit()
-        throw BenchmarkError("the child server \(arguments.joined(separator: " ")) did not start (status \(process.terminationStatus))")
+        let command = arguments.joined(separator: " ")
+        throw BenchmarkError("`\(command)` did not start (exit status \(process.terminationStatus))")
     }
 
     func measure() throws -> (kib: Int, connections: Int) {
@@ -214,25 +225,25 @@ private final class ChildServer {
     }
 }
 
-/// The child side of `--reference-server COUNT`: the reference server on a temporary database, with COUNT identities
-/// printed as JSON lines before `listening on PORT`.
+/// The child side of `--reference-server COUNT`: the reference server on a temporary database, with COUNT new
+/// identities printed as JSON lines before `listening on PORT`.
 private enum ReferenceServerChild {
     static func serve(arguments: [String]) throws {
         guard arguments.count == 2, let count = Int(arguments[1]), count > 0 else {
             throw BenchmarkError("\(ServerBenchmark.referenceServerFlag) needs the number of identities to create")
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var limits = ServerLimits()
-        limits.requestsPerSecond = 1e9
-        limits.requestBurst = 1e9
-        let configuration = ServerConfiguration(
-            port: 0, databasePath: directory.appendingPathComponent("bench.sqlite").path, logLevel: .error, limits: limits)
-        let server = try blocking { try await HypergraphServer.start(configuration) }
+        var configuration = ServerConfiguration(
+            port: 0, databasePath: directory.appendingPathComponent("bench.sqlite").path, logLevel: .error)
+        configuration.limits.requestsPerSecond = 1e9
+        configuration.limits.requestBurst = 1e9
+        let server = try blocking { [configuration] in try await HypergraphServer.start(configuration) }
         for _ in 0..<count {
             let identity = try blocking {
-                try await IdentityProvisioning.create(IdentityRequest(), in: server.storage, now: SQLiteStoreConfiguration.systemClock())
+                try await IdentityProvisioning.create(
+                    IdentityRequest(), in: server.storage, now: SQLiteStoreConfiguration.systemClock())
             }
             writeLine(String(decoding: identity.jsonUTF8(), as: UTF8.self))
         }
@@ -257,17 +268,17 @@ private func residentKiB(of process: String) -> Int? {
     return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
 }
 
-/// CPU time (user + system) a process (`self` or a pid) has used, in seconds, from `/proc` (Linux only).
+/// CPU time (user + system) of a process (`self` or a pid) in seconds, from `/proc` (Linux only).
 private func cpuSeconds(of process: String) -> Double? {
     guard let text = try? String(contentsOfFile: "/proc/\(process)/stat", encoding: .utf8),
         let end = text.lastIndex(of: ")")
     else { return nil }
-    let fields = text[text.index(after: end)...].split(separator: " ")  // from field 3 (state) on
+    let fields = text[text.index(after: end)...].split(separator: " ")  // fields 3 (state) onwards
     guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-/// Sessions for benchmarks: no transcript, generous timeouts (the server is under load).
+/// Sessions for benchmarks: no transcript, long timeouts (the server is under load), no client pings.
 private let benchmarkConfiguration: HypergraphClientConfiguration = {
     var configuration = HypergraphClientConfiguration()
     configuration.transcriptLimit = 0
@@ -276,40 +287,37 @@ private let benchmarkConfiguration: HypergraphClientConfiguration = {
     return configuration
 }()
 
-/// Opens `count` things with `open`, at most 64 at a time, and returns them.
+/// `open(0)`, `open(1)`, … `open(count - 1)`, at most 64 at a time, in index order.
 private func openMany<Opened: Sendable>(
     _ count: Int, _ open: @escaping @Sendable (Int) async throws -> Opened
 ) async throws -> [Opened] {
-    try await withThrowingTaskGroup(of: Opened.self) { group in
-        var opened: [Opened] = []
-        var started = 0
-        while started < min(count, 64) {
-            group.addTask { [started] in try await open(started) }
-            started += 1
+    try await withThrowingTaskGroup(of: (Int, Opened).self) { group in
+        var opened: [(Int, Opened)] = []
+        for index in 0..<count {
+            if index >= 64, let next = try await group.next() { opened.append(next) }
+            group.addTask { (index, try await open(index)) }
         }
-        while let next = try await group.next() {
-            opened.append(next)
-            if started < count {
-                group.addTask { [started] in try await open(started) }
-                started += 1
-            }
-        }
-        return opened
+        for try await next in group { opened.append(next) }
+        return opened.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }
 
-/// Runs `body` for each element, at most 64 at a time.
-private func forEachConcurrently<Element: Sendable>(
-    _ elements: [Element], _ body: @escaping @Sendable (Element) async -> Void
-) async {
-    _ = try? await openMany(elements.count) { index in await body(elements[index]) }
+/// Closes the sessions, at most 64 at a time.
+private func closeAll(_ sessions: [HypergraphSession]) async {
+    _ = try? await openMany(sessions.count) { await sessions[$0].close() }
+}
+
+/// Update bytes of the given size (their content does not matter to a server).
+private func payload(_ size: Int) -> [UInt8] {
+    (0..<size).map { UInt8(truncatingIfNeeded: $0) }
 }
 
 // MARK: - Writes
 
-/// The outcome of one write run: throughput, confirm latencies and failures.
+/// The outcome of one write run.
 private struct WriteFigures: Sendable {
     var perSecond: Double
+    /// Confirm latencies in milliseconds.
     var latencies: [Double]
     var failures: Int
     var firstFailure: String?
@@ -317,140 +325,133 @@ private struct WriteFigures: Sendable {
     var cpuPerUpdate: (server: Double?, client: Double?)
 
     func print(label: String, baseline: WriteFigures) {
-        printComparison("confirmed updates/s, \(label)", ours: perSecond, baseline: baseline.perSecond, unit: "updates/s", baselineName: "store alone")
-        printComparison("confirm latency p50, \(label)", ours: percentile(latencies, 50), baseline: percentile(baseline.latencies, 50), unit: "ms", baselineName: "store alone")
-        printComparison("confirm latency p99, \(label)", ours: percentile(latencies, 99), baseline: percentile(baseline.latencies, 99), unit: "ms", baselineName: "store alone")
-        if cpuPerUpdate.server != nil || cpuPerUpdate.client != nil {
-            let server = cpuPerUpdate.server.map { format($0) + " µs" } ?? "unknown"
-            let client = cpuPerUpdate.client.map { format($0) + " µs" } ?? "unknown"
-            Swift.print("  CPU per confirmed update: server \(server), client \(client)")
+        printComparison(
+            "confirmed updates/s, \(label)", ours: perSecond, baseline: baseline.perSecond, unit: "updates/s",
+            baselineName: "store alone")
+        for percent in [50.0, 99.0] {
+            printComparison(
+                "confirm latency p\(Int(percent)), \(label)", ours: percentile(latencies, percent),
+                baseline: percentile(baseline.latencies, percent), unit: "ms", baselineName: "store alone")
         }
-        if failures > 0 { Swift.print("  \(failures) updates failed; first: \(firstFailure ?? "?")") }
+        if let server = cpuPerUpdate.server, let client = cpuPerUpdate.client {
+            Swift.print("  CPU per confirmed update: server \(format(server)) µs, client \(format(client)) µs")
+        }
+        if failures > 0 { Swift.print("  \(failures) updates failed; the first: \(firstFailure ?? "?")") }
     }
 }
 
 private enum WriteLoad {
-    /// `writers` connections, each with `window` lanes, send `options.updates` pre-signed updates over 100 spaces
-    /// (space `s` belongs to writer `s % writers`), each lane waiting for every confirmation before its next update.
+    /// `writers` connections send `options.updates` pre-signed updates over 100 new spaces (space `s` belongs to
+    /// writer `s % writers`) in `window` lanes each, every lane waiting for each confirmation before its next update.
     static func throughServer(
         url: String, identities: [HypergraphIdentity], serverProcess: String?, writers: Int, options: LoadOptions
     ) async throws -> WriteFigures {
-        let sessions = try await openMany(writers) { index in
-            (index, try await HypergraphClient.connect(url: url, token: identities[index % identities.count].sessionToken, configuration: benchmarkConfiguration))
-        }.sorted { $0.0 < $1.0 }.map(\.1)
+        let identity: @Sendable (Int) -> HypergraphIdentity = { writer in identities[writer % identities.count] }
+        let sessions = try await openMany(writers) { writer in
+            try await HypergraphClient.connect(
+                url: url, token: identity(writer).sessionToken, configuration: benchmarkConfiguration)
+        }
         let spaces = try await openMany(LoadOptions.spaceCount) { index in
-            let identity = identities[index % writers % identities.count]
-            return (index, try await sessions[index % writers].createSpace(identity.createSpaceEvent(name: "bench \(index)")).id)
-        }.sorted { $0.0 < $1.0 }.map(\.1)
-        let lanes = try await signedLanes(writers: writers, options: options) { writer, index in
-            let identity = identities[writer % identities.count]
-            let mine = stride(from: writer, to: spaces.count, by: writers).map { spaces[$0] }
-            return identity.createUpdate(spaceId: mine[index % mine.count], update: payload(options.updateBytes))
+            let writer = index % writers
+            return try await sessions[writer].createSpace(identity(writer).createSpaceEvent(name: "bench \(index)")).id
+        }
+        let lanes = try await makeLanes(writers: writers, options: options) { writer, index in
+            let own = stride(from: writer, to: spaces.count, by: writers).map { spaces[$0] }
+            return identity(writer).createUpdate(spaceId: own[index % own.count], update: payload(options.updateBytes))
         }
         let figures = try await timeLanes(lanes, serverProcess: serverProcess) { writer, request in
             _ = try await sessions[writer].createUpdate(request)
         }
-        await forEachConcurrently(sessions) { await $0.close() }
+        await closeAll(sessions)
         return figures
     }
 
-    /// The same lanes appending the same number of updates straight to a new SQLite store: group commits without
+    /// The same lanes appending the same number of updates straight to a new SQLite store: its group commits without
     /// network, JSON or signature checks.
     static func throughStore(writers: Int, options: LoadOptions) async throws -> WriteFigures {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-store-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try await SQLiteHypergraphStorage(
             configuration: SQLiteStoreConfiguration(path: directory.appendingPathComponent("store.sqlite").path))
-        let identity = try IdentityProvisioning.make(IdentityRequest(), now: SQLiteStoreConfiguration.systemClock()).record
-        try await store.createIdentity(identity)
-        var created: [String] = []
+        let now = SQLiteStoreConfiguration.systemClock()
+        let author = try IdentityProvisioning.make(IdentityRequest(), now: now).record
+        try await store.createIdentity(author)
+        var spaces: [String] = []
         for index in 0..<LoadOptions.spaceCount {
             let space = NewSpace(
-                spaceId: RandomIdentifiers.uuid(), name: "bench \(index)", creatorAccountAddress: identity.accountAddress,
-                creatorAppIdentityAddress: identity.appIdentityAddress, eventJSON: "{}", stateJSON: "{}",
+                spaceId: RandomIdentifiers.uuid(), name: "bench \(index)",
+                creatorAccountAddress: author.accountAddress,
+                creatorAppIdentityAddress: author.appIdentityAddress, eventJSON: "{}", stateJSON: "{}",
                 lastEventHash: "0x" + String(repeating: "0", count: 64), keyId: RandomIdentifiers.uuid(),
                 creatorKeyBox: KeyBoxPayload(ciphertext: "0x00", nonce: "0x00", authorPublicKey: "0x00"))
             _ = try await store.createSpace(space)
-            created.append(space.spaceId)
+            spaces.append(space.spaceId)
         }
-        let spaces = created
+        let created = spaces
+        let lanes = try await makeLanes(writers: writers, options: options) { writer, index in
+            let own = stride(from: writer, to: created.count, by: writers).map { created[$0] }
+            return (spaceId: own[index % own.count], updateId: RandomIdentifiers.uuid())
+        }
         let signature = SignatureRecord(hex: String(repeating: "1", count: 128), recovery: 0)
-        let lanes = try await signedLanes(writers: writers, options: options) { writer, index in
-            let mine = stride(from: writer, to: spaces.count, by: writers).map { spaces[$0] }
-            return (mine[index % mine.count], payload(options.updateBytes), RandomIdentifiers.uuid())
-        }
+        let bytes = payload(options.updateBytes)
         let figures = try await timeLanes(lanes, serverProcess: nil) { _, update in
             _ = try await store.appendUpdate(
-                spaceId: update.0, accountAddress: identity.accountAddress, update: update.1, signature: signature,
-                updateId: update.2)
+                spaceId: update.spaceId, accountAddress: author.accountAddress, update: bytes, signature: signature,
+                updateId: update.updateId)
         }
         await store.close()
         return figures
     }
 
-    /// `options.updates` items made by `make(writer, index)`, split into `writers × window` lanes; made before the
-    /// clock starts, in parallel (signing is the expensive part).
-    private static func signedLanes<Item: Sendable>(
+    /// `options.updates` items made by `make(writer, index)` before the clock starts, in parallel (signing is the
+    /// expensive part), split into `writers × window` lanes.
+    private static func makeLanes<Item: Sendable>(
         writers: Int, options: LoadOptions, _ make: @escaping @Sendable (Int, Int) -> Item
     ) async throws -> [(writer: Int, items: [Item])] {
         let laneCount = writers * options.window
         return try await openMany(laneCount) { lane in
             let writer = lane % writers
             let share = options.updates / laneCount + (lane < options.updates % laneCount ? 1 : 0)
-            return (lane, writer, (0..<share).map { make(writer, lane / writers + $0 * options.window) })
-        }.sorted { $0.0 < $1.0 }.map { (writer: $0.1, items: $0.2) }
+            return (writer, (0..<share).map { make(writer, lane / writers + $0 * options.window) })
+        }
     }
 
-    /// Runs every lane concurrently, each item after the previous one finished, timing each; with the CPU time the
-    /// server process (when known) and this process spent.
+    /// Runs the lanes concurrently, each item after the previous one finished, timing each, and the CPU time the
+    /// server process (when known) and this process spent meanwhile.
     private static func timeLanes<Item: Sendable>(
         _ lanes: [(writer: Int, items: [Item])], serverProcess: String?,
         _ perform: @escaping @Sendable (Int, Item) async throws -> Void
     ) async throws -> WriteFigures {
-        let cpuBefore = (server: serverProcess.flatMap(cpuSeconds(of:)), client: cpuSeconds(of: "self"))
+        let serverCPU = serverProcess.flatMap(cpuSeconds(of:))
+        let clientCPU = cpuSeconds(of: "self")
         let start = MonotonicClock.now()
-        let results = try await withThrowingTaskGroup(of: ([Double], Int, String?).self) { group in
-            for lane in lanes {
-                group.addTask {
-                    var latencies: [Double] = []
-                    var failures = 0
-                    var firstFailure: String?
-                    for item in lane.items {
-                        let sent = MonotonicClock.now()
-                        do {
-                            try await perform(lane.writer, item)
-                            latencies.append(Double(MonotonicClock.now() - sent) / 1e6)
-                        } catch {
-                            failures += 1
-                            firstFailure = firstFailure ?? "\(error)"
-                        }
-                    }
-                    return (latencies, failures, firstFailure)
+        let results = try await openMany(lanes.count) { index in
+            var outcome = WriteFigures(perSecond: 0, latencies: [], failures: 0, cpuPerUpdate: (nil, nil))
+            for item in lanes[index].items {
+                let sent = MonotonicClock.now()
+                do {
+                    try await perform(lanes[index].writer, item)
+                    outcome.latencies.append(Double(MonotonicClock.now() - sent) / 1e6)
+                } catch {
+                    outcome.failures += 1
+                    outcome.firstFailure = outcome.firstFailure ?? "\(error)"
                 }
             }
-            var all: [([Double], Int, String?)] = []
-            for try await result in group { all.append(result) }
-            return all
+            return outcome
         }
         let seconds = Double(MonotonicClock.now() - start) / 1e9
-        let latencies = results.flatMap(\.0)
+        let latencies = results.flatMap(\.latencies)
         func perUpdate(_ before: Double?, _ after: Double?) -> Double? {
             guard let before, let after, !latencies.isEmpty else { return nil }
             return (after - before) * 1e6 / Double(latencies.count)
         }
         return WriteFigures(
-            perSecond: Double(latencies.count) / seconds, latencies: latencies, failures: results.reduce(0) { $0 + $1.1 },
-            firstFailure: results.compactMap(\.2).first,
+            perSecond: Double(latencies.count) / seconds, latencies: latencies,
+            failures: results.reduce(0) { $0 + $1.failures }, firstFailure: results.compactMap(\.firstFailure).first,
             cpuPerUpdate: (
-                server: perUpdate(cpuBefore.server, serverProcess.flatMap(cpuSeconds(of:))),
-                client: perUpdate(cpuBefore.client, cpuSeconds(of: "self"))
-            ))
-    }
-
-    /// Update bytes of the given size (their content does not matter to a server).
-    private static func payload(_ size: Int) -> [UInt8] {
-        (0..<size).map { UInt8(truncatingIfNeeded: $0) }
+                perUpdate(serverCPU, serverProcess.flatMap(cpuSeconds(of:))),
+                perUpdate(clientCPU, cpuSeconds(of: "self"))))
     }
 }
 
@@ -467,8 +468,8 @@ private actor FanoutTracker {
 
     func arrived(round: Int, at time: UInt64) {
         arrivals[round, default: []].append(time)
-        if arrivals[round]?.count == subscribers, let latest = arrivals[round]?.max() {
-            waiters.removeValue(forKey: round)?.resume(returning: latest)
+        if let times = arrivals[round], times.count == subscribers {
+            waiters.removeValue(forKey: round)?.resume(returning: times.max())
         }
     }
 
@@ -478,7 +479,7 @@ private actor FanoutTracker {
         waiters.removeAll()
     }
 
-    /// The time the round's notification reached its last subscriber; nil when a subscriber failed.
+    /// When the round's notification reached its last subscriber; nil when a subscriber failed.
     func lastArrival(round: Int) async -> UInt64? {
         if failure { return nil }
         if let times = arrivals[round], times.count == subscribers { return times.max() }
@@ -487,31 +488,44 @@ private actor FanoutTracker {
 }
 
 private enum Fanout {
-    /// One sender and `subscribers` subscriber connections of one space (all of `identity`'s account); per round,
-    /// the milliseconds from sending an update to its notification reaching the last subscriber.
-    static func measure(url: String, identity: HypergraphIdentity, subscribers: Int, rounds: Int) async throws -> [Double] {
-        let sender = try await HypergraphClient.connect(url: url, token: identity.sessionToken, configuration: benchmarkConfiguration)
+    /// One sender and `subscribers` subscriber connections of one new space, all of `identity`'s account; per round,
+    /// the milliseconds from sending an update to its notification reaching the last subscriber, and the CPU
+    /// milliseconds per round of the server (when known) and of this process.
+    static func measure(
+        url: String, identity: HypergraphIdentity, serverProcess: String?, subscribers: Int, options: LoadOptions
+    ) async throws -> (latencies: [Double], cpuPerRound: (server: Double?, client: Double?)) {
+        let connect: @Sendable () async throws -> HypergraphSession = {
+            try await HypergraphClient.connect(
+                url: url, token: identity.sessionToken, configuration: benchmarkConfiguration)
+        }
+        let sender = try await connect()
         let space = try await sender.createSpace(identity.createSpaceEvent(name: "fan-out"))
         let listeners = try await openMany(subscribers) { _ in
-            let session = try await HypergraphClient.connect(url: url, token: identity.sessionToken, configuration: benchmarkConfiguration)
+            let session = try await connect()
             _ = try await session.subscribe(spaceId: space.id)
             return session
         }
-        let updates = (0..<rounds).map { _ in identity.createUpdate(spaceId: space.id, update: Array(repeating: 1, count: 64)) }
-        let tracker = FanoutTracker(subscribers: subscribers)
-        async let listening: Void = forEachConcurrentlyUnbounded(listeners) { session in
-            var round = 0
-            for await event in session.events {
-                guard case .message(.updatesNotification(let notification)) = event else { continue }
-                guard notification.updates.updates.first?.updateId == updates[round].updateId else {
-                    return await tracker.failed()
-                }
-                await tracker.arrived(round: round, at: MonotonicClock.now())
-                round += 1
-                if round == rounds { return }
-            }
-            await tracker.failed()
+        let updates = (0..<options.rounds).map { _ in
+            identity.createUpdate(spaceId: space.id, update: payload(options.updateBytes))
         }
+        let tracker = FanoutTracker(subscribers: subscribers)
+        // Every subscriber listens from the start; a missing or misordered notification fails the run.
+        async let listening: Void = withTaskGroup(of: Void.self) { group in
+            for session in listeners {
+                group.addTask {
+                    var round = 0
+                    for await event in session.events {
+                        guard case .message(.updatesNotification(let notification)) = event else { continue }
+                        guard notification.updates.updates.first?.updateId == updates[round].updateId else { break }
+                        await tracker.arrived(round: round, at: MonotonicClock.now())
+                        round += 1
+                        if round == updates.count { return }
+                    }
+                    await tracker.failed()
+                }
+            }
+        }
+        let cpuBefore = (server: serverProcess.flatMap(cpuSeconds(of:)), client: cpuSeconds(of: "self"))
         var latencies: [Double] = []
         for (round, update) in updates.enumerated() {
             let watchdog = Task {
@@ -523,74 +537,68 @@ private enum Fanout {
             let last = await tracker.lastArrival(round: round)
             watchdog.cancel()
             guard let last else {
-                throw BenchmarkError("a subscriber missed, misordered or waited 30 s for the notification of round \(round)")
+                throw BenchmarkError("a subscriber missed, misordered or waited 30 s for the update of round \(round)")
             }
             latencies.append(Double(last - sent) / 1e6)
         }
+        let cpuAfter = (server: serverProcess.flatMap(cpuSeconds(of:)), client: cpuSeconds(of: "self"))
         await listening
-        await forEachConcurrently(listeners + [sender]) { await $0.close() }
-        return latencies
-    }
-
-    /// Runs `body` for every element at once (each subscriber must be listening when the rounds start).
-    private static func forEachConcurrentlyUnbounded<Element: Sendable>(
-        _ elements: [Element], _ body: @escaping @Sendable (Element) async -> Void
-    ) async {
-        await withTaskGroup(of: Void.self) { group in
-            for element in elements { group.addTask { await body(element) } }
+        await closeAll(listeners + [sender])
+        func perRound(_ before: Double?, _ after: Double?) -> Double? {
+            guard let before, let after else { return nil }
+            return (after - before) * 1000 / Double(updates.count)
         }
+        return (latencies, (perRound(cpuBefore.server, cpuAfter.server), perRound(cpuBefore.client, cpuAfter.client)))
     }
 }
 
 // MARK: - Idle connections
 
 private enum IdleLoad {
-    /// Resident KiB per bare WebSocket connection to a do-nothing WebSocketServer in a child process (the
-    /// transport benchmark's idle server).
-    static func bareWebSockets(count: Int) throws -> Double? {
+    /// Resident KiB per bare WebSocket connection to the transport benchmark's idle server in a child process.
+    static func bareWebSockets(count: Int) throws -> Double {
         let child = try ChildServer(arguments: ["transport", TransportBenchmark.idleServerFlag])
         defer { child.stop() }
         let url = "ws://127.0.0.1:\(child.port)/"
         let before = try child.measure()
         let sockets = try blocking { try await openMany(count) { _ in try await WebSocketClient.connect(to: url) } }
-        let after = try settled(child, connections: before.connections + sockets.count)
-        print("bare WebSocket connections opened: \(sockets.count)")
+        var waits = 0
+        while try child.measure().connections < before.connections + sockets.count, waits < 1000 {
+            usleep(10_000)  // the last upgrades may still be in flight
+            waits += 1
+        }
+        usleep(500_000)  // let every connection's task reach its first wait
+        let after = try child.measure()
         try blocking {
-            await forEachConcurrently(sockets) { socket in
-                socket.close()
-                for await event in socket.events { if case .closed = event { break } }
+            _ = try await openMany(sockets.count) { index in
+                sockets[index].close()
+                for await event in sockets[index].events { if case .closed = event { break } }
             }
         }
         return Double(after.kib - before.kib) / Double(max(sockets.count, 1))
     }
 
-    /// Opens `count` sessions to the target, each proven authenticated by a `list-spaces` reply, and returns the
-    /// server's resident KiB per connection (nil when its memory cannot be read).
+    /// Opens `count` sessions to the target, each proven authenticated by a `list-spaces` reply; returns the
+    /// server's resident KiB per connection, nil when its memory cannot be read.
     static func authenticated(target: LoadTarget, count: Int) throws -> Double? {
         let (url, identities) = (target.url, target.identities)
         let before = try target.serverResidentKiB()
         let start = MonotonicClock.now()
         let sessions = try blocking {
             try await openMany(count) { index in
-                let identity = identities[index % identities.count]
-                let session = try await HypergraphClient.connect(url: url, token: identity.sessionToken, configuration: benchmarkConfiguration)
+                let token = identities[index % identities.count].sessionToken
+                let session = try await HypergraphClient.connect(
+                    url: url, token: token, configuration: benchmarkConfiguration)
                 _ = try await session.listSpaces()
                 return session
             }
         }
         let seconds = Double(MonotonicClock.now() - start) / 1e9
-        print("authenticated connections opened: \(sessions.count) in \(format(seconds, 2)) s")
+        print("authenticated connections: \(sessions.count) opened in \(format(seconds, 2)) s")
         usleep(500_000)  // let every connection's server task reach its first wait
         let after = try target.serverResidentKiB()
-        try blocking { await forEachConcurrently(sessions) { await $0.close() } }
+        try blocking { await closeAll(sessions) }
         guard let before, let after else { return nil }
         return Double(after - before) / Double(max(sessions.count, 1))
-    }
-
-    /// The child's figures once it counts `connections` (the last upgrades may still be in flight), after a pause.
-    private static func settled(_ child: ChildServer, connections: Int) throws -> (kib: Int, connections: Int) {
-        for _ in 0..<1000 where try child.measure().connections < connections { usleep(10_000) }
-        usleep(500_000)
-        return try child.measure()
     }
 }

@@ -1,5 +1,6 @@
-// What one fuzz input is checked for: the JSON layer, and the generated protocol decoders of HypergraphProtocol. Rejection is fine; crashing, hanging, or breaking one of these invariants
-// is a bug (the harness traps on purpose so libFuzzer records the input).
+// What one fuzz input is checked for, in the JSON layer and in the generated protocol decoders. Rejection is fine;
+// crashing, hanging, or breaking one of these invariants is a bug (the harness traps on purpose so libFuzzer
+// records the input).
 import HypergraphJSON
 import HypergraphProtocol
 
@@ -16,7 +17,9 @@ enum FuzzChecks {
     }
 
     /// A decoded protocol value re-encodes to a document that decodes to the same value.
-    private static func checkMessageRoundTrip<Message: WireCodable>(_ type: Message.Type, _ bytes: UnsafeRawBufferPointer) {
+    private static func checkMessageRoundTrip<Message: WireCodable>(
+        _ type: Message.Type, _ bytes: UnsafeRawBufferPointer
+    ) {
         guard let message = try? Message(jsonUTF8: bytes) else { return }
         let encoded = message.jsonUTF8()
         guard let decodedAgain = try? Message(jsonUTF8: encoded) else {

@@ -15,7 +15,7 @@ enum FuzzReplay {
     static func main() {
         let paths = CommandLine.arguments.dropFirst()
         guard !paths.isEmpty else {
-            print("usage: hypergraph-fuzz FILE...   (replays inputs; build with --sanitize=fuzzer to fuzz, see scripts/fuzz.sh)")
+            print("usage: hypergraph-fuzz FILE...   (replays inputs; scripts/fuzz.sh builds the libFuzzer variant)")
             exit(2)
         }
         for path in paths {

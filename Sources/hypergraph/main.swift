@@ -5,6 +5,8 @@ let hypergraph = Command(
     name: "hypergraph",
     abstract: "Tools for the Hypergraph sync protocol.",
     subcommands: [
+        ServerCommands.serve,
+        IdentityCommands.group,
         Command(
             name: "message",
             abstract: "Validate, format, sign and verify protocol messages.",

@@ -16,7 +16,7 @@ struct AutobahnClientDriver {
             do {
                 let socket = try await WebSocketClient.connect(
                     to: "\(baseURL)/runCase?case=\(index)&agent=\(agent)", configuration: configuration)
-                await EchoServer.echo(socket)
+                await echoOnEventLoop(socket)
             } catch {
                 writeStandardError("case \(index): \(error)\n")
             }
@@ -25,6 +25,15 @@ struct AutobahnClientDriver {
         for await _ in reports.events {}
         writeStandardOutput("autobahn client: reports updated\n")
         return ExitStatus.success
+    }
+
+    /// Echoes on the connection's event loop when the platform has task executors (no thread hops).
+    private func echoOnEventLoop(_ socket: WebSocket) async {
+        if #available(macOS 15.0, *) {
+            await withTaskExecutorPreference(socket.taskExecutor) { await EchoServer.echo(socket) }
+        } else {
+            await EchoServer.echo(socket)
+        }
     }
 
     /// Echo cases need the full message size and no idle pings.

@@ -12,7 +12,11 @@ import Darwin
 enum EchoServer {
     /// Serves until a termination signal, then returns the exit status.
     static func run(host: String, port: UInt16) async throws -> Int32 {
+        // Echoing never blocks, so each connection's handler can run on its event loop: no thread hops.
+        var configuration = WebSocketServerConfiguration()
+        configuration.runsHandlersOnEventLoops = true
         let server = WebSocketServer(
+            configuration: configuration,
             httpHandler: { _ in .text("websocket-echo: connect with a WebSocket client.\n") },
             upgradeHandler: { _ in .accept(handler: echo) })
         let boundPort = try await server.start(host: host, port: port)
@@ -23,6 +27,7 @@ enum EchoServer {
         return ExitStatus.success
     }
 
+    /// Sends every text and binary message back until the connection closes.
     @Sendable
     static func echo(_ socket: WebSocket) async {
         for await event in socket.events {

@@ -6,8 +6,9 @@ import XCTest
 /// irrelevant to Foundation's dictionaries, so objects are compared by sorted members.
 ///
 /// Foundation's parser (swift-corelibs-foundation) is not correctly rounded: it reads e.g. `448361.86158425384`
-/// (the exact shortest form, as JavaScript and Python print it) one ulp off, and numbers with large negative exponents several ulps off. Numbers Foundation parsed are therefore
-/// compared within 16 ulps; numbers we parse are compared exactly.
+/// (the exact shortest form, as JavaScript and Python print it) one ulp off, and numbers with large negative
+/// exponents several ulps off. Numbers Foundation parsed are therefore compared within 16 ulps; numbers we parse
+/// are compared exactly.
 final class FoundationDifferentialTests: XCTestCase {
     func testFoundationParsesWhatWeWrite() throws {
         var generator = SeededGenerator(seed: 20_250_630)

@@ -28,6 +28,27 @@ final class ServerClientTests: XCTestCase {
         await server.shutdown()
     }
 
+    func testHandlersCanRunOnTheEventLoops() async throws {
+        var configuration = WebSocketServerConfiguration()
+        configuration.runsHandlersOnEventLoops = true
+        let (server, port) = try await startServer(configuration: configuration)
+        let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
+        var events = socket.events.makeAsyncIterator()
+        for size in [0, 125, 65536, 1 << 20] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            socket.send(binary: bytes)
+            let echoed = await events.next()
+            XCTAssertEqual(echoed, .binary(bytes))
+        }
+        let key = WebSocketMaskingKey(1, 1, 2, 3)
+        socket.sendRawBytes(
+            WebSocketFrame(opcode: .text, maskingKey: key, payload: Array("last".utf8)).encoded()
+                + WebSocketFrame(reservedBits: 1, opcode: .text, maskingKey: key).encoded())
+        let rest = await collect(socket)
+        XCTAssertEqual(rest, [.text("last"), .closed(.protocolError, reason: "frame has reserved bits 1 set, but no extension was negotiated")])
+        await server.shutdown()
+    }
+
     func testFragmentedMessageWithInterleavedPingFromRawFrames() async throws {
         let (server, port) = try await startServer()
         let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")

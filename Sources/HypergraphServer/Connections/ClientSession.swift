@@ -51,14 +51,18 @@ struct ClientSession: Sendable {
     /// Closes the connection with 4401 when its session token expires (§12 G18: a connection does not outlive its
     /// token).
     private func closeWhenSessionExpires() -> Task<Void, Never> {
-        let remaining = identity.sessionTokenExpiresAt.subtractingReportingOverflow(currentMilliseconds())
+        let expiresAt = identity.sessionTokenExpiresAt
         let socket = self.socket
         return Task {
-            guard !remaining.overflow else { return }
-            do {
-                try await Task.sleep(for: .milliseconds(max(remaining.partialValue, 0)))
-            } catch {
-                return  // The connection ended first.
+            // At most a day per sleep, so far-future expiries never overflow the clock's arithmetic.
+            while case let remaining = expiresAt.subtractingReportingOverflow(currentMilliseconds()),
+                !remaining.overflow, remaining.partialValue >= 0
+            {
+                do {
+                    try await Task.sleep(for: .milliseconds(min(remaining.partialValue, 86_400_000) + 1))
+                } catch {
+                    return  // The connection ended first.
+                }
             }
             socket.close(code: .unknown(4401), reason: "session token expired")
         }

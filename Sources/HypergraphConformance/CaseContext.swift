@@ -1,0 +1,216 @@
+// Everything one case runs with: the target, fresh identities, its connections, its HTTP exchanges, and the record of
+// all of them for the failure report.
+//
+// Concurrency: `CaseContext` is immutable except `record`, a lock-guarded log of the case's peers and HTTP exchanges.
+import Foundation
+import HypergraphClient
+import HypergraphProtocol
+
+/// The server under test and how to talk to it.
+public struct ConformanceTarget: Sendable {
+    /// The WebSocket URL without a token, e.g. `ws://127.0.0.1:3030/`.
+    public var url: String
+    /// The HTTP base URL, e.g. `http://127.0.0.1:3030`; nil skips the cases that need HTTP.
+    public var httpURL: String?
+    /// Where identities come from.
+    public var provisioner: any IdentityProvisioner
+    /// How long to wait for something that must arrive.
+    public var timeout: Duration
+    /// How long to wait before concluding that something did not arrive.
+    public var quietPeriod: Duration
+
+    /// The default quiet period: 300 ms.
+    public static let defaultQuietPeriod: Duration = .milliseconds(300)
+
+    /// Creates a target.
+    public init(
+        url: String, httpURL: String?, provisioner: any IdentityProvisioner, timeout: Duration = .seconds(5),
+        quietPeriod: Duration = defaultQuietPeriod
+    ) {
+        self.url = url
+        self.httpURL = httpURL
+        self.provisioner = provisioner
+        self.timeout = timeout
+        self.quietPeriod = quietPeriod
+    }
+
+    /// The HTTP URL a WebSocket URL implies: `ws://host:port/…` → `http://host:port`.
+    public static func httpURL(forWebSocketURL url: String) -> String? {
+        guard url.hasPrefix("ws://") else { return nil }
+        let authority = url.dropFirst("ws://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return authority.isEmpty ? nil : "http://" + authority
+    }
+}
+
+/// One connection a case opened: who it is and the session.
+public struct Peer: Sendable {
+    /// A name for reports, e.g. `alice` or `alice#2` for her second connection.
+    public let label: String
+    /// The identity it is connected as.
+    public let identity: HypergraphIdentity
+    /// The open session.
+    public let session: HypergraphSession
+
+    /// The identity's account address.
+    public var account: String { identity.accountAddress }
+}
+
+/// What a case works with.
+public final class CaseContext: Sendable {
+    /// The server under test.
+    public let target: ConformanceTarget
+    private let record = Locked(Record())
+
+    private struct Record {
+        var peers: [Peer] = []
+        var http: [(date: Date, line: String)] = []
+        var names: [String: Int] = [:]
+    }
+
+    init(target: ConformanceTarget) {
+        self.target = target
+    }
+
+    /// How long to wait for something that must arrive.
+    public var timeout: Duration { target.timeout }
+
+    /// A fresh identity, never used by another case.
+    public func identity() async throws -> HypergraphIdentity {
+        do {
+            return try await target.provisioner.identity()
+        } catch let error as CaseSkipped {
+            throw error
+        } catch {
+            throw CaseFailure(expected: "a provisioned identity", observed: "provisioning failed: \(error)")
+        }
+    }
+
+    /// A fresh identity whose session token has expired (skips the case when the provisioning cannot make one).
+    public func expiredIdentity() async throws -> HypergraphIdentity {
+        do {
+            return try await target.provisioner.expiredIdentity()
+        } catch let error as CaseSkipped {
+            throw error
+        } catch {
+            throw CaseFailure(expected: "a provisioned expired identity", observed: "provisioning failed: \(error)")
+        }
+    }
+
+    /// A fresh identity connected once, labelled `name`.
+    public func peer(_ name: String) async throws -> Peer {
+        try await connect(identity(), as: name)
+    }
+
+    /// Another connection of `peer`'s identity.
+    public func secondConnection(of peer: Peer) async throws -> Peer {
+        try await connect(peer.identity, as: peer.label.split(separator: "#").first.map(String.init) ?? peer.label)
+    }
+
+    /// Opens a session as `identity`; the first connection of a name is labelled `name`, later ones `name#2`, ….
+    public func connect(_ identity: HypergraphIdentity, as name: String) async throws -> Peer {
+        let label = record.withLock { record -> String in
+            let count = (record.names[name] ?? 0) + 1
+            record.names[name] = count
+            return count == 1 ? name : "\(name)#\(count)"
+        }
+        let session: HypergraphSession
+        do {
+            session = try await HypergraphClient.connect(url: target.url, token: identity.sessionToken)
+        } catch {
+            throw CaseFailure(expected: "\(label) to connect with a valid token", observed: "\(error)")
+        }
+        let peer = Peer(label: label, identity: identity, session: session)
+        track(peer)
+        return peer
+    }
+
+    /// Adds a session opened by the case itself (e.g. with a crafted URL) to the report.
+    public func track(_ peer: Peer) {
+        record.withLock { $0.peers.append(peer) }
+    }
+
+    /// The HTTP client, or a skip when the target has no HTTP URL.
+    public func http() throws -> HTTPExchange {
+        guard let url = target.httpURL else { throw CaseSkipped("no HTTP URL (--http-url) for this target") }
+        do {
+            return try HTTPExchange(baseURL: url, timeout: target.timeout)
+        } catch {
+            throw CaseSkipped("unusable HTTP URL: \(error)")
+        }
+    }
+
+    /// Sends an HTTP request and records it (and the response) for the report.
+    public func http(
+        _ method: String, _ target: String, json body: String? = nil, headers: [String: String] = [:]
+    ) async throws -> HTTPExchangeResponse {
+        let client = try http()
+        note("HTTP → \(method) \(target)\(body.map { " " + $0 } ?? "")")
+        let response: HTTPExchangeResponse
+        do {
+            response = try await client.send(method, target, json: body, headers: headers)
+        } catch {
+            note("HTTP ← failed: \(error)")
+            throw CaseFailure(expected: "an HTTP response to \(method) \(target)", observed: "\(error)")
+        }
+        note("HTTP ← \(response.status) \(response.text.prefix(2000))")
+        return response
+    }
+
+    /// Adds a line to the report's transcript.
+    func note(_ line: String) {
+        record.withLock { $0.http.append((Date(), line)) }
+    }
+
+    /// Every session the case opened.
+    var peers: [Peer] { record.withLock { $0.peers } }
+
+    /// The transcript of every connection and HTTP exchange, merged in time order: `HH:mm:ss.SSS label → payload`.
+    func transcript() async -> [String] {
+        var lines: [(Date, String)] = record.withLock { $0.http.map { ($0.date, "\($0.line)") } }
+        for peer in peers {
+            for entry in await peer.session.transcript.entries {
+                let arrow = entry.direction == .sent ? "→" : "←"
+                lines.append((entry.date, "\(peer.label) \(arrow) \(TranscriptLine.content(entry.content))"))
+            }
+        }
+        return lines.sorted { $0.0 < $1.0 }.map { "\(TranscriptLine.time($0.0)) \($0.1)" }
+    }
+
+    /// Closes every session the case opened.
+    func closeAll() async {
+        await withTaskGroup(of: Void.self) { group in
+            for peer in peers {
+                group.addTask { await peer.session.close() }
+            }
+        }
+    }
+}
+
+/// Formatting of transcript lines.
+enum TranscriptLine {
+    /// `HH:mm:ss.SSS` in UTC.
+    static func time(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let dayMilliseconds = ((milliseconds % 86_400_000) + 86_400_000) % 86_400_000
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(width - text.count, 0)) + text
+        }
+        return "\(pad(dayMilliseconds / 3_600_000, 2)):\(pad(dayMilliseconds / 60_000 % 60, 2))"
+            + ":\(pad(dayMilliseconds / 1000 % 60, 2)).\(pad(dayMilliseconds % 1000, 3))"
+    }
+
+    /// The kind and payload of an entry, payloads cut after 1,500 characters.
+    static func content(_ content: Transcript.Content) -> String {
+        let limit = 1500
+        switch content {
+        case .data(.text(let text)): return "text " + FramePayload.text(text).preview(limit: limit)
+        case .data(.binary(let bytes)): return "binary " + FramePayload.binary(bytes).preview(limit: limit)
+        case .frame(let frame): return "raw frame opcode \(frame.opcode.rawValue) \(frame.payload.count) bytes"
+        case .rawBytes(let bytes): return "raw bytes " + FramePayload.binary(bytes).preview(limit: limit)
+        case .ping(let bytes): return "ping " + FramePayload.binary(bytes).preview(limit: limit)
+        case .pong(let bytes): return "pong " + FramePayload.binary(bytes).preview(limit: limit)
+        case .close(let code, let reason): return reason.isEmpty ? "close \(code)" : "close \(code) \(String(reflecting: reason))"
+        }
+    }
+}
