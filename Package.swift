@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "hypergraph-codegen", targets: ["hypergraph-codegen"]),
         .executable(name: "hypergraph-bench", targets: ["hypergraph-bench"]),
         .executable(name: "websocket-echo", targets: ["websocket-echo"]),
+        .executable(name: "hypergraph-fuzz", targets: ["hypergraph-fuzz"]),
     ],
     targets: [
         // MARK: Libraries
@@ -86,6 +87,8 @@ let package = Package(
             name: "websocket-echo",
             dependencies: ["HypergraphCommandLine", "HypergraphWebSocket"]
         ),
+
+        .executableTarget(name: "hypergraph-fuzz", dependencies: ["HypergraphJSON", "HypergraphProtocol"]),
 
         // MARK: Tests (one per module)
         .testTarget(name: "HypergraphJSONTests", dependencies: ["HypergraphJSON"]),

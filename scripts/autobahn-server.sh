@@ -53,6 +53,6 @@ if [[ -z ${SKIP_PYTHON_COMPARISON:-} ]]; then
   echo "Python websockets $(python3 -c 'import websockets; print(websockets.__version__)') on chapter 9:"
   python3 "$root/scripts/autobahn-summary.py" "$out/python-1/servers/index.json" --label "  python websockets" --allow-failures
   python3 "$root/scripts/autobahn-summary.py" --chapter 9 --ours "$(IFS=,; echo "${ours[*]}")" \
-    --theirs "$(IFS=,; echo "${theirs[*]}")" | sed 's/ours,/HypergraphWebSocket,/; s/theirs$/Python websockets/'
+    --theirs "$(IFS=,; echo "${theirs[*]}")" | sed 's/ ours/ HypergraphWebSocket/; s/ theirs/ Python websockets/'
 fi
 exit $status

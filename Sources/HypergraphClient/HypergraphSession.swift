@@ -50,16 +50,28 @@ public actor HypergraphSession {
     /// Someone waiting for an event: a request helper (offered only events that arrive after it registered) or a
     /// `nextEvent`/`nextMessage` call (offered the queued events first).
     private struct Waiter {
+        /// What the waiter is given.
+        enum Resolution {
+            /// An event, which it may take or leave.
+            case event(HypergraphSessionEvent)
+            /// An error (timeout, cancellation), which ends the wait.
+            case failure(HypergraphClientError)
+            /// The end of the connection, after any `.closed` event was offered.
+            case connectionEnded(CloseStatus)
+        }
+
         let id: UInt64
         let isReplyWaiter: Bool
-        /// Resumes the waiter with the event and returns true if it wants it; returns false otherwise.
-        let offer: (HypergraphSessionEvent) -> Bool
-        /// Resumes the waiter with an error.
-        let fail: (HypergraphClientError) -> Void
-        /// Resumes the waiter once the connection has ended (after `offer` was given the `.closed` event).
-        let connectionEnded: (CloseStatus) -> Void
+        /// Resumes the waiter and returns true, or returns false when it leaves an offered event.
+        let resolve: (Resolution) -> Bool
         /// When the waiter times out, with the error it then gets; nil waits without limit.
         let deadline: (instant: ContinuousClock.Instant, error: HypergraphClientError)?
+
+        /// Offers `event`; true when the waiter took it.
+        func offer(_ event: HypergraphSessionEvent) -> Bool { resolve(.event(event)) }
+
+        /// Ends the wait with `error`.
+        func fail(_ error: HypergraphClientError) { _ = resolve(.failure(error)) }
     }
 
     /// The settings this session was opened with.
@@ -232,7 +244,7 @@ public actor HypergraphSession {
             endStatus = status
             let remaining = waiters
             waiters.removeAll()
-            for waiter in remaining { waiter.connectionEnded(status) }
+            for waiter in remaining { _ = waiter.resolve(.connectionEnded(status)) }
             timer?.cancel()
         }
     }
@@ -282,13 +294,18 @@ public actor HypergraphSession {
                 }
                 let waiter = Waiter(
                     id: id, isReplyWaiter: isReplyWaiter,
-                    offer: { event in
-                        guard let result = take(event) else { return false }
-                        continuation.resume(returning: result)
+                    resolve: { resolution in
+                        switch resolution {
+                        case .event(let event):
+                            guard let result = take(event) else { return false }
+                            continuation.resume(returning: result)
+                        case .failure(let error):
+                            continuation.resume(returning: .failure(error))
+                        case .connectionEnded(let status):
+                            continuation.resume(returning: whenClosed(status))
+                        }
                         return true
                     },
-                    fail: { continuation.resume(returning: .failure($0)) },
-                    connectionEnded: { continuation.resume(returning: whenClosed($0)) },
                     deadline: deadline)
                 if Task.isCancelled { return continuation.resume(returning: .failure(.cancelled)) }
                 do throws(HypergraphClientError) {

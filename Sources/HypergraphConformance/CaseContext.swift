@@ -147,7 +147,7 @@ public final class CaseContext: Sendable {
         note("HTTP → \(method) \(target)\(body.map { " " + $0 } ?? "")")
         let response: HTTPExchangeResponse
         do {
-            response = try await client.send(method, target, json: body, headers: headers)
+            response = try await client.request(method, target, json: body, headers: headers)
         } catch {
             note("HTTP ← failed: \(error)")
             throw CaseFailure(expected: "an HTTP response to \(method) \(target)", observed: "\(error)")

@@ -79,7 +79,7 @@ public struct HTTPExchange: Sendable {
     }
 
     /// Sends `method target` with `body` (as `application/json` when given) and reads the whole response.
-    public func send(
+    public func request(
         _ method: String, _ target: String, json body: String? = nil, headers: [String: String] = [:]
     ) async throws -> HTTPExchangeResponse {
         var allHeaders = headers

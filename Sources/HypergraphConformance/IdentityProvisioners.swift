@@ -171,7 +171,7 @@ public struct AdminProvisioner: IdentityProvisioner {
     }
 
     private func create(body: String) async throws -> HypergraphIdentity {
-        let response = try await http.send(
+        let response = try await http.request(
             "POST", "/admin/identities", json: body, headers: ["Authorization": "Bearer \(token)"])
         guard response.status == 200, let json = response.json else {
             throw ProvisioningError("POST /admin/identities answered \(response.status): \(response.text.prefix(300))")

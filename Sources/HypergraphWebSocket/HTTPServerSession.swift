@@ -149,14 +149,9 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
                 early.withUnsafeMutableBytes { session.connection(connection, received: $0) }
             }
             let socket = WebSocket(session: session)
-            let body: @Sendable () async -> Void = {
+            Task {
                 await handler(socket)
                 socket.close()
-            }
-            if #available(macOS 15.0, *), limits.runsHandlersOnEventLoops {
-                Task(executorPreference: connection.loop, operation: body)
-            } else {
-                Task(operation: body)
             }
         }
     }

@@ -457,33 +457,52 @@ private enum WriteLoad {
 
 // MARK: - Fan-out
 
-/// When each round's notification reached each subscriber; the sender waits for the last one.
-private actor FanoutTracker {
+/// When each round's notification reached each subscriber; the sender waits for the last one. A lock rather than an
+/// actor, so that recording a receipt costs the subscriber no task switch.
+private final class FanoutTracker: Sendable {
+    private struct State {
+        var arrivals: [Int: (count: Int, latest: UInt64)] = [:]
+        var waiter: (round: Int, continuation: CheckedContinuation<UInt64?, Never>)?
+        var failure = false
+    }
+
     private let subscribers: Int
-    private var arrivals: [Int: [UInt64]] = [:]
-    private var waiters: [Int: CheckedContinuation<UInt64?, Never>] = [:]
-    private var failure = false
+    private let state = Synchronized(State())
 
     init(subscribers: Int) { self.subscribers = subscribers }
 
     func arrived(round: Int, at time: UInt64) {
-        arrivals[round, default: []].append(time)
-        if let times = arrivals[round], times.count == subscribers {
-            waiters.removeValue(forKey: round)?.resume(returning: times.max())
+        let resume = state.withLock { state -> (CheckedContinuation<UInt64?, Never>, UInt64)? in
+            let previous = state.arrivals[round] ?? (0, 0)
+            let current = (count: previous.count + 1, latest: max(previous.latest, time))
+            state.arrivals[round] = current
+            guard current.count == subscribers, let waiter = state.waiter, waiter.round == round else { return nil }
+            state.waiter = nil
+            return (waiter.continuation, current.latest)
         }
+        if let (continuation, latest) = resume { continuation.resume(returning: latest) }
     }
 
     func failed() {
-        failure = true
-        for waiter in waiters.values { waiter.resume(returning: nil) }
-        waiters.removeAll()
+        let waiter = state.withLock { state in
+            state.failure = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.continuation.resume(returning: nil)
     }
 
     /// When the round's notification reached its last subscriber; nil when a subscriber failed.
     func lastArrival(round: Int) async -> UInt64? {
-        if failure { return nil }
-        if let times = arrivals[round], times.count == subscribers { return times.max() }
-        return await withCheckedContinuation { waiters[round] = $0 }
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> UInt64?? in
+                if state.failure { return .some(nil) }
+                if let arrival = state.arrivals[round], arrival.count == subscribers { return arrival.latest }
+                state.waiter = (round, continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
     }
 }
 
@@ -517,11 +536,11 @@ private enum Fanout {
                     for await event in session.events {
                         guard case .message(.updatesNotification(let notification)) = event else { continue }
                         guard notification.updates.updates.first?.updateId == updates[round].updateId else { break }
-                        await tracker.arrived(round: round, at: MonotonicClock.now())
+                        tracker.arrived(round: round, at: MonotonicClock.now())
                         round += 1
                         if round == updates.count { return }
                     }
-                    await tracker.failed()
+                    tracker.failed()
                 }
             }
         }
@@ -530,7 +549,7 @@ private enum Fanout {
         for (round, update) in updates.enumerated() {
             let watchdog = Task {
                 try await Task.sleep(for: .seconds(30))
-                await tracker.failed()
+                tracker.failed()
             }
             let sent = MonotonicClock.now()
             _ = try await sender.createUpdate(update)

@@ -21,54 +21,74 @@ enum TransportBenchmark {
         if arguments.contains(idleServerFlag) { return try IdleConnections.serve() }
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
         print("WebSocket transport on loopback (\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load))")
-        let server = try BenchmarkServer()
-        try echoRoundTrips(port: server.port, clients: 1)
-        try echoRoundTrips(port: server.port, clients: 100)
+        let server = try BenchmarkServer(handlersOnEventLoops: true)
+        let globalExecutorServer = try BenchmarkServer(handlersOnEventLoops: false)
+        let blockingOne = try blockingRoundTripsPerSecond(port: server.port, clients: 1)
+        printComparison(
+            "echo round trips/s, 1 client", ours: try roundTripsPerSecond(port: server.port, clients: 1, onEventLoops: true),
+            baseline: blockingOne, unit: "rt/s", baselineName: "blocking C-style client")
+        printComparison(
+            "  …with tasks on the global executor",
+            ours: try roundTripsPerSecond(port: globalExecutorServer.port, clients: 1, onEventLoops: false),
+            baseline: blockingOne, unit: "rt/s", baselineName: "blocking C-style client")
+        printComparison(
+            "echo round trips/s, 100 clients", ours: try roundTripsPerSecond(port: server.port, clients: 100, onEventLoops: true),
+            baseline: try blockingRoundTripsPerSecond(port: server.port, clients: 100), unit: "rt/s",
+            baselineName: "blocking clients, a thread each")
         try Broadcast(server: server).run()
         try IdleConnections.measure(count: 10_000)
     }
 
-    /// Round trips of a 32-byte text message: our async client against blocking clients on the same server.
-    private static func echoRoundTrips(port: UInt16, clients: Int) throws {
-        let seconds = 2.0
-        let ours = try blocking {
+    private static let echoSeconds = 2.0
+
+    /// Round trips per second of a 32-byte text message with our client, `clients` at a time; with
+    /// `onEventLoops` each client's task runs on its connection's event loop, as the server's handlers then do.
+    private static func roundTripsPerSecond(port: UInt16, clients: Int, onEventLoops: Bool) throws -> Double {
+        let total = try blocking {
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<clients {
                     group.addTask {
                         let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/echo")
-                        var events = socket.events.makeAsyncIterator()
-                        let message = String(repeating: "x", count: 32)
-                        var count = 0
-                        let end = MonotonicClock.now() + UInt64(seconds * 1e9)
-                        while MonotonicClock.now() < end {
-                            socket.send(text: message)
-                            guard case .text = await events.next() else { break }
-                            count += 1
-                        }
-                        socket.close()
-                        return count
+                        guard onEventLoops, #available(macOS 15.0, *) else { return await echoLoop(socket) }
+                        return await withTaskExecutorPreference(socket.taskExecutor) { await echoLoop(socket) }
                     }
                 }
                 return try await group.reduce(0, +)
             }
         }
-        let baseline = Synchronized(0)
+        return Double(total) / echoSeconds
+    }
+
+    private static func echoLoop(_ socket: WebSocket) async -> Int {
+        var events = socket.events.makeAsyncIterator()
+        let message = String(repeating: "x", count: 32)
+        var count = 0
+        let end = MonotonicClock.now() + UInt64(echoSeconds * 1e9)
+        while MonotonicClock.now() < end {
+            socket.send(text: message)
+            guard case .text = await events.next() else { break }
+            count += 1
+        }
+        socket.close()
+        return count
+    }
+
+    /// The baseline: blocking clients, one thread each, sending a masked frame and reading the echo.
+    private static func blockingRoundTripsPerSecond(port: UInt16, clients: Int) throws -> Double {
+        let total = Synchronized(0)
         onThreads(clients) { _ in
             guard let client = try? BlockingClient(port: port, path: "/echo") else { return }
             let frame = WebSocketFrame(opcode: .text, maskingKey: .random(), payload: Array(repeating: 0x78, count: 32)).encoded()
             var count = 0
-            let end = MonotonicClock.now() + UInt64(seconds * 1e9)
+            let end = MonotonicClock.now() + UInt64(echoSeconds * 1e9)
             while MonotonicClock.now() < end {
                 client.send(frame)
                 guard client.readFrame() != nil else { break }
                 count += 1
             }
-            baseline.withLock { $0 += count }
+            total.withLock { $0 += count }
         }
-        printComparison(
-            "echo round trips/s, \(clients) client\(clients == 1 ? "" : "s")", ours: Double(ours) / seconds,
-            baseline: Double(baseline.withLock { $0 }) / seconds, unit: "rt/s",
-            baselineName: clients == 1 ? "blocking C-style client" : "blocking clients, a thread each")
+        return Double(total.withLock { $0 }) / echoSeconds
     }
 }
 
@@ -82,10 +102,11 @@ final class BenchmarkServer: Sendable {
     let port: UInt16
     let subscribers = Synchronized<[WebSocket]>([])
 
-    init() throws {
+    init(handlersOnEventLoops: Bool) throws {
         let subscribers = self.subscribers
         var configuration = WebSocketServerConfiguration()
         configuration.webSocket.pingInterval = nil
+        configuration.runsHandlersOnEventLoops = handlersOnEventLoops
         server = WebSocketServer(configuration: configuration) { request in
             .accept { socket in
                 switch request.path {

@@ -1,0 +1,110 @@
+// §1: authentication and the connection lifecycle.
+import HypergraphClient
+import HypergraphProtocol
+
+extension ConformanceSuite {
+    static let connectionCases: [ConformanceCase] = [
+        ConformanceCase(
+            "connection.token.valid.request-after-open", .must, "§1.2, §12 G4",
+            "A request sent immediately after the WebSocket opens with a valid token is answered.",
+            area: .connection
+        ) { context in
+            let alice = try await context.peer("alice")
+            _ = try await context.expect("list-spaces sent right after open to be answered") {
+                () throws(HypergraphClientError) in try await alice.session.listSpaces(timeout: context.timeout)
+            }
+        },
+        refusedTokenCase(
+            "connection.token.missing.refused", "A connection without a token never has a request answered and is closed promptly."
+        ) { context in context.target.url },
+        refusedTokenCase(
+            "connection.token.empty.refused", "A connection with an empty token never has a request answered and is closed promptly."
+        ) { context in try HypergraphClient.authenticatedURL(context.target.url, token: "") },
+        refusedTokenCase(
+            "connection.token.unknown.refused", "A connection with an unknown token never has a request answered and is closed promptly."
+        ) { context in try HypergraphClient.authenticatedURL(context.target.url, token: String(repeating: "ab", count: 32)) },
+        refusedTokenCase(
+            "connection.token.repeated.refused",
+            "A connection whose token parameter is repeated (?token=T&token=T) never has a request answered and is closed promptly."
+        ) { context in
+            let token = try await context.identity().sessionToken
+            return try HypergraphClient.authenticatedURL(
+                HypergraphClient.authenticatedURL(context.target.url, token: token), token: token)
+        },
+        refusedTokenCase(
+            "connection.token.expired.refused",
+            "A connection with an expired session token never has a request answered and is closed promptly.",
+            needs: [.expiredIdentity]
+        ) { context in
+            try await HypergraphClient.authenticatedURL(context.target.url, token: context.expiredIdentity().sessionToken)
+        },
+        ConformanceCase(
+            "connection.requests.answered-in-order", .should, "§1.4, §12 G7",
+            "Requests sent back to back on one connection are answered in the order they were sent.",
+            area: .connection
+        ) { context in
+            let alice = try await context.peer("alice")
+            let requests: [ClientMessage] = [
+                .getAccountInboxes(GetAccountInboxesRequest()), .listSpaces(ListSpacesRequest()),
+                .listInvitations(ListInvitationsRequest()), .getAccountInboxes(GetAccountInboxesRequest()),
+                .listSpaces(ListSpacesRequest()),
+            ]
+            for request in requests { try await alice.session.send(request) }
+            var types: [String] = []
+            for _ in requests {
+                let message = try await context.expect("a reply to each pipelined request") {
+                    () throws(HypergraphClientError) in try await alice.session.nextMessage(timeout: context.timeout)
+                }
+                types.append(message.type)
+            }
+            try requireEqual(types, ["account-inboxes", "list-spaces", "list-invitations", "account-inboxes", "list-spaces"],
+                             "the reply types in order")
+        },
+        ConformanceCase(
+            "connection.same-token.several-connections", .must, "§1.3",
+            "Several connections may be open with the same session token, each answered independently.",
+            area: .connection
+        ) { context in
+            let alice = try await context.peer("alice")
+            let again = try await context.secondConnection(of: alice)
+            for peer in [alice, again] {
+                _ = try await context.expect("\(peer.label)'s list-invitations to be answered") {
+                    () throws(HypergraphClientError) in try await peer.session.listInvitations(timeout: context.timeout)
+                }
+            }
+        },
+    ]
+
+    /// A case opening a connection at the URL `url` builds and requiring that it is refused: either the upgrade is
+    /// rejected, or the connection closes within the timeout without answering a `list-spaces` sent at once (§1.2).
+    private static func refusedTokenCase(
+        _ id: String, _ requirement: String, needs: Set<ConformanceCase.Need> = [],
+        url: @escaping @Sendable (CaseContext) async throws -> String
+    ) -> ConformanceCase {
+        ConformanceCase(id, .must, "§1.2", requirement, area: .connection, needs: needs) { context in
+            let target = try await url(context)
+            let session: HypergraphSession
+            do {
+                session = try await HypergraphClient.connect(url: target, token: nil)
+            } catch let error as HypergraphClientError {
+                guard case .connectionFailed = error else { throw error }
+                return
+            }
+            let identity = HypergraphIdentity.random()
+            context.track(Peer(label: "refused", identity: identity, session: session))
+            try? await session.send(.listSpaces(ListSpacesRequest()))
+            do {
+                _ = try await session.waitForClose(timeout: context.timeout)
+            } catch {
+                throw CaseFailure(
+                    expected: "the connection to be refused (HTTP error at the upgrade, or closed promptly)",
+                    observed: "still open after \(context.timeout): \(error)")
+            }
+            let answered = await session.drainEvents().compactMap { event -> String? in
+                guard case .message(let message) = event, message.type != "error" else { return nil }
+                return message.type
+            }
+            try require(answered.isEmpty, "no request answered on a refused connection", observed: "received \(answered)")
+        }
+    }
+}
