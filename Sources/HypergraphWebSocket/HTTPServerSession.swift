@@ -149,9 +149,18 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
                 early.withUnsafeMutableBytes { session.connection(connection, received: $0) }
             }
             let socket = WebSocket(session: session)
-            Task {
-                await handler(socket)
-                socket.close()
+            // Two closure literals rather than one shared closure value: measured, the shared value cost about
+            // 1 KiB more per idle connection.
+            if #available(macOS 15.0, *), limits.runsHandlersOnEventLoops {
+                Task(executorPreference: connection.loop) {
+                    await handler(socket)
+                    socket.close()
+                }
+            } else {
+                Task {
+                    await handler(socket)
+                    socket.close()
+                }
             }
         }
     }

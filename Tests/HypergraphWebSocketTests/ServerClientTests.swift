@@ -270,7 +270,7 @@ final class ServerClientTests: XCTestCase {
     func testDeadPeerIsDroppedAfterPingTimeout() async throws {
         var configuration = WebSocketServerConfiguration()
         configuration.webSocket.pingInterval = .milliseconds(100)
-        configuration.webSocket.pongTimeout = .milliseconds(100)
+        configuration.webSocket.pongTimeout = .seconds(1)  // generous: a live peer must never miss it on a busy machine
         let seen = Mailbox<WebSocketEvent>()
         let (server, port) = try await startServer(configuration: configuration) { _ in
             .accept { socket in for await event in socket.events { await seen.put(event) } }
@@ -280,11 +280,11 @@ final class ServerClientTests: XCTestCase {
         _ = raw.receiveHead()
         // The raw socket never answers the ping.
         let event = await seen.take()
-        XCTAssertEqual(event, .closed(.abnormalClosure, reason: "no answer to a ping within 0.1 seconds"))
+        XCTAssertEqual(event, .closed(.abnormalClosure, reason: "no answer to a ping within 1.0 seconds"))
 
-        // A live client answers pings and stays connected across several intervals.
+        // A live client answers pings and stays connected across many intervals.
         let live = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
-        try await Task.sleep(for: .milliseconds(500))
+        try await Task.sleep(for: .milliseconds(1500))
         live.send(text: "still here")
         live.close()
         let liveEvent = await seen.take()
