@@ -33,6 +33,22 @@ public struct CaseResult: Sendable {
     public var transcript: [String]
     /// How long the case ran.
     public var duration: Duration
+
+    /// Creates a result from its members (e.g. to merge reports or test report handling).
+    public init(
+        id: String, level: ConformanceLevel, requirement: String, specReference: String, status: Status,
+        expected: String?, observed: String?, transcript: [String], duration: Duration
+    ) {
+        self.id = id
+        self.level = level
+        self.requirement = requirement
+        self.specReference = specReference
+        self.status = status
+        self.expected = expected
+        self.observed = observed
+        self.transcript = transcript
+        self.duration = duration
+    }
 }
 
 /// Runs conformance cases.
@@ -82,8 +98,10 @@ public enum ConformanceRunner {
             duration: .zero)
         do {
             if testCase.needs.contains(.http) { _ = try context.http() }
-            try await withDeadline(caseDeadline(target), testCase.id) { try await testCase.check(context) }
-            try await requireDecodableFrames(context)
+            try await withDeadline(caseDeadline(target)) { try await testCase.check(context) }
+            if let problem = await undecodableFrame(context) {
+                throw CaseFailure(expected: "every frame the server sends to decode as a server message (§2.4)", observed: problem)
+            }
         } catch let skip as CaseSkipped {
             result.status = .skipped
             result.observed = skip.reason
@@ -91,6 +109,10 @@ public enum ConformanceRunner {
             result.status = .failed
             result.expected = failure.expected
             result.observed = failure.observed
+            // A wait that timed out is often explained by a reply the client could not decode: name it.
+            if let problem = await undecodableFrame(context), problem != failure.observed {
+                result.observed? += "; meanwhile \(problem)"
+            }
         } catch {
             result.status = .failed
             result.expected = "the case to run to completion"
@@ -102,9 +124,9 @@ public enum ConformanceRunner {
         return result
     }
 
-    /// Every text frame the server sent during the case must be a message a TypeScript client can decode (§2.4):
-    /// a frame that fails decoding (e.g. `null` for an absent optional member) is silently dropped by real clients.
-    private static func requireDecodableFrames(_ context: CaseContext) async throws {
+    /// The first text frame the server sent during the case that a TypeScript client could not decode (§2.4: such a
+    /// frame, e.g. with `null` for an absent optional member, is silently dropped by real clients), or nil.
+    private static func undecodableFrame(_ context: CaseContext) async -> String? {
         for peer in context.peers {
             for entry in await peer.session.transcript.entries {
                 guard entry.direction == .received, case .data(.text(let text)) = entry.content,
@@ -113,12 +135,11 @@ public enum ConformanceRunner {
                 do {
                     _ = try ServerMessage(json: text)
                 } catch {
-                    throw CaseFailure(
-                        expected: "every frame the server sends to decode as a server message (§2.4)",
-                        observed: "\(peer.label) received \(text.prefix(300)): \(error)")
+                    return "\(peer.label) received the undecodable frame \(text.prefix(300)): \(error)"
                 }
             }
         }
+        return nil
     }
 
     /// Whether `text` is the optional `error` message, whose shape only the extension cases judge.
@@ -128,7 +149,7 @@ public enum ConformanceRunner {
 
     /// Runs `body`, failing when it takes longer than `limit`.
     private static func withDeadline(
-        _ limit: Duration, _ id: String, _ body: @escaping @Sendable () async throws -> Void
+        _ limit: Duration, _ body: @escaping @Sendable () async throws -> Void
     ) async throws {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {

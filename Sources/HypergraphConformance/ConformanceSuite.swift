@@ -4,7 +4,7 @@
 public enum ConformanceSuite {
     /// Every case, grouped by area in catalogue order.
     public static let allCases: [ConformanceCase] =
-        connectionCases + encodingCases + requestCases + deliveryCases + eventCases + updateCases + inboxCases
+        connectionCases + encodingCases + spaceRequestCases + deliveryCases + eventCases + updateCases + inboxCases
         + httpCases + resilienceCases + extensionCases
 
     /// The cases whose level is at most `maximumLevel` and whose id matches one of `patterns` (all when empty).

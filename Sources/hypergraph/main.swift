@@ -7,6 +7,7 @@ let hypergraph = Command(
     subcommands: [
         ServerCommands.serve,
         IdentityCommands.group,
+        ConformanceCommands.group,
         Command(
             name: "message",
             abstract: "Validate, format, sign and verify protocol messages.",

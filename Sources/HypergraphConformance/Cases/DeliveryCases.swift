@@ -123,8 +123,9 @@ extension ConformanceSuite {
 
     /// Waits for the `space-event` carrying `event` on `peer`.
     static func expectSpaceEvent(_ context: CaseContext, on peer: Peer, spaceId: String, event: SpaceEvent) async throws {
-        let message = try await context.expectMessage(on: peer, "space-event for space \(spaceId)") { message in
-            if case .spaceEvent(let broadcast) = message { broadcast.spaceId == spaceId } else { false }
+        let id = eventId(event)
+        let message = try await context.expectMessage(on: peer, "space-event for event \(id)") { message in
+            if case .spaceEvent(let broadcast) = message { broadcast.spaceId == spaceId && eventId(broadcast.event) == id } else { false }
         }
         guard case .spaceEvent(let broadcast) = message else { return }
         try requireEqual(broadcast.event, event, "the broadcast event")
