@@ -1,0 +1,96 @@
+// Helpers shared by the benchmark areas: locks, running async work from the synchronous entry point, threads,
+// reading a child process's output, and the descriptor limit.
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A value shared between benchmark threads.
+final class Synchronized<Value>: @unchecked Sendable {
+    // @unchecked: `value` is only touched while `lock` is held.
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
+/// A benchmark that could not run as planned.
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs async work from the synchronous benchmark entry point and waits for its result.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let result = Synchronized<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+        result.withLock { $0 = outcome }
+        done.signal()
+    }
+    done.wait()
+    guard let outcome = result.withLock({ $0 }) else { throw BenchmarkError("no result") }
+    return try outcome.get()
+}
+
+/// Runs `body(index)` on `count` new threads and waits for all of them.
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let finished = DispatchSemaphore(value: 0)
+    for index in 0..<count {
+        Thread {
+            body(index)
+            finished.signal()
+        }.start()
+    }
+    for _ in 0..<count { finished.wait() }
+}
+
+/// Lines from a pipe.
+final class LineReader {
+    private let handle: FileHandle
+    private var pending: [UInt8] = []
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    func next() -> String? {
+        while true {
+            if let newline = pending.firstIndex(of: 10) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                return line
+            }
+            let data = handle.availableData
+            guard !data.isEmpty else { return nil }
+            pending += data
+        }
+    }
+}
+
+/// Lets this process hold as many descriptors as its hard limit allows (10,000 connections need more than the
+/// usual 1,024).
+func raiseDescriptorLimit() {
+    var limit = rlimit()
+    guard getrlimit(RLIMIT_NOFILE_CONSTANT, &limit) == 0 else { return }
+    limit.rlim_cur = limit.rlim_max
+    setrlimit(RLIMIT_NOFILE_CONSTANT, &limit)
+}
+
+#if os(Linux)
+private let RLIMIT_NOFILE_CONSTANT = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+let RUSAGE_SELF_CONSTANT = RUSAGE_SELF.rawValue
+#else
+private let RLIMIT_NOFILE_CONSTANT = RLIMIT_NOFILE
+let RUSAGE_SELF_CONSTANT = RUSAGE_SELF
+#endif
