@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "hypergraph-swift",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "HypergraphJSON", targets: ["HypergraphJSON"]),
         .library(name: "HypergraphProtocol", targets: ["HypergraphProtocol"]),

@@ -1,10 +1,11 @@
 // Everything one case runs with: the target, fresh identities, its connections, its HTTP exchanges, and the record of
 // all of them for the failure report.
 //
-// Concurrency: `CaseContext` is immutable except `record`, a lock-guarded log of the case's peers and HTTP exchanges.
+// Concurrency: `CaseContext` is immutable except `record`, a Mutex-guarded log of the case's peers and HTTP exchanges.
 import Foundation
 import HypergraphClient
 import HypergraphProtocol
+import Synchronization
 
 /// The server under test and how to talk to it.
 public struct ConformanceTarget: Sendable {
@@ -59,7 +60,7 @@ public struct Peer: Sendable {
 public final class CaseContext: Sendable {
     /// The server under test.
     public let target: ConformanceTarget
-    private let record = Locked(Record())
+    private let record = Mutex(Record())
 
     private struct Record {
         var peers: [Peer] = []
@@ -130,10 +131,10 @@ public final class CaseContext: Sendable {
     }
 
     /// The HTTP client, or a skip when the target has no HTTP URL.
-    public func http() throws -> HTTPExchange {
+    public func http() throws -> HypergraphHTTPClient {
         guard let url = target.httpURL else { throw CaseSkipped("no HTTP URL (--http-url) for this target") }
         do {
-            return try HTTPExchange(baseURL: url, timeout: target.timeout)
+            return try HypergraphHTTPClient(baseURL: url, timeout: target.timeout)
         } catch {
             throw CaseSkipped("unusable HTTP URL: \(error)")
         }
@@ -142,12 +143,12 @@ public final class CaseContext: Sendable {
     /// Sends an HTTP request and records it (and the response) for the report.
     public func http(
         _ method: String, _ target: String, json body: String? = nil, headers: [String: String] = [:]
-    ) async throws -> HTTPExchangeResponse {
+    ) async throws -> HypergraphHTTPResponse {
         let client = try http()
         note("HTTP → \(method) \(target)\(body.map { " " + $0 } ?? "")")
-        let response: HTTPExchangeResponse
+        let response: HypergraphHTTPResponse
         do {
-            response = try await client.request(method, target, json: body, headers: headers)
+            response = try await client.request(method: method, path: target, headers: headers, json: body)
         } catch {
             note("HTTP ← failed: \(error)")
             throw CaseFailure(expected: "an HTTP response to \(method) \(target)", observed: "\(error)")

@@ -64,7 +64,7 @@ public enum ConformanceRunner {
         _ cases: [ConformanceCase], against target: ConformanceTarget, jobs: Int,
         progress: @escaping @Sendable (CaseResult, _ finished: Int, _ total: Int) -> Void = { _, _, _ in }
     ) async -> [CaseResult] {
-        let finished = Locked(0)
+        var finished = 0
         var results = [CaseResult?](repeating: nil, count: cases.count)
         await withTaskGroup(of: (Int, CaseResult).self) { group in
             var next = 0
@@ -77,11 +77,8 @@ public enum ConformanceRunner {
             for _ in 0..<max(jobs, 1) { startNext() }
             for await (index, result) in group {
                 results[index] = result
-                let count = finished.withLock { value -> Int in
-                    value += 1
-                    return value
-                }
-                progress(result, count, cases.count)
+                finished += 1
+                progress(result, finished, cases.count)
                 startNext()
             }
         }

@@ -6,6 +6,7 @@ import Foundation
 import HypergraphClient
 import HypergraphJSON
 import HypergraphProtocol
+import Synchronization
 
 /// Gives the suite fresh identities: each call returns an identity no other case has used.
 public protocol IdentityProvisioner: Sendable {
@@ -125,7 +126,7 @@ public struct CommandProvisioner: IdentityProvisioner {
                     return
                 }
                 // Standard error is drained on another worker so neither pipe can fill up and block the child.
-                let errorText = Locked("")
+                let errorText = Mutex("")
                 let group = DispatchGroup()
                 DispatchQueue.global().async(group: group) {
                     let data = errors.fileHandleForReading.readDataToEndOfFile()
@@ -144,12 +145,12 @@ public struct CommandProvisioner: IdentityProvisioner {
 /// `--admin-url URL --admin-token T`: `POST URL/admin/identities` with `Authorization: Bearer T`; the body `{}`, or
 /// `{"expiresIn":"0s"}` for an expired identity. The response is one identity object.
 public struct AdminProvisioner: IdentityProvisioner {
-    private let http: HTTPExchange
+    private let http: HypergraphHTTPClient
     private let token: String
 
     /// A provisioner for the server at `baseURL` (`http://host:port`).
     public init(baseURL: String, token: String, timeout: Duration) throws {
-        http = try HTTPExchange(baseURL: baseURL, timeout: timeout)
+        http = try HypergraphHTTPClient(baseURL: baseURL, timeout: timeout)
         self.token = token
     }
 
@@ -172,7 +173,7 @@ public struct AdminProvisioner: IdentityProvisioner {
 
     private func create(body: String) async throws -> HypergraphIdentity {
         let response = try await http.request(
-            "POST", "/admin/identities", json: body, headers: ["Authorization": "Bearer \(token)"])
+            method: "POST", path: "/admin/identities", headers: ["Authorization": "Bearer \(token)"], json: body)
         guard response.status == 200, let json = response.json else {
             throw ProvisioningError("POST /admin/identities answered \(response.status): \(response.text.prefix(300))")
         }
@@ -217,22 +218,4 @@ func waitUntilExpired(_ identity: HypergraphIdentity) async throws {
 extension Timestamp {
     /// The latest representable time, for identities without an expiry.
     static let distantFuture = Timestamp(millisecondsSince1970: .max)
-}
-
-/// A value guarded by a lock, for state shared with Dispatch workers.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `value` is only read or written while `lock` is held.
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-
-    /// Runs `body` with exclusive access to the value.
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
 }

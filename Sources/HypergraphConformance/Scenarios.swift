@@ -115,50 +115,30 @@ extension CaseContext {
         }
     }
 
-    /// The JSON body of an inbox message post (§10.1): signed by `author` over `payload` when given.
-    public func inboxMessageBody(
-        ciphertext: String, author: HypergraphIdentity?, payload: SigningPayload?, authorAddress: String? = nil
-    ) -> String {
-        var body: JSONObject = ["ciphertext": .string(ciphertext)]
-        if let author, let payload {
-            let signature = payload.signature(with: author.signatureKey)
-            body["signature"] = ["hex": .string(signature.hex), "recovery": .number(Double(signature.recovery))]
-            body["authorAccountAddress"] = .string(authorAddress ?? author.accountAddress)
-        }
-        return String(decoding: JSONValue.object(body).serialized(), as: UTF8.self)
-    }
-
     /// Posts a message to a space inbox (§10.1), signed by `author` when given.
     public func postSpaceInboxMessage(
         spaceId: String, inboxId: String, author: HypergraphIdentity? = nil,
         ciphertext: String = RandomIdentifiers.hex(byteCount: 48)
-    ) async throws -> HTTPExchangeResponse {
-        let payload = author.map {
-            SigningPayload.spaceInboxMessage(
-                authorAccountAddress: $0.accountAddress, ciphertext: ciphertext, inboxId: inboxId, spaceId: spaceId)
-        }
-        return try await http(
+    ) async throws -> HypergraphHTTPResponse {
+        try await http(
             "POST", "/spaces/\(spaceId)/inboxes/\(inboxId)/messages",
-            json: inboxMessageBody(ciphertext: ciphertext, author: author, payload: payload))
+            json: HypergraphHTTPClient.spaceInboxMessageBody(
+                spaceId: spaceId, inboxId: inboxId, ciphertext: ciphertext, author: author))
     }
 
     /// Posts a message to an account inbox (§10.2), signed by `author` when given.
     public func postAccountInboxMessage(
         accountAddress: String, inboxId: String, author: HypergraphIdentity? = nil,
         ciphertext: String = RandomIdentifiers.hex(byteCount: 48)
-    ) async throws -> HTTPExchangeResponse {
-        let payload = author.map {
-            SigningPayload.accountInboxMessage(
-                accountAddress: accountAddress, authorAccountAddress: $0.accountAddress, ciphertext: ciphertext,
-                inboxId: inboxId)
-        }
-        return try await http(
+    ) async throws -> HypergraphHTTPResponse {
+        try await http(
             "POST", "/accounts/\(accountAddress)/inboxes/\(inboxId)/messages",
-            json: inboxMessageBody(ciphertext: ciphertext, author: author, payload: payload))
+            json: HypergraphHTTPClient.accountInboxMessageBody(
+                accountAddress: accountAddress, inboxId: inboxId, ciphertext: ciphertext, author: author))
     }
 
     /// Requires an HTTP status in `statuses`.
-    public func requireStatus(_ response: HTTPExchangeResponse, _ statuses: Set<Int>, _ requirement: String) throws {
+    public func requireStatus(_ response: HypergraphHTTPResponse, _ statuses: Set<Int>, _ requirement: String) throws {
         try require(
             statuses.contains(response.status), requirement,
             observed: "HTTP \(response.status) \(response.text.prefix(300))")

@@ -1,10 +1,11 @@
 // The running server: storage, fan-out, WebSocket and HTTP on one port, and graceful shutdown.
 //
-// Concurrency: `sessions` (the number of connections still being served) is guarded by its lock; everything else is
-// immutable after `start`. The store's writer thread feeds the sequencer through `onCommit`.
+// Concurrency: `SessionCount.running` (the number of connections still being served) is guarded by its Mutex;
+// everything else is immutable after `start`. The store's writer thread feeds the sequencer through `onCommit`.
 import HypergraphCrypto
 import HypergraphStore
 import HypergraphWebSocket
+import Synchronization
 
 /// A Hypergraph sync server: the WebSocket protocol of PROTOCOL.md §1–§6 and the HTTP routes of §10 on one port,
 /// persisting to SQLite. See docs/server.md.
@@ -22,11 +23,11 @@ public final class HypergraphServer: Sendable {
     private let context: ServerContext
     private let transport: WebSocketServer
     /// The number of connections whose session is still running (requests may be in progress).
-    private let sessions: Locked<Int>
+    private let sessions: SessionCount
 
     private init(
         configuration: ServerConfiguration, storage: any HypergraphStorage, port: UInt16, context: ServerContext,
-        transport: WebSocketServer, sessions: Locked<Int>
+        transport: WebSocketServer, sessions: SessionCount
     ) {
         self.configuration = configuration
         self.storage = storage
@@ -53,7 +54,7 @@ public final class HypergraphServer: Sendable {
             limits: configuration.limits, behavior: configuration.behavior)
         let router = HTTPRouter(
             server: context, adminTokenDigest: configuration.adminToken.map { SHA256.hash(Array($0.utf8)) })
-        let sessions = Locked(0)
+        let sessions = SessionCount()
         let transport = WebSocketServer(
             configuration: Self.transportConfiguration(configuration.limits),
             httpHandler: { request in await router.respond(to: request) },
@@ -61,9 +62,9 @@ public final class HypergraphServer: Sendable {
                 switch await context.authenticate(request) {
                 case .success(let identity):
                     return .accept { socket in
-                        sessions.withLock { $0 += 1 }
+                        sessions.running.withLock { $0 += 1 }
                         await ClientSession(server: context, identity: identity, socket: socket).run()
-                        sessions.withLock { $0 -= 1 }
+                        sessions.running.withLock { $0 -= 1 }
                     }
                 case .failure(let refusal):
                     logger.log(.warn, "connection.refused", [
@@ -99,7 +100,7 @@ public final class HypergraphServer: Sendable {
         await transport.shutdown(gracePeriod: configuration.shutdownGracePeriod)
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.shutdownGracePeriod
-        while sessions.withLock({ $0 }) > 0, clock.now < deadline {
+        while sessions.running.withLock({ $0 }) > 0, clock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
         }
         await storage.close()
@@ -116,4 +117,10 @@ public final class HypergraphServer: Sendable {
         configuration.maximumRequestBodySize = limits.maximumHTTPBodyBytes
         return configuration
     }
+}
+
+/// The number of WebSocket sessions still running, shared by the upgrade handler (which counts them) and `shutdown`
+/// (which waits for them).
+private final class SessionCount: Sendable {
+    let running = Mutex(0)
 }

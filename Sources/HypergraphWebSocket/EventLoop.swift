@@ -2,7 +2,7 @@
 //
 // Concurrency rule (the whole engine follows it):
 //  - `pending` (tasks handed over by other threads, and whether the loop has already been woken for them) is
-//    guarded by its lock and may be touched from any thread through `execute`.
+//    guarded by its Mutex and may be touched from any thread through `execute`.
 //  - Everything else here (the selector, `channels`, `timers`, `flushList`, `localTasks`, the scratch buffers and
 //    `now`) belongs to the loop thread alone, and so does all state of every channel registered with this loop.
 //    Other threads never touch a channel directly: they call `execute` with a closure that runs on the loop thread.
@@ -12,6 +12,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
 /// Something registered with an event loop: a listening socket or a connection.
 protocol EventLoopChannel: AnyObject {
@@ -49,7 +50,7 @@ final class EventLoop: @unchecked Sendable {
     private let wakeupReader: Int32
     private let wakeupWriter: Int32
     private static let wakeupID: UInt64 = 0
-    private let pending = Locked(Pending())
+    private let pending = Mutex(Pending())
     private var localTasks: [() -> Void] = []
     private var channels: [UInt64: any EventLoopChannel] = [:]
     private var timers = TimerHeap()
@@ -239,9 +240,9 @@ extension EventLoop: TaskExecutor {
 final class EventLoopGroup: Sendable {
     /// The loops, one thread each.
     let loops: [EventLoop]
-    private let nextIndex = Locked(0)
+    private let nextIndex = Mutex(0)
 
-    private static let sharedGroup = Locked<EventLoopGroup?>(nil)
+    private static let sharedGroup = Mutex<EventLoopGroup?>(nil)
 
     /// The process-wide group used by every server and client: one loop per core, at most four. Created on
     /// first use; its threads live as long as the process.

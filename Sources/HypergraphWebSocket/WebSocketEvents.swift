@@ -1,7 +1,8 @@
 // Delivery of a connection's events to the application, in order, with inbound backpressure.
 //
-// Concurrency: `EventBuffer.state` is guarded by its lock. The event loop pushes (producer); one application
+// Concurrency: `EventBuffer.state` is guarded by its Mutex. The event loop pushes (producer); one application
 // task pulls through `WebSocketEvents` (consumer). Continuations are resumed outside the lock.
+import Synchronization
 
 /// Something that happened on a WebSocket connection.
 public enum WebSocketEvent: Sendable, Hashable {
@@ -74,7 +75,7 @@ final class EventBuffer: Sendable {
         case wait
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
     private let limit: Int
     private let resumeProducer: @Sendable () -> Void
 

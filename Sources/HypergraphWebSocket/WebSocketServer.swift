@@ -1,8 +1,9 @@
 // The public server: listens, routes plain HTTP requests and WebSocket upgrades to the application, tracks its
 // connections, and shuts down gracefully.
 //
-// Concurrency: `state` is guarded by its lock. The listener and every connection belong to their event loop's
+// Concurrency: `state` is guarded by its Mutex. The listener and every connection belong to their event loop's
 // thread (see EventLoop.swift); the server reaches them only through `loop.execute`.
+import Synchronization
 
 /// The application's answer to a WebSocket upgrade request.
 public enum WebSocketUpgradeDecision: Sendable {
@@ -32,7 +33,7 @@ public final class WebSocketServer: Sendable {
     public let configuration: WebSocketServerConfiguration
     let httpHandler: @Sendable (HTTPRequest) async -> HTTPResponse
     let upgradeHandler: @Sendable (HTTPRequest) async -> WebSocketUpgradeDecision
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     /// Creates a server; nothing happens until `start`. Plain requests get 404 unless `httpHandler` is given.
     public init(

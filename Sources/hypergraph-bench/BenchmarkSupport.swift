@@ -1,4 +1,4 @@
-// Helpers shared by the benchmark areas: locks, running async work from the synchronous entry point, threads,
+// Helpers shared by the benchmark areas: running async work from the synchronous entry point, threads,
 // reading a child process's output, and the descriptor limit.
 import Dispatch
 import Foundation
@@ -8,21 +8,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// A value shared between benchmark threads.
-final class Synchronized<Value>: @unchecked Sendable {
-    // @unchecked: `value` is only touched while `lock` is held.
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-}
+import Synchronization
 
 /// A benchmark that could not run as planned.
 struct BenchmarkError: Error, CustomStringConvertible {
@@ -32,7 +18,7 @@ struct BenchmarkError: Error, CustomStringConvertible {
 
 /// Runs async work from the synchronous benchmark entry point and waits for its result.
 func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let result = Synchronized<Result<T, any Error>?>(nil)
+    let result = Mutex<Result<T, any Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {
         let outcome: Result<T, any Error>

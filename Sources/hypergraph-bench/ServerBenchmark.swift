@@ -13,6 +13,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// `hypergraph-bench server [--url ws://HOST:PORT --identities FILE [--server-pid PID]] [--updates N]
 /// [--writers 1,10,100] [--window K] [--subscribers 100,1000] [--rounds N] [--idle N] [--update-bytes B]`.
@@ -467,7 +468,7 @@ private final class FanoutTracker: Sendable {
     }
 
     private let subscribers: Int
-    private let state = Synchronized(State())
+    private let state = Mutex(State())
 
     init(subscribers: Int) { self.subscribers = subscribers }
 

@@ -11,6 +11,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 enum TransportBenchmark {
     /// Makes this process the idle-connection server of `measureIdleConnections` (started by the parent run).
@@ -75,7 +76,7 @@ enum TransportBenchmark {
 
     /// The baseline: blocking clients, one thread each, sending a masked frame and reading the echo.
     private static func blockingRoundTripsPerSecond(port: UInt16, clients: Int) throws -> Double {
-        let total = Synchronized(0)
+        let total = Mutex(0)
         onThreads(clients) { _ in
             guard let client = try? BlockingClient(port: port, path: "/echo") else { return }
             let frame = WebSocketFrame(opcode: .text, maskingKey: .random(), payload: Array(repeating: 0x78, count: 32)).encoded()
@@ -100,7 +101,13 @@ enum TransportBenchmark {
 final class BenchmarkServer: Sendable {
     let server: WebSocketServer
     let port: UInt16
-    let subscribers = Synchronized<[WebSocket]>([])
+    let subscribers = Subscribers()
+
+    /// The `/sub` connections, shared by the server's handlers (which add them) and the measurements (which count
+    /// them); guarded by the Mutex.
+    final class Subscribers: Sendable {
+        let sockets = Mutex<[WebSocket]>([])
+    }
 
     init(handlersOnEventLoops: Bool) throws {
         let subscribers = self.subscribers
@@ -111,13 +118,13 @@ final class BenchmarkServer: Sendable {
             .accept { socket in
                 switch request.path {
                 case "/sub":
-                    subscribers.withLock { $0.append(socket) }
+                    subscribers.sockets.withLock { $0.append(socket) }
                     for await _ in socket.events {}
                 case "/pub", "/pub-each":
                     let shared = request.path == "/pub"
                     for await event in socket.events {
                         guard case .text(let text) = event else { continue }
-                        let targets = subscribers.withLock { $0 }
+                        let targets = subscribers.sockets.withLock { $0 }
                         if shared {
                             WebSocket.broadcast(SharedWebSocketFrame(text: text), to: targets)
                         } else {
@@ -156,7 +163,7 @@ struct Broadcast {
 
     func run() throws {
         let reader = try SubscriberReader(port: server.port, count: subscriberCount)
-        while server.subscribers.withLock({ $0.count }) < subscriberCount { usleep(1000) }
+        while server.subscribers.sockets.withLock({ $0.count }) < subscriberCount { usleep(1000) }
         var nextSequence = 0
         var results: [String: Result] = [:]
         for path in ["/pub", "/pub-each"] {
@@ -251,7 +258,7 @@ final class SubscriberReader: Sendable {
     }
 
     private let clients: [BlockingClient]
-    private let progress = Synchronized(Progress())
+    private let progress = Mutex(Progress())
     private let finished = DispatchSemaphore(value: 0)
 
     init(port: UInt16, count: Int) throws {

@@ -8,7 +8,7 @@ import HypergraphStore
 import XCTest
 
 /// The reference server on an ephemeral port with a temporary database.
-private struct ReferenceServer {
+struct ReferenceServer {
     let server: HypergraphServer
     let directory: URL
 

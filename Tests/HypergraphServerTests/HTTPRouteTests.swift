@@ -26,7 +26,7 @@ final class HTTPRouteTests: XCTestCase {
             inboxes[policy] = request.event.transaction.inboxId
         }
         func post(_ policy: InboxSenderAuthPolicy, signed: Bool, author authorAddress: String?, key: Secp256k1.PrivateKey? = nil)
-            async throws -> HTTPTestResponse
+            async throws -> HypergraphHTTPResponse
         {
             let inboxId = try XCTUnwrap(inboxes[policy])
             var body: JSONObject = ["ciphertext": "0xabcdef"]
@@ -60,11 +60,11 @@ final class HTTPRouteTests: XCTestCase {
             let response = try await post(policy, signed: signed, author: authorAddress)
             let label = "\(policy) signed=\(signed) author=\(authorAddress ?? "none")"
             XCTAssertEqual(response.status, status, "\(label): \(response.text)")
-            XCTAssertEqual(response.json["error"]?.stringValue, error, label)
+            XCTAssertEqual(response.json?["error"]?.stringValue, error, label)
         }
         let unknownKey = try await post(.requiresAuth, signed: true, author: account, key: .random())
         XCTAssertEqual(unknownKey.status, 403)
-        XCTAssertEqual(unknownKey.json["error"]?.stringValue, "Not authorized to post to this inbox")
+        XCTAssertEqual(unknownKey.json?["error"]?.stringValue, "Not authorized to post to this inbox")
         let messages = try await alice.session.latestSpaceInboxMessages(
             spaceId: space.id, inboxId: try XCTUnwrap(inboxes[.requiresAuth]))
         XCTAssertEqual(messages.messages.count, 1)
@@ -92,7 +92,7 @@ final class HTTPRouteTests: XCTestCase {
         {
             let response = try await server.http("POST", path, body: body)
             XCTAssertEqual(response.status, 400, body)
-            XCTAssertNotNil(response.json["error"]?.stringValue, body)
+            XCTAssertNotNil(response.json?["error"]?.stringValue, body)
         }
         let malformed = #"{"ciphertext":"0x01","authorAccountAddress":"0x01","signature":{"hex":"\#(String(repeating: "0", count: 128))","recovery":0}}"#
         let zero = try await server.http("POST", path, body: malformed)
@@ -100,7 +100,7 @@ final class HTTPRouteTests: XCTestCase {
         let missing = try await server.http(
             "POST", "/spaces/\(space.id)/inboxes/0x\(String(repeating: "1", count: 64))/messages", body: #"{"ciphertext":"0x01"}"#)
         XCTAssertEqual(missing.status, 404)
-        XCTAssertEqual(missing.json["error"]?.stringValue, "Inbox not found")
+        XCTAssertEqual(missing.json?["error"]?.stringValue, "Inbox not found")
         let otherSpace = try await server.http(
             "POST", "/spaces/\(RandomIdentifiers.uuid())/inboxes/\(inbox.event.transaction.inboxId)/messages",
             body: #"{"ciphertext":"0x01"}"#)
@@ -160,14 +160,14 @@ final class HTTPRouteTests: XCTestCase {
         _ = try await alice.session.createSpaceInbox(privateInbox)
         let list = try await server.http("GET", "/spaces/\(space.id)/inboxes")
         XCTAssertEqual(list.status, 200)
-        let listed = try XCTUnwrap(list.json["inboxes"]?.arrayValue)
+        let listed = try XCTUnwrap(list.json?["inboxes"]?.arrayValue)
         XCTAssertEqual(listed.compactMap { $0["inboxId"]?.stringValue }, [publicInbox.event.transaction.inboxId])
         XCTAssertNil(listed.first?["secretKey"], "the public view has no secret key")
         let creationEvent = try XCTUnwrap(listed.first?["creationEvent"])
         XCTAssertEqual(try SpaceEvent(jsonUTF8: creationEvent.serialized()), .createSpaceInbox(publicInbox.event))
         let single = try await server.http("GET", "/spaces/\(space.id)/inboxes/\(privateInbox.event.transaction.inboxId)")
         XCTAssertEqual(single.status, 200, "by id, as in the TS server, private inboxes are shown too")
-        XCTAssertEqual(single.json["inbox"]?["isPublic"], .bool(false))
+        XCTAssertEqual(single.json?["inbox"]?["isPublic"], .bool(false))
         let missing = try await server.http("GET", "/spaces/\(space.id)/inboxes/0x\(String(repeating: "2", count: 64))")
         XCTAssertEqual(missing.status, 404)
 
@@ -175,9 +175,9 @@ final class HTTPRouteTests: XCTestCase {
             alice.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous)).inbox
         _ = try await alice.session.createAccountInbox(alice.identity.createAccountInbox(isPublic: false, authPolicy: .anonymous))
         let accountList = try await server.http("GET", "/accounts/\(alice.account)/inboxes")
-        XCTAssertEqual(accountList.json["inboxes"]?.arrayValue?.compactMap { $0["inboxId"]?.stringValue }, [publicAccountInbox.inboxId])
+        XCTAssertEqual(accountList.json?["inboxes"]?.arrayValue?.compactMap { $0["inboxId"]?.stringValue }, [publicAccountInbox.inboxId])
         let accountInbox = try await server.http("GET", "/accounts/\(alice.account)/inboxes/\(publicAccountInbox.inboxId)")
-        XCTAssertEqual(try AccountInbox(jsonUTF8: try XCTUnwrap(accountInbox.json["inbox"]).serialized()), publicAccountInbox)
+        XCTAssertEqual(try AccountInbox(jsonUTF8: try XCTUnwrap(accountInbox.json?["inbox"]).serialized()), publicAccountInbox)
         let missingAccountInbox = try await server.http("GET", "/accounts/\(alice.account)/inboxes/0x\(String(repeating: "3", count: 64))")
         XCTAssertEqual(missingAccountInbox.status, 404)
         await server.stop()
@@ -191,13 +191,13 @@ final class HTTPRouteTests: XCTestCase {
         let account = alice.accountAddress
         let byKey = try await server.http("GET", "/identity?accountAddress=\(account)&signaturePublicKey=\(alice.signaturePublicKey)")
         XCTAssertEqual(byKey.status, 200)
-        XCTAssertEqual(Set(byKey.json.objectValue?.keys ?? []), [
+        XCTAssertEqual(Set(byKey.json?.objectValue?.keys ?? []), [
             "accountAddress", "signaturePublicKey", "encryptionPublicKey", "accountProof", "keyProof", "appId",
         ])
-        XCTAssertEqual(byKey.json["signaturePublicKey"]?.stringValue, alice.signaturePublicKey)
-        XCTAssertEqual(byKey.json["appId"]?.stringValue, "app-1")
+        XCTAssertEqual(byKey.json?["signaturePublicKey"]?.stringValue, alice.signaturePublicKey)
+        XCTAssertEqual(byKey.json?["appId"]?.stringValue, "app-1")
         let byApp = try await server.http("GET", "/identity?accountAddress=\(account)&appId=app-1")
-        XCTAssertEqual(byApp.json["signaturePublicKey"]?.stringValue, alice.signaturePublicKey)
+        XCTAssertEqual(byApp.json?["signaturePublicKey"]?.stringValue, alice.signaturePublicKey)
         let keyWins = try await server.http(
             "GET", "/identity?accountAddress=\(account)&appId=nope&signaturePublicKey=\(alice.signaturePublicKey)")
         XCTAssertEqual(keyWins.status, 200)
@@ -235,11 +235,11 @@ final class HTTPRouteTests: XCTestCase {
         let created = try await server.http(
             "POST", "/admin/identities", body: #"{"appId":"admin-app","expiresIn":"2h"}"#, headers: authorization)
         XCTAssertEqual(created.status, 200, created.text)
-        XCTAssertEqual(created.json.objectValue?.keys, [
+        XCTAssertEqual(created.json?.objectValue?.keys, [
             "accountAddress", "appIdentityAddress", "appId", "sessionToken", "sessionTokenExpires", "signaturePublicKey",
             "signaturePrivateKey", "encryptionPublicKey",
         ])
-        let identity = try HypergraphIdentity(json: created.json)
+        let identity = try HypergraphIdentity(json: XCTUnwrap(created.json))
         let session = try await server.connect(identity)
         _ = try await session.listSpaces()
         let again = try await server.http(
@@ -252,7 +252,7 @@ final class HTTPRouteTests: XCTestCase {
             "POST", "/admin/identities", body: #"{"signaturePublicKey":"\#(Secp256k1.PrivateKey.random().publicKey.signaturePublicKeyHex)"}"#,
             headers: authorization)
         XCTAssertEqual(withKey.status, 200)
-        XCTAssertNil(withKey.json["signaturePrivateKey"], "a private key is printed only when generated")
+        XCTAssertNil(withKey.json?["signaturePrivateKey"], "a private key is printed only when generated")
         await server.stop()
     }
 
@@ -262,13 +262,13 @@ final class HTTPRouteTests: XCTestCase {
         let server = try await TestServer.start()
         let health = try await server.http("GET", "/")
         XCTAssertEqual(health.status, 200)
-        XCTAssertEqual(health.json["status"], "ok")
-        XCTAssertEqual(health.json["version"]?.stringValue, HypergraphServer.version)
+        XCTAssertEqual(health.json?["status"], "ok")
+        XCTAssertEqual(health.json?["version"]?.stringValue, HypergraphServer.version)
         XCTAssertEqual(health.header("Access-Control-Allow-Origin"), "*")
         let unknown = try await server.http("GET", "/no/such/route")
         XCTAssertEqual(unknown.status, 404)
         XCTAssertEqual(unknown.header("Content-Type"), "application/json")
-        XCTAssertNotNil(unknown.json["error"]?.stringValue)
+        XCTAssertNotNil(unknown.json?["error"]?.stringValue)
         let wrongMethod = try await server.http("DELETE", "/identity")
         XCTAssertEqual(wrongMethod.status, 405)
         XCTAssertEqual(wrongMethod.header("Allow"), "GET")

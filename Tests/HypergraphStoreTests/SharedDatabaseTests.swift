@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import HypergraphStore
@@ -54,7 +55,7 @@ final class SharedDatabaseTests: XCTestCase {
             }
         }
 
-        let finished = LockedValue(false)
+        let finished = Mutex(false)
         let append = Task {
             defer { finished.withLock { $0 = true } }
             return try await store.appendUpdate(

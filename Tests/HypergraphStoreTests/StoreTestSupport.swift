@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import HypergraphStore
@@ -21,32 +22,16 @@ func makeDatabasePath(_ testCase: XCTestCase) throws -> String {
 
 /// A manually advanced clock for tests of times and expiry.
 final class TestClock: Sendable {
-    private let current: LockedValue<UnixMilliseconds>
+    private let current: Mutex<UnixMilliseconds>
 
     init(_ start: UnixMilliseconds = 1_750_000_000_000) {
-        current = LockedValue(start)
+        current = Mutex(start)
     }
 
     func now() -> UnixMilliseconds { current.withLock { $0 } }
 
     func advance(by milliseconds: UnixMilliseconds) {
         current.withLock { $0 += milliseconds }
-    }
-}
-
-/// A value behind a lock, for test bookkeeping shared between tasks. `value` is only touched under `lock`.
-final class LockedValue<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
     }
 }
 

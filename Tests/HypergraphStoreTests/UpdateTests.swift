@@ -1,3 +1,4 @@
+import Synchronization
 import XCTest
 
 @testable import HypergraphStore
@@ -42,7 +43,7 @@ final class UpdateTests: XCTestCase {
     }
 
     func testDuplicateUpdateIdReturnsTheOriginalClockAndStoresNothing() async throws {
-        let changes = LockedValue<[CommittedChange]>([])
+        let changes = Mutex<[CommittedChange]>([])
         let (store, alice) = try await openStoreWithSpace(self) { batch in changes.withLock { $0 += batch } }
         _ = try await append(store, "a")
         _ = try await append(store, "b")
@@ -81,7 +82,7 @@ final class UpdateTests: XCTestCase {
     }
 
     func testHundredConcurrentAppendsGetClocksZeroToNinetyNineAndCommitInClockOrder() async throws {
-        let changes = LockedValue<[CommittedChange]>([])
+        let changes = Mutex<[CommittedChange]>([])
         let (store, alice) = try await openStoreWithSpace(self) { batch in changes.withLock { $0 += batch } }
         let clocks = try await withThrowingTaskGroup(of: UpdateAppendResult.self) { group in
             for index in 0..<100 {
@@ -174,7 +175,7 @@ final class UpdateTests: XCTestCase {
     }
 
     func testOnCommitReportsEventsAndUpdatesInCommitOrder() async throws {
-        let changes = LockedValue<[CommittedChange]>([])
+        let changes = Mutex<[CommittedChange]>([])
         let (store, _) = try await openStoreWithSpace(self) { batch in changes.withLock { $0 += batch } }
         _ = try await append(store, "a")
         let event = try await store.appendSpaceEvent(

@@ -2,6 +2,7 @@
 // errors provoked with raw frames, limits, timeouts, broadcast and graceful shutdown.
 import XCTest
 @testable import HypergraphWebSocket
+import Synchronization
 
 final class ServerClientTests: XCTestCase {
     // MARK: Messages
@@ -334,7 +335,7 @@ final class ServerClientTests: XCTestCase {
     // MARK: Broadcast
 
     func testBroadcastReachesEverySubscriber() async throws {
-        let subscribers = Locked<[WebSocket]>([])
+        let subscribers = Mutex<[WebSocket]>([])
         let ready = Mailbox<Int>()
         let (server, port) = try await startServer { _ in
             .accept { socket in

@@ -23,7 +23,7 @@ extension ConformanceSuite {
             let (space, inboxId) = try await context.createSpaceInbox(
                 by: alice, in: context.createSpace(by: alice), authPolicy: policy)
             let ciphertext = RandomIdentifiers.hex(byteCount: 32)
-            let response: HTTPExchangeResponse
+            let response: HypergraphHTTPResponse
             switch form {
             case .signed:
                 response = try await context.postSpaceInboxMessage(

@@ -13,30 +13,19 @@ struct AffinePoint: Hashable, Sendable {
         y: FieldElement(UInt256Limbs(
             0x9C47_D08F_FB10_D4B8, 0xFD17_B448_A685_5419, 0x5DA4_FBFC_0E11_08A8, 0x483A_DA77_26A3_C465)))
 
-    /// β, a cube root of unity mod p: (βx, y) = λ·(x, y) for the matching cube root of unity λ mod n. This
-    /// endomorphism lets variable-base multiplication split a 256-bit scalar into two 128-bit halves.
-    static let endomorphismBeta = FieldElement(UInt256Limbs(
-        0xC139_6C28_7195_01EE, 0x9CF0_4975_12F5_8995, 0x6E64_479E_AC34_34E9, 0x7AE9_6A2B_657C_0710))
-
     var isOnCurve: Bool {
         y.squared() == x.squared() * x + Self.curveB
     }
 
     /// The point with this x coordinate whose y has the requested parity, if x³ + 7 is a square.
-    /// Variable-time; only used on public data (public-key parsing and signature recovery).
+    /// Variable-time; only used on public data (public-key parsing).
     init?(x: FieldElement, yIsOdd: Bool) {
-        guard let root = (x.squared() * x + Self.curveB).squareRoot() else { return nil }
-        self.x = x
-        self.y = root.isOdd == yIsOdd ? root : -root
+        guard let point = AffineCoordinates(x: VariableTimeFieldElement(x), yIsOdd: yIsOdd) else { return nil }
+        self.init(point)
     }
 
     init(x: FieldElement, y: FieldElement) {
         self.x = x
         self.y = y
     }
-
-    var negated: AffinePoint { AffinePoint(x: x, y: -y) }
-
-    /// λ·self, computed as (βx, y).
-    var endomorphism: AffinePoint { AffinePoint(x: x * Self.endomorphismBeta, y: y) }
 }

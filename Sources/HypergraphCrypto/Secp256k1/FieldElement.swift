@@ -245,9 +245,9 @@ struct FieldElement: Sendable {
             b.n3 ^ (mask & (a.n3 ^ b.n3)), b.n4 ^ (mask & (a.n4 ^ b.n4)))
     }
 
-    /// The powers x^(2^k − 1) for the block lengths shared by the inversion and square-root addition chains
-    /// (taken from libsecp256k1: 255 squarings and about 15 multiplications instead of a generic ladder).
-    private func commonChain() -> (x2: FieldElement, x3: FieldElement, x22: FieldElement, x223: FieldElement) {
+    /// The powers x^(2^k − 1) for the block lengths of the inversion's addition chain (taken from libsecp256k1:
+    /// 255 squarings and about 15 multiplications instead of a generic ladder).
+    private func commonChain() -> (x2: FieldElement, x22: FieldElement, x223: FieldElement) {
         let x2 = squared() * self
         let x3 = x2.squared() * self
         let x6 = x3.squared(times: 3) * x3
@@ -259,7 +259,7 @@ struct FieldElement: Sendable {
         let x176 = x88.squared(times: 88) * x88
         let x220 = x176.squared(times: 44) * x44
         let x223 = x220.squared(times: 3) * x3
-        return (x2, x3, x22, x223)
+        return (x2, x22, x223)
     }
 
     /// The multiplicative inverse, x^(p−2); zero maps to zero. Fixed exponent, so constant-time.
@@ -269,15 +269,6 @@ struct FieldElement: Sendable {
         t = t.squared(times: 5) * self
         t = t.squared(times: 3) * chain.x2
         return t.squared(times: 2) * self
-    }
-
-    /// A square root, x^((p+1)/4), when one exists (p ≡ 3 mod 4). Variable-time: only used on public values.
-    func squareRoot() -> FieldElement? {
-        let chain = commonChain()
-        var t = chain.x223.squared(times: 23) * chain.x22
-        t = t.squared(times: 6) * chain.x2
-        let root = t.squared(times: 2)
-        return root.squared() == self ? root : nil
     }
 }
 

@@ -10,21 +10,22 @@ enum GeneratorMultiplication {
     static let windowCount = 256 / windowBits
     static let entriesPerWindow = (1 << windowBits) - 1
 
-    /// Entry `window * entriesPerWindow + (digit − 1)` is digit·16^window·G. Built on first use (about 1,000
-    /// point additions and one batched inversion); the table is immutable afterwards and shared by all threads.
+    /// Entry `window * entriesPerWindow + (digit − 1)` is digit·16^window·G. Built on first use from public
+    /// constants with the variable-time point arithmetic (about 1,000 point additions and one batched inversion
+    /// per window); the table is immutable afterwards and shared by all threads.
     static let table: [AffinePoint] = {
-        var points: [JacobianPoint] = []
-        points.reserveCapacity(windowCount * entriesPerWindow)
-        var base = JacobianPoint(.generator)
+        var entries: [AffinePoint] = []
+        entries.reserveCapacity(windowCount * entriesPerWindow)
+        var base = AffineCoordinates(.generator)
         for _ in 0..<windowCount {
-            var multiple = base
-            for _ in 0..<entriesPerWindow {
-                points.append(multiple)
-                multiple = multiple.adding(base)
-            }
-            base = multiple  // 16 · base
+            // 1·base … 16·base; the last is the next window's base.
+            var multiples: [JacobianPoint] = [JacobianPoint(base)]
+            for _ in 0..<entriesPerWindow { multiples.append(multiples[multiples.count - 1].adding(base)) }
+            let affine = JacobianPoint.batchAffine(multiples)
+            entries += affine[..<entriesPerWindow].map(AffinePoint.init)
+            base = affine[entriesPerWindow]
         }
-        return JacobianPoint.batchAffine(points)
+        return entries
     }()
 
     /// k·G in affine form; `nil` only when k is zero, which callers have excluded.

@@ -146,41 +146,9 @@ struct Scalar: Hashable, Sendable {
 }
 
 extension Scalar {
-    /// The multiplicative inverse (zero maps to zero) by the binary extended Euclidean algorithm, several times
-    /// faster than ``inverted()`` but with data-dependent branches: for public values only (verification and
-    /// recovery). Keeps x₁·self ≡ u and x₂·self ≡ v (mod n) while driving u or v down to 1.
+    /// The multiplicative inverse (zero maps to zero) by ``VariableTimeInverse`` (safegcd), several times faster
+    /// than ``inverted()`` but with data-dependent branches: for public values only (verification and recovery).
     func invertedVariableTime() -> Scalar {
-        guard !isZero else { return .zero }
-        let one = UInt256Limbs(1, 0, 0, 0)
-        var (u, v) = (limbs, Self.order)
-        var (x1, x2) = (one, UInt256Limbs.zero)
-        while u != one && v != one {
-            while u.l0 & 1 == 0 {
-                u = u.shiftedRightByOne
-                x1 = Self.halving(x1)
-            }
-            while v.l0 & 1 == 0 {
-                v = v.shiftedRightByOne
-                x2 = Self.halving(x2)
-            }
-            // u ≠ v: both are odd and coprime, and not both 1.
-            if v.isLess(than: u) {
-                u = u.subtractingReportingBorrow(v).difference
-                x1 = (Scalar(reduced: x1) + -Scalar(reduced: x2)).limbs
-            } else {
-                v = v.subtractingReportingBorrow(u).difference
-                x2 = (Scalar(reduced: x2) + -Scalar(reduced: x1)).limbs
-            }
-        }
-        return Scalar(reduced: u == one ? x1 : x2)
-    }
-
-    /// value / 2 modulo n for a value below n: (value + n) / 2 when the value is odd, keeping the carry bit.
-    private static func halving(_ value: UInt256Limbs) -> UInt256Limbs {
-        guard value.l0 & 1 == 1 else { return value.shiftedRightByOne }
-        let (sum, carry) = value.addingReportingCarry(order)
-        var halved = sum.shiftedRightByOne
-        halved.l3 |= carry << 63
-        return halved
+        Scalar(reduced: VariableTimeInverse.groupOrder.inverse(of: limbs))
     }
 }

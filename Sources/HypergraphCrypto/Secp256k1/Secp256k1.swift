@@ -54,7 +54,8 @@ public enum Secp256k1 {
             guard carry == 0, sum.isLess(than: FieldElement.modulus) else { throw .recoveryCoordinateOutOfRange }
             x = sum
         }
-        guard let point = AffinePoint(x: FieldElement(x), yIsOdd: signature.recoveryID & 1 == 1) else {
+        let yIsOdd = signature.recoveryID & 1 == 1
+        guard let point = AffineCoordinates(x: VariableTimeFieldElement(x), yIsOdd: yIsOdd) else {
             throw .recoveryPointNotOnCurve
         }
         // Q = r⁻¹·(s·R − e·G)
@@ -62,7 +63,7 @@ public enum Secp256k1 {
         let result = VariableTimeMultiplication.linearCombination(
             generatorScalar: -(message * rInverse), point: point, pointScalar: signature.sScalar * rInverse)
         guard let publicKey = result.affine else { throw .recoveredPointAtInfinity }
-        return PublicKey(point: publicKey)
+        return PublicKey(point: AffinePoint(publicKey))
     }
 
     /// Whether `signature` (its r and s; the recovery id is ignored) is a valid ECDSA signature of `digest` by
@@ -76,15 +77,16 @@ public enum Secp256k1 {
         if policy == .rejectHighS && !signature.isLowS { return false }
         let sInverse = signature.sScalar.invertedVariableTime()
         let result = VariableTimeMultiplication.linearCombination(
-            generatorScalar: message * sInverse, point: publicKey.point, pointScalar: signature.rScalar * sInverse)
+            generatorScalar: message * sInverse, point: AffineCoordinates(publicKey.point),
+            pointScalar: signature.rScalar * sInverse)
         // Valid when x(result) ≡ r (mod n): x is r or, if r + n < p, r + n. Compare in Jacobian form (X = x·Z²)
         // to avoid an inversion.
         guard !result.isInfinity else { return false }
         let zSquared = result.z.squared()
-        if FieldElement(signature.rScalar.limbs) * zSquared == result.x { return true }
+        if VariableTimeFieldElement(signature.rScalar.limbs) * zSquared == result.x { return true }
         let (rPlusOrder, carry) = signature.rScalar.limbs.addingReportingCarry(Scalar.order)
         guard carry == 0, rPlusOrder.isLess(than: FieldElement.modulus) else { return false }
-        return FieldElement(rPlusOrder) * zSquared == result.x
+        return VariableTimeFieldElement(rPlusOrder) * zSquared == result.x
     }
 
     /// The digest as a scalar, reduced modulo n as libsecp256k1 and RFC 6979 (bits2int for 256-bit digests) do.

@@ -51,7 +51,7 @@ struct UInt256Limbs: Hashable, Sendable {
         (limb(index >> 6) >> UInt64(index & 63)) & 1
     }
 
-    /// The `count` bits (1...8) starting at bit `index`, for window decompositions. Bits beyond 255 read as zero.
+    /// The `count` bits (1...63) starting at bit `index`, for window decompositions. Bits beyond 255 read as zero.
     @inline(__always)
     func bits(_ index: Int, count: Int) -> UInt64 {
         let limbIndex = index >> 6
@@ -105,12 +105,6 @@ struct UInt256Limbs: Hashable, Sendable {
     /// Whether `self < other`, in variable time (for public values such as signature components).
     func isLess(than other: UInt256Limbs) -> Bool {
         subtractingReportingBorrow(other).borrow == 1
-    }
-
-    /// The value shifted right by one bit (variable-time callers only need it for public values).
-    @inline(__always)
-    var shiftedRightByOne: UInt256Limbs {
-        UInt256Limbs(l0 >> 1 | l1 << 63, l1 >> 1 | l2 << 63, l2 >> 1 | l3 << 63, l3 >> 1)
     }
 
     /// The full 512-bit product, by product scanning (one column of partial products at a time).

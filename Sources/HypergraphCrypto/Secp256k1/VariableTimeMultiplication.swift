@@ -1,92 +1,144 @@
-/// Variable-time a·G + b·P for public scalars and points (verification and recovery).
+/// Variable-time a·G + b·P for public scalars and points (verification and recovery), structured like
+/// libsecp256k1's `ecmult`:
 ///
-/// Both scalars are split with the GLV endomorphism into halves of at most 128 bits (a = a₁ + a₂·λ), so the four
-/// half-scalars share one run of ~129 doublings (Straus/Shamir interleaving). Each half is written in width-w NAF
-/// (odd signed digits, at least w − 1 zeros between them), which needs only odd multiples of its base:
-/// a large fixed table for G, and a small per-call table for P.
+/// * Both scalars are split with the endomorphism into halves below 2^128 (``EndomorphismSplit``), so the four
+///   half-scalars share one run of ~129 doublings (Straus/Shamir interleaving).
+/// * Each half is written in width-w NAF (odd signed digits, at least w − 1 zeros between them), which needs only
+///   odd multiples of its base: 2^(w−2) of G and as many of λG in static affine tables (w = 12, so a G half adds
+///   about every 13 bits), and 8 of P and of λP (w = 5) built per call.
+/// * P's table is *effective affine*: built on the isomorphic curve y² = x³ + 7c⁶ on which 2P (with Jacobian Z = c)
+///   is affine, so its additions are mixed, and rescaled to one common Z with the additions' Z ratios instead of an
+///   inversion. Its entries are then affine on that curve; the running sum stays there (the formulas never use the
+///   curve constant), G's entries join it with the common Z as a scale (9M + 3S instead of P's 8M + 3S), and the
+///   result's Z is multiplied by it once at the end.
 enum VariableTimeMultiplication {
-    static let generatorWindow = 8
+    static let generatorWindow = 12
     static let pointWindow = 5
-    /// NAF digits of a 128-bit half: one more position than bits, for the final carry.
+    /// NAF digits of a half below 2^128: one more position than bits, for the final carry.
     private static let digitCapacity = 130
 
-    /// Odd multiples 1·G, 3·G, …, (2^(w−1) − 1)·G, then the same multiples of λ·G. Built on first use.
-    static let generatorTable: [AffinePoint] = {
-        var odd: [JacobianPoint] = [JacobianPoint(.generator)]
-        let double = JacobianPoint(.generator).doubled()
-        for _ in 1..<(1 << (generatorWindow - 2)) { odd.append(odd[odd.count - 1].adding(double)) }
-        let affine = JacobianPoint.batchAffine(odd)
-        return affine + affine.map(\.endomorphism)
+    /// Odd multiples 1·G, 3·G, …, (2^(w−1) − 1)·G, affine, and their images under the endomorphism (multiples of
+    /// λG). Built on first use with ``writeOddMultiples(of:into:)`` and one inversion (1,024 additions, well under
+    /// a millisecond); 160 KiB.
+    static let generatorTables: (multiples: [AffineCoordinates], images: [AffineCoordinates]) = {
+        let size = 1 << (generatorWindow - 2)
+        let multiples = [AffineCoordinates](unsafeUninitializedCapacity: size) { buffer, count in
+            let commonZ = writeOddMultiples(of: AffineCoordinates(.generator), into: buffer)
+            let zInverse = commonZ.inverted()
+            let zInverse2 = zInverse.squared()
+            let zInverse3 = zInverse2 * zInverse
+            for index in 0..<size {
+                buffer[index] = AffineCoordinates(x: buffer[index].x * zInverse2, y: buffer[index].y * zInverse3)
+            }
+            count = size
+        }
+        return (multiples, multiples.map(\.endomorphismImage))
     }()
 
     /// generatorScalar·G + pointScalar·point, possibly infinity.
     static func linearCombination(
-        generatorScalar: Scalar, point: AffinePoint, pointScalar: Scalar
+        generatorScalar: Scalar, point: AffineCoordinates, pointScalar: Scalar
     ) -> JacobianPoint {
-        let generatorHalves = EndomorphismSplit(generatorScalar)
-        let pointHalves = EndomorphismSplit(pointScalar)
         let pointTableSize = 1 << (pointWindow - 2)
-        return withUnsafeTemporaryAllocation(of: Int8.self, capacity: 4 * digitCapacity) { digits in
-            withUnsafeTemporaryAllocation(of: JacobianPoint.self, capacity: 2 * pointTableSize) { pointTable in
-                // pointTable[i] = (2i + 1)·point, pointTable[size + i] = λ·(2i + 1)·point = (βX, Y, Z).
-                let double = JacobianPoint(point).doubled()
-                pointTable.initializeElement(at: 0, to: JacobianPoint(point))
-                for index in 1..<pointTableSize {
-                    pointTable.initializeElement(at: index, to: pointTable[index - 1].adding(double))
-                }
-                for index in 0..<pointTableSize {
-                    var image = pointTable[index]
-                    image.x *= AffinePoint.endomorphismBeta
-                    pointTable.initializeElement(at: pointTableSize + index, to: image)
-                }
-                defer { pointTable.deinitialize() }
-
+        return withUnsafeTemporaryAllocation(of: AffineCoordinates.self, capacity: 2 * pointTableSize) { pointTables in
+            // pointTables[i] = (2i + 1)·point and pointTables[size + i] its image, sharing the Z `commonZ`.
+            let commonZ = writeOddMultiples(
+                of: point, into: UnsafeMutableBufferPointer(rebasing: pointTables[..<pointTableSize]))
+            for index in 0..<pointTableSize {
+                pointTables.initializeElement(at: pointTableSize + index, to: pointTables[index].endomorphismImage)
+            }
+            return withUnsafeTemporaryAllocation(of: Int16.self, capacity: 4 * digitCapacity) { digits in
                 digits.initialize(repeating: 0)
                 let naf = { (index: Int) in UnsafeMutableBufferPointer(rebasing: digits[(index * digitCapacity)...]) }
+                let generatorHalves = EndomorphismSplit(generatorScalar)
+                let pointHalves = EndomorphismSplit(pointScalar)
                 let length = max(
-                    writeNAF(generatorHalves.first, window: generatorWindow, into: naf(0)),
-                    writeNAF(generatorHalves.second, window: generatorWindow, into: naf(1)),
-                    writeNAF(pointHalves.first, window: pointWindow, into: naf(2)),
-                    writeNAF(pointHalves.second, window: pointWindow, into: naf(3)))
+                    writeNAF(generatorHalves.first, negated: generatorHalves.firstIsNegative,
+                             window: generatorWindow, into: naf(0)),
+                    writeNAF(generatorHalves.second, negated: generatorHalves.secondIsNegative,
+                             window: generatorWindow, into: naf(1)),
+                    writeNAF(pointHalves.first, negated: pointHalves.firstIsNegative,
+                             window: pointWindow, into: naf(2)),
+                    writeNAF(pointHalves.second, negated: pointHalves.secondIsNegative,
+                             window: pointWindow, into: naf(3)))
 
-                let generatorHalfSize = 1 << (generatorWindow - 2)
-                return generatorTable.withUnsafeBufferPointer { generatorEntries in
-                    var accumulator = JacobianPoint.infinity
-                    for position in stride(from: length - 1, through: 0, by: -1) {
-                        accumulator = accumulator.doubled()
-                        accumulator = addDigit(
-                            digits[position], negate: generatorHalves.firstIsNegative, to: accumulator,
-                            from: generatorEntries, offset: 0)
-                        accumulator = addDigit(
-                            digits[digitCapacity + position], negate: generatorHalves.secondIsNegative,
-                            to: accumulator, from: generatorEntries, offset: generatorHalfSize)
-                        accumulator = addDigit(
-                            digits[2 * digitCapacity + position], negate: pointHalves.firstIsNegative,
-                            to: accumulator, from: UnsafeBufferPointer(pointTable), offset: 0)
-                        accumulator = addDigit(
-                            digits[3 * digitCapacity + position], negate: pointHalves.secondIsNegative,
-                            to: accumulator, from: UnsafeBufferPointer(pointTable), offset: pointTableSize)
+                let points = UnsafeBufferPointer(pointTables)
+                let pointImages = UnsafeBufferPointer(rebasing: points[pointTableSize...])
+                return generatorTables.multiples.withUnsafeBufferPointer { generators in
+                    generatorTables.images.withUnsafeBufferPointer { generatorImages in
+                        var sum = JacobianPoint.infinity
+                        for position in stride(from: length - 1, through: 0, by: -1) {
+                            sum = sum.doubled()
+                            if let entry = entry(digits[2 * digitCapacity + position], in: points) {
+                                sum = sum.adding(entry)
+                            }
+                            if let entry = entry(digits[3 * digitCapacity + position], in: pointImages) {
+                                sum = sum.adding(entry)
+                            }
+                            if let entry = entry(digits[position], in: generators) {
+                                sum = sum.adding(entry, zScale: commonZ)
+                            }
+                            if let entry = entry(digits[digitCapacity + position], in: generatorImages) {
+                                sum = sum.adding(entry, zScale: commonZ)
+                            }
+                        }
+                        if !sum.isInfinity { sum.z *= commonZ }
+                        return sum
                     }
-                    return accumulator
                 }
             }
         }
     }
 
-    /// Adds digit·base from a table of odd multiples of base, where the signs of the digit and of the half-scalar
-    /// combine.
-    @inline(__always)
-    private static func addDigit<Entry: JacobianAddend>(
-        _ digit: Int8, negate: Bool, to accumulator: JacobianPoint,
-        from entries: UnsafeBufferPointer<Entry>, offset: Int
-    ) -> JacobianPoint {
-        guard digit != 0 else { return accumulator }
-        let entry = entries[offset + Int(digit.magnitude) >> 1]
-        return ((digit < 0) != negate ? entry.negated : entry).added(to: accumulator)
+    /// Writes (2i + 1)·point for i in 0..<table.count (at least 2) into `table`, as affine coordinates on an
+    /// isomorphic curve where they all have one Z, and returns that Z as seen from the real curve: entry (x, y)
+    /// stands for the Jacobian point (x, y, Z). Costs one doubling, table.count − 1 mixed additions and about
+    /// 4 multiplications per entry; no inversion.
+    private static func writeOddMultiples(
+        of point: AffineCoordinates, into table: UnsafeMutableBufferPointer<AffineCoordinates>
+    ) -> VariableTimeFieldElement {
+        let last = table.count - 1
+        // 2P = (X, Y, c). On the curve scaled by c it is the affine (X, Y), and P is (x·c², y·c³).
+        let double = JacobianPoint(point).doubled()
+        let doubleThere = AffineCoordinates(x: double.x, y: double.y)
+        let c2 = double.z.squared()
+        var sum = JacobianPoint(AffineCoordinates(x: point.x * c2, y: point.y * c2 * double.z))
+        return withUnsafeTemporaryAllocation(of: VariableTimeFieldElement.self, capacity: table.count) { zRatios in
+            // zRatios[i] = Zᵢ / Zᵢ₋₁ for the running sums P, 3P, 5P, …
+            table.initializeElement(at: 0, to: AffineCoordinates(x: sum.x, y: sum.y))
+            for index in 1...last {
+                let step = sum.addingReportingZRatio(doubleThere)
+                sum = step.sum
+                zRatios.initializeElement(at: index, to: step.zRatio)
+                table.initializeElement(at: index, to: AffineCoordinates(x: sum.x, y: sum.y))
+            }
+            // Scale entry i by (Z_last / Zᵢ)² and ³, the product of the ratios after it.
+            table[last] = table[last].normalizedWeakly
+            var scale = zRatios[last]
+            for index in stride(from: last - 1, through: 0, by: -1) {
+                let scale2 = scale.squared()
+                table[index] = AffineCoordinates(x: table[index].x * scale2, y: table[index].y * scale2 * scale)
+                if index > 0 { scale *= zRatios[index] }
+            }
+            return sum.z * double.z
+        }
     }
 
-    /// Writes the width-`window` NAF of `value` (below 2^128) and returns the number of positions used.
-    private static func writeNAF(_ value: UInt256Limbs, window: Int, into digits: UnsafeMutableBufferPointer<Int8>) -> Int {
+    /// The table entry for a NAF digit, negated for a negative digit; `nil` for a zero digit.
+    @inline(__always)
+    private static func entry(
+        _ digit: Int16, in table: UnsafeBufferPointer<AffineCoordinates>
+    ) -> AffineCoordinates? {
+        guard digit != 0 else { return nil }
+        let entry = table[Int(digit.magnitude) >> 1]
+        return digit < 0 ? entry.negated : entry
+    }
+
+    /// Writes the width-`window` NAF of `value` (below 2^128), with every digit negated when `negated` is set, and
+    /// returns the number of positions used.
+    private static func writeNAF(
+        _ value: UInt256Limbs, negated: Bool, window: Int, into digits: UnsafeMutableBufferPointer<Int16>
+    ) -> Int {
         var carry: UInt64 = 0
         var position = 0
         var length = 0
@@ -98,7 +150,8 @@ enum VariableTimeMultiplication {
             var word = value.bits(position, count: window) &+ carry
             carry = (word >> UInt64(window - 1)) & 1
             word = word &- (carry << UInt64(window))
-            digits[position] = Int8(truncatingIfNeeded: Int64(bitPattern: word))
+            let digit = Int16(truncatingIfNeeded: Int64(bitPattern: word))
+            digits[position] = negated ? -digit : digit
             length = position + 1
             position += window
         }
@@ -106,54 +159,9 @@ enum VariableTimeMultiplication {
     }
 }
 
-/// Table entries for ``VariableTimeMultiplication``: affine points for G (mixed addition), Jacobian points for
-/// the per-call table of P (which is never converted to affine, as that would cost an inversion).
-private protocol JacobianAddend {
-    var negated: Self { get }
-    func added(to point: JacobianPoint) -> JacobianPoint
-}
-
-extension AffinePoint: JacobianAddend {
-    func added(to point: JacobianPoint) -> JacobianPoint { point.adding(self) }
-}
-
-extension JacobianPoint: JacobianAddend {
-    func added(to point: JacobianPoint) -> JacobianPoint { point.adding(self) }
-}
-
-/// k = first + second·λ (mod n) with both halves below 2^128 in magnitude (libsecp256k1's lattice constants).
-struct EndomorphismSplit {
-    var first: UInt256Limbs
-    var firstIsNegative: Bool
-    var second: UInt256Limbs
-    var secondIsNegative: Bool
-
-    private static let minusB1 = Scalar(reduced: UInt256Limbs(0x6F54_7FA9_0ABF_E4C3, 0xE443_7ED6_010E_8828, 0, 0))
-    private static let minusB2 = Scalar(reduced: UInt256Limbs(
-        0xD765_CDA8_3DB1_562C, 0x8A28_0AC5_0774_346D, 0xFFFF_FFFF_FFFF_FFFE, 0xFFFF_FFFF_FFFF_FFFF))
-    private static let g1 = UInt256Limbs(
-        0xE893_209A_45DB_B031, 0x3DAA_8A14_71E8_CA7F, 0xE86C_90E4_9284_EB15, 0x3086_D221_A7D4_6BCD)
-    private static let g2 = UInt256Limbs(
-        0x1571_B4AE_8AC4_7F71, 0x2212_08AC_9DF5_06C6, 0x6F54_7FA9_0ABF_E4C4, 0xE443_7ED6_010E_8828)
-    private static let minusLambda = -Scalar(reduced: UInt256Limbs(
-        0xDF02_967C_1B23_BD72, 0x122E_22EA_2081_6678, 0xA526_1C02_8812_645A, 0x5363_AD4C_C05C_30E0))
-
-    init(_ k: Scalar) {
-        let c1 = Self.roundedHighProduct(k.limbs, Self.g1)
-        let c2 = Self.roundedHighProduct(k.limbs, Self.g2)
-        let second = c1 * Self.minusB1 + c2 * Self.minusB2
-        let first = second * Self.minusLambda + k
-        firstIsNegative = first.isHigh
-        secondIsNegative = second.isHigh
-        self.first = first.negated(if: first.isHighMask).limbs
-        self.second = second.negated(if: second.isHighMask).limbs
-    }
-
-    /// round(a·b / 2^384), which is below 2^128 for these constants.
-    private static func roundedHighProduct(_ a: UInt256Limbs, _ b: UInt256Limbs) -> Scalar {
-        let high = a.multipliedFullWidth(by: b).high
-        let roundingBit = high.l1 >> 63
-        return Scalar(reduced: UInt256Limbs(high.l2, high.l3, 0, 0).addingReportingCarry(
-            UInt256Limbs(roundingBit, 0, 0, 0)).sum)
+extension AffineCoordinates {
+    /// λ·self = (βx, y); also valid on the isomorphic curves, which share the endomorphism.
+    fileprivate var endomorphismImage: AffineCoordinates {
+        AffineCoordinates(x: x * EndomorphismSplit.beta, y: y)
     }
 }

@@ -1,9 +1,10 @@
 // Deliberately wrong servers for the conformance suite's self-test (issue 6 §3). Never used by `hypergraph serve`.
 //
-// Concurrency: `inboxSpaces` is guarded by its lock; everything else is immutable.
+// Concurrency: `inboxSpaces` is guarded by its Mutex; everything else is immutable.
 import HypergraphJSON
 import HypergraphProtocol
 import HypergraphStore
+import Synchronization
 
 /// One way a faulty server breaks the protocol.
 public enum ServerFault: String, Sendable, Hashable, CaseIterable {
@@ -34,7 +35,7 @@ public enum ServerFault: String, Sendable, Hashable, CaseIterable {
 public final class FaultyBehavior: ServerBehavior {
     /// The faults committed.
     public let faults: Set<ServerFault>
-    private let inboxSpaces = Locked([String: String]())
+    private let inboxSpaces = Mutex([String: String]())
 
     /// The account a connection with a refused token is bound to under ``ServerFault/acceptsAnyToken``.
     public static let anonymousAccount = "0x0000000000000000000000000000000000000000"

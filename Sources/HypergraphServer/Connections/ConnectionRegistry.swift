@@ -1,9 +1,10 @@
 // The authenticated connections, indexed by account and by subscribed space, and delivery to them.
 //
-// Concurrency: all state is guarded by one lock. Sends only enqueue onto the connections' event loops (they never
+// Concurrency: all state is guarded by one Mutex. Sends only enqueue onto the connections' event loops (they never
 // block), so they happen under the lock: that keeps every connection's messages in the order the registry was asked
 // to deliver them, including the messages held back while a subscription's snapshot is being sent.
 import HypergraphWebSocket
+import Synchronization
 
 /// The connections that may receive broadcasts: only authenticated ones are ever registered (§12 G5).
 final class ConnectionRegistry: Sendable {
@@ -55,7 +56,7 @@ final class ConnectionRegistry: Sendable {
         var held: [HoldKey: [HeldMessage]] = [:]
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     /// The number of registered connections.
     var count: Int { state.withLock { $0.entries.count } }

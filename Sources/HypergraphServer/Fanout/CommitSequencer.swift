@@ -1,10 +1,11 @@
 // Orders the broadcasts of each space's changes by commit (§12 G8) while letting each requester's reply go first.
 //
-// Concurrency: `spaces` is guarded by its lock. The store's writer thread calls `committed` (in commit order, before
+// Concurrency: `spaces` is guarded by its Mutex. The store's writer thread calls `committed` (in commit order, before
 // the writers resume); request tasks call `release`. Whichever task finds a space's queue idle becomes its flusher and
 // publishes outside the lock; others only mark their entries, which the flusher picks up before it stops, so each
 // space's broadcasts are published by one task at a time, in commit order.
 import HypergraphStore
+import Synchronization
 
 /// Publishes the broadcasts of space changes in commit order.
 ///
@@ -25,7 +26,7 @@ final class CommitSequencer: Sendable {
         var isFlushing = false
     }
 
-    private let spaces = Locked([String: SpaceQueue]())
+    private let spaces = Mutex([String: SpaceQueue]())
     private let broadcaster: any Broadcaster
 
     init(broadcaster: any Broadcaster) {

@@ -1,6 +1,6 @@
 // Structured one-line logs: `<ISO-8601 time> level=<level> event=<name> key=value …` (logfmt), one line per call.
 //
-// Concurrency: the logger is immutable; the standard-error sink serialises whole lines with its own lock so that
+// Concurrency: the logger is immutable; the standard-error sink serialises whole lines with its own Mutex so that
 // lines from different connections never interleave.
 #if canImport(Glibc)
 import Glibc
@@ -8,6 +8,7 @@ import Glibc
 import Darwin
 #endif
 import HypergraphProtocol
+import Synchronization
 
 /// How important a log line is; lines below the configured level are dropped.
 public enum LogLevel: String, Sendable, Hashable, CaseIterable, Comparable {
@@ -67,7 +68,7 @@ private func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
     }
 }
 
-private let standardErrorLock = Locked(())
+private let standardErrorLock = Mutex(())
 
 /// Writes structured log lines at or above a minimum level.
 struct ServerLogger: Sendable {

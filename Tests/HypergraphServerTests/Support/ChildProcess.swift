@@ -1,5 +1,6 @@
 // Running the built `hypergraph` executable as a child process: to crash a real server, and to run the CLI.
 import Foundation
+import Synchronization
 import XCTest
 
 #if canImport(Glibc)
@@ -19,7 +20,7 @@ enum HypergraphExecutable {
             let candidate = directory.appendingPathComponent("hypergraph")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
-        throw XCTSkip("the hypergraph executable is not built next to the tests (run `swift build` first)")
+        throw ChildProcessError("the hypergraph executable is not built next to the tests (run `swift build` first)")
     }
 
     /// Runs `hypergraph arguments…` to completion and returns its exit status and standard output.
@@ -39,11 +40,17 @@ enum HypergraphExecutable {
     }
 }
 
-/// `hypergraph serve` in a child process, with its log lines collected. Guarded by its lock.
+/// Why a child process could not be used; a test failure, never a skip, because CI builds the executable first.
+struct ChildProcessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `hypergraph serve` in a child process, with its log lines collected.
 final class ChildServer: @unchecked Sendable {
-    // @unchecked: `logText` is only touched while `lock` is held; `process` is set up before it runs.
-    private let lock = NSLock()
-    private var logText = ""
+    // @unchecked: `process` and `port` are set up in `init` and only read afterwards; `logText` is guarded by its
+    // Mutex.
+    private let logText = Mutex("")
     private let process = Process()
     private(set) var port: UInt16 = 0
 
@@ -57,9 +64,7 @@ final class ChildServer: @unchecked Sendable {
         errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             guard let self, !data.isEmpty else { return }
-            self.lock.lock()
-            self.logText += String(decoding: data, as: UTF8.self)
-            self.lock.unlock()
+            self.logText.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
         for _ in 0..<1_000 {
@@ -74,15 +79,11 @@ final class ChildServer: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.01)
         }
         process.terminate()
-        throw XCTSkip("the child server did not start: \(logs)")
+        throw ChildProcessError("the child server did not start: \(logs)")
     }
 
     /// Everything the child logged so far.
-    var logs: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return logText
-    }
+    var logs: String { logText.withLock { $0 } }
 
     var url: String { "ws://127.0.0.1:\(port)/" }
 

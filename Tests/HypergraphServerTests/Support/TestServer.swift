@@ -6,28 +6,21 @@ import HypergraphProtocol
 import HypergraphServer
 import HypergraphSigning
 import HypergraphStore
+import Synchronization
 import XCTest
 
-/// Lines a server logged, collected for assertions. Guarded by its lock.
-final class LogCollector: @unchecked Sendable {
-    // @unchecked: `lines` is only touched while `lock` is held.
-    private let lock = NSLock()
-    private var lines: [String] = []
+/// Lines a server logged, collected for assertions. `lines` is guarded by its Mutex.
+final class LogCollector: Sendable {
+    private let lines = Mutex<[String]>([])
 
     var sink: LogSink {
         LogSink { [self] line in
-            lock.lock()
-            lines.append(line)
-            lock.unlock()
+            lines.withLock { $0.append(line) }
         }
     }
 
     /// Every line logged so far.
-    var all: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return lines
-    }
+    var all: [String] { lines.withLock { $0 } }
 }
 
 /// A running server for one test; call ``stop()`` at the end.
@@ -103,10 +96,9 @@ final class TestServer: Sendable {
     /// Sends one HTTP request and returns the response.
     func http(
         _ method: String, _ target: String, body: String? = nil, headers: [String: String] = [:]
-    ) async throws -> HTTPTestResponse {
-        try await HTTPTestClient.request(
-            port: server.port, method: method, target: target, body: body.map { Array($0.utf8) } ?? [],
-            headers: headers)
+    ) async throws -> HypergraphHTTPResponse {
+        try await HypergraphHTTPClient(host: "127.0.0.1", port: server.port).request(
+            method: method, path: target, headers: headers, body: body.map { Array($0.utf8) } ?? [])
     }
 
     /// Log lines containing every one of `fragments`.
