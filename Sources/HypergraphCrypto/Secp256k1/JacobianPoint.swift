@@ -1,9 +1,11 @@
 /// Affine coordinates (x, y) in the variable-time field: entries of the verification tables and the input point of
 /// a·G + b·P. The point may also lie on an isomorphic curve y² = x³ + 7c⁶ (see ``VariableTimeMultiplication``):
 /// the addition and doubling formulas do not involve the curve constant, so they work there unchanged.
-struct AffineCoordinates {
+struct AffineCoordinates: Sendable {
     var x: VariableTimeFieldElement
     var y: VariableTimeFieldElement
+
+    private static let curveB = VariableTimeFieldElement(UInt256Limbs(7, 0, 0, 0))
 
     init(x: VariableTimeFieldElement, y: VariableTimeFieldElement) {
         self.x = x
@@ -16,9 +18,7 @@ struct AffineCoordinates {
 
     /// The point with this x coordinate whose y has the requested parity, if x³ + 7 is a square.
     init?(x: VariableTimeFieldElement, yIsOdd: Bool) {
-        guard let root = (x.squared() * x + VariableTimeFieldElement(UInt256Limbs(7, 0, 0, 0))).squareRoot() else {
-            return nil
-        }
+        guard let root = (x.squared() * x + Self.curveB).squareRoot() else { return nil }
         self.init(x: x, y: root.isOdd == yIsOdd ? root : root.negated(magnitude: 1))
     }
 
@@ -39,8 +39,9 @@ extension AffinePoint {
 ///
 /// For variable-time work only (verification, recovery, and building the precomputed tables from G): the
 /// formulas branch on their exceptional cases, and the field is ``VariableTimeFieldElement``. Signing uses
-/// ``ProjectivePoint``. The formulas are libsecp256k1's; they keep X at magnitude ≤ 4, Y ≤ 4 and Z = 1.
-struct JacobianPoint {
+/// ``ProjectivePoint``. The formulas are libsecp256k1's and leave X and Y at magnitude ≤ 4 and Z at 1, which
+/// the next formula accepts without normalising.
+struct JacobianPoint: Sendable {
     var x: VariableTimeFieldElement
     var y: VariableTimeFieldElement
     var z: VariableTimeFieldElement

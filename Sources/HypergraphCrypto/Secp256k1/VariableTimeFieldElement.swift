@@ -1,22 +1,24 @@
 /// An element of the secp256k1 base field for verification, recovery and public-key parsing: public data only.
 ///
 /// The limbs are those of ``FieldElement`` (five of 52 bits), but the arithmetic follows libsecp256k1's lazy
-/// scheme, which is about twice as fast and makes no constant-time promise (the signing path never uses it):
+/// scheme: additions cost a few instructions instead of a carry pass, multiplications about a third less, and
+/// nothing promises constant time, so the signing path never uses this type.
 ///
 /// * Additions, negations and small multiples only add limbs; nothing is carried or reduced. Each value has a
 ///   *magnitude* m bounding its limbs: limbs 0–3 are at most 2m·(2^52 − 1) and limb 4 at most 2m·(2^48 − 1).
 ///   Sums add magnitudes, ``negated(magnitude:)`` turns m into m + 1, and multiplication accepts m ≤ 8 and
 ///   returns m = 1. The callers' formulas keep to these bounds; debug builds store the magnitude and assert every
 ///   bound, so running the tests once through each formula proves it (the magnitudes never depend on the data).
-/// * Multiplication accumulates partial products in 128-bit pairs with add-with-carry and folds the upper half
-///   with 2^260 mod p while it goes (libsecp256k1's `field_5x52_int128`), 25 + 6 limb products.
+/// * Multiplication sums partial products in 128-bit accumulators (``UInt128Accumulator``) and folds the upper
+///   half with 2^260 mod p while it goes (libsecp256k1's `field_5x52_int128`): 25 + 6 limb products, no final
+///   carry pass.
 /// * Inversion is ``VariableTimeInverse`` (safegcd); the square root is x^((p+1)/4) by an addition chain.
-struct VariableTimeFieldElement {
-    var n0: UInt64
-    var n1: UInt64
-    var n2: UInt64
-    var n3: UInt64
-    var n4: UInt64
+struct VariableTimeFieldElement: Sendable {
+    private var n0: UInt64
+    private var n1: UInt64
+    private var n2: UInt64
+    private var n3: UInt64
+    private var n4: UInt64
     #if DEBUG
     /// The magnitude described above. Debug builds store it and check every bound.
     private(set) var magnitude: Int

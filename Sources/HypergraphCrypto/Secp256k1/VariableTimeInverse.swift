@@ -1,12 +1,13 @@
 /// Variable-time modular inversion for public values (field elements in verification and recovery, the scalar
 /// inverses s⁻¹ and r⁻¹), by Bernstein and Yang's "safegcd" with the variable-time refinements of libsecp256k1's
-/// `modinv64_var` (Wuille, Dettman): numbers are five signed 62-bit limbs, and each round applies 62 divisions
+/// `modinv64_var` (Wuille, Dettman): numbers are five signed 62-bit limbs, and each round applies 62 division
 /// steps at once as a 2×2 matrix computed from the bottom limbs only, skipping runs of zeros and cancelling up to
-/// six bits of g per step. About 9 rounds for a 256-bit input; several times faster than Fermat's x^(m−2).
+/// six bits of g per step. About ten rounds for a 256-bit input, several times faster than Fermat's x^(m−2).
 ///
-/// d and e track the coefficients of the original input: throughout, d·x ≡ f and e·x ≡ g (mod m), up to the powers
-/// of two the matrices introduce, which `updateCoefficients` divides out modulo m. When g reaches 0, f is ±1 and
-/// ±d is the inverse.
+/// With f = m and g = x at the start, d = 0 and e = 1 keep d·x ≡ f and e·x ≡ g (mod m) throughout: each round
+/// applies its matrix to [f, g] and to [d, e] alike and divides both by 2^62, exactly for f and g, and modulo m
+/// for d and e (after adding the multiple of m that clears their low 62 bits). When g reaches 0, f is the gcd, ±1,
+/// so ±d is the inverse.
 struct VariableTimeInverse: Sendable {
     /// The modulus, odd.
     private let modulus: SignedLimbs62
