@@ -142,7 +142,7 @@ public enum SpaceEventRules {
                 return .inboxSpaceMismatch(transactionSpaceId: transaction.spaceId, spaceId: state.id)
             }
             if state.inboxes[transaction.inboxId] != nil { return .duplicateInbox(inboxId: transaction.inboxId) }
-            state.inboxes[transaction.inboxId] = SpaceStateInbox(
+            state.inboxes[transaction.inboxId] = SpaceInbox(
                 inboxId: transaction.inboxId, isPublic: transaction.isPublic, authPolicy: transaction.authPolicy,
                 encryptionPublicKey: transaction.encryptionPublicKey, secretKey: transaction.secretKey)
         case .createSpace, .acceptInvitation, .unknown:

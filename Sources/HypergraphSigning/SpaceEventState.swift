@@ -19,7 +19,7 @@ public struct SpaceEventState: Hashable, Sendable {
     /// Pending invitations by invitation id (the `create-invitation` event's `transaction.id`).
     public var invitations: InsertionOrderedMap<SpaceStateInvitation>
     /// Inboxes by inbox id.
-    public var inboxes: InsertionOrderedMap<SpaceStateInbox>
+    public var inboxes: InsertionOrderedMap<SpaceInbox>
     /// The event hash (§7.5) of the last applied event; the next event's `previousEventHash` must equal it.
     public var lastEventHash: String
 
@@ -29,7 +29,7 @@ public struct SpaceEventState: Hashable, Sendable {
         members: InsertionOrderedMap<SpaceMember> = InsertionOrderedMap(),
         removedMembers: InsertionOrderedMap<SpaceMember> = InsertionOrderedMap(),
         invitations: InsertionOrderedMap<SpaceStateInvitation> = InsertionOrderedMap(),
-        inboxes: InsertionOrderedMap<SpaceStateInbox> = InsertionOrderedMap(),
+        inboxes: InsertionOrderedMap<SpaceInbox> = InsertionOrderedMap(),
         lastEventHash: String
     ) {
         self.id = id
@@ -100,7 +100,7 @@ extension SpaceEventState {
         var members: InsertionOrderedMap<SpaceMember>?
         var removedMembers: InsertionOrderedMap<SpaceMember>?
         var invitations: InsertionOrderedMap<SpaceStateInvitation>?
-        var inboxes: InsertionOrderedMap<SpaceStateInbox>?
+        var inboxes: InsertionOrderedMap<SpaceInbox>?
         var lastEventHash: String?
         while let key = try reader.nextKey() {
             switch key {
@@ -108,7 +108,7 @@ extension SpaceEventState {
             case "members": members = try readMap(&reader, &context, SpaceMember.read)
             case "removedMembers": removedMembers = try readMap(&reader, &context, SpaceMember.read)
             case "invitations": invitations = try readMap(&reader, &context, SpaceStateInvitation.read)
-            case "inboxes": inboxes = try readMap(&reader, &context, SpaceStateInbox.read)
+            case "inboxes": inboxes = try readMap(&reader, &context, SpaceInbox.read)
             case "lastEventHash": lastEventHash = try reader.readString()
             default: try reader.skipValue()
             }

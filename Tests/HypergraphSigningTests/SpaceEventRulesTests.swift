@@ -62,7 +62,7 @@ final class SpaceEventRulesTests: XCTestCase {
         let transaction = createInbox.transaction
         XCTAssertEqual(
             withInbox.inboxes[inboxId],
-            SpaceStateInbox(
+            SpaceInbox(
                 inboxId: inboxId, isPublic: transaction.isPublic, authPolicy: transaction.authPolicy,
                 encryptionPublicKey: transaction.encryptionPublicKey, secretKey: transaction.secretKey))
         XCTAssertEqual(withInbox.lastEventHash, try event.eventHash())

@@ -16,7 +16,7 @@ final class SpaceEventStateTests: XCTestCase {
         state.removedMembers[alpha] = SpaceMember(accountAddress: alpha, role: .member)
         state.invitations["z-invitation"] = SpaceStateInvitation(inviteeAccountAddress: alpha)
         state.invitations["a-invitation"] = SpaceStateInvitation(inviteeAccountAddress: zed)
-        state.inboxes["0x" + String(repeating: "01", count: 32)] = SpaceStateInbox(
+        state.inboxes["0x" + String(repeating: "01", count: 32)] = SpaceInbox(
             inboxId: "0x" + String(repeating: "01", count: 32), isPublic: true, authPolicy: .requiresAuth,
             encryptionPublicKey: "0x" + String(repeating: "02", count: 32), secretKey: "0x0304")
         return state

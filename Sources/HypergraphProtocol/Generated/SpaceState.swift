@@ -21,7 +21,7 @@ public struct SpaceState: Hashable, Sendable {
     public var invitations: [String: SpaceStateInvitation]
 
     /// Inboxes by inbox id.
-    public var inboxes: [String: SpaceStateInbox]
+    public var inboxes: [String: SpaceInbox]
 
     /// Hash of the last applied event (§7.5).
     ///
@@ -34,7 +34,7 @@ public struct SpaceState: Hashable, Sendable {
         members: [String: SpaceMember],
         removedMembers: [String: SpaceMember],
         invitations: [String: SpaceStateInvitation],
-        inboxes: [String: SpaceStateInbox],
+        inboxes: [String: SpaceInbox],
         lastEventHash: String
     ) {
         self.id = id
@@ -54,7 +54,7 @@ extension SpaceState: WireCodable {
         var members: [String: SpaceMember]?
         var removedMembers: [String: SpaceMember]?
         var invitations: [String: SpaceStateInvitation]?
-        var inboxes: [String: SpaceStateInbox]?
+        var inboxes: [String: SpaceInbox]?
         var lastEventHash: String?
         var present = MemberPresence()
         while let key = try reader.nextKey() {
@@ -80,7 +80,7 @@ extension SpaceState: WireCodable {
             case "inboxes":
                 present.insert(4)
                 inboxes = try context.readMap(&reader) { reader, context in
-                    try SpaceStateInbox.read(from: &reader, context: &context)
+                    try SpaceInbox.read(from: &reader, context: &context)
                 }
             case "lastEventHash":
                 present.insert(5)
@@ -159,7 +159,7 @@ extension SpaceState: Codable {
         let members = try container.decode([String: SpaceMember].self, forKey: .members)
         let removedMembers = try container.decode([String: SpaceMember].self, forKey: .removedMembers)
         let invitations = try container.decode([String: SpaceStateInvitation].self, forKey: .invitations)
-        let inboxes = try container.decode([String: SpaceStateInbox].self, forKey: .inboxes)
+        let inboxes = try container.decode([String: SpaceInbox].self, forKey: .inboxes)
         let lastEventHash = try container.decode(String.self, forKey: .lastEventHash)
         self.init(
             id: id, members: members, removedMembers: removedMembers, invitations: invitations, inboxes: inboxes,
