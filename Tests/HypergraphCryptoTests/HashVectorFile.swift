@@ -47,10 +47,6 @@ struct HashVectorFile: Decodable {
     let appendixA: [AppendixAString]
 
     static func load() throws -> HashVectorFile {
-        let url = try XCTUnwrap(
-            Bundle.module.url(forResource: "hash-vectors", withExtension: "json", subdirectory: "Fixtures"),
-            "Fixtures/hash-vectors.json is missing from the test bundle"
-        )
-        return try JSONDecoder().decode(HashVectorFile.self, from: Data(contentsOf: url))
+        try loadFixture("hash-vectors")
     }
 }

@@ -286,10 +286,6 @@ private struct Secp256k1VectorFile: Decodable {
     let appendixA: AppendixA
 
     static func load() throws -> Secp256k1VectorFile {
-        let url = try XCTUnwrap(
-            Bundle.module.url(forResource: "secp256k1-vectors", withExtension: "json", subdirectory: "Fixtures"),
-            "Fixtures/secp256k1-vectors.json is missing from the test bundle"
-        )
-        return try JSONDecoder().decode(Secp256k1VectorFile.self, from: Data(contentsOf: url))
+        try loadFixture("secp256k1-vectors")
     }
 }
