@@ -12,9 +12,7 @@ public enum RandomIdentifiers {
 
     /// `0x` followed by `byteCount` random bytes in lowercase hex (an inbox id is `hex(byteCount: 32)`).
     public static func hex(byteCount: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<max(byteCount, 0)).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return "0x" + Hex.encode(bytes)
+        "0x" + Hex.encode(SecureRandom.bytes(byteCount))
     }
 }
 

@@ -72,8 +72,7 @@ enum Handshake {
 
     /// A fresh `Sec-WebSocket-Key`: 16 random bytes in base64.
     static func makeKey() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Data((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
+        Data(SecureRandom.bytes(16)).base64EncodedString()
     }
 
     /// The upgrade request a client sends.

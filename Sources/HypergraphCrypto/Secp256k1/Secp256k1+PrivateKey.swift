@@ -18,9 +18,8 @@ extension Secp256k1 {
 
         /// A new key from the system's cryptographically secure random number generator.
         public static func random() -> PrivateKey {
-            var generator = SystemRandomNumberGenerator()
             while true {
-                let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+                let bytes = SecureRandom.bytes(32)
                 // Fails only for values ≥ n or zero (probability about 2^-128); draw again.
                 if let key = try? PrivateKey(bytes: bytes) { return key }
             }

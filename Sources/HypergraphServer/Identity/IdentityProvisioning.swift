@@ -121,7 +121,7 @@ public enum IdentityProvisioning {
     {
         let account = try request.accountAddress.map { text throws(IdentityProvisioningError) in
             try checkedHex(text, name: "accountAddress", digits: 40, keepCase: true)
-        } ?? "0x" + Hex.encode(randomBytes(20))
+        } ?? "0x" + Hex.encode(SecureRandom.bytes(20))
         let appId = request.appId ?? defaultAppId
         guard !appId.isEmpty, appId.utf8.count <= 256 else {
             throw IdentityProvisioningError("appId must have 1 to 256 bytes, got \(appId.utf8.count)")
@@ -143,7 +143,7 @@ public enum IdentityProvisioning {
         }
         let encryptionKey = try request.encryptionPublicKey.map { text throws(IdentityProvisioningError) in
             try checkedHex(text, name: "encryptionPublicKey", digits: 64, keepCase: false)
-        } ?? "0x" + Hex.encode(randomBytes(32))
+        } ?? "0x" + Hex.encode(SecureRandom.bytes(32))
         guard (0...maximumLifetimeMilliseconds).contains(request.lifetimeMilliseconds) else {
             throw IdentityProvisioningError(
                 "the token lifetime is \(request.lifetimeMilliseconds) ms; it must be between 0 and 100 years")
@@ -151,9 +151,9 @@ public enum IdentityProvisioning {
         let (expiry, overflow) = now.addingReportingOverflow(request.lifetimeMilliseconds)
         guard !overflow else { throw IdentityProvisioningError("the token expiry overflows; check the clock") }
         let record = IdentityRecord(
-            accountAddress: account, appIdentityAddress: "0x" + Hex.encode(randomBytes(20)), appId: appId,
+            accountAddress: account, appIdentityAddress: "0x" + Hex.encode(SecureRandom.bytes(20)), appId: appId,
             signaturePublicKey: signatureKey, encryptionPublicKey: encryptionKey,
-            sessionToken: Hex.encode(randomBytes(32)), sessionTokenExpiresAt: expiry, createdAt: now)
+            sessionToken: Hex.encode(SecureRandom.bytes(32)), sessionTokenExpiresAt: expiry, createdAt: now)
         return ProvisionedIdentity(record: record, signaturePrivateKey: privateKey)
     }
 
@@ -208,10 +208,5 @@ public enum IdentityProvisioning {
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
-    }
-
-    private static func randomBytes(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 }
