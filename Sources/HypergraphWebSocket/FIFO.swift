@@ -5,6 +5,7 @@
 struct FIFO<Element> {
     private var storage: [Element] = []
     private var head = 0
+    private static var keptCapacity: Int { 4 }
 
     /// Whether the queue holds no element.
     var isEmpty: Bool { head == storage.count }
@@ -23,8 +24,10 @@ struct FIFO<Element> {
         let element = storage[head]
         head += 1
         if head == storage.count {
-            // Empty again: drop the storage so an idle queue costs nothing.
-            storage = []
+            // Empty again: a queue that held a few elements keeps its small buffer, so a connection that is sent
+            // one message at a time does not allocate and free it per message; a grown one is dropped, so an
+            // idle queue costs little.
+            storage.removeAll(keepingCapacity: storage.capacity <= FIFO.keptCapacity)
             head = 0
         } else if head >= 64, head * 2 >= storage.count {
             storage.removeFirst(head)

@@ -16,6 +16,12 @@ struct BenchmarkError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// Bad arguments to a benchmark area.
+struct BenchmarkUsageError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
 /// Runs async work from the synchronous benchmark entry point and waits for its result.
 func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
     let result = Mutex<Result<T, any Error>?>(nil)

@@ -131,9 +131,3 @@ enum CodecBenchmark {
         }
     }
 }
-
-/// Bad arguments to `hypergraph-bench codec`.
-struct BenchmarkUsageError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
