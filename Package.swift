@@ -68,7 +68,7 @@ let package = Package(
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
                 "HypergraphCrypto", "HypergraphSigning", "HypergraphStore", "HypergraphServer", "HypergraphClient",
-                "HypergraphConformance",
+                "HypergraphConformance", "HypergraphWebSocket",
             ]
         ),
         .executableTarget(

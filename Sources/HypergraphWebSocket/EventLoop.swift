@@ -242,18 +242,45 @@ final class EventLoopGroup: Sendable {
     let loops: [EventLoop]
     private let nextIndex = Mutex(0)
 
-    private static let sharedGroup = Mutex<EventLoopGroup?>(nil)
+    /// The process-wide group, once started, and the loop count configured for it.
+    private struct Shared {
+        var group: EventLoopGroup?
+        var configuredCount: Int?
+    }
 
-    /// The process-wide group used by every server and client: one loop per core, at most four. Created on
-    /// first use; its threads live as long as the process.
+    private static let state = Mutex(Shared())
+
+    /// The loop count when none is configured: one per core, at most four.
+    static var defaultCount: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) }
+
+    /// The process-wide group used by every server and client: `configure(count:)` loops, or `defaultCount`.
+    /// Created on first use; its threads live as long as the process.
     static func shared() throws -> EventLoopGroup {
-        try sharedGroup.withLock { group in
-            if let group { return group }
-            let count = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
+        try state.withLock { shared in
+            if let group = shared.group { return group }
+            let count = shared.configuredCount ?? defaultCount
             let created = EventLoopGroup(loops: try (0..<count).map { _ in try EventLoop() })
-            group = created
+            shared.group = created
             return created
         }
+    }
+
+    /// Fixes the size of the process-wide group before it starts.
+    static func configure(count: Int) throws {
+        guard WebSocketEventLoops.allowedCounts.contains(count) else {
+            throw WebSocketEventLoopsError.countOutOfRange(count)
+        }
+        try state.withLock { shared in
+            if let group = shared.group, group.loops.count != count {
+                throw WebSocketEventLoopsError.alreadyRunning(count: group.loops.count)
+            }
+            shared.configuredCount = count
+        }
+    }
+
+    /// The size of the process-wide group: running, configured, or the default.
+    static var count: Int {
+        state.withLock { $0.group?.loops.count ?? $0.configuredCount ?? defaultCount }
     }
 
     private init(loops: [EventLoop]) {

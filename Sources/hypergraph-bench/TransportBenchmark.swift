@@ -21,20 +21,30 @@ enum TransportBenchmark {
         case echo, broadcast, idle
     }
 
-    /// Runs the benchmark: `hypergraph-bench transport [echo] [broadcast] [idle]` (all parts when none is named).
+    /// Runs the benchmark: `hypergraph-bench transport [echo] [broadcast] [idle] [--event-loops N]` (all parts
+    /// when none is named; the engine's default loop count unless given).
     static func run(arguments: [String]) throws {
         raiseDescriptorLimit()
         if arguments.contains(idleServerFlag) { return try IdleConnections.serve() }
-        let parts = try arguments.map { name in
-            guard let part = Part(rawValue: name) else {
-                let names = Part.allCases.map { "[\($0.rawValue)]" }.joined(separator: " ")
-                throw BenchmarkUsageError(message: "unknown part '\(name)'; usage: hypergraph-bench transport \(names)")
+        let usage = "usage: hypergraph-bench transport " + Part.allCases.map { "[\($0.rawValue)]" }.joined(separator: " ")
+            + " [--event-loops N]"
+        var parts: [Part] = []
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            if argument == "--event-loops" {
+                guard let count = remaining.popFirst().flatMap({ Int($0) }) else { throw BenchmarkUsageError(message: usage) }
+                try WebSocketEventLoops.configure(count: count)
+            } else if let part = Part(rawValue: argument) {
+                parts.append(part)
+            } else {
+                throw BenchmarkUsageError(message: "unknown part '\(argument)'; \(usage)")
             }
-            return part
         }
         let selected = parts.isEmpty ? Part.allCases : parts
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
-        print("WebSocket transport on loopback (\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load))")
+        print(
+            "WebSocket transport on loopback (\(ProcessInfo.processInfo.activeProcessorCount) cores, "
+                + "event loops: \(WebSocketEventLoops.count), load average \(load))")
         let server = try BenchmarkServer(handlersOnEventLoops: true)
         if selected.contains(.echo) { try echo(server: server) }
         if selected.contains(.broadcast) { try BroadcastBenchmark(server: server).run() }

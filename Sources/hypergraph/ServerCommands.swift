@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import HypergraphCommandLine
 import HypergraphServer
+import HypergraphWebSocket
 
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +13,8 @@ import Darwin
 
 /// The server command.
 enum ServerCommands {
-    /// `hypergraph serve [--host H] [--port P] [--db PATH] [--admin-token TOKEN] [--log-level LEVEL]`.
+    /// `hypergraph serve [--host H] [--port P] [--db PATH] [--admin-token TOKEN] [--log-level LEVEL]
+    /// [--event-loops N]`.
     static let serve = Command(
         name: "serve",
         abstract: "Run the Hypergraph sync server: WebSocket and HTTP on one port, stored in SQLite.",
@@ -33,9 +35,15 @@ enum ServerCommands {
             .value(
                 "log-level", valueName: "LEVEL", help: "Least important log lines written.", default: "info",
                 allowed: LogLevel.allCases.map(\.rawValue)),
+            .value(
+                "event-loops", valueName: "N",
+                help: "WebSocket event-loop threads (default: one per core, at most 4; here \(WebSocketEventLoops.defaultCount)).")
         ]
     ) { arguments in
         let port = try arguments.integer("port", in: 0...65_535) ?? 3030
+        if let loops = try arguments.integer("event-loops", in: WebSocketEventLoops.allowedCounts) {
+            try WebSocketEventLoops.configure(count: loops)
+        }
         let adminToken = arguments.value("admin-token") ?? ProcessInfo.processInfo.environment["HYPERGRAPH_ADMIN_TOKEN"]
         if let adminToken, adminToken.isEmpty {
             throw arguments.usageError("The admin token must not be empty.")
