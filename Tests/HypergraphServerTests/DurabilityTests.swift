@@ -99,6 +99,7 @@ final class DurabilityTests: XCTestCase {
         print("crash test: 3 SIGKILLs during write storms; \(confirmed.count) updates confirmed, \(stored.count) stored, clocks 0…\(stored.count - 1) without gaps")
     }
 
+    /// Also runs the server on a single event loop (`--event-loops 1`), the smallest configuration.
     func testServeStopsGracefullyOnSIGTERM() async throws {
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -106,7 +107,7 @@ final class DurabilityTests: XCTestCase {
         let created = try HypergraphExecutable.run(["identity", "create", "--db", databasePath])
         XCTAssertEqual(created.status, 0, created.errors)
         let identity = try HypergraphIdentity(json: try JSONValue.parse(Array(created.output.utf8)))
-        let child = try ChildServer(databasePath: databasePath)
+        let child = try ChildServer(databasePath: databasePath, options: ["--event-loops", "1"])
         let session = try await HypergraphClient.connect(url: child.url, token: identity.sessionToken)
         _ = try await session.listSpaces()
         child.send(SIGTERM)
@@ -116,6 +117,14 @@ final class DurabilityTests: XCTestCase {
         XCTAssertEqual(exit.reason, .exit)
         XCTAssertEqual(exit.status, 0)
         XCTAssertTrue(child.logs.contains("event=server.stopped"), child.logs)
+    }
+
+    func testServeRejectsAnEventLoopCountOutsideItsRange() throws {
+        for count in ["0", "65", "two"] {
+            let result = try HypergraphExecutable.run(["serve", "--event-loops", count, "--db", "/nonexistent/never-created.sqlite"])
+            XCTAssertEqual(result.status, 2, "--event-loops \(count): \(result.errors)")
+            XCTAssertTrue(result.errors.contains("--event-loops"), result.errors)
+        }
     }
 
     func testIdentityCommandsWorkWhileTheServerRuns() async throws {
