@@ -4,8 +4,8 @@
 /// The event-loop threads that every WebSocket server and client in this process runs on.
 ///
 /// By default there is one loop per core, at most four. Fewer loops leave cores to the application (a server
-/// that verifies signatures or writes to a database on the global executor) or to a load generator on the same
-/// machine; more do not help beyond the core count.
+/// that verifies signatures on the global executor and writes to a database from threads of its own) or to a
+/// load generator on the same machine; more do not help beyond the core count.
 public enum WebSocketEventLoops {
     /// The loop counts `configure(count:)` accepts.
     public static let allowedCounts = 1...64
