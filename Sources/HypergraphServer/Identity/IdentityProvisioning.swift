@@ -92,14 +92,7 @@ public struct ProvisionedIdentity: Sendable, Hashable {
     /// `sessionToken`, `sessionTokenExpires` (ISO-8601 with milliseconds), `signaturePublicKey`,
     /// `signaturePrivateKey` (only when generated) and `encryptionPublicKey`.
     public func jsonUTF8() -> [UInt8] {
-        var members: JSONObject = [
-            "accountAddress": .string(record.accountAddress),
-            "appIdentityAddress": .string(record.appIdentityAddress),
-            "appId": .string(record.appId),
-            "sessionToken": .string(record.sessionToken),
-            "sessionTokenExpires": .string(Timestamp(millisecondsSince1970: record.sessionTokenExpiresAt).iso8601),
-            "signaturePublicKey": .string(record.signaturePublicKey),
-        ]
+        var members = IdentityProvisioning.sharedMembers(of: record)
         if let signaturePrivateKey { members["signaturePrivateKey"] = .string(signaturePrivateKey) }
         members["encryptionPublicKey"] = .string(record.encryptionPublicKey)
         return JSONValue.object(members).serialized()
@@ -169,16 +162,22 @@ public enum IdentityProvisioning {
 
     /// One line of `hypergraph identity list`: the identity as a JSON object without any private key.
     public static func listing(_ record: IdentityRecord) -> [UInt8] {
-        JSONValue.object([
+        var members = sharedMembers(of: record)
+        members["encryptionPublicKey"] = .string(record.encryptionPublicKey)
+        members["createdAt"] = .string(Timestamp(millisecondsSince1970: record.createdAt).iso8601)
+        return JSONValue.object(members).serialized()
+    }
+
+    /// The members that the provisioning answer and the listing line both start with, in that order.
+    fileprivate static func sharedMembers(of record: IdentityRecord) -> JSONObject {
+        [
             "accountAddress": .string(record.accountAddress),
             "appIdentityAddress": .string(record.appIdentityAddress),
             "appId": .string(record.appId),
             "sessionToken": .string(record.sessionToken),
             "sessionTokenExpires": .string(Timestamp(millisecondsSince1970: record.sessionTokenExpiresAt).iso8601),
             "signaturePublicKey": .string(record.signaturePublicKey),
-            "encryptionPublicKey": .string(record.encryptionPublicKey),
-            "createdAt": .string(Timestamp(millisecondsSince1970: record.createdAt).iso8601),
-        ]).serialized()
+        ]
     }
 
     /// Reads a token lifetime such as `30d`, `12h`, `90m` or `45s` (a whole number and one unit).
