@@ -245,32 +245,17 @@ struct FieldElement: Sendable {
             b.n3 ^ (mask & (a.n3 ^ b.n3)), b.n4 ^ (mask & (a.n4 ^ b.n4)))
     }
 
-    /// The powers x^(2^k − 1) for the block lengths of the inversion's addition chain (taken from libsecp256k1:
-    /// 255 squarings and about 15 multiplications instead of a generic ladder).
-    private func commonChain() -> (x2: FieldElement, x22: FieldElement, x223: FieldElement) {
-        let x2 = squared() * self
-        let x3 = x2.squared() * self
-        let x6 = x3.squared(times: 3) * x3
-        let x9 = x6.squared(times: 3) * x3
-        let x11 = x9.squared(times: 2) * x2
-        let x22 = x11.squared(times: 11) * x11
-        let x44 = x22.squared(times: 22) * x22
-        let x88 = x44.squared(times: 44) * x44
-        let x176 = x88.squared(times: 88) * x88
-        let x220 = x176.squared(times: 44) * x44
-        let x223 = x220.squared(times: 3) * x3
-        return (x2, x22, x223)
-    }
-
     /// The multiplicative inverse, x^(p−2); zero maps to zero. Fixed exponent, so constant-time.
     func inverted() -> FieldElement {
-        let chain = commonChain()
+        let chain = blocksOfOnes()
         var t = chain.x223.squared(times: 23) * chain.x22
         t = t.squared(times: 5) * self
         t = t.squared(times: 3) * chain.x2
         return t.squared(times: 2) * self
     }
 }
+
+extension FieldElement: FieldAdditionChainElement {}
 
 extension FieldElement: Hashable {
     /// Equal elements may differ in representation (v and v + p), so both sides are reduced first. Variable-time.

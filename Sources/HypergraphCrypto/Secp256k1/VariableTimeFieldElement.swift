@@ -247,21 +247,13 @@ struct VariableTimeFieldElement: Sendable {
     /// A square root, x^((p+1)/4) since p ≡ 3 (mod 4), or `nil` when x is not a square. The exponent is computed
     /// with libsecp256k1's addition chain: blocks of ones x^(2^k − 1), 253 squarings and 13 multiplications.
     func squareRoot() -> Self? {
-        let x2 = squared() * self
-        let x3 = x2.squared() * self
-        let x6 = x3.squared(times: 3) * x3
-        let x9 = x6.squared(times: 3) * x3
-        let x11 = x9.squared(times: 2) * x2
-        let x22 = x11.squared(times: 11) * x11
-        let x44 = x22.squared(times: 22) * x22
-        let x88 = x44.squared(times: 44) * x44
-        let x176 = x88.squared(times: 88) * x88
-        let x220 = x176.squared(times: 44) * x44
-        let x223 = x220.squared(times: 3) * x3
+        let (x2, x22, x223) = blocksOfOnes()
         let root = ((x223.squared(times: 23) * x22).squared(times: 6) * x2).squared(times: 2)
         return root.squared() == self ? root : nil
     }
 }
+
+extension VariableTimeFieldElement: FieldAdditionChainElement {}
 
 extension VariableTimeFieldElement: Equatable {
     /// Equality of the values modulo p, whatever the representations.
