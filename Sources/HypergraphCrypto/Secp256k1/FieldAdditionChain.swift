@@ -2,14 +2,21 @@
 // constant-time FieldElement inverts with it (x^(p−2)), the VariableTimeFieldElement takes square roots
 // (x^((p+1)/4)). The exponents are fixed, so the chain itself runs in constant time for either type.
 
-/// A field element the chain can run on: multiplication and repeated squaring.
+/// A field element the chain can run on: multiplication and squaring.
 protocol FieldAdditionChainElement {
     static func * (a: Self, b: Self) -> Self
     func squared() -> Self
-    func squared(times count: Int) -> Self
 }
 
 extension FieldAdditionChainElement {
+    /// `self` squared `count` times, i.e. raised to 2^count.
+    @inline(__always)
+    func squared(times count: Int) -> Self {
+        var result = self
+        for _ in 0..<count { result = result.squared() }
+        return result
+    }
+
     /// The powers x^(2^k − 1) for k = 2, 22 and 223, the blocks of ones both exponents are built from
     /// (222 squarings and 11 multiplications).
     func blocksOfOnes() -> (x2: Self, x22: Self, x223: Self) {

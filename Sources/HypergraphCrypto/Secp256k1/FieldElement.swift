@@ -229,14 +229,6 @@ struct FieldElement: Sendable {
     @inline(__always)
     static func *= (a: inout FieldElement, b: FieldElement) { a = a * b }
 
-    /// `self` squared `count` times, i.e. raised to 2^count.
-    @inline(__always)
-    func squared(times count: Int) -> FieldElement {
-        var result = self
-        for _ in 0..<count { result = result.squared() }
-        return result
-    }
-
     /// `a` where `mask` is all ones, `b` where it is all zeros.
     @inline(__always)
     static func select(_ mask: UInt64, _ a: FieldElement, _ b: FieldElement) -> FieldElement {

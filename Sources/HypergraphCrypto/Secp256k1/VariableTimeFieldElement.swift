@@ -232,13 +232,6 @@ struct VariableTimeFieldElement: Sendable {
         return Self(r0, r1, r2, r3, c.low &+ t4, magnitude: 1)
     }
 
-    /// self squared `count` times, i.e. raised to 2^count.
-    func squared(times count: Int) -> Self {
-        var result = self
-        for _ in 0..<count { result = result.squared() }
-        return result
-    }
-
     /// The multiplicative inverse (zero maps to zero), by ``VariableTimeInverse``.
     func inverted() -> Self {
         Self(VariableTimeInverse.fieldPrime.inverse(of: limbs))
