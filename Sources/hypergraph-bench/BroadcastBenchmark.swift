@@ -110,7 +110,7 @@ struct BroadcastBenchmark {
     /// Sends `count` messages with `publish` on the given schedule and waits until every subscriber read each.
     private func measure(_ count: Int, through publish: (String) -> Void, to reader: SubscriberReader, pacing: Pacing) throws -> Run {
         let sequences = try reader.reserve(count)
-        let busyBefore = processorSeconds()
+        let busyBefore = cpuSeconds(of: "self") ?? 0  // server, senders and subscriber readers alike
         var sentAt: [UInt64] = []
         sentAt.reserveCapacity(count)
         let start = MonotonicClock.now()
@@ -137,7 +137,7 @@ struct BroadcastBenchmark {
         return Run(
             deliveriesPerSecond: Double(count * Self.subscriberCount) / elapsed,
             latencies: zip(receipts, sentAt).map { Double($0 - $1) / 1e6 },
-            processorsBusy: (processorSeconds() - busyBefore) / elapsed)
+            processorsBusy: ((cpuSeconds(of: "self") ?? 0) - busyBefore) / elapsed)
     }
 
     /// A 200-byte text message that starts with its sequence number in ten decimal digits.
@@ -145,14 +145,6 @@ struct BroadcastBenchmark {
         let digits = String(sequence)
         let number = String(repeating: "0", count: 10 - digits.count) + digits
         return number + String(repeating: "x", count: Self.messageSize - number.utf8.count)
-    }
-
-    /// Processor time used by this process so far (server, senders and subscriber readers), in seconds.
-    private func processorSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF_CONSTANT, &usage)
-        let micros = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000 + Int(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
-        return Double(micros) / 1e6
     }
 }
 

@@ -53,6 +53,23 @@ func measure(
     return Timing(iterations: iterations, seconds: elapsed)
 }
 
+/// CPU time (user + system) in seconds of this process (`"self"`, from `getrusage`) or of another one by pid
+/// (from `/proc`, Linux only; nil elsewhere or when it has gone).
+func cpuSeconds(of process: String) -> Double? {
+    if process == "self" {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF_CONSTANT, &usage)
+        let micros = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000 + Int(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+        return Double(micros) / 1e6
+    }
+    guard let text = try? String(contentsOfFile: "/proc/\(process)/stat", encoding: .utf8),
+        let end = text.lastIndex(of: ")")
+    else { return nil }
+    let fields = text[text.index(after: end)...].split(separator: " ")  // fields 3 (state) onwards
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
 /// Percentile (0...100) of `samples` by nearest rank; `samples` need not be sorted. Returns 0 for no samples.
 func percentile(_ samples: [Double], _ percent: Double) -> Double {
     guard !samples.isEmpty else { return 0 }

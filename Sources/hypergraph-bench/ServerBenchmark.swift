@@ -269,16 +269,6 @@ private func residentKiB(of process: String) -> Int? {
     return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
 }
 
-/// CPU time (user + system) of a process (`self` or a pid) in seconds, from `/proc` (Linux only).
-private func cpuSeconds(of process: String) -> Double? {
-    guard let text = try? String(contentsOfFile: "/proc/\(process)/stat", encoding: .utf8),
-        let end = text.lastIndex(of: ")")
-    else { return nil }
-    let fields = text[text.index(after: end)...].split(separator: " ")  // fields 3 (state) onwards
-    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-}
-
 /// Sessions for benchmarks: no transcript, long timeouts (the server is under load), no client pings.
 private let benchmarkConfiguration: HypergraphClientConfiguration = {
     var configuration = HypergraphClientConfiguration()
