@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "HypergraphWebSocket", targets: ["HypergraphWebSocket"]),
         .library(name: "HypergraphCommandLine", targets: ["HypergraphCommandLine"]),
         .library(name: "HypergraphStore", targets: ["HypergraphStore"]),
+        .library(name: "HypergraphPostgresStore", targets: ["HypergraphPostgresStore"]),
         .library(name: "HypergraphServer", targets: ["HypergraphServer"]),
         .library(name: "HypergraphClient", targets: ["HypergraphClient"]),
         .library(name: "HypergraphConformance", targets: ["HypergraphConformance"]),
@@ -40,11 +41,12 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "HypergraphStore", dependencies: ["CSQLite"]),
+        .target(name: "HypergraphPostgresStore", dependencies: ["HypergraphStore", "HypergraphPostgres"]),
         .target(
             name: "HypergraphServer",
             dependencies: [
-                "HypergraphProtocol", "HypergraphSigning", "HypergraphStore", "HypergraphWebSocket",
-                "HypergraphCrypto", "HypergraphJSON",
+                "HypergraphProtocol", "HypergraphSigning", "HypergraphStore", "HypergraphPostgresStore",
+                "HypergraphPostgres", "HypergraphWebSocket", "HypergraphCrypto", "HypergraphJSON",
             ]
         ),
         .target(
@@ -108,7 +110,10 @@ let package = Package(
         ),
         .testTarget(name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket"]),
         .testTarget(name: "HypergraphCommandLineTests", dependencies: ["HypergraphCommandLine"]),
-        .testTarget(name: "HypergraphStoreTests", dependencies: ["HypergraphStore"]),
+        .testTarget(
+            name: "HypergraphStoreTests",
+            dependencies: ["HypergraphStore", "HypergraphPostgresStore", "HypergraphPostgres", "PostgresTestSupport"]
+        ),
         .testTarget(
             name: "HypergraphServerTests",
             dependencies: [

@@ -20,6 +20,14 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case closed
     /// SQLite reported an error (I/O, disk full, a lock held longer than the busy timeout, …).
     case sqlite(SQLiteError)
+    /// The database server cannot be reached (refused, dropped, restarting, no free connection in time, login
+    /// refused). Nothing of the failed write was persisted unless the connection dropped during its commit, in which
+    /// case it may have been; retrying an update with the same id is safe (§12 G9).
+    case unavailable(String)
+    /// The database server reported an error that is not a conflict or a missing reference.
+    case database(String)
+    /// The database belongs to another application: it has tables but no Hypergraph schema version.
+    case foreignDatabase(location: String, reason: String)
 
     static func migrationFailed(
         path: String, version: Int, summary: String, underlying: any Error
@@ -62,6 +70,12 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             return "the store is closed"
         case .sqlite(let error):
             return error.description
+        case .unavailable(let reason):
+            return "the store is unavailable: \(reason)"
+        case .database(let detail):
+            return "the database failed: \(detail)"
+        case .foreignDatabase(let location, let reason):
+            return "\(location) is not a Hypergraph database: \(reason)"
         }
     }
 }

@@ -181,7 +181,7 @@ private struct ReferenceServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let server = try await HypergraphServer.start(
             ServerConfiguration(
-                port: 0, databasePath: directory.appendingPathComponent("reference.sqlite").path, logLevel: .error))
+                port: 0, store: .sqlite(path: directory.appendingPathComponent("reference.sqlite").path), logLevel: .error))
         return ReferenceServer(server: server, directory: directory)
     }
 

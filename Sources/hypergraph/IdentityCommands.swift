@@ -12,10 +12,9 @@ enum IdentityCommands {
         name: "identity", abstract: "Create and list app identities and their session tokens.",
         subcommands: [create, list])
 
-    private static let databaseOption = Option.value(
-        "db", valueName: "PATH", help: "The server's SQLite database.", default: "./hypergraph.sqlite")
+    private static let storeOptions = StoreOptions.options(dbHelp: "The server's SQLite database; same as --store PATH.")
 
-    /// `hypergraph identity create --db PATH [--account 0x…] [--app-id ID] [--signature-public-key 0x…] …`.
+    /// `hypergraph identity create [--store LOCATION | --db PATH] [--account 0x…] [--app-id ID] [--signature-public-key 0x…] …`.
     static let create = Command(
         name: "create",
         abstract: "Create an app identity with a session token and print it as one JSON object.",
@@ -25,8 +24,7 @@ enum IdentityCommands {
             pair was generated here (it is stored nowhere). Everything not given is generated. Works while a \
             server is running on the same database.
             """,
-        options: [
-            databaseOption,
+        options: storeOptions + [
             .value("account", valueName: "0xADDRESS", help: "The account (0x + 40 hex digits); random when left out."),
             .value("app-id", valueName: "ID", help: "The app the identity is for.", default: IdentityProvisioning.defaultAppId),
             .value(
@@ -62,11 +60,11 @@ enum IdentityCommands {
         return ExitStatus.success
     }
 
-    /// `hypergraph identity list --db PATH`: one JSON object per line, oldest first, without private keys.
+    /// `hypergraph identity list [--store LOCATION | --db PATH]`: one JSON object per line, oldest first, without private keys.
     static let list = Command(
         name: "list",
         abstract: "List the app identities of a database, one JSON object per line.",
-        options: [databaseOption]
+        options: storeOptions
     ) { arguments in
         let storage = try await openStore(arguments, mustExist: true)
         let identities = try await storage.identities()
@@ -76,11 +74,11 @@ enum IdentityCommands {
         return ExitStatus.success
     }
 
-    private static func openStore(_ arguments: ParsedArguments, mustExist: Bool) async throws -> SQLiteHypergraphStorage {
-        let path = arguments.value("db") ?? "./hypergraph.sqlite"
-        if mustExist, !FileManager.default.fileExists(atPath: path) {
-            throw arguments.usageError("No database at '\(path)'.")
+    private static func openStore(_ arguments: ParsedArguments, mustExist: Bool) async throws -> any HypergraphStorage {
+        let location = try StoreOptions.location(arguments)
+        if mustExist, !location.existsLocally {
+            throw arguments.usageError("No database at '\(location)'.")
         }
-        return try await SQLiteHypergraphStorage(configuration: SQLiteStoreConfiguration(path: path, readerCount: 1))
+        return try await location.open(readers: 1)
     }
 }

@@ -19,7 +19,7 @@ private struct ReferenceServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let server = try await HypergraphServer.start(
             ServerConfiguration(
-                port: 0, databasePath: directory.appendingPathComponent("hypergraph.sqlite").path, logLevel: .error,
+                port: 0, store: .sqlite(path: directory.appendingPathComponent("hypergraph.sqlite").path), logLevel: .error,
                 logSink: LogSink { _ in }, shutdownGracePeriod: .seconds(2), behavior: behavior))
         return ReferenceServer(server: server, directory: directory)
     }

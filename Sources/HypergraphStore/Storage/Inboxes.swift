@@ -135,22 +135,6 @@ extension SQLiteHypergraphStorage {
         }
     }
 
-    /// The two message tables share their shape; they differ in the owner column and table names.
-    private enum InboxKind {
-        case space, account
-
-        var messageTable: String { self == .space ? "space_inbox_messages" : "account_inbox_messages" }
-        var inboxTable: String { self == .space ? "space_inboxes" : "account_inboxes" }
-        var ownerColumn: String { self == .space ? "space_id" : "account_address" }
-
-        func missingInbox(owner: String, inboxId: String) -> StoreError {
-            switch self {
-            case .space: return .notFound(.spaceInbox(spaceId: owner, inboxId: inboxId))
-            case .account: return .notFound(.accountInbox(accountAddress: owner, inboxId: inboxId))
-            }
-        }
-    }
-
     /// Inserts a message after checking that its inbox exists.
     private static func insert(
         _ record: InboxMessageRecord, into kind: InboxKind, owner: String, inboxId: String,
