@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "HypergraphServer", targets: ["HypergraphServer"]),
         .library(name: "HypergraphClient", targets: ["HypergraphClient"]),
         .library(name: "HypergraphConformance", targets: ["HypergraphConformance"]),
+        .library(name: "HypergraphPostgres", targets: ["HypergraphPostgres"]),
         .executable(name: "hypergraph", targets: ["hypergraph"]),
         .executable(name: "hypergraph-codegen", targets: ["hypergraph-codegen"]),
         .executable(name: "hypergraph-bench", targets: ["hypergraph-bench"]),
@@ -35,6 +36,9 @@ let package = Package(
             dependencies: ["HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
         ),
         .target(name: "HypergraphWebSocket", dependencies: ["HypergraphCrypto"]),
+        .target(name: "HypergraphPostgres", dependencies: ["HypergraphCrypto", "HypergraphWebSocket"]),
+        // A throwaway PostgreSQL cluster for tests and benchmarks (not a product).
+        .target(name: "PostgresTestSupport", dependencies: ["HypergraphPostgres"], path: "Tests/PostgresTestSupport"),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
@@ -83,6 +87,7 @@ let package = Package(
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
                 "HypergraphCrypto", "HypergraphWebSocket", "HypergraphStore", "HypergraphServer", "HypergraphClient",
+                "HypergraphPostgres", "PostgresTestSupport",
             ]
         ),
         .executableTarget(
@@ -134,6 +139,10 @@ let package = Package(
                 "HypergraphConformance", "HypergraphServer", "HypergraphClient", "HypergraphStore", "HypergraphProtocol",
                 "HypergraphSigning", "HypergraphCrypto", "HypergraphJSON",
             ]
+        ),
+        .testTarget(
+            name: "HypergraphPostgresTests",
+            dependencies: ["HypergraphPostgres", "PostgresTestSupport", "HypergraphCrypto"]
         ),
         .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen"]),
     ],

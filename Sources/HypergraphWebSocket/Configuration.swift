@@ -52,7 +52,7 @@ public struct WebSocketServerConfiguration: Sendable, Hashable {
 
 extension Duration {
     /// Whole nanoseconds, clamped to 0...2^62 so deadline arithmetic on the monotonic clock cannot overflow.
-    var nanoseconds: UInt64 {
+    package var nanoseconds: UInt64 {
         let (seconds, attoseconds) = components
         guard seconds >= 0, attoseconds >= 0 else { return 0 }
         let limit: UInt64 = 1 << 62

@@ -12,7 +12,7 @@ import Darwin
 #endif
 
 /// The protocol logic driving a connection. Called on the connection's event loop only.
-protocol ConnectionHandler: AnyObject {
+package protocol ConnectionHandler: AnyObject {
     /// An outbound connect completed.
     func connectionEstablished(_ connection: Connection)
     /// Bytes arrived; they may be modified in place and are only valid during the call.
@@ -38,7 +38,7 @@ struct ReadPause: OptionSet {
 }
 
 /// A socket registered with an event loop.
-final class Connection: EventLoopChannel, @unchecked Sendable {
+package final class Connection: EventLoopChannel, @unchecked Sendable {
     // @unchecked: confined to `loop`'s thread, see the header comment.
     private enum Phase {
         /// Outbound connect in progress.
@@ -58,13 +58,13 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     }
 
     /// The loop that owns this connection.
-    let loop: EventLoop
+    package let loop: EventLoop
     /// The socket.
     let fd: Int32
     /// "host:port" of the peer.
     let peer: String
     /// The protocol logic; replaced once when an HTTP connection is upgraded.
-    var handler: (any ConnectionHandler)?
+    package var handler: (any ConnectionHandler)?
     /// Told once, after the socket is closed (the server uses it to track its connections).
     var onClose: ((Connection) -> Void)?
 
@@ -82,7 +82,7 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
 
     /// Wraps `fd` and registers it with `loop`. Must run on `loop`'s thread. `connecting` means a non-blocking
     /// connect is in progress. Set `handler` (and call `updateDeadline`) before returning to the loop.
-    init(loop: EventLoop, fd: Int32, peer: String, connecting: Bool) throws {
+    package init(loop: EventLoop, fd: Int32, peer: String, connecting: Bool) throws {
         self.loop = loop
         self.fd = fd
         self.peer = peer
@@ -100,7 +100,7 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     // MARK: Output
 
     /// Queues bytes for writing at the end of this loop iteration.
-    func enqueue(_ bytes: OutboundBytes) {
+    package func enqueue(_ bytes: OutboundBytes) {
         guard isOpen, bytes.count > 0 else { return }
         outbound.append(Chunk(bytes: bytes, offset: 0))
         queuedBytes += bytes.count
@@ -257,7 +257,7 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     /// Ends the connection politely: writes what is queued, then (with `shutdownWrite`) sends FIN, then discards
     /// input until the peer closes too — so the peer reads everything before it sees the end — or until
     /// `timeout` nanoseconds pass. Servers shut down first (RFC 6455 §7.1.1); clients wait for the server.
-    func finish(shutdownWrite: Bool, timeout: UInt64) {
+    package func finish(shutdownWrite: Bool, timeout: UInt64) {
         guard isOpen else { return }
         phase = .finishing(shutdownWrite: shutdownWrite, deadline: loop.now + timeout)
         if inputEnded && outbound.isEmpty { return disconnect() }
@@ -267,7 +267,7 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     }
 
     /// Closes the socket now, dropping anything queued.
-    func disconnect(error: SocketError? = nil) {
+    package func disconnect(error: SocketError? = nil) {
         if case .closed = phase { return }
         phase = .closed
         loop.deregister(fd: fd, id: id)
@@ -285,7 +285,7 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
 
     /// Makes sure the loop wakes this connection by its handler's (or its own) next deadline. Deadlines that
     /// move later need no call: an early wake-up just finds nothing due and re-arms.
-    func updateDeadline() {
+    package func updateDeadline() {
         var next = handler?.nextDeadline
         if case .finishing(_, let deadline) = phase { next = min(next ?? deadline, deadline) }
         guard let next else { return }
