@@ -132,7 +132,13 @@ public struct ConformanceReport: Sendable {
 
     // MARK: JSON
 
-    /// The machine-readable report.
+    /// The `format` member of the JSON report.
+    public static let jsonFormat = "hypergraph-conformance-report"
+    /// The `version` member of the JSON report: raised when a member changes meaning or disappears (adding members
+    /// keeps the version). The members are documented in docs/conformance.md, "Reports".
+    public static let jsonVersion = 1
+
+    /// The machine-readable report (format ``jsonFormat``, version ``jsonVersion``).
     public func json() -> String {
         let cases: [JSONValue] = results.map { result in
             var object: JSONObject = [
@@ -147,6 +153,7 @@ public struct ConformanceReport: Sendable {
             return .object(object)
         }
         let report: JSONObject = [
+            "format": .string(Self.jsonFormat), "version": .number(Double(Self.jsonVersion)),
             "passed": .bool(passed),
             "summary": [
                 "passed": .number(Double(count(.passed))), "failed": .number(Double(count(.failed))),
