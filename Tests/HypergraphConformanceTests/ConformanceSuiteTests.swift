@@ -221,8 +221,16 @@ final class ConformanceSuiteTests: XCTestCase {
         let ids = Set(ConformanceSuite.allCases.map(\.id))
         let baseline = try ConformanceBaseline(contentsOfFile: path)
         XCTAssertFalse(baseline.ids.isEmpty)
+        XCTAssertEqual(baseline.unstableIds, ["connection.token.valid.request-after-open", "connection.requests.answered-in-order"])
+        // Unstable entries are tolerated either way; a listed case that passes is stale.
+        let passing = ConformanceReport(
+            results: [CaseResult(id: "connection.requests.answered-in-order", level: .should, requirement: "r.", specReference: "§1",
+                                 status: .passed, expected: nil, observed: nil, transcript: [], duration: .zero)],
+            baseline: baseline, duration: .zero)
+        XCTAssertEqual(passing.staleBaselineEntries, [])
         for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let id = line.split(separator: "#", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces)
+            let entry = line.split(separator: "#", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces)
+            let id = entry.hasPrefix("?") ? entry.dropFirst().trimmingCharacters(in: .whitespaces) : entry
             XCTAssertTrue(ids.contains(id), "\(id) is not a case")
             XCTAssertTrue(line.contains("# §12 G") || line.contains("# §1"), "\(id) names no PROTOCOL.md item: \(line)")
         }
