@@ -56,23 +56,14 @@ enum EnumRenderer {
             body.line("public static let knownCases: [\(type.name)] = [\(known)]")
             body.line()
             body.documentation("The case for `rawValue`: a known value, otherwise `unknown(rawValue)`.")
-            body.block("public init(rawValue: String)") { initializer in
-                initializer.block("switch rawValue") { cases in
-                    for enumCase in type.cases {
-                        cases.line("case \(SwiftLiteral.string(enumCase.rawValue)): self = .\(Naming.escaped(enumCase.swiftName))")
-                    }
-                    cases.line("default: self = .unknown(rawValue)")
-                }
+            let cases = type.cases.map { (raw: SwiftLiteral.string($0.rawValue), name: "." + Naming.escaped($0.swiftName)) }
+            body.block("public init(rawValue: String)") {
+                $0.switchOver("rawValue", arms: cases.map { "case \($0.raw): self = \($0.name)" } + ["default: self = .unknown(rawValue)"])
             }
             body.line()
             body.documentation("The string on the wire.")
-            body.block("public var rawValue: String") { getter in
-                getter.block("switch self") { cases in
-                    for enumCase in type.cases {
-                        cases.line("case .\(Naming.escaped(enumCase.swiftName)): \(SwiftLiteral.string(enumCase.rawValue))")
-                    }
-                    cases.line("case .unknown(let rawValue): rawValue")
-                }
+            body.block("public var rawValue: String") {
+                $0.switchOver("self", arms: cases.map { "case \($0.name): \($0.raw)" } + ["case .unknown(let rawValue): rawValue"])
             }
             body.line()
             body.documentation("Decodes any string.")
@@ -85,6 +76,15 @@ enum EnumRenderer {
                 $0.line("var container = encoder.singleValueContainer()")
                 $0.line("try container.encode(rawValue)")
             }
+        }
+    }
+}
+
+extension SwiftSource {
+    /// `switch subject { … }` with one line per arm (each a whole `case …:` or `default:` line).
+    mutating func switchOver(_ subject: String, arms: [String]) {
+        switchBlock(subject) { cases in
+            for arm in arms { cases.line(arm) }
         }
     }
 }

@@ -53,38 +53,38 @@ public enum ErrorCode: RawRepresentable, Hashable, Sendable, Codable {
     /// The case for `rawValue`: a known value, otherwise `unknown(rawValue)`.
     public init(rawValue: String) {
         switch rawValue {
-            case "invalid-json": self = .invalidJson
-            case "invalid-message": self = .invalidMessage
-            case "unknown-type": self = .unknownType
-            case "unauthorized": self = .unauthorized
-            case "forbidden": self = .forbidden
-            case "not-found": self = .notFound
-            case "invalid-signature": self = .invalidSignature
-            case "invalid-event": self = .invalidEvent
-            case "conflict": self = .conflict
-            case "too-large": self = .tooLarge
-            case "rate-limited": self = .rateLimited
-            case "internal": self = .`internal`
-            default: self = .unknown(rawValue)
+        case "invalid-json": self = .invalidJson
+        case "invalid-message": self = .invalidMessage
+        case "unknown-type": self = .unknownType
+        case "unauthorized": self = .unauthorized
+        case "forbidden": self = .forbidden
+        case "not-found": self = .notFound
+        case "invalid-signature": self = .invalidSignature
+        case "invalid-event": self = .invalidEvent
+        case "conflict": self = .conflict
+        case "too-large": self = .tooLarge
+        case "rate-limited": self = .rateLimited
+        case "internal": self = .`internal`
+        default: self = .unknown(rawValue)
         }
     }
 
     /// The string on the wire.
     public var rawValue: String {
         switch self {
-            case .invalidJson: "invalid-json"
-            case .invalidMessage: "invalid-message"
-            case .unknownType: "unknown-type"
-            case .unauthorized: "unauthorized"
-            case .forbidden: "forbidden"
-            case .notFound: "not-found"
-            case .invalidSignature: "invalid-signature"
-            case .invalidEvent: "invalid-event"
-            case .conflict: "conflict"
-            case .tooLarge: "too-large"
-            case .rateLimited: "rate-limited"
-            case .`internal`: "internal"
-            case .unknown(let rawValue): rawValue
+        case .invalidJson: "invalid-json"
+        case .invalidMessage: "invalid-message"
+        case .unknownType: "unknown-type"
+        case .unauthorized: "unauthorized"
+        case .forbidden: "forbidden"
+        case .notFound: "not-found"
+        case .invalidSignature: "invalid-signature"
+        case .invalidEvent: "invalid-event"
+        case .conflict: "conflict"
+        case .tooLarge: "too-large"
+        case .rateLimited: "rate-limited"
+        case .`internal`: "internal"
+        case .unknown(let rawValue): rawValue
         }
     }
 
