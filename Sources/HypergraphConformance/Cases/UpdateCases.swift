@@ -151,11 +151,12 @@ extension ConformanceSuite {
         },
         ConformanceCase(
             "updates.concurrent.distinct-clocks", .must, "§9.5, §13.17",
-            "Updates sent concurrently by several connections are confirmed with distinct clocks.",
+            "Updates sent concurrently by several connections are confirmed with distinct clocks (an update that is never confirmed is §12 G8's loss, judged by the SHOULD case).",
             area: .updates
         ) { context in
             let (clocks, _) = try await concurrentWriters(context)
-            try require(Set(clocks).count == clocks.count, "distinct clocks", observed: "\(clocks.sorted())")
+            try require(!clocks.isEmpty && Set(clocks).count == clocks.count, "at least one confirmation, all with distinct clocks",
+                        observed: "\(clocks.sorted())")
         },
         ConformanceCase(
             "updates.concurrent.all-confirmed-consecutive", .should, "§12 G8",
@@ -163,7 +164,7 @@ extension ConformanceSuite {
             area: .updates
         ) { context in
             let (clocks, _) = try await concurrentWriters(context)
-            try requireEqual(clocks.sorted(), Array(0..<clocks.count), "the confirmed clocks")
+            try requireEqual(clocks.sorted(), Array(0..<20), "the confirmed clocks of the 20 updates")
         },
         ConformanceCase(
             "updates.concurrent.notifications-in-clock-order", .should, "§5.6, §12 G8",
@@ -182,7 +183,8 @@ extension ConformanceSuite {
         },
     ]
 
-    /// Four connections send five updates each at once to one space watched by a fifth; returns the confirmed clocks.
+    /// Four connections send five updates each at once to one space watched by a fifth; returns the clocks confirmed
+    /// within the timeout (the TypeScript server may lose some, §12 G8) and the watcher.
     static func concurrentWriters(_ context: CaseContext) async throws -> ([Int], Peer) {
         let alice = try await context.peer("alice")
         let space = try await context.createSpace(by: alice)
@@ -198,10 +200,10 @@ extension ConformanceSuite {
                     for request in requests { try await writer.session.send(.createUpdate(request)) }
                     var clocks: [Int] = []
                     for request in requests {
-                        let message = try await writer.session.nextMessage("update-confirmed \(request.updateId)", timeout: timeout) {
+                        let message = try? await writer.session.nextMessage("update-confirmed \(request.updateId)", timeout: timeout) {
                             if case .updateConfirmed(let confirmed) = $0 { confirmed.updateId == request.updateId } else { false }
                         }
-                        if case .updateConfirmed(let confirmed) = message { clocks.append(confirmed.clock) }
+                        if case .updateConfirmed(let confirmed)? = message { clocks.append(confirmed.clock) }
                     }
                     return clocks
                 }

@@ -103,7 +103,7 @@ struct ClientSession: Sendable {
             logRequest(.info, context, identifiers, started, [("outcome", "ok")] + fields)
         } catch {
             let rejection = Self.rejection(for: error)
-            context.reply(.error(identifiers.errorMessage(for: rejection)))
+            if server.behavior.answersRefusalsWithErrors { context.reply(.error(identifiers.errorMessage(for: rejection))) }
             logRequest(
                 rejection.code == .internal ? .error : .warn, context, identifiers, started,
                 [("outcome", "rejected"), ("code", rejection.code.rawValue), ("reason", rejection.message)])
