@@ -143,11 +143,15 @@ extension SQLiteHypergraphStorage {
         var inboxTable: String { self == .space ? "space_inboxes" : "account_inboxes" }
         var ownerColumn: String { self == .space ? "space_id" : "account_address" }
 
-        func missingInbox(owner: String, inboxId: String) -> StoreError {
+        func inbox(owner: String, inboxId: String) -> StoreEntity {
             switch self {
-            case .space: return .notFound(.spaceInbox(spaceId: owner, inboxId: inboxId))
-            case .account: return .notFound(.accountInbox(accountAddress: owner, inboxId: inboxId))
+            case .space: return .spaceInbox(spaceId: owner, inboxId: inboxId)
+            case .account: return .accountInbox(accountAddress: owner, inboxId: inboxId)
             }
+        }
+
+        func missingInbox(owner: String, inboxId: String) -> StoreError {
+            .notFound(inbox(owner: owner, inboxId: inboxId))
         }
     }
 
@@ -157,6 +161,19 @@ extension SQLiteHypergraphStorage {
         _ connection: SQLiteConnection
     ) throws {
         try requireInbox(kind, owner: owner, inboxId: inboxId, connection)
+        // Runs on the writer thread, so no other insert comes between this check and the insert below.
+        if let signature = record.message.signature,
+            try connection.exists(
+                """
+                SELECT 1 FROM \(kind.messageTable)
+                WHERE \(kind.ownerColumn) = ?1 AND inbox_id = ?2 AND signature_hex = ?3
+                """,
+                [.text(owner), .text(inboxId), .text(signature.hex)])
+        {
+            throw StoreError.conflict(
+                .inboxMessageSignature(
+                    inbox: kind.inbox(owner: owner, inboxId: inboxId), signatureHex: signature.hex))
+        }
         try connection.execute(
             """
             INSERT INTO \(kind.messageTable) (id, \(kind.ownerColumn), inbox_id, ciphertext, signature_hex,
