@@ -51,9 +51,10 @@ public protocol HypergraphStorage: Sendable {
     func spaceHead(spaceId: String) async throws -> SpaceHead?
 
     /// The space as (account, app identity) sees it; only updates with a clock greater than
-    /// `updatesAfterClock` are included (all when nil; none with `Int64.max`, which is how the server reads a
-    /// snapshot whose updates it then reads in slices with ``updates(spaceId:afterClock:throughClock:maximumBytes:)``). Throws ``StoreError/notFound(_:)`` for a missing space and
-    /// ``StoreError/notMember(spaceId:accountAddress:)`` when the account is not a member.
+    /// `updatesAfterClock` are included (all when nil; none with `Int64.max`, which is how the server reads the
+    /// snapshot of a space whose updates it then reads in slices, see
+    /// ``updates(spaceId:afterClock:throughClock:maximumBytes:maximumCount:)``). Throws ``StoreError/notFound(_:)``
+    /// for a missing space and ``StoreError/notMember(spaceId:accountAddress:)`` when the account is not a member.
     func spaceSnapshot(
         spaceId: String, accountAddress: String, appIdentityAddress: String, updatesAfterClock: Int64?
     ) async throws -> SpaceSnapshot
@@ -84,14 +85,14 @@ public protocol HypergraphStorage: Sendable {
     ) async throws -> UpdateAppendResult
 
     /// Reads the space's updates with `afterClock < clock <= throughClock` (nil: no bound on that side) in ascending
-    /// clock order, within a budget: updates are added while the sum of their content bytes stays at most
-    /// `maximumBytes`, except that the first one in the range is always included (an update is never split), so a
-    /// slice is empty only when the range holds no update. The updates are consecutive (clocks have no gaps). One
+    /// clock order, within a budget: at most `maximumCount` updates, added while the sum of their content bytes
+    /// stays at most `maximumBytes`, except that the first one in the range is always included (an update is never
+    /// split), so a slice is empty only when the range holds no update. The updates are consecutive (clocks have no gaps). One
     /// read transaction: `latestClock` is the space's highest clock at that moment (nil: no update yet). Reading
     /// stops at the budget, so the store never loads more than one update past it. Membership is not checked.
     /// Throws ``StoreError/notFound(_:)`` for a missing space.
     func updates(
-        spaceId: String, afterClock: Int64?, throughClock: Int64?, maximumBytes: Int
+        spaceId: String, afterClock: Int64?, throughClock: Int64?, maximumBytes: Int, maximumCount: Int
     ) async throws -> UpdateSlice
 
     /// The content bytes (the `update` field only, not signatures or ids) of every update stored in the space, and

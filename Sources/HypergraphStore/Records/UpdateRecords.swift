@@ -46,7 +46,7 @@ public enum CommittedChange: Hashable, Sendable {
 }
 
 /// A run of a space's updates read within a byte budget (see
-/// ``HypergraphStorage/updates(spaceId:afterClock:throughClock:maximumBytes:)``).
+/// ``HypergraphStorage/updates(spaceId:afterClock:throughClock:maximumBytes:maximumCount:)``).
 public struct UpdateSlice: Hashable, Sendable {
     /// Consecutive updates, ascending by clock; empty when none is in the requested range.
     public var updates: [UpdateRecord]

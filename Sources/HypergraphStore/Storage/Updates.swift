@@ -53,9 +53,9 @@ extension SQLiteHypergraphStorage {
     }
 
     /// A slice of a space's updates; see
-    /// ``HypergraphStorage/updates(spaceId:afterClock:throughClock:maximumBytes:)``.
+    /// ``HypergraphStorage/updates(spaceId:afterClock:throughClock:maximumBytes:maximumCount:)``.
     public func updates(
-        spaceId: String, afterClock: Int64?, throughClock: Int64?, maximumBytes: Int
+        spaceId: String, afterClock: Int64?, throughClock: Int64?, maximumBytes: Int, maximumCount: Int
     ) async throws -> UpdateSlice {
         try await readers.read { connection in
             try connection.transaction(immediate: false) {
@@ -66,6 +66,7 @@ extension SQLiteHypergraphStorage {
                     "SELECT max(clock) FROM updates WHERE space_id = ?1", [.text(spaceId)]
                 ) { row in try row.optionalInt64(0) } ?? nil
                 var bytes = 0
+                var taken = 0
                 let updates = try connection.query(
                     """
                     SELECT clock, update_id, account_address, content, signature_hex, signature_recovery,
@@ -76,8 +77,10 @@ extension SQLiteHypergraphStorage {
                     mapWhile: { row -> UpdateRecord? in
                         // The size column is read first, so the update past the budget is never loaded.
                         let size = Int(truncatingIfNeeded: try row.int64(6))
-                        guard bytes == 0 || bytes + size <= maximumBytes else { return nil }
-                        bytes += max(size, 1)
+                        let fits = taken < maximumCount && bytes + size <= maximumBytes
+                        guard taken == 0 || fits else { return nil }
+                        taken += 1
+                        bytes += size
                         return try UpdateRecord(spaceId: spaceId, row: row)
                     })
                 return UpdateSlice(updates: updates, latestClock: latest)
