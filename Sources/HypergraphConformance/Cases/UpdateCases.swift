@@ -132,6 +132,24 @@ extension ConformanceSuite {
             try requireEqual(snapshot.updates?.updates.count ?? 0, 2, "the number of stored updates")
         },
         ConformanceCase(
+            "updates.duplicate-id.other-content-refused", .should, "§12 G9",
+            "Re-sending an updateId with different content is refused (not confirmed) and the original is kept unchanged.",
+            area: .updates
+        ) { context in
+            let alice = try await context.peer("alice")
+            let space = try await context.createSpace(by: alice)
+            let first = alice.identity.createUpdate(spaceId: space.id, update: [1])
+            _ = try await context.expect("update-confirmed") { () throws(HypergraphClientError) in
+                try await alice.session.createUpdate(first, timeout: context.timeout)
+            }
+            let changed = alice.identity.createUpdate(spaceId: space.id, update: [2], updateId: first.updateId)
+            let error = try await context.expectRefused(
+                .createUpdate(changed), on: alice, "no update-confirmed for an updateId reused with other content")
+            if let error { try requireEqual(error.code, .conflict, "the error code") }
+            let snapshot = try await context.subscribe(alice, to: space.id)
+            try requireEqual(snapshot.updates?.updates.map(\.update.bytes) ?? [], [[1]], "the stored updates")
+        },
+        ConformanceCase(
             "updates.duplicate-id.not-rebroadcast", .should, "§12 G9",
             "Re-sending an update with the same updateId sends no second `updates-notification`.",
             area: .updates
