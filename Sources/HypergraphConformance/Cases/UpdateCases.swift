@@ -14,6 +14,17 @@ extension ConformanceSuite {
                     observed: "\(snapshot.updates?.updates.count ?? 0) update(s) in the snapshot")
     }
 
+    /// Sends the update `[1]` on `peer` and requires its `update-confirmed`; returns the request.
+    static func confirmedFirstUpdate(
+        _ context: CaseContext, by peer: Peer, in spaceId: String
+    ) async throws -> CreateUpdateRequest {
+        let request = peer.identity.createUpdate(spaceId: spaceId, update: [1])
+        _ = try await context.expect("update-confirmed") { () throws(HypergraphClientError) in
+            try await peer.session.createUpdate(request, timeout: context.timeout)
+        }
+        return request
+    }
+
     static let updateCases: [ConformanceCase] = [
         ConformanceCase(
             "updates.confirmed", .must, "§4.12, §5.5",
@@ -119,10 +130,7 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let space = try await context.createSpace(by: alice)
-            let first = alice.identity.createUpdate(spaceId: space.id, update: [1])
-            _ = try await context.expect("update-confirmed") { () throws(HypergraphClientError) in
-                try await alice.session.createUpdate(first, timeout: context.timeout)
-            }
+            let first = try await confirmedFirstUpdate(context, by: alice, in: space.id)
             try await context.createUpdate(by: alice, in: space.id, [2])
             let again = try await context.expect("update-confirmed for the resent update") { () throws(HypergraphClientError) in
                 try await alice.session.createUpdate(first, timeout: context.timeout)
@@ -138,10 +146,7 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let space = try await context.createSpace(by: alice)
-            let first = alice.identity.createUpdate(spaceId: space.id, update: [1])
-            _ = try await context.expect("update-confirmed") { () throws(HypergraphClientError) in
-                try await alice.session.createUpdate(first, timeout: context.timeout)
-            }
+            let first = try await confirmedFirstUpdate(context, by: alice, in: space.id)
             let changed = alice.identity.createUpdate(spaceId: space.id, update: [2], updateId: first.updateId)
             let error = try await context.expectRefused(
                 .createUpdate(changed), on: alice, "no update-confirmed for an updateId reused with other content")
