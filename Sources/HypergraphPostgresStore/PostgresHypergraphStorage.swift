@@ -114,6 +114,21 @@ public final class PostgresHypergraphStorage: HypergraphStorage {
         }
     }
 
+    /// Runs `body` in one `REPEATABLE READ READ ONLY` transaction, so every query sees the same committed state.
+    func readOnlyTransaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await read { connection in
+            try await connection.simpleQuery("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let result = try await body(connection)
+                try await connection.simpleQuery("COMMIT")
+                return result
+            } catch {
+                if !connection.isClosed { _ = try? await connection.simpleQuery("ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
     /// Runs a write of `spaceId` after this process's earlier writes of the space have been reported to `onCommit`,
     /// and reports the committed change before returning, so `onCommit` sees each space's changes in commit order.
     func writeSpace<T: Sendable>(

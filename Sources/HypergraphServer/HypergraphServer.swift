@@ -43,7 +43,7 @@ public final class HypergraphServer: Sendable {
     ///   cannot be bound.
     public static func start(_ configuration: ServerConfiguration) async throws -> HypergraphServer {
         let logger = ServerLogger(minimumLevel: configuration.logLevel, sink: configuration.logSink)
-        let registry = ConnectionRegistry()
+        let registry = ConnectionRegistry(heldBytesLimit: configuration.limits.outboundHighWaterMark)
         let broadcaster = LocalBroadcaster(registry: registry)
         let sequencer = CommitSequencer(broadcaster: broadcaster)
         let storage = try await configuration.store.open(onCommit: { sequencer.committed($0) })
@@ -110,6 +110,7 @@ public final class HypergraphServer: Sendable {
         configuration.webSocket.maximumMessageSize = limits.maximumMessageBytes
         configuration.webSocket.maximumFrameSize = limits.maximumMessageBytes
         configuration.webSocket.outboundHighWaterMark = limits.outboundHighWaterMark
+        configuration.webSocket.inboundMessageLimit = limits.queuedRequestsPerConnection
         configuration.webSocket.pingInterval = limits.idlePingInterval
         configuration.webSocket.pongTimeout = limits.pongTimeout
         configuration.maximumRequestBodySize = limits.maximumHTTPBodyBytes

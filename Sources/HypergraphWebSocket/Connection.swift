@@ -79,6 +79,8 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
     private var flushScheduled = false
     private var armedDeadline: UInt64?
     private var registeredInterest: SelectorInterest = []
+    /// Callbacks waiting for the outbound queue to shrink to their limit (see `whenQueuedBytes(atMost:_:)`).
+    private var drainWaiters: [(limit: Int, resume: (Bool) -> Void)] = []
 
     /// Wraps `fd` and registers it with `loop`. Must run on `loop`'s thread. `connecting` means a non-blocking
     /// connect is in progress. Set `handler` (and call `updateDeadline`) before returning to the loop.
@@ -108,6 +110,24 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
             flushScheduled = true
             loop.scheduleFlush(self)
         }
+    }
+
+    /// Calls `resume(true)` once at most `limit` bytes are queued (now, if that is already so), or `resume(false)`
+    /// once the connection is finishing or closed.
+    func whenQueuedBytes(atMost limit: Int, _ resume: @escaping (Bool) -> Void) {
+        guard isOpen else { return resume(false) }
+        guard queuedBytes > limit else { return resume(true) }
+        drainWaiters.append((limit, resume))
+    }
+
+    /// Resumes the drain waiters that are satisfied (or all of them, with false, once the connection is ending).
+    private func resumeDrainWaiters() {
+        guard !drainWaiters.isEmpty else { return }
+        let open = isOpen
+        let due = drainWaiters.filter { !open || queuedBytes <= $0.limit }
+        guard !due.isEmpty else { return }
+        drainWaiters.removeAll { !open || queuedBytes <= $0.limit }
+        for waiter in due { waiter.resume(open) }
     }
 
     /// Drops queued frames that have not started to go out, keeping a partly written one so the stream stays
@@ -159,6 +179,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
 
     private func consume(_ written: Int) {
         queuedBytes -= written
+        defer { resumeDrainWaiters() }
         var left = written
         while left > 0, var chunk = outbound.first {
             let remaining = chunk.bytes.count - chunk.offset
@@ -260,6 +281,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
     package func finish(shutdownWrite: Bool, timeout: UInt64) {
         guard isOpen else { return }
         phase = .finishing(shutdownWrite: shutdownWrite, deadline: loop.now + timeout)
+        resumeDrainWaiters()
         if inputEnded && outbound.isEmpty { return disconnect() }
         updateInterest()
         updateDeadline()
@@ -274,6 +296,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         close(fd)
         outbound.removeAll()
         queuedBytes = 0
+        resumeDrainWaiters()
         let handler = self.handler
         self.handler = nil
         handler?.connectionClosed(self, error: error)

@@ -92,10 +92,20 @@ final class InboxTests: XCTestCase {
             XCTAssertEqual(second.createdAt, 1_010)
             XCTAssertTrue(isUUID(first.id, version: 4), first.id)
 
+            await assertThrows(
+                .conflict(
+                    .inboxMessageSignature(
+                        inbox: .spaceInbox(spaceId: "space-1", inboxId: "inbox-a"), signatureHex: testSignature.hex))
+            ) {
+                try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: signed)
+            }
+            // Unsigned messages are never compared: the same one again is stored again.
+            let again = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: emptyAuthor)
+
             let all = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 0)
-            XCTAssertEqual(all, [first, second, third])
+            XCTAssertEqual(all, [first, second, third, again], "the replayed signed message is not stored")
             let sinceSecond = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_010)
-            XCTAssertEqual(sinceSecond, [second, third], "since is inclusive and equal times keep insertion order")
+            XCTAssertEqual(sinceSecond, [second, third, again], "since is inclusive and equal times keep insertion order")
             let later = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_011)
             XCTAssertEqual(later, [])
 

@@ -12,6 +12,39 @@ final class UpdateTests: XCTestCase {
             spaceId: space, accountAddress: author, update: bytes, signature: testSignature, updateId: updateId)
     }
 
+    func testSlicesStayWithinTheirBudgetAndStoredBytesAreCounted() async throws {
+        try await forEachBackend {
+            let (store, alice) = try await openBackendStoreWithSpace(self)
+            for index in 0..<6 {
+                _ = try await append(store, "u\(index)", bytes: [UInt8](repeating: UInt8(index), count: 10))
+            }
+            func clocks(after: Int64?, through: Int64? = nil, bytes: Int, count: Int = 100) async throws -> [Int64] {
+                let slice = try await store.updates(
+                    spaceId: "space-1", afterClock: after, throughClock: through, maximumBytes: bytes, maximumCount: count)
+                XCTAssertEqual(slice.latestClock, 5)
+                return slice.updates.map(\.clock)
+            }
+            var result = try await clocks(after: nil, bytes: 25)
+            XCTAssertEqual(result, [0, 1], "10 + 10 bytes fit in 25, a third would not")
+            result = try await clocks(after: 1, bytes: 5)
+            XCTAssertEqual(result, [2], "the first update always comes, even over the budget")
+            result = try await clocks(after: 1, through: 3, bytes: 1_000)
+            XCTAssertEqual(result, [2, 3])
+            result = try await clocks(after: nil, bytes: 1_000, count: 4)
+            XCTAssertEqual(result, [0, 1, 2, 3])
+            result = try await clocks(after: 5, bytes: 1_000)
+            XCTAssertEqual(result, [])
+            await assertThrows(.notFound(.space(id: "nowhere"))) {
+                try await store.updates(
+                    spaceId: "nowhere", afterClock: nil, throughClock: nil, maximumBytes: 1, maximumCount: 1)
+            }
+            let stored = try await store.storedUpdateBytes(spaceId: "space-1", accountAddress: "0xAlice")
+            XCTAssertEqual(stored, StoredUpdateBytes(space: 60, account: 60))
+            let none = try await store.storedUpdateBytes(spaceId: "nowhere", accountAddress: alice.accountAddress + "x")
+            XCTAssertEqual(none, StoredUpdateBytes(space: 0, account: 0))
+        }
+    }
+
     func testClocksStartAtZeroAndSnapshotsHonourLastKnownClock() async throws {
         try await forEachBackend {
             let (store, alice) = try await openBackendStoreWithSpace(self)
@@ -50,10 +83,13 @@ final class UpdateTests: XCTestCase {
             let (store, alice) = try await openBackendStoreWithSpace(self) { batch in changes.withLock { $0 += batch } }
             _ = try await append(store, "a")
             _ = try await append(store, "b")
-            let resent = try await append(store, "a", bytes: makeUpdateBytes(99))
+            let resent = try await append(store, "a")
             XCTAssertEqual(resent, .duplicate(originalClock: 0))
+            await assertThrows(.conflict(.updateIdContent(spaceId: "space-1", updateId: "a", storedClock: 0))) {
+                try await self.append(store, "a", bytes: makeUpdateBytes(99))
+            }
             let next = try await append(store, "c")
-            XCTAssertEqual(next, .stored(clock: 2), "a duplicate must not use up a clock")
+            XCTAssertEqual(next, .stored(clock: 2), "neither a duplicate nor a refused update uses up a clock")
 
             await assertThrows(.conflict(.updateId(spaceId: "space-1", updateId: "a", storedBy: "0xAlice"))) {
                 try await self.append(store, "a", author: "0xMallory")

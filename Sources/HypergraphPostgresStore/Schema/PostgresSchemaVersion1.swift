@@ -8,6 +8,7 @@
 /// - `seq` identity columns give "insertion order" where SQLite uses its implicit `rowid`.
 /// - Every unique constraint has an explicit name, so a unique violation (SQLSTATE 23505) names the constraint and
 ///   maps to the precise `StoreConflict` (see `PostgresConflicts`).
+/// - The indexes SQLite's schema version 2 adds for quotas and inbox replay are part of this first version.
 /// - Times stay BIGINT milliseconds (the store's `UnixMilliseconds`), so both backends store identical values.
 let postgresSchemaVersion1 = PostgresMigration(
     version: 1,
@@ -113,6 +114,7 @@ let postgresSchemaVersion1 = PostgresMigration(
             CONSTRAINT updates_clock_key PRIMARY KEY (space_id, clock),
             CONSTRAINT updates_update_id_key UNIQUE (space_id, update_id)
         );
+        CREATE INDEX updates_by_account ON updates (account_address);
 
         CREATE TABLE space_inboxes (
             space_id              TEXT NOT NULL REFERENCES spaces (id),
@@ -155,6 +157,8 @@ let postgresSchemaVersion1 = PostgresMigration(
             FOREIGN KEY (space_id, inbox_id) REFERENCES space_inboxes (space_id, id)
         );
         CREATE INDEX space_inbox_messages_by_time ON space_inbox_messages (space_id, inbox_id, created_at, seq);
+        CREATE INDEX space_inbox_messages_by_signature
+            ON space_inbox_messages (space_id, inbox_id, signature_hex) WHERE signature_hex IS NOT NULL;
 
         CREATE TABLE account_inbox_messages (
             id                     TEXT NOT NULL,
@@ -171,5 +175,7 @@ let postgresSchemaVersion1 = PostgresMigration(
         );
         CREATE INDEX account_inbox_messages_by_time
             ON account_inbox_messages (account_address, inbox_id, created_at, seq);
+        CREATE INDEX account_inbox_messages_by_signature
+            ON account_inbox_messages (account_address, inbox_id, signature_hex) WHERE signature_hex IS NOT NULL;
         """
 )

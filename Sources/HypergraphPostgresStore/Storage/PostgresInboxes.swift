@@ -131,26 +131,41 @@ extension PostgresHypergraphStorage {
         try await messages(in: .account, owner: accountAddress, inboxId: inboxId, since: since)
     }
 
-    /// Inserts a message if its inbox exists (one statement, so the check and the insert see the same state).
+    /// Inserts a message if its inbox exists and, for a signed message, holds no message with the same signature.
+    /// The inbox's row is locked first, so two copies of one signed message cannot both pass the check.
     private func insert(
         _ record: InboxMessageRecord, into kind: InboxKind, owner: String, inboxId: String
     ) async throws {
-        let inserted = try await transaction { connection in
-            try await connection.query(
+        try await transaction { connection in
+            guard try await !connection.query(
+                "SELECT 1 FROM \(kind.inboxTable) WHERE \(kind.ownerColumn) = $1 AND id = $2 FOR UPDATE",
+                [.text(owner), .text(inboxId)]
+            ).rows.isEmpty else { throw kind.missingInbox(owner: owner, inboxId: inboxId) }
+            if let signature = record.message.signature {
+                let replayed = try await !connection.query(
+                    """
+                    SELECT 1 FROM \(kind.messageTable)
+                    WHERE \(kind.ownerColumn) = $1 AND inbox_id = $2 AND signature_hex = $3 LIMIT 1
+                    """,
+                    [.text(owner), .text(inboxId), .text(signature.hex)]
+                ).rows.isEmpty
+                if replayed {
+                    throw StoreError.conflict(
+                        .inboxMessageSignature(inbox: kind.inbox(owner: owner, inboxId: inboxId), signatureHex: signature.hex))
+                }
+            }
+            _ = try await connection.query(
                 """
                 INSERT INTO \(kind.messageTable) (id, \(kind.ownerColumn), inbox_id, ciphertext, signature_hex,
                                                   signature_recovery, author_account_address, created_at)
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8
-                WHERE EXISTS (SELECT 1 FROM \(kind.inboxTable) WHERE \(kind.ownerColumn) = $2 AND id = $3)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """,
                 [
                     .text(record.id), .text(owner), .text(inboxId), .text(record.message.ciphertext),
                     .optionalText(record.message.signature?.hex), .optionalInt32(record.message.signature?.recovery),
                     .optionalText(record.message.authorAccountAddress), .int64(record.createdAt),
-                ]
-            ).affectedRows
+                ])
         }
-        guard inserted == 1 else { throw kind.missingInbox(owner: owner, inboxId: inboxId) }
     }
 
     private func messages(

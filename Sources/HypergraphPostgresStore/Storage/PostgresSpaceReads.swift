@@ -24,19 +24,11 @@ extension PostgresHypergraphStorage {
     public func spaceSnapshot(
         spaceId: String, accountAddress: String, appIdentityAddress: String, updatesAfterClock: Int64?
     ) async throws -> SpaceSnapshot {
-        try await read { connection in
-            // One REPEATABLE READ transaction: events, key boxes, inboxes and updates come from one snapshot.
-            try await connection.simpleQuery("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            do {
-                let snapshot = try await Self.snapshot(
-                    spaceId: spaceId, accountAddress: accountAddress, appIdentityAddress: appIdentityAddress,
-                    updatesAfterClock: updatesAfterClock, connection)
-                try await connection.simpleQuery("COMMIT")
-                return snapshot
-            } catch {
-                if !connection.isClosed { _ = try? await connection.simpleQuery("ROLLBACK") }
-                throw error
-            }
+        // One REPEATABLE READ transaction: events, key boxes, inboxes and updates come from one snapshot.
+        try await readOnlyTransaction { connection in
+            try await Self.snapshot(
+                spaceId: spaceId, accountAddress: accountAddress, appIdentityAddress: appIdentityAddress,
+                updatesAfterClock: updatesAfterClock, connection)
         }
     }
 

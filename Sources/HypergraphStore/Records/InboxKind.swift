@@ -13,11 +13,16 @@ package enum InboxKind: Sendable {
     /// The column naming the owner in both tables.
     package var ownerColumn: String { self == .space ? "space_id" : "account_address" }
 
+    /// The inbox of this kind with this owner and id.
+    package func inbox(owner: String, inboxId: String) -> StoreEntity {
+        switch self {
+        case .space: return .spaceInbox(spaceId: owner, inboxId: inboxId)
+        case .account: return .accountInbox(accountAddress: owner, inboxId: inboxId)
+        }
+    }
+
     /// The error for an inbox of this kind that does not exist.
     package func missingInbox(owner: String, inboxId: String) -> StoreError {
-        switch self {
-        case .space: return .notFound(.spaceInbox(spaceId: owner, inboxId: inboxId))
-        case .account: return .notFound(.accountInbox(accountAddress: owner, inboxId: inboxId))
-        }
+        .notFound(inbox(owner: owner, inboxId: inboxId))
     }
 }

@@ -141,6 +141,19 @@ extension SQLiteHypergraphStorage {
         _ connection: SQLiteConnection
     ) throws {
         try requireInbox(kind, owner: owner, inboxId: inboxId, connection)
+        // Runs on the writer thread, so no other insert comes between this check and the insert below.
+        if let signature = record.message.signature,
+            try connection.exists(
+                """
+                SELECT 1 FROM \(kind.messageTable)
+                WHERE \(kind.ownerColumn) = ?1 AND inbox_id = ?2 AND signature_hex = ?3
+                """,
+                [.text(owner), .text(inboxId), .text(signature.hex)])
+        {
+            throw StoreError.conflict(
+                .inboxMessageSignature(
+                    inbox: kind.inbox(owner: owner, inboxId: inboxId), signatureHex: signature.hex))
+        }
         try connection.execute(
             """
             INSERT INTO \(kind.messageTable) (id, \(kind.ownerColumn), inbox_id, ciphertext, signature_hex,
