@@ -43,12 +43,16 @@ public enum ErrorCode: RawRepresentable, Hashable, Sendable, Codable {
     /// `"internal"`: The server failed; the request may be retried.
     case `internal`
 
+    /// `"unavailable"`: The server's database cannot be reached at the moment (restarting, failing over); nothing of
+    /// the request was stored, and it may be retried (an update with the same updateId is safe to resend).
+    case unavailable
+
     /// Any other value, kept as sent: A code this schema does not list (another server's, or one added later); readers
     /// keep it as sent and must not reject the message for it.
     case unknown(String)
 
     /// The known values, in schema order.
-    public static let knownCases: [ErrorCode] = [.invalidJson, .invalidMessage, .unknownType, .unauthorized, .forbidden, .notFound, .invalidSignature, .invalidEvent, .conflict, .tooLarge, .rateLimited, .`internal`]
+    public static let knownCases: [ErrorCode] = [.invalidJson, .invalidMessage, .unknownType, .unauthorized, .forbidden, .notFound, .invalidSignature, .invalidEvent, .conflict, .tooLarge, .rateLimited, .`internal`, .unavailable]
 
     /// The case for `rawValue`: a known value, otherwise `unknown(rawValue)`.
     public init(rawValue: String) {
@@ -65,6 +69,7 @@ public enum ErrorCode: RawRepresentable, Hashable, Sendable, Codable {
         case "too-large": self = .tooLarge
         case "rate-limited": self = .rateLimited
         case "internal": self = .`internal`
+        case "unavailable": self = .unavailable
         default: self = .unknown(rawValue)
         }
     }
@@ -84,6 +89,7 @@ public enum ErrorCode: RawRepresentable, Hashable, Sendable, Codable {
         case .tooLarge: "too-large"
         case .rateLimited: "rate-limited"
         case .`internal`: "internal"
+        case .unavailable: "unavailable"
         case .unknown(let rawValue): rawValue
         }
     }
