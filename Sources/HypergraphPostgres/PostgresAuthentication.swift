@@ -10,7 +10,7 @@ func md5PasswordAnswer(user: String, password: String, salt: UnsafeRawBufferPoin
 }
 
 /// The client side of one SCRAM-SHA-256 exchange. PostgreSQL ignores the SCRAM user name (it uses the startup
-/// user), so the client-first message carries an empty one, as libpq's does. Channel binding is `n,,` (the
+/// user), so the client-first message carries an empty one by default, as libpq's does. Channel binding is `n,,` (the
 /// client does not support it: there is no TLS to bind to).
 struct SCRAMClient {
     static let mechanism = "SCRAM-SHA-256"
@@ -19,13 +19,15 @@ struct SCRAMClient {
 
     private let password: [UInt8]
     private let clientNonce: String
-    private var clientFirstBare: String { "n=,r=\(clientNonce)" }
+    private let clientFirstBare: String
     /// The expected server signature, once the client-final message is built.
     private var expectedServerSignature: [UInt8]?
 
-    init(password: String, nonce: String = Data(SecureRandom.bytes(18)).base64EncodedString()) {
+    /// `user` must not contain `,` or `=` (RFC 5802 would escape them; PostgreSQL sends none).
+    init(user: String = "", password: String, nonce: String = Data(SecureRandom.bytes(18)).base64EncodedString()) {
         self.password = Array(SASLprep.prepare(password).utf8)
         clientNonce = nonce
+        clientFirstBare = "n=\(user),r=\(nonce)"
     }
 
     /// The client-first message (the SASLInitialResponse data).

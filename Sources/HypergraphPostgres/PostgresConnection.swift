@@ -112,6 +112,7 @@ public final class PostgresConnection: Sendable {
     /// connection sees `sql` with these parameter types; the prepared statement is cached), Bind, Describe,
     /// Execute, Sync. Parameters are sent in binary with their types (`.null` untyped). The first execution
     /// receives its results in text; later ones in binary for the supported types.
+    @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresValue] = []) async throws(PostgresError) -> PostgresQueryResult {
         let results = try await perform(.extended(sql: sql, parameters: parameters))
         guard let result = results.first else { throw .protocolViolation("an extended query completed without a result") }

@@ -76,6 +76,7 @@ public final class PostgresConnectionPool: Sendable {
     }
 
     /// Runs one statement on a lent connection (see `PostgresConnection.query`).
+    @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresValue] = []) async throws(PostgresError) -> PostgresQueryResult {
         let connection = try await acquire()
         do {
