@@ -21,8 +21,9 @@ public struct PostgresStoreConfiguration: Sendable {
     public var onCommit: (@Sendable ([CommittedChange]) -> Void)?
     /// Called with every change other processes commit to the database (updates, space events, inbox messages,
     /// account inboxes), in commit order, and with ``RemoteChange/resumed`` after the change feed lost and regained
-    /// its connection. It must return quickly.
-    public var onRemoteChange: (@Sendable (RemoteChange) -> Void)?
+    /// its connection. The feed waits for each call before it reports the next change, so the receiver may read what
+    /// it missed (after `.resumed`) before newer changes arrive; it should otherwise return quickly.
+    public var onRemoteChange: (@Sendable (RemoteChange) async -> Void)?
 
     /// Creates a configuration with defaults suited to a server: up to 20 connections, a 10 s acquire timeout and
     /// the system clock.
@@ -32,7 +33,7 @@ public struct PostgresStoreConfiguration: Sendable {
         acquireTimeout: Duration = .seconds(10),
         clock: @escaping @Sendable () -> UnixMilliseconds = SQLiteStoreConfiguration.systemClock,
         onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil,
-        onRemoteChange: (@Sendable (RemoteChange) -> Void)? = nil
+        onRemoteChange: (@Sendable (RemoteChange) async -> Void)? = nil
     ) {
         self.database = database
         self.maximumConnections = maximumConnections

@@ -42,14 +42,14 @@ final class ChangeFeed: Sendable {
     private let configuration: PostgresConfiguration
     private let pool: PostgresConnectionPool
     private let onCommit: (@Sendable ([CommittedChange]) -> Void)?
-    private let onRemoteChange: (@Sendable (RemoteChange) -> Void)?
+    private let onRemoteChange: (@Sendable (RemoteChange) async -> Void)?
     private let state = Mutex(State())
     private let loop = Mutex<Task<Void, Never>?>(nil)
 
     /// Connects and starts listening; fails when the database cannot be reached.
     init(
         configuration: PostgresConfiguration, pool: PostgresConnectionPool,
-        onCommit: (@Sendable ([CommittedChange]) -> Void)?, onRemoteChange: (@Sendable (RemoteChange) -> Void)?
+        onCommit: (@Sendable ([CommittedChange]) -> Void)?, onRemoteChange: (@Sendable (RemoteChange) async -> Void)?
     ) async throws {
         self.configuration = configuration
         self.pool = pool
@@ -173,7 +173,7 @@ final class ChangeFeed: Sendable {
                 connection = try await listen()
                 delay = .milliseconds(50)
                 releaseAfterGap()
-                onRemoteChange?(.resumed)
+                await onRemoteChange?(.resumed)
             } catch {
                 state.withLock { $0.lastError = "\(error)" }
                 delay = min(delay * 2, .seconds(2))
@@ -211,7 +211,7 @@ final class ChangeFeed: Sendable {
             if await reportEcho(change.token) { return }
         }
         if let remote = try await read(change.subject) {
-            onRemoteChange?(remote)
+            await onRemoteChange?(remote)
         }
     }
 

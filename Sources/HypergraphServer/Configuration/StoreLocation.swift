@@ -60,8 +60,11 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     /// - Parameters:
     ///   - readers: SQLite read connections (a command-line tool needs one; the server more).
     ///   - onCommit: the commit hook that feeds fan-out (see ``SQLiteStoreConfiguration/onCommit``).
+    ///   - onRemoteChange: changes other processes commit (PostgreSQL only; see
+    ///     ``PostgresStoreConfiguration/onRemoteChange``).
     public func open(
-        readers: Int = 4, onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil
+        readers: Int = 4, onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil,
+        onRemoteChange: (@Sendable (RemoteChange) async -> Void)? = nil
     ) async throws -> any HypergraphStorage {
         switch self {
         case .sqlite(let path):
@@ -69,7 +72,8 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
                 configuration: SQLiteStoreConfiguration(path: path, readerCount: readers, onCommit: onCommit))
         case .postgres(let configuration):
             return try await PostgresHypergraphStorage(
-                configuration: PostgresStoreConfiguration(database: configuration, onCommit: onCommit))
+                configuration: PostgresStoreConfiguration(
+                    database: configuration, onCommit: onCommit, onRemoteChange: onRemoteChange))
         }
     }
 }
