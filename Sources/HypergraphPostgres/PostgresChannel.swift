@@ -274,8 +274,9 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         self.connection = nil
     }
 
-    private func protocolViolation(_ message: String) {
-        let error = PostgresError.protocolViolation(message)
+    /// Ends the connection because of `error` (a protocol violation, or an authentication that cannot go on),
+    /// failing the startup or the running request with it.
+    private func fail(_ error: PostgresError) {
         if startupContinuation != nil { return failStartup(error) }
         if let active {
             self.active = nil
@@ -309,7 +310,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             let type = bytes[offset]
             let length = Int(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 1, as: Int32.self)))
             guard length >= 4, length <= Self.maximumMessageSize else {
-                protocolViolation("a backend message of type \(Character(Unicode.Scalar(type))) claims \(length) bytes (allowed: 4 to \(Self.maximumMessageSize))")
+                fail(.protocolViolation("a backend message of type \(Character(Unicode.Scalar(type))) claims \(length) bytes (allowed: 4 to \(Self.maximumMessageSize))"))
                 return offset
             }
             guard bytes.count - offset - 1 >= length else { break }
@@ -318,7 +319,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             do {
                 try handleMessage(type: type, body: body)
             } catch {
-                protocolViolation("\(error)")
+                fail(error)
             }
         }
         return offset

@@ -1,6 +1,5 @@
 import Foundation
 import HypergraphPostgres
-import Synchronization
 import XCTest
 
 /// Statement cache, error mapping, transactions and notifications on one server.
@@ -91,11 +90,11 @@ final class PostgresQueryTests: XCTestCase {
 
     func testNoticesReachTheHandler() async throws {
         let cluster = try await SharedCluster.get()
-        let notices = NoticeCollector()
-        let connection = try await PostgresConnection.connect(cluster.configuration(), onNotice: { notices.add($0) })
+        let notices = Locked<[PostgresNotice]>([])
+        let connection = try await PostgresConnection.connect(cluster.configuration(), onNotice: { notice in notices.withLock { $0.append(notice) } })
         try await connection.simpleQuery("DO $$ BEGIN RAISE NOTICE 'hello %', 42; END $$")
-        XCTAssertEqual(notices.all.map(\.message), ["hello 42"])
-        XCTAssertEqual(notices.all.first?.severity, "NOTICE")
+        XCTAssertEqual(notices.withLock { $0 }.map(\.message), ["hello 42"])
+        XCTAssertEqual(notices.withLock { $0 }.first?.severity, "NOTICE")
         await connection.close()
     }
 
@@ -164,9 +163,3 @@ final class PostgresQueryTests: XCTestCase {
     }
 }
 
-/// Collects notices delivered on the event loop thread.
-final class NoticeCollector: Sendable {
-    private let notices = Mutex<[PostgresNotice]>([])
-    func add(_ notice: PostgresNotice) { notices.withLock { $0.append(notice) } }
-    var all: [PostgresNotice] { notices.withLock { $0 } }
-}
