@@ -235,6 +235,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             return
         }
         closedByClient = true
+        guard phase == .ready else { return connection.disconnect() }  // still starting: nothing to say goodbye to
         var writer = MessageWriter()
         writer.terminate()
         send(writer)

@@ -1,4 +1,5 @@
 import Foundation
+import HypergraphCommandLine
 import HypergraphPostgres
 import PostgresTestSupport
 
@@ -102,26 +103,25 @@ enum PostgresBenchmark {
         var rounds = 3
         var runReference = true
 
+        /// Parsed with HypergraphCommandLine, so `--help` and misspelled options behave as in every command.
         init(_ arguments: [String]) throws {
-            var remaining = arguments[...]
-            while let argument = remaining.popFirst() {
-                switch argument {
-                case "--no-reference":
-                    runReference = false
-                case "--inserts", "--selects", "--rounds":
-                    guard let text = remaining.popFirst(), let value = Int(text), value > 0 else {
-                        throw BenchmarkUsageError(message: "\(argument) needs a positive count")
-                    }
-                    switch argument {
-                    case "--inserts": inserts = value
-                    case "--selects": selects = value
-                    default: rounds = value
-                    }
-                default:
-                    throw BenchmarkUsageError(
-                        message: "unknown argument \(String(reflecting: argument)); expected --inserts N, --selects N, --rounds N or --no-reference")
-                }
+            let command = Command(
+                name: "postgres", abstract: "The PostgreSQL client against psycopg 3 (libpq).",
+                options: [
+                    .value("inserts", valueName: "N", help: "INSERT round trips per round (a tenth of them durable)", default: "10000"),
+                    .value("selects", valueName: "N", help: "10,000-row SELECTs per round", default: "20"),
+                    .value("rounds", valueName: "N", help: "alternating rounds of libpq and ours; the best counts", default: "3"),
+                    .flag("no-reference", help: "skip scripts/bench-postgres-reference.py"),
+                ],
+                action: { _ in 0 })
+            guard case .run(_, let parsed) = try parseArguments(arguments, root: command) else {
+                throw BenchmarkUsageError(message: helpText(for: [command]))
             }
+            let positive = 1...Int.max
+            inserts = try parsed.integer("inserts", in: positive) ?? inserts
+            selects = try parsed.integer("selects", in: positive) ?? selects
+            rounds = try parsed.integer("rounds", in: positive) ?? rounds
+            runReference = !parsed.flag("no-reference")
         }
     }
 }

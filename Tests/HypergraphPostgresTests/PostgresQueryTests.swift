@@ -148,6 +148,25 @@ final class PostgresQueryTests: XCTestCase {
         XCTAssertNil(end)
     }
 
+    func testNotificationOverflowEndsTheSequence() async throws {
+        let cluster = try await SharedCluster.get()
+        let listener = try await PostgresConnection.connect(cluster.configuration())
+        try await listener.simpleQuery("LISTEN hypergraph_flood")
+        let limit = PostgresConnection.notificationBufferLimit
+        try await cluster.psql("SELECT pg_notify('hypergraph_flood', i::text) FROM generate_series(1, \(limit + 5)) AS i")
+        try await listener.query("SELECT 1")  // the notifications arrive before this answer
+        var received: [String] = []
+        do {
+            for try await notification in listener.notifications { received.append(notification.payload) }
+            XCTFail("the sequence ended without an error")
+        } catch let error as PostgresError {
+            XCTAssertEqual(error, .notificationBufferOverflow(limit: limit))
+        }
+        XCTAssertEqual(received, (1...limit).map(String.init))
+        XCTAssertFalse(listener.isClosed, "the connection itself keeps working")
+        await listener.close()
+    }
+
     func testNotificationsEndWithTheErrorWhenTheServerDropsTheConnection() async throws {
         let cluster = try await SharedCluster.get()
         let listener = try await PostgresConnection.connect(cluster.configuration())
