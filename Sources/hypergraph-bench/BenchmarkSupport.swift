@@ -2,6 +2,7 @@
 // reading a child process's output, and the descriptor limit.
 import Dispatch
 import Foundation
+import HypergraphCommandLine
 
 #if canImport(Glibc)
 import Glibc
@@ -16,10 +17,44 @@ struct BenchmarkError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Bad arguments to a benchmark area.
-struct BenchmarkUsageError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+/// A benchmark area as a command: its options are parsed (and `--help` answered) by HypergraphCommandLine, and `run`
+/// then runs on a thread of its own, off Swift's cooperative pool, since the areas wait for async work with
+/// ``blocking(_:)``.
+func benchmarkCommand(
+    name: String, abstract: String, discussion: String = "", options: [Option] = [],
+    arguments: [Argument] = [], run: @escaping @Sendable (ParsedArguments) throws -> Void
+) -> Command {
+    Command(name: name, abstract: abstract, discussion: discussion, options: options, arguments: arguments) { parsed in
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { done.resume(with: Result { try run(parsed) }) }
+            thread.stackSize = 8 << 20  // the main thread's size: the areas were written for it
+            thread.start()
+        }
+        return ExitStatus.success
+    }
+}
+
+extension ParsedArguments {
+    /// The comma-separated whole numbers of `--name`, each within `range`.
+    func integers(_ name: String, in range: ClosedRange<Int>) throws -> [Int] {
+        let text = value(name) ?? ""
+        let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard !numbers.isEmpty, numbers.allSatisfy({ $0.map(range.contains) ?? false }) else {
+            throw usageError(
+                "Invalid value '\(text)' for '--\(name)': expected comma-separated whole numbers in "
+                    + "\(range.lowerBound)...\(range.upperBound).")
+        }
+        return numbers.compactMap { $0 }
+    }
+
+    /// The value of `--name` as a positive, finite number of seconds.
+    func seconds(_ name: String) throws -> Double {
+        let text = value(name) ?? ""
+        guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
+            throw usageError("Invalid value '\(text)' for '--\(name)': expected a positive number of seconds.")
+        }
+        return seconds
+    }
 }
 
 /// Runs async work from the synchronous benchmark entry point and waits for its result.

@@ -13,8 +13,19 @@ import PostgresTestSupport
 /// does the same through psycopg 3 (libpq), then ours; the best of each figure is printed with the ratio
 /// ours/libpq.
 enum PostgresBenchmark {
-    static func run(arguments: [String]) throws {
-        let options = try Options(arguments)
+    /// The `postgres` area.
+    static let command = benchmarkCommand(
+        name: "postgres",
+        abstract: "PostgreSQL client: prepared INSERT round trips and SELECT rows/s, against psycopg 3 (libpq).",
+        options: [
+            .value("inserts", valueName: "N", help: "INSERT round trips per round (a tenth of them durable)", default: "10000"),
+            .value("selects", valueName: "N", help: "10,000-row SELECTs per round", default: "20"),
+            .value("rounds", valueName: "N", help: "alternating rounds of libpq and ours; the best counts", default: "3"),
+            .flag("no-reference", help: "skip scripts/bench-postgres-reference.py"),
+        ]
+    ) { arguments in try run(Options(arguments)) }
+
+    private static func run(_ options: Options) throws {
         guard PostgresTestCluster.unavailableReason == nil else {
             throw BenchmarkError(PostgresTestCluster.unavailableReason ?? "PostgreSQL is not installed")
         }
@@ -103,20 +114,7 @@ enum PostgresBenchmark {
         var rounds = 3
         var runReference = true
 
-        /// Parsed with HypergraphCommandLine, so `--help` and misspelled options behave as in every command.
-        init(_ arguments: [String]) throws {
-            let command = Command(
-                name: "postgres", abstract: "The PostgreSQL client against psycopg 3 (libpq).",
-                options: [
-                    .value("inserts", valueName: "N", help: "INSERT round trips per round (a tenth of them durable)", default: "10000"),
-                    .value("selects", valueName: "N", help: "10,000-row SELECTs per round", default: "20"),
-                    .value("rounds", valueName: "N", help: "alternating rounds of libpq and ours; the best counts", default: "3"),
-                    .flag("no-reference", help: "skip scripts/bench-postgres-reference.py"),
-                ],
-                action: { _ in 0 })
-            guard case .run(_, let parsed) = try parseArguments(arguments, root: command) else {
-                throw BenchmarkUsageError(message: helpText(for: [command]))
-            }
+        init(_ parsed: ParsedArguments) throws {
             let positive = 1...Int.max
             inserts = try parsed.integer("inserts", in: positive) ?? inserts
             selects = try parsed.integer("selects", in: positive) ?? selects
