@@ -33,12 +33,12 @@ extension HypergraphSession {
     }
 
     /// Subscribes to a space (§4.1) and returns its snapshot. With `lastKnownUpdateClock`, a server that honours it
-    /// sends only later updates.
+    /// sends only later updates. A session that reconnects resubscribes it after every reconnection.
     public func subscribe(
         spaceId: String, lastKnownUpdateClock: Int? = nil, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
         let request = SubscribeSpaceRequest(id: spaceId, lastKnownUpdateClock: lastKnownUpdateClock)
-        return try await requestSpace(.subscribeSpace(request), timeout: timeout)
+        return try await requestSpace(.subscribeSpace(request), timeout: timeout, subscribes: true)
     }
 
     /// Lists the spaces of the connection's app identity (§4.2).
@@ -142,13 +142,14 @@ extension HypergraphSession {
     /// (`snapshotLastUpdateClock`), the `updates-notification` messages that complete it are merged into its
     /// `updates` (they do not appear in `events`), all within `timeout`.
     private func requestSpace(
-        _ message: ClientMessage, timeout: Duration?
+        _ message: ClientMessage, timeout: Duration?, subscribes: Bool = false
     ) async throws(HypergraphClientError) -> SpaceResponse {
         let timeout = timeout ?? configuration.requestTimeout
         let head = try await request(message, timeout: timeout) { reply -> SpaceResponse? in
             guard case .space(let space) = reply else { return nil }
             // Runs on the actor as the reply is delivered, so no later frame can pass before assembly starts.
             self.beginSnapshotAssembly(space)
+            self.noteSpaceReply(space, subscribed: subscribes)
             return space
         }
         return try await completedSnapshot(head, timeout: timeout)
