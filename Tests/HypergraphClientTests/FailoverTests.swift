@@ -190,50 +190,122 @@ final class FailoverTests: XCTestCase {
     /// and the subscriber sees clocks 0…K−1 exactly once, in order (whether it resubscribed before or after the
     /// writer's next updates).
     func testSubscriberSeesEveryClockOnceAcrossANodeStopping() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-failover-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let configuration = ServerConfiguration(
-            port: 0, store: .sqlite(path: directory.appendingPathComponent("db.sqlite").path), logLevel: .error,
-            logSink: LogSink { _ in }, shutdownGracePeriod: .seconds(1))
-        let nodeA = try await HypergraphServer.start(configuration)
-        let nodeB = try await HypergraphServer.start(configuration)
-        let urls = ["ws://127.0.0.1:\(nodeA.port)", "ws://127.0.0.1:\(nodeB.port)"]
-        let provisioned = try await IdentityProvisioning.create(
-            IdentityRequest(), in: nodeA.storage, now: SQLiteStoreConfiguration.systemClock())
-        let alice = try HypergraphIdentity(json: .parse(provisioned.jsonUTF8()))
-        let writer = try await HypergraphClient.connect(urls: urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
-        let subscriber = try await HypergraphClient.connect(urls: urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
+        let nodes = try await TwoNodes.start()
+        let alice = try await nodes.identity()
+        let writer = try await HypergraphClient.connect(urls: nodes.urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
+        let subscriber = try await HypergraphClient.connect(urls: nodes.urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
         let space = try await writer.createSpace(alice.createSpaceEvent(name: "Failover"))
         _ = try await subscriber.subscribe(spaceId: space.id)
 
         let count = 60
-        let received = Task {
-            var events: [HypergraphSessionEvent] = []
-            while notifiedClocks(events).last != count - 1 {
-                events.append(try await subscriber.nextEvent(timeout: .seconds(30)))
-            }
-            return events
-        }
+        let received = collectUpdates(of: subscriber, through: count - 1)
         for index in 0..<count {
-            if index == count / 3 { await nodeA.shutdown() }
-            let update = alice.createUpdate(spaceId: space.id, update: [UInt8(index)])
-            while true {
-                do {
-                    let confirmation = try await writer.createUpdate(update)
-                    XCTAssertEqual(confirmation.clock, index)
-                    break
-                } catch .connectionLost {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-            }
+            if index == count / 3 { await nodes.first.shutdown() }
+            try await write(clock: index, by: alice, in: space.id, on: writer)
         }
         let events = try await received.value
         XCTAssertEqual(notifiedClocks(events), Array(0..<count))
         XCTAssertTrue(events.contains { if case .disconnected = $0 { true } else { false } })
-        XCTAssertTrue(events.contains(.reconnected(url: urls[1])), "\(events.filter { if case .message = $0 { false } else { true } })")
+        XCTAssertTrue(events.contains(.reconnected(url: nodes.urls[1])))
         await writer.close()
         await subscriber.close()
-        await nodeB.shutdown()
+        await nodes.stop()
+    }
+
+    /// The updates missed while the subscriber was on a node that did not see them (no fan-out across SQLite nodes)
+    /// arrive in the resubscription's snapshot, which the server sends in parts; live updates written meanwhile are
+    /// held back until the parts are in.
+    func testResubscriptionSnapshotInPartsIsDeliveredInOrder() async throws {
+        var limits = ServerLimits()
+        limits.maximumUpdateBytes = 512
+        limits.maximumReplyBytes = 8 * 1024
+        let nodes = try await TwoNodes.start(limits: limits)
+        let alice = try await nodes.identity()
+        let subscriber = try await HypergraphClient.connect(urls: nodes.urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
+        var writer = try await HypergraphClient.connect(url: nodes.urls[0], token: alice.sessionToken)
+        let space = try await writer.createSpace(alice.createSpaceEvent(name: "Parts"))
+        _ = try await subscriber.subscribe(spaceId: space.id)
+        let received = collectUpdates(of: subscriber, through: 59)
+        let payload = [UInt8](repeating: 9, count: 500)
+        for index in 0..<60 {
+            if index == 20 {
+                await writer.close()
+                writer = try await HypergraphClient.connect(url: nodes.urls[1], token: alice.sessionToken)
+            }
+            if index == 40 { await nodes.first.shutdown() }
+            try await write(clock: index, by: alice, in: space.id, on: writer, payload: payload)
+        }
+        let events = try await received.value
+        XCTAssertEqual(notifiedClocks(events), Array(0..<60))
+        let partial = await subscriber.transcript.entries.contains { entry in
+            guard case .data(.text(let text)) = entry.content else { return false }
+            return text.contains("\"snapshotLastUpdateClock\"")
+        }
+        XCTAssertTrue(partial, "the resubscription's snapshot came in parts")
+        await writer.close()
+        await subscriber.close()
+        await nodes.stop()
+    }
+
+    /// Collects `session`'s events until an `updates-notification` reaches clock `last`.
+    private func collectUpdates(
+        of session: HypergraphSession, through last: Int
+    ) -> Task<[HypergraphSessionEvent], any Error> {
+        Task {
+            var events: [HypergraphSessionEvent] = []
+            while notifiedClocks(events).last != last {
+                events.append(try await session.nextEvent(timeout: .seconds(30)))
+            }
+            return events
+        }
+    }
+
+    /// Appends an update and checks it got `clock`, sending it again with the same `updateId` while the session
+    /// reconnects (§12 G9: a repeat is confirmed with the clock first assigned).
+    private func write(
+        clock: Int, by identity: HypergraphIdentity, in spaceId: String, on session: HypergraphSession,
+        payload: [UInt8] = [1]
+    ) async throws {
+        let update = identity.createUpdate(spaceId: spaceId, update: payload)
+        while true {
+            do {
+                let confirmation = try await session.createUpdate(update)
+                return XCTAssertEqual(confirmation.clock, clock)
+            } catch .connectionLost {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+}
+
+/// Two reference servers on one SQLite file (SQLite's locks serialise their writes).
+private struct TwoNodes {
+    let first: HypergraphServer
+    let second: HypergraphServer
+    let directory: URL
+
+    static func start(limits: ServerLimits = ServerLimits()) async throws -> TwoNodes {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-failover-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let configuration = ServerConfiguration(
+            port: 0, store: .sqlite(path: directory.appendingPathComponent("db.sqlite").path), logLevel: .error,
+            logSink: LogSink { _ in }, limits: limits, shutdownGracePeriod: .seconds(1))
+        return TwoNodes(
+            first: try await HypergraphServer.start(configuration), second: try await HypergraphServer.start(configuration),
+            directory: directory)
+    }
+
+    var urls: [String] { ["ws://127.0.0.1:\(first.port)", "ws://127.0.0.1:\(second.port)"] }
+
+    func identity() async throws -> HypergraphIdentity {
+        let provisioned = try await IdentityProvisioning.create(
+            IdentityRequest(), in: first.storage, now: SQLiteStoreConfiguration.systemClock())
+        return try HypergraphIdentity(json: JSONValue.parse(provisioned.jsonUTF8()))
+    }
+
+    /// Stops the second node (the first was stopped by the test) and removes the database.
+    func stop() async {
+        await second.shutdown()
+        try? FileManager.default.removeItem(at: directory)
     }
 }
