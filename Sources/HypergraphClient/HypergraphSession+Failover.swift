@@ -110,29 +110,34 @@ extension HypergraphSession {
         guard failover != nil, case .message(let message) = event else { return [event] }
         switch message {
         case .updatesNotification(let notification):
-            guard var space = failover?.spaces[notification.spaceId] else { return [event] }
-            defer { failover?.spaces[notification.spaceId] = space }
-            if space.held != nil {
-                space.held?.append(event)
-                return []
-            }
-            return space.undelivered(notification.updates).map { updates in
-                .message(.updatesNotification(UpdatesNotificationResponse(spaceId: notification.spaceId, updates: updates)))
+            return newlyDelivered(event, of: notification.spaceId) { space in
+                space.undelivered(notification.updates).map { updates in
+                    .message(.updatesNotification(UpdatesNotificationResponse(spaceId: notification.spaceId, updates: updates)))
+                }
             }
         case .spaceEvent(let spaceEvent):
-            guard var space = failover?.spaces[spaceEvent.spaceId] else { return [event] }
-            defer { failover?.spaces[spaceEvent.spaceId] = space }
-            if space.held != nil {
-                space.held?.append(event)
-                return []
-            }
-            return space.isNew(spaceEvent.event) ? [event] : []
+            return newlyDelivered(event, of: spaceEvent.spaceId) { space in space.isNew(spaceEvent.event) ? [event] : [] }
         case .updateConfirmed(let confirmation):
             failover?.spaces[confirmation.spaceId]?.confirm(clock: confirmation.clock)
             return [event]
         default:
             return [event]
         }
+    }
+
+    /// `event` of space `spaceId`: held back while the space is resubscribed, else what `newPart` picks out of it;
+    /// passed through when the session does not track the space.
+    private func newlyDelivered(
+        _ event: HypergraphSessionEvent, of spaceId: String,
+        _ newPart: (inout SpaceDelivery) -> [HypergraphSessionEvent]
+    ) -> [HypergraphSessionEvent] {
+        guard var space = failover?.spaces[spaceId] else { return [event] }
+        defer { failover?.spaces[spaceId] = space }
+        if space.held != nil {
+            space.held?.append(event)
+            return []
+        }
+        return newPart(&space)
     }
 
     /// Records a `space` reply as delivered; `subscribed` when it answers `subscribe-space`, which starts tracking
