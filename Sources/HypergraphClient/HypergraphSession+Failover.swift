@@ -50,9 +50,10 @@ struct SpaceDelivery: Sendable {
     /// until what was missed before them has been delivered.
     var held: [HypergraphSessionEvent]?
 
-    /// The state after the application received `snapshot`.
-    init(snapshot: SpaceResponse) {
-        lastClock = -1
+    /// The state after the application received `snapshot`, the reply to a subscription that asked for updates after
+    /// `lastKnownUpdateClock` (so it already had those).
+    init(snapshot: SpaceResponse, lastKnownUpdateClock: Int?) {
+        lastClock = max(lastKnownUpdateClock ?? -1, -1)
         events = []
         record(snapshot)
     }
@@ -140,17 +141,29 @@ extension HypergraphSession {
         return newPart(&space)
     }
 
-    /// Records a `space` reply as delivered; `subscribed` when it answers `subscribe-space`, which starts tracking
-    /// the space. Called on the actor as the reply is delivered, so no later frame is judged before it.
-    func noteSpaceReply(_ space: SpaceResponse, subscribed: Bool) {
+    /// Records a `space` reply as delivered; `subscription` is the request when it answers `subscribe-space`, which
+    /// starts tracking the space. Called on the actor as the reply is delivered, so no later frame is judged before
+    /// it.
+    func noteSpaceReply(_ space: SpaceResponse, subscription: SubscribeSpaceRequest?) {
         guard failover != nil else { return }
         if var delivery = failover?.spaces[space.id] {
             guard delivery.held == nil else { return }  // A resubscription: `resubscribe` delivers what is new.
             delivery.record(space)
             failover?.spaces[space.id] = delivery
-        } else if subscribed {
-            failover?.spaces[space.id] = SpaceDelivery(snapshot: space)
+        } else if let subscription {
+            failover?.spaces[space.id] = SpaceDelivery(
+                snapshot: space, lastKnownUpdateClock: subscription.lastKnownUpdateClock)
         }
+    }
+
+    /// Whether the session resubscribes `spaceId` when it reconnects.
+    func isTracking(spaceId: String) -> Bool {
+        failover?.spaces[spaceId] != nil
+    }
+
+    /// Stops tracking `spaceId` (its subscription did not complete).
+    func stopTracking(spaceId: String) {
+        failover?.spaces[spaceId] = nil
     }
 
     // MARK: Reconnecting

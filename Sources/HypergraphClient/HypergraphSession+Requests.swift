@@ -38,7 +38,7 @@ extension HypergraphSession {
         spaceId: String, lastKnownUpdateClock: Int? = nil, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
         let request = SubscribeSpaceRequest(id: spaceId, lastKnownUpdateClock: lastKnownUpdateClock)
-        return try await requestSpace(.subscribeSpace(request), timeout: timeout, subscribes: true)
+        return try await requestSpace(.subscribeSpace(request), timeout: timeout)
     }
 
     /// Lists the spaces of the connection's app identity (§4.2).
@@ -142,16 +142,24 @@ extension HypergraphSession {
     /// (`snapshotLastUpdateClock`), the `updates-notification` messages that complete it are merged into its
     /// `updates` (they do not appear in `events`), all within `timeout`.
     private func requestSpace(
-        _ message: ClientMessage, timeout: Duration?, subscribes: Bool = false
+        _ message: ClientMessage, timeout: Duration?
     ) async throws(HypergraphClientError) -> SpaceResponse {
         let timeout = timeout ?? configuration.requestTimeout
+        let subscription: SubscribeSpaceRequest? = if case .subscribeSpace(let request) = message { request } else { nil }
+        let startsTracking = subscription.map { !isTracking(spaceId: $0.id) } ?? false
         let head = try await request(message, timeout: timeout) { reply -> SpaceResponse? in
             guard case .space(let space) = reply else { return nil }
             // Runs on the actor as the reply is delivered, so no later frame can pass before assembly starts.
             self.beginSnapshotAssembly(space)
-            self.noteSpaceReply(space, subscribed: subscribes)
+            self.noteSpaceReply(space, subscription: subscription)
             return space
         }
-        return try await completedSnapshot(head, timeout: timeout)
+        do {
+            return try await completedSnapshot(head, timeout: timeout)
+        } catch {
+            // The application did not get the snapshot: a reconnecting session does not resubscribe the space.
+            if startsTracking { stopTracking(spaceId: head.id) }
+            throw error
+        }
     }
 }

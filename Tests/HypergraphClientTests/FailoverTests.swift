@@ -71,7 +71,8 @@ final class FailoverTests: XCTestCase {
     }
 
     func testDeliveryTrackingDropsWhatWasDeliveredAndOwnUpdates() {
-        var space = SpaceDelivery(snapshot: snapshot(id: "space-1", name: "S"))
+        XCTAssertEqual(SpaceDelivery(snapshot: snapshot(id: "space-1", name: "S"), lastKnownUpdateClock: 8).lastClock, 8)
+        var space = SpaceDelivery(snapshot: snapshot(id: "space-1", name: "S"), lastKnownUpdateClock: nil)
         XCTAssertEqual(space.lastClock, -1)
         let first = space.undelivered(updates(from: 0, count: 3))
         XCTAssertEqual(first.map(\.firstUpdateClock), [0])
