@@ -4,10 +4,10 @@ import Foundation
 
 /// How a session reconnects after its connection was lost (docs/client.md, "Failover").
 ///
-/// Before attempt `n` (1, 2, …) the session waits `min(initialDelay × multiplier^(n−1), maximumDelay)`, of which the
-/// fraction `jitter` is random: with jitter `j` and a random `r` in 0..<1 the wait is `delay × (1 − j + j × r)`. So
-/// jitter 0 waits exactly the computed delay and jitter 1 ("full jitter") anywhere between 0 and it, which spreads the
-/// reconnections of many clients that lost the same node. After `maximumAttempts` failed attempts in a row the
+/// Before attempt `n` (1, 2, …) the session waits `min(initialDelay × multiplier^(n−1), maximumDelay)`, of which
+/// the fraction `jitter` is random: with jitter `j` and a random `r` in 0..<1 the wait is `delay × (1 − j + j × r)`.
+/// So jitter 0 waits exactly the computed delay and jitter 1 ("full jitter") anywhere between 0 and it, which spreads
+/// the reconnections of many clients that lost the same node. After `maximumAttempts` failed attempts in a row the
 /// session gives up and ends with its `.closed` event.
 public struct HypergraphReconnectPolicy: Sendable, Hashable {
     /// The computed wait before the first attempt.

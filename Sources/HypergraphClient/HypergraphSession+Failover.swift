@@ -111,13 +111,16 @@ extension HypergraphSession {
         guard failover != nil, case .message(let message) = event else { return [event] }
         switch message {
         case .updatesNotification(let notification):
-            return newlyDelivered(event, of: notification.spaceId) { space in
+            let spaceId = notification.spaceId
+            return newlyDelivered(event, of: spaceId) { space in
                 space.undelivered(notification.updates).map { updates in
-                    .message(.updatesNotification(UpdatesNotificationResponse(spaceId: notification.spaceId, updates: updates)))
+                    .message(.updatesNotification(UpdatesNotificationResponse(spaceId: spaceId, updates: updates)))
                 }
             }
         case .spaceEvent(let spaceEvent):
-            return newlyDelivered(event, of: spaceEvent.spaceId) { space in space.isNew(spaceEvent.event) ? [event] : [] }
+            return newlyDelivered(event, of: spaceEvent.spaceId) { space in
+                space.isNew(spaceEvent.event) ? [event] : []
+            }
         case .updateConfirmed(let confirmation):
             failover?.spaces[confirmation.spaceId]?.confirm(clock: confirmation.clock)
             return [event]

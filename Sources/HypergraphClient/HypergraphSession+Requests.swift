@@ -145,7 +145,8 @@ extension HypergraphSession {
         _ message: ClientMessage, timeout: Duration?
     ) async throws(HypergraphClientError) -> SpaceResponse {
         let timeout = timeout ?? configuration.requestTimeout
-        let subscription: SubscribeSpaceRequest? = if case .subscribeSpace(let request) = message { request } else { nil }
+        let subscription: SubscribeSpaceRequest? =
+            if case .subscribeSpace(let request) = message { request } else { nil }
         let startsTracking = subscription.map { !isTracking(spaceId: $0.id) } ?? false
         let head = try await request(message, timeout: timeout) { reply -> SpaceResponse? in
             guard case .space(let space) = reply else { return nil }
