@@ -88,13 +88,19 @@ final class FailoverTests: XCTestCase {
 
     /// The connection drops while a `create-update` is in flight: it fails with `.connectionLost`; the session
     /// reconnects to the next URL, resubscribes from the last delivered clock, and of a snapshot that ignores that
-    /// clock (like the TypeScript server) delivers only the updates it had not delivered.
+    /// clock (like the TypeScript server) delivers only the space events and updates it had not delivered.
     func testInFlightRequestFailsAndTheNextNodeFillsTheGapExactlyOnce() async throws {
+        let spaceEvents = (0..<3).map { _ in
+            SpaceEvent.createSpace(HypergraphIdentity.random().createSpaceEvent(name: "E").event)
+        }
         let first = try await FakeServer.start { text, peer in
             switch try? ClientMessage(json: text) {
             case .subscribeSpace(let request):
-                peer.send(.space(snapshot(id: request.id, name: "S")))
+                var head = snapshot(id: request.id, name: "S")
+                head.events = [spaceEvents[0]]
+                peer.send(.space(head))
                 peer.send(.updatesNotification(UpdatesNotificationResponse(spaceId: request.id, updates: updates(from: 0, count: 3))))
+                peer.send(.spaceEvent(SpaceEventResponse(spaceId: request.id, event: spaceEvents[1])))
             case .createUpdate:
                 peer.socket.close(code: .goingAway, reason: "node stopping")
             default:
@@ -104,6 +110,7 @@ final class FailoverTests: XCTestCase {
         let second = try await FakeServer.start { text, peer in
             if case .subscribeSpace(let request) = try? ClientMessage(json: text) {
                 var full = snapshot(id: request.id, name: "S")
+                full.events = spaceEvents
                 full.updates = updates(from: 0, count: 5)
                 peer.send(.space(full))
             } else {
@@ -115,6 +122,8 @@ final class FailoverTests: XCTestCase {
         _ = try await session.subscribe(spaceId: "space-1")
         let live = try await session.nextMessage(timeout: .seconds(10))
         XCTAssertEqual(notifiedClocks([.message(live)]), [0, 1, 2])
+        let liveEvent = try await session.nextMessage(timeout: .seconds(10))
+        XCTAssertEqual(liveEvent, .spaceEvent(SpaceEventResponse(spaceId: "space-1", event: spaceEvents[1])))
 
         let update = HypergraphIdentity.random().createUpdate(spaceId: "space-1", update: [1])
         do {
@@ -130,6 +139,10 @@ final class FailoverTests: XCTestCase {
         XCTAssertEqual(events.first, .disconnected(code: .goingAway, reason: "node stopping"))
         XCTAssertEqual(events.last, .reconnected(url: second.url))
         XCTAssertEqual(notifiedClocks(events), [3, 4])
+        let missedEvents = events.compactMap { event -> SpaceEvent? in
+            if case .message(.spaceEvent(let response)) = event { response.event } else { nil }
+        }
+        XCTAssertEqual(missedEvents, [spaceEvents[2]])
         XCTAssertEqual(session.remoteAddress, "127.0.0.1:\(second.port)")
         let resubscription = await second.log.texts.compactMap { text -> SubscribeSpaceRequest? in
             if case .subscribeSpace(let request) = try? ClientMessage(json: text) { request } else { nil }
