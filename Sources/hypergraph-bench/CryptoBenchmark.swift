@@ -1,16 +1,26 @@
 import Foundation
 import HypergraphCrypto
 
-/// `hypergraph-bench crypto [--seconds S] [--no-reference]`: throughput of the hash functions and secp256k1.
+/// `hypergraph-bench crypto [--seconds S] [--no-reference] [--sign-once KEY]`: throughput of the hash functions
+/// and secp256k1.
 ///
 /// Prints MB/s for SHA-256 and BLAKE3 over 1 MiB, operations per second for HMAC-SHA256 on RFC 6979-sized
 /// inputs and for secp256k1 signing and public-key recovery. When python3 is available, the same run executes
 /// scripts/bench-crypto-reference.py (OpenSSL, official BLAKE3, libsecp256k1 via coincurve) on the same inputs
 /// and prints each figure next to the reference with the ratio ours/reference. `--seconds` is the measuring time
 /// per figure (default 1), split into five slices of which the fastest counts.
+///
+/// `--sign-once KEY` measures nothing: it signs one digest with a fixed key (which builds the lazily created
+/// tables), then the same digest with the 64-hex-digit private key KEY, and prints that signature.
+/// scripts/check-constant-time-signing.sh runs it under valgrind for several keys and compares the instructions
+/// and branches executed inside `Secp256k1.sign`.
 enum CryptoBenchmark {
     static func run(arguments: [String]) throws {
         let options = try Options(arguments)
+        if let keyHex = options.signOnceKey {
+            try signOnce(keyHex: keyHex)
+            return
+        }
         let data = (0..<(1 << 20)).map { UInt8($0 % 251) }
         var ours: [(figure: Figure, value: Double)] = []
 
@@ -50,6 +60,14 @@ enum CryptoBenchmark {
                 printFigure(figure.label, value, unit: figure.unit)
             }
         }
+    }
+
+    private static func signOnce(keyHex: String) throws {
+        let digest = SHA256.hash("hypergraph-bench".utf8)
+        let warmUpKey = try Secp256k1.PrivateKey(bytes: Array(1...32))
+        blackHole(try Secp256k1.sign(digest: digest, with: warmUpKey))
+        let key = try Secp256k1.PrivateKey(bytes: Hex.decode(keyHex))
+        print(try Secp256k1.sign(digest: digest, with: key).compactHex)
     }
 
     /// The fastest of five measurements of a fifth of `seconds` each. Other processes on a shared machine only
@@ -101,6 +119,7 @@ enum CryptoBenchmark {
     private struct Options {
         var seconds = 1.0
         var runReference = true
+        var signOnceKey: String?
 
         init(_ arguments: [String]) throws {
             var remaining = arguments[...]
@@ -108,6 +127,9 @@ enum CryptoBenchmark {
                 switch argument {
                 case "--no-reference":
                     runReference = false
+                case "--sign-once":
+                    guard let key = remaining.popFirst() else { throw CryptoBenchmarkError.missingKey }
+                    signOnceKey = key
                 case "--seconds":
                     let text = remaining.popFirst()
                     guard let text, let value = Double(text), value > 0, value.isFinite else {
@@ -171,13 +193,16 @@ enum CryptoBenchmark {
 enum CryptoBenchmarkError: Error, CustomStringConvertible {
     case unknownArgument(String)
     case invalidSeconds(String)
+    case missingKey
 
     var description: String {
         switch self {
         case .unknownArgument(let argument):
-            "unknown argument \(String(reflecting: argument)); expected --seconds S or --no-reference"
+            "unknown argument \(String(reflecting: argument)); expected --seconds S, --no-reference or --sign-once KEY"
         case .invalidSeconds(let text):
             "--seconds needs a positive number of seconds, got \(String(reflecting: text))"
+        case .missingKey:
+            "--sign-once needs a private key: 64 hex digits, 1 ≤ key < n"
         }
     }
 }
