@@ -45,12 +45,7 @@ enum FieldLimbs {
         let r1 = c.low & mask52; c.shiftRight52()
         c.add(a0, b2); c.add(a1, b1); c.add(a2, b0)  // + p2
         d.add(a3, b4); d.add(a4, b3)  // + p7
-        c.add(fold260, d.low); d.shiftRight64()
-        let r2 = c.low & mask52; c.shiftRight52()
-        c.add(fold260 << 12, d.low)
-        c.add(t3)
-        let r3 = c.low & mask52; c.shiftRight52()
-        return (r0, r1, r2, r3, c.low &+ t4)
+        return finishing(&c, &d, r0, r1, t3, t4)
     }
 
     /// a², the product above with the cross products computed once and doubled.
@@ -81,6 +76,16 @@ enum FieldLimbs {
         let r1 = c.low & mask52; c.shiftRight52()
         c.add(a0, a2); c.add(a1, a1)  // + p2
         d.add(a3, a4)  // + p7
+        return finishing(&c, &d, r0, r1, t3, t4)
+    }
+
+    /// The common end of ``product(_:_:)`` and ``square(_:)``, once columns 2 and 7 are in `c` and `d`: folds
+    /// column 7 onto column 2, carries up to limb 3 and adds the saved limbs 3 and 4.
+    @inline(__always)
+    private static func finishing(
+        _ c: inout UInt128Accumulator, _ d: inout UInt128Accumulator,
+        _ r0: UInt64, _ r1: UInt64, _ t3: UInt64, _ t4: UInt64
+    ) -> Limbs {
         c.add(fold260, d.low); d.shiftRight64()
         let r2 = c.low & mask52; c.shiftRight52()
         c.add(fold260 << 12, d.low)
