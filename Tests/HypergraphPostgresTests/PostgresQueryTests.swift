@@ -24,6 +24,18 @@ final class PostgresQueryTests: XCTestCase {
         await connection.close()
     }
 
+    func testQueriesFromATaskPreferringTheConnectionsLoop() async throws {
+        let cluster = try await SharedCluster.get()
+        let connection = try await PostgresConnection.connect(cluster.configuration())
+        let sum = try await withTaskExecutorPreference(connection.executor) {
+            var sum: Int64 = 0
+            for value in 1...50 { sum += try await connection.query("SELECT $1::int8", [.int64(Int64(value))]).rows[0].int64(0) }
+            return sum
+        }
+        XCTAssertEqual(sum, 1275)
+        await connection.close()
+    }
+
     func testStatementCacheSurvivesDeallocateAndSchemaChange() async throws {
         let cluster = try await SharedCluster.get()
         let connection = try await PostgresConnection.connect(cluster.configuration())
