@@ -24,6 +24,43 @@ struct PostgresRequest: Sendable {
     let continuation: CheckedContinuation<Result<[PostgresQueryResult], PostgresError>, Never>
 }
 
+extension PostgresRequest.Kind {
+    /// The largest request sent (the server's own limit for a message is 1 GiB).
+    static let maximumSize = 1 << 30
+
+    /// Refuses requests the protocol cannot carry, before anything is sent: SQL with NUL characters, more than
+    /// 65,535 parameters, or more than 1 GiB of parameter data.
+    func checkEncodable() throws(PostgresError) {
+        let sql: String
+        switch self {
+        case .sync:
+            return
+        case .simple(let text):
+            sql = text
+        case .extended(let text, let parameters):
+            sql = text
+            guard parameters.count <= Int(UInt16.max) else {
+                throw .protocolViolation("a query may have at most 65535 parameters, this one has \(parameters.count)")
+            }
+            var size = sql.utf8.count
+            for parameter in parameters {
+                switch parameter {
+                case .text(let text): size += text.utf8.count
+                case .bytea(let bytes): size += bytes.count
+                default: size += 8
+                }
+            }
+            guard size <= Self.maximumSize else {
+                throw .protocolViolation("a query with its parameters takes \(size) bytes; at most \(Self.maximumSize) can be sent")
+            }
+        }
+        guard !sql.utf8.contains(0) else { throw .protocolViolation("SQL text cannot contain NUL characters") }
+        guard sql.utf8.count <= Self.maximumSize else {
+            throw .protocolViolation("SQL text of \(sql.utf8.count) bytes is longer than \(Self.maximumSize) bytes")
+        }
+    }
+}
+
 final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
     // @unchecked: confined to `loop`'s thread, see the header comment.
 

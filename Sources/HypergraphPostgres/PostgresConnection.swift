@@ -154,6 +154,7 @@ public final class PostgresConnection: Sendable {
     }
 
     private func perform(_ kind: PostgresRequest.Kind) async throws(PostgresError) -> [PostgresQueryResult] {
+        try kind.checkEncodable()
         let channel = self.channel
         let result = await withCheckedContinuation { continuation in
             channel.loop.execute { channel.submit(PostgresRequest(kind: kind, continuation: continuation)) }
