@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // hypergraph-swift: a dependency-free Swift toolkit for the Hypergraph sync protocol.
-// Only Foundation, Dispatch, the C library and the system SQLite are used; see docs/architecture.md.
+// Only Foundation, Dispatch, the C library, the system SQLite and (for TLS) the system OpenSSL are used; see docs/architecture.md.
 import PackageDescription
 
 let package = Package(
@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HypergraphProtocol", targets: ["HypergraphProtocol"]),
         .library(name: "HypergraphCrypto", targets: ["HypergraphCrypto"]),
         .library(name: "HypergraphSigning", targets: ["HypergraphSigning"]),
+        .library(name: "HypergraphTLS", targets: ["HypergraphTLS"]),
         .library(name: "HypergraphWebSocket", targets: ["HypergraphWebSocket"]),
         .library(name: "HypergraphCommandLine", targets: ["HypergraphCommandLine"]),
         .library(name: "HypergraphStore", targets: ["HypergraphStore"]),
@@ -33,7 +34,13 @@ let package = Package(
             name: "HypergraphSigning",
             dependencies: ["HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
         ),
-        .target(name: "HypergraphWebSocket", dependencies: ["HypergraphCrypto"]),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .target(name: "HypergraphTLS", dependencies: ["COpenSSL"]),
+        .target(name: "HypergraphWebSocket", dependencies: ["HypergraphCrypto", "HypergraphTLS"]),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
@@ -44,13 +51,14 @@ let package = Package(
             name: "HypergraphServer",
             dependencies: [
                 "HypergraphProtocol", "HypergraphSigning", "HypergraphStore", "HypergraphWebSocket",
-                "HypergraphCrypto", "HypergraphJSON",
+                "HypergraphCrypto", "HypergraphJSON", "HypergraphTLS",
             ]
         ),
         .target(
             name: "HypergraphClient",
             dependencies: [
                 "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket", "HypergraphCrypto", "HypergraphJSON",
+                "HypergraphTLS",
             ]
         ),
 
@@ -58,7 +66,7 @@ let package = Package(
             name: "HypergraphConformance",
             dependencies: [
                 "HypergraphClient", "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket",
-                "HypergraphCrypto", "HypergraphJSON",
+                "HypergraphCrypto", "HypergraphJSON", "HypergraphTLS",
             ]
         ),
 
@@ -68,7 +76,7 @@ let package = Package(
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
                 "HypergraphCrypto", "HypergraphSigning", "HypergraphStore", "HypergraphServer", "HypergraphClient",
-                "HypergraphConformance", "HypergraphWebSocket",
+                "HypergraphConformance", "HypergraphWebSocket", "HypergraphTLS",
             ]
         ),
         .executableTarget(
@@ -81,11 +89,12 @@ let package = Package(
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
                 "HypergraphCrypto", "HypergraphWebSocket", "HypergraphStore", "HypergraphServer", "HypergraphClient",
+                "HypergraphTLS",
             ]
         ),
         .executableTarget(
             name: "websocket-echo",
-            dependencies: ["HypergraphCommandLine", "HypergraphWebSocket"]
+            dependencies: ["HypergraphCommandLine", "HypergraphWebSocket", "HypergraphTLS"]
         ),
 
         .executableTarget(name: "hypergraph-fuzz", dependencies: ["HypergraphJSON", "HypergraphProtocol"]),
@@ -106,7 +115,7 @@ let package = Package(
             name: "HypergraphSigningTests",
             dependencies: ["HypergraphSigning", "HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
         ),
-        .testTarget(name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket"]),
+        .testTarget(name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket", "HypergraphTLS"]),
         .testTarget(name: "HypergraphCommandLineTests", dependencies: ["HypergraphCommandLine"]),
         .testTarget(name: "HypergraphStoreTests", dependencies: ["HypergraphStore"]),
         .testTarget(

@@ -1,4 +1,5 @@
 // The entry point: open an authenticated session to a Hypergraph server.
+import HypergraphTLS
 import HypergraphWebSocket
 
 /// Connects to Hypergraph sync servers (PROTOCOL.md §1).
@@ -9,7 +10,8 @@ import HypergraphWebSocket
 /// await session.close()
 /// ```
 public enum HypergraphClient {
-    /// Opens a WebSocket to `url` (`ws://host[:port][/path][?query]`) with `token` appended as the `token` query
+    /// Opens a WebSocket to `url` (`ws://host[:port][/path][?query]`, or `wss://…` with the server's certificate
+    /// checked as `configuration.tls` says) with `token` appended as the `token` query
     /// parameter (percent-encoded), and returns the session once the upgrade completed.
     ///
     /// The protocol has no authentication reply: a server that refuses the token either rejects the upgrade (this
@@ -24,7 +26,8 @@ public enum HypergraphClient {
         let target = try authenticatedURL(url, token: token)
         let socket: WebSocket
         do {
-            socket = try await WebSocketClient.connect(to: target, configuration: configuration.webSocket)
+            socket = try await WebSocketClient.connect(
+                to: target, configuration: configuration.webSocket, tls: configuration.tls)
         } catch let error as WebSocketClientError {
             if case .invalidURL(_, let reason) = error { throw .invalidURL(url, reason: reason) }
             throw .connectionFailed(error)
@@ -73,7 +76,9 @@ public struct HypergraphClientConfiguration: Sendable, Hashable {
     public var transcriptLimit: Int = 1000
     /// The WebSocket's limits and timeouts (message size, handshake timeout, pings, close timeout).
     public var webSocket = WebSocketConfiguration()
+    /// How a wss:// server's certificate is checked: the system's trust store by default.
+    public var tls = TLSClientConfiguration()
 
-    /// The defaults: 10 s request timeout, 1,000 transcript entries, the WebSocket defaults.
+    /// The defaults: 10 s request timeout, 1,000 transcript entries, the WebSocket defaults, full TLS verification.
     public init() {}
 }

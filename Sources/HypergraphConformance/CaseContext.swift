@@ -5,6 +5,7 @@
 import Foundation
 import HypergraphClient
 import HypergraphProtocol
+import HypergraphTLS
 import Synchronization
 
 /// The server under test and how to talk to it.
@@ -19,6 +20,8 @@ public struct ConformanceTarget: Sendable {
     public var timeout: Duration
     /// How long to wait before concluding that something did not arrive.
     public var quietPeriod: Duration
+    /// How a wss:// or https:// server's certificate is checked (the system's trust store unless set).
+    public var tls = TLSClientConfiguration()
 
     /// The default quiet period: 300 ms.
     public static let defaultQuietPeriod: Duration = .milliseconds(300)
@@ -35,11 +38,19 @@ public struct ConformanceTarget: Sendable {
         self.quietPeriod = quietPeriod
     }
 
-    /// The HTTP URL a WebSocket URL implies: `ws://host:port/…` → `http://host:port`.
+    /// The HTTP URL a WebSocket URL implies: `ws://host:port/…` → `http://host:port`, `wss://…` → `https://…`.
     public static func httpURL(forWebSocketURL url: String) -> String? {
-        guard url.hasPrefix("ws://") else { return nil }
-        let authority = url.dropFirst("ws://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return authority.isEmpty ? nil : "http://" + authority
+        let secure = url.hasPrefix("wss://")
+        guard secure || url.hasPrefix("ws://") else { return nil }
+        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return authority.isEmpty ? nil : (secure ? "https://" : "http://") + authority
+    }
+
+    /// The session settings for connecting to this target (its TLS settings).
+    public var clientConfiguration: HypergraphClientConfiguration {
+        var configuration = HypergraphClientConfiguration()
+        configuration.tls = tls
+        return configuration
     }
 }
 
@@ -116,7 +127,8 @@ public final class CaseContext: Sendable {
         }
         let session: HypergraphSession
         do {
-            session = try await HypergraphClient.connect(url: target.url, token: identity.sessionToken)
+            session = try await HypergraphClient.connect(
+                url: target.url, token: identity.sessionToken, configuration: target.clientConfiguration)
         } catch {
             throw CaseFailure(expected: "\(label) to connect with a valid token", observed: "\(error)")
         }
@@ -134,7 +146,7 @@ public final class CaseContext: Sendable {
     public func http() throws -> HypergraphHTTPClient {
         guard let url = target.httpURL else { throw CaseSkipped("no HTTP URL (--http-url) for this target") }
         do {
-            return try HypergraphHTTPClient(baseURL: url, timeout: target.timeout)
+            return try HypergraphHTTPClient(baseURL: url, timeout: target.timeout, tls: target.tls)
         } catch {
             throw CaseSkipped("unusable HTTP URL: \(error)")
         }

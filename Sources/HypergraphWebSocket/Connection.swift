@@ -1,7 +1,7 @@
 // One TCP connection on an event loop: non-blocking reads into the loop's shared buffer, the outbound queue
 // with gathered writes, readiness interest, deadlines, and the ways a connection ends. What the bytes mean is
 // up to its handler (an HTTP server session, a client handshake, or a WebSocket session), which can change
-// once (on upgrade).
+// once (on upgrade). With TLS, reads and writes go through a TLSStream instead (see the MARK: TLS section).
 //
 // Concurrency: a Connection, its handler and everything they own belong to their event loop's thread (see
 // EventLoop.swift). Other threads reach them only through `loop.execute`.
@@ -10,6 +10,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HypergraphTLS
 
 /// The protocol logic driving a connection. Called on the connection's event loop only.
 protocol ConnectionHandler: AnyObject {
@@ -67,6 +68,12 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     var handler: (any ConnectionHandler)?
     /// Told once, after the socket is closed (the server uses it to track its connections).
     var onClose: ((Connection) -> Void)?
+    /// The TLS session the bytes go through, or nil for a plain connection.
+    let tls: TLSStream?
+    /// Why TLS failed, when it did (the connection is then closed).
+    private(set) var tlsFailure: TLSError?
+    /// A TLS write is waiting for the handshake to read the peer's answer.
+    private var tlsWriteWaitsForInput = false
 
     private var id: UInt64 = 0
     private var phase: Phase
@@ -82,10 +89,11 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
 
     /// Wraps `fd` and registers it with `loop`. Must run on `loop`'s thread. `connecting` means a non-blocking
     /// connect is in progress. Set `handler` (and call `updateDeadline`) before returning to the loop.
-    init(loop: EventLoop, fd: Int32, peer: String, connecting: Bool) throws {
+    init(loop: EventLoop, fd: Int32, peer: String, connecting: Bool, tls: TLSStream? = nil) throws {
         self.loop = loop
         self.fd = fd
         self.peer = peer
+        self.tls = tls
         phase = connecting ? .connecting : .open
         registeredInterest = connecting ? .write : .read
         id = try loop.register(self, fd: fd, interest: registeredInterest)
@@ -130,6 +138,16 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     }
 
     private func flush() {
+        guard tls.map(flushThroughTLS) ?? flushToSocket() else { return }
+        setWaitingForWritable(false)
+        if case .finishing(let shutdownWrite, _) = phase {
+            if inputEnded { return disconnect() }
+            if shutdownWrite { self.shutdownWrite() }
+        }
+    }
+
+    /// Writes the queue with gathered writes; true when all of it went out.
+    private func flushToSocket() -> Bool {
         while !outbound.isEmpty {
             var count = 0
             outbound.forEach { chunk in
@@ -145,16 +163,13 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
                 consume(written)
             case .wouldBlock, .endOfFile:
                 setWaitingForWritable(true)
-                return
+                return false
             case .failed(let code):
-                return disconnect(error: SocketError("send to \(peer)", code: code))
+                disconnect(error: SocketError("send to \(peer)", code: code))
+                return false
             }
         }
-        setWaitingForWritable(false)
-        if case .finishing(let shutdownWrite, _) = phase {
-            if inputEnded { return disconnect() }
-            if shutdownWrite { Socket.shutdownWrite(fd) }
-        }
+        return true
     }
 
     private func consume(_ written: Int) {
@@ -191,19 +206,20 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     func resumeReading(_ reason: ReadPause) {
         pauses.remove(reason)
         updateInterest()
+        readBufferedTLSInputSoon()
     }
 
     func handleReadable() {
         // A few reads per readiness report keep one busy peer from starving the others.
         for _ in 0..<4 {
             guard wantsToRead else { return }
-            switch Socket.read(fd, into: loop.readBuffer) {
+            switch receive(into: loop.readBuffer) {
             case .transferred(let count):
                 if case .finishing = phase { continue }  // input after the end is discarded
                 handler?.connection(self, received: UnsafeMutableRawBufferPointer(rebasing: loop.readBuffer[..<count]))
                 // A short read drained the socket: skip the read that would only say EAGAIN (level-triggered
                 // readiness reports anything that arrives later).
-                if count < loop.readBuffer.count { return }
+                if count < loop.readBuffer.count { return readBufferedTLSInputSoon() }
             case .wouldBlock:
                 return
             case .endOfFile:
@@ -216,6 +232,7 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
                 return disconnect(error: SocketError("recv from \(peer)", code: code))
             }
         }
+        readBufferedTLSInputSoon()
     }
 
     func handleWritable() {
@@ -263,7 +280,7 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
         if inputEnded && outbound.isEmpty { return disconnect() }
         updateInterest()
         updateDeadline()
-        if outbound.isEmpty, !waitingForWritable, shutdownWrite { Socket.shutdownWrite(fd) }
+        if outbound.isEmpty, !waitingForWritable, shutdownWrite { self.shutdownWrite() }
     }
 
     /// Closes the socket now, dropping anything queued.
@@ -307,5 +324,77 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
             handler?.connection(self, deadlinePassed: now)
         }
         updateDeadline()
+    }
+
+    // MARK: TLS
+
+    /// Reads from the socket, or decrypted bytes from TLS (whose handshake output and resumed writes are then
+    /// scheduled for this iteration's flush).
+    private func receive(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
+        guard let tls else { return Socket.read(fd, into: buffer) }
+        let result = tls.read(into: buffer)
+        if tls.pendingOutputCount > 0 || tlsWriteWaitsForInput {
+            tlsWriteWaitsForInput = false
+            if !flushScheduled && !waitingForWritable {
+                flushScheduled = true
+                loop.scheduleFlush(self)
+            }
+        }
+        switch result {
+        case .transferred(let count): return .transferred(count)
+        case .wantRead: return .wouldBlock
+        case .endOfInput: return .endOfFile
+        case .failed(let error): return failTLS(error)
+        }
+    }
+
+    /// Encrypts queued chunks (up to 64 KiB of ciphertext at a time) and sends the ciphertext; true when all of it
+    /// went out.
+    private func flushThroughTLS(_ tls: TLSStream) -> Bool {
+        while true {
+            switch tls.sendPendingOutput() {
+            case .sent: break
+            case .wouldBlock:
+                setWaitingForWritable(true)
+                return false
+            case .failed(let code):
+                disconnect(error: SocketError("send to \(peer)", code: code))
+                return false
+            }
+            if outbound.isEmpty || tlsWriteWaitsForInput { return !tlsWriteWaitsForInput }
+            while tls.pendingOutputCount < 64 * 1024, let chunk = outbound.first {
+                switch tls.write(UnsafeRawBufferPointer(rebasing: chunk.bytes.buffer[chunk.offset...])) {
+                case .transferred(let written):
+                    consume(written)
+                case .wantRead, .endOfInput:
+                    tlsWriteWaitsForInput = true
+                case .failed(let error):
+                    _ = failTLS(error)
+                    disconnect(error: SocketError("TLS with \(peer)", code: EPROTO))
+                    return false
+                }
+                if tlsWriteWaitsForInput { break }
+            }
+        }
+    }
+
+    private func failTLS(_ error: TLSError) -> IOResult {
+        tlsFailure = error
+        return .failed(EPROTO)
+    }
+
+    /// OpenSSL may hold decrypted bytes that socket readiness does not announce: read them in this iteration.
+    private func readBufferedTLSInputSoon() {
+        guard let tls, wantsToRead, tls.hasBufferedInput else { return }
+        loop.execute { [self] in handleReadable() }
+    }
+
+    /// Sends FIN, after close_notify on a TLS connection (best effort: the queue is already flushed).
+    private func shutdownWrite() {
+        if let tls {
+            tls.close()
+            _ = tls.sendPendingOutput()
+        }
+        Socket.shutdownWrite(fd)
     }
 }

@@ -7,6 +7,7 @@ import HypergraphConformance
 import HypergraphJSON
 import HypergraphServer
 import HypergraphStore
+import HypergraphTLS
 
 /// The conformance commands.
 enum ConformanceCommands {
@@ -32,8 +33,8 @@ enum ConformanceCommands {
             usage error.
             """,
         options: [
-            .value("url", valueName: "ws://HOST:PORT", help: "The server's WebSocket URL."),
-            .value("http-url", valueName: "http://HOST:PORT", help: "The server's HTTP base URL (default: from --url)."),
+            .value("url", valueName: "ws[s]://HOST:PORT", help: "The server's WebSocket URL."),
+            .value("http-url", valueName: "http[s]://HOST:PORT", help: "The server's HTTP base URL (default: from --url)."),
             .value("identities", valueName: "FILE", help: "A JSON array of identity objects, each used once."),
             .value("provision-command", valueName: "CMD", help: "A shell command printing one identity JSON object."),
             .value("admin-url", valueName: "URL", help: "A server with POST /admin/identities."),
@@ -48,7 +49,7 @@ enum ConformanceCommands {
             .value("baseline", valueName: "FILE", help: "Case ids expected to fail (one per line, or a JSON array)."),
             .value("report", valueName: "FORMAT", help: "text, json or junit.", default: "text", allowed: ["text", "json", "junit"]),
             .value("output", valueName: "FILE", help: "Write the report here instead of standard output."),
-        ]
+        ] + TLSOptions.client
     ) { arguments in
         let cases = try selection(arguments)
         let jobs = try arguments.integer("jobs", in: 1...256) ?? 4
@@ -57,7 +58,8 @@ enum ConformanceCommands {
         let baseline = try arguments.value("baseline").map { try ConformanceBaseline(contentsOfFile: $0) }
             ?? ConformanceBaseline(ids: [])
         var reference: ReferenceServer?
-        let target: ConformanceTarget
+        let tls = try TLSOptions.clientConfiguration(arguments)
+        var target: ConformanceTarget
         if arguments.flag("spawn-reference") {
             let server = try await ReferenceServer.start()
             reference = server
@@ -67,8 +69,9 @@ enum ConformanceCommands {
             let url = try arguments.required("url")
             let httpURL = arguments.value("http-url") ?? ConformanceTarget.httpURL(forWebSocketURL: url)
             target = ConformanceTarget(
-                url: url, httpURL: httpURL, provisioner: try provisioner(arguments, timeout: timeout), timeout: timeout,
-                quietPeriod: quiet)
+                url: url, httpURL: httpURL, provisioner: try provisioner(arguments, timeout: timeout, tls: tls),
+                timeout: timeout, quietPeriod: quiet)
+            target.tls = tls
         }
         writeStandardError("Running \(cases.count) cases against \(target.url) with \(jobs) jobs…\n")
         let started = ContinuousClock.now
@@ -153,7 +156,9 @@ enum ConformanceCommands {
     }
 
     /// The provisioner the options name.
-    private static func provisioner(_ arguments: ParsedArguments, timeout: Duration) throws -> any IdentityProvisioner {
+    private static func provisioner(
+        _ arguments: ParsedArguments, timeout: Duration, tls: TLSClientConfiguration
+    ) throws -> any IdentityProvisioner {
         let chosen = ["identities", "provision-command", "admin-url"].filter { arguments.isPresent($0) }
         guard chosen.count == 1 else {
             throw arguments.usageError(
@@ -163,7 +168,7 @@ enum ConformanceCommands {
         if let command = arguments.value("provision-command") { return CommandProvisioner(command: command) }
         let token = arguments.value("admin-token") ?? ProcessInfo.processInfo.environment["HYPERGRAPH_ADMIN_TOKEN"]
         guard let token else { throw arguments.usageError("--admin-url needs --admin-token (or HYPERGRAPH_ADMIN_TOKEN).") }
-        return try AdminProvisioner(baseURL: try arguments.required("admin-url"), token: token, timeout: timeout)
+        return try AdminProvisioner(baseURL: try arguments.required("admin-url"), token: token, timeout: timeout, tls: tls)
     }
 }
 

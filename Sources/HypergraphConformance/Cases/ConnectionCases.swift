@@ -85,7 +85,8 @@ extension ConformanceSuite {
             let target = try await url(context)
             let session: HypergraphSession
             do {
-                session = try await HypergraphClient.connect(url: target, token: nil)
+                session = try await HypergraphClient.connect(
+                    url: target, token: nil, configuration: context.target.clientConfiguration)
             } catch let error as HypergraphClientError {
                 guard case .connectionFailed = error else { throw error }
                 return
