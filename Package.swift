@@ -129,7 +129,7 @@ let package = Package(
             name: "HypergraphClientTests",
             dependencies: [
                 "HypergraphClient", "HypergraphServer", "HypergraphProtocol", "HypergraphSigning", "HypergraphCrypto",
-                "HypergraphWebSocket", "HypergraphJSON",
+                "HypergraphWebSocket", "HypergraphJSON", "HypergraphTLS",
             ]
         ),
         .testTarget(
