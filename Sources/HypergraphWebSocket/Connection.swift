@@ -378,8 +378,10 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
         }
     }
 
+    /// Records why TLS failed and sends the alert OpenSSL queued for the peer (best effort: the socket closes next).
     private func failTLS(_ error: TLSError) -> IOResult {
         tlsFailure = error
+        _ = tls?.sendPendingOutput()
         return .failed(EPROTO)
     }
 

@@ -164,6 +164,9 @@ private final class ClientHandshake: ConnectionHandler {
 
     func connectionReachedEndOfInput(_ connection: Connection) {
         if rejection != nil { return finishRejectionIfComplete(atEnd: true) }
+        if let tls = connection.tls, !tls.isEstablished {
+            return fail(.tlsFailed(.handshakeFailed(peer: tls.peer, detail: "the server closed the connection")))
+        }
         fail(.connectionClosedDuringHandshake)
     }
 
