@@ -7,6 +7,12 @@
 import COpenSSL
 import Synchronization
 
+/// The TLS library in use.
+public enum TLSLibrary {
+    /// Its name and version, e.g. "OpenSSL 3.0.19 27 Jan 2026".
+    public static var version: String { String(cString: OpenSSL_version(OPENSSL_VERSION)) }
+}
+
 /// How a client checks the server's certificate.
 public struct TLSClientConfiguration: Sendable, Hashable {
     /// Whether certificates are verified.

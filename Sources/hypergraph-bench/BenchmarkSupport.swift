@@ -1,5 +1,5 @@
 // Helpers shared by the benchmark areas: running async work from the synchronous entry point, threads,
-// reading a child process's output, and the descriptor limit.
+// reading a child process's output, the descriptor limit, and running a Python reference script.
 import Dispatch
 import Foundation
 
@@ -86,3 +86,48 @@ let RUSAGE_SELF_CONSTANT = RUSAGE_SELF.rawValue
 private let RLIMIT_NOFILE_CONSTANT = RLIMIT_NOFILE
 let RUSAGE_SELF_CONSTANT = RUSAGE_SELF
 #endif
+
+/// Figures printed by a reference script (`NAME VALUE` lines) run with python3 in the same run, or why there are none.
+struct PythonReferenceRun {
+    var figures: [String: Double] = [:]
+    var problem: String?
+
+    /// Runs `script` (a path relative to the package root) with `arguments`.
+    init(script relative: String, arguments: [String]) {
+        guard let script = packageFile(relative) else {
+            problem = "\(relative) not found (run from the package root)"
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        do {
+            try process.run()
+        } catch {
+            problem = "could not start python3: \(error)"
+            return
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            problem = "python3 \(script) exited with status \(process.terminationStatus)"
+            return
+        }
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let value = Double(fields[1]) {
+                figures[String(fields[0])] = value
+            }
+        }
+    }
+}
+
+/// A file of the package (e.g. a script): in the current directory's checkout, else next to this source file's package.
+func packageFile(_ relative: String) -> String? {
+    let packageRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let candidates = [relative, packageRoot.appendingPathComponent(relative).path]
+    return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
+}

@@ -35,7 +35,9 @@ enum CryptoBenchmark {
             blackHole(try Secp256k1.recover(signature, digest: digest))
         }.perSecond))
 
-        let reference = options.runReference ? ReferenceRun(seconds: options.seconds) : nil
+        let reference = options.runReference
+            ? PythonReferenceRun(script: "scripts/bench-crypto-reference.py", arguments: ["--seconds", String(options.seconds)])
+            : nil
         if let problem = reference?.problem {
             print("reference: \(problem)")
         } else if reference != nil {
@@ -118,51 +120,6 @@ enum CryptoBenchmark {
                     throw CryptoBenchmarkError.unknownArgument(argument)
                 }
             }
-        }
-    }
-
-    /// Figures from scripts/bench-crypto-reference.py, or why there are none.
-    private struct ReferenceRun {
-        var figures: [String: Double] = [:]
-        var problem: String?
-
-        init(seconds: Double) {
-            guard let script = Self.locateScript() else {
-                problem = "scripts/bench-crypto-reference.py not found (run from the package root)"
-                return
-            }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, "--seconds", String(seconds)]
-            let output = Pipe()
-            process.standardOutput = output
-            do {
-                try process.run()
-            } catch {
-                problem = "could not start python3: \(error)"
-                return
-            }
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                problem = "python3 \(script) exited with status \(process.terminationStatus)"
-                return
-            }
-            for line in text.split(separator: "\n") {
-                let fields = line.split(separator: " ")
-                if fields.count == 2, let value = Double(fields[1]) {
-                    figures[String(fields[0])] = value
-                }
-            }
-        }
-
-        /// The script in the current directory's checkout, else next to this source file's package.
-        private static func locateScript() -> String? {
-            let relative = "scripts/bench-crypto-reference.py"
-            let packageRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-                .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            let candidates = [relative, packageRoot.appendingPathComponent(relative).path]
-            return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
         }
     }
 }

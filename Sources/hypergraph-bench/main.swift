@@ -14,6 +14,7 @@ let areas: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
     ("crypto", "SHA-256, BLAKE3, HMAC and secp256k1, against the Python reference implementations.", CryptoBenchmark.run),
     ("transport", "WebSocket round trips, broadcast fan-out and idle-connection memory.", TransportBenchmark.run),
     ("json", "JSON reader and writer, against Foundation's JSONSerialization.", JSONBenchmark.run),
+    ("tls", "wss:// handshakes and echo beside ws:// and Python websockets + ssl; idle TLS connection memory.", TLSBenchmark.run),
     ("server", "Load against a Hypergraph server: confirmed updates/s, fan-out latency, idle connections.", ServerBenchmark.run),
 ]
 
