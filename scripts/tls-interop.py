@@ -33,6 +33,15 @@ interop = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(interop)
 
 
+# The certificates both clients must refuse: (what, certificate, our client's error, Python's error).
+REFUSED_CERTIFICATES = [
+    ("a certificate for another host", "wrong-host", "the certificate is not valid for 'localhost'", "Hostname mismatch"),
+    ("an untrusted CA", "untrusted", "not signed by a trusted certificate authority",
+     "certificate verify failed: self-signed certificate in certificate chain"),
+    ("an expired certificate", "expired", "the certificate has expired", "certificate has expired"),
+]
+
+
 class TLSSetup:
     """The test certificates and the TLS settings of both sides built from them."""
 
@@ -190,19 +199,10 @@ def main():
         asyncio.run(interop.swift_client_checks(binary, results, tls))
 
         async def refusals():
-            await our_client_refuses(binary, tls, results, "a certificate for another host", "wrong-host",
-                                     "the certificate is not valid for 'localhost'")
-            await our_client_refuses(binary, tls, results, "an untrusted CA", "untrusted",
-                                     "not signed by a trusted certificate authority")
-            await our_client_refuses(binary, tls, results, "an expired certificate", "expired",
-                                     "the certificate has expired")
+            for name, certificate, ours, python in REFUSED_CERTIFICATES:
+                await our_client_refuses(binary, tls, results, name, certificate, ours)
+                await python_client_refuses(binary, tls, results, name, certificate, python)
             await our_client_refuses_tls_1_1(binary, tls, results)
-            await python_client_refuses(binary, tls, results, "a certificate for another host", "wrong-host",
-                                        "Hostname mismatch")
-            await python_client_refuses(binary, tls, results, "an untrusted CA", "untrusted",
-                                        "certificate verify failed: self-signed certificate in certificate chain")
-            await python_client_refuses(binary, tls, results, "an expired certificate", "expired",
-                                        "certificate has expired")
             old = ssl.create_default_context(cafile=tls.ca)
             old.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
             old.maximum_version = ssl.TLSVersion.TLSv1_1

@@ -98,21 +98,11 @@ struct PythonReferenceRun {
             problem = "\(relative) not found (run from the package root)"
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        do {
-            try process.run()
-        } catch {
-            problem = "could not start python3: \(error)"
-            return
-        }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            problem = "python3 \(script) exited with status \(process.terminationStatus)"
+        let text: String
+        switch runCommand(["python3", script] + arguments) {
+        case .success(let output): text = output
+        case .failure(let error):
+            problem = error.description
             return
         }
         for line in text.split(separator: "\n") {
@@ -122,6 +112,26 @@ struct PythonReferenceRun {
             }
         }
     }
+}
+
+/// Runs `command` (its first word found on PATH) and returns its standard output, or why it failed.
+func runCommand(_ command: [String]) -> Result<String, BenchmarkError> {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = command
+    let output = Pipe()
+    process.standardOutput = output
+    do {
+        try process.run()
+    } catch {
+        return .failure(BenchmarkError("could not start \(command[0]): \(error)"))
+    }
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        return .failure(BenchmarkError("\(command.joined(separator: " ")) exited with status \(process.terminationStatus)"))
+    }
+    return .success(text)
 }
 
 /// A file of the package (e.g. a script): in the current directory's checkout, else next to this source file's package.

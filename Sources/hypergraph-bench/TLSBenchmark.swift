@@ -112,13 +112,7 @@ enum TLSBenchmark {
             throw BenchmarkError("scripts/tls-test-certificates.sh not found (run from the package root)")
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-tls-\(getpid())").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, directory]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchmarkError("\(script) failed") }
+        _ = try runCommand(["bash", script, directory]).get()
         return directory
     }
 }

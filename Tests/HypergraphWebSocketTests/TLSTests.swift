@@ -30,12 +30,7 @@ final class TLSTests: XCTestCase {
 
     func testAddressURLIsCheckedAgainstTheCertificatesAddresses() async throws {
         let (server, port) = try await startTLSServer()
-        let socket = try await WebSocketClient.connect(to: "wss://127.0.0.1:\(port)/", tls: trustingTestCA)
-        var events = socket.events.makeAsyncIterator()
-        socket.send(text: "over an address")
-        let echoed = await events.next()
-        XCTAssertEqual(echoed, .text("over an address"))
-        socket.close()
+        try await assertEchoes(at: "wss://127.0.0.1:\(port)/", tls: trustingTestCA)
         await server.shutdown()
     }
 
@@ -81,13 +76,7 @@ final class TLSTests: XCTestCase {
 
     func testVerificationCanBeTurnedOffExplicitly() async throws {
         let (server, port) = try await startTLSServer(certificate: "wrong-host")
-        let insecure = TLSClientConfiguration(verification: .insecureNoVerification)
-        let socket = try await WebSocketClient.connect(to: "wss://localhost:\(port)/", tls: insecure)
-        var events = socket.events.makeAsyncIterator()
-        socket.send(text: "unverified")
-        let echoed = await events.next()
-        XCTAssertEqual(echoed, .text("unverified"))
-        socket.close()
+        try await assertEchoes(at: "wss://localhost:\(port)/", tls: TLSClientConfiguration(verification: .insecureNoVerification))
         await server.shutdown()
     }
 
@@ -123,13 +112,7 @@ final class TLSTests: XCTestCase {
         try install("server")
         try context.reload()
         let after = try await WebSocketClient.connect(to: "wss://localhost:\(port)/", tls: trustingTestCA)
-        for socket in [before, after] {
-            var events = socket.events.makeAsyncIterator()
-            socket.send(text: "still here")
-            let echoed = await events.next()
-            XCTAssertEqual(echoed, .text("still here"))
-            socket.close()
-        }
+        for socket in [before, after] { await assertEchoes(on: socket) }
         try install("wrong-host")
         try FileManager.default.removeItem(atPath: key)
         XCTAssertThrowsError(try context.reload()) { error in
@@ -182,6 +165,19 @@ final class TLSTests: XCTestCase {
             }
         }
         return (server, try await server.start())
+    }
+
+    /// Connects to `url`, checks that a text message comes back, and closes.
+    private func assertEchoes(at url: String, tls: TLSClientConfiguration) async throws {
+        await assertEchoes(on: try await WebSocketClient.connect(to: url, tls: tls))
+    }
+
+    private func assertEchoes(on socket: WebSocket) async {
+        var events = socket.events.makeAsyncIterator()
+        socket.send(text: "echo me")
+        let echoed = await events.next()
+        XCTAssertEqual(echoed, .text("echo me"))
+        socket.close()
     }
 
     private func connectionError(
