@@ -15,9 +15,11 @@ let package = Package(
         .library(name: "HypergraphWebSocket", targets: ["HypergraphWebSocket"]),
         .library(name: "HypergraphCommandLine", targets: ["HypergraphCommandLine"]),
         .library(name: "HypergraphStore", targets: ["HypergraphStore"]),
+        .library(name: "HypergraphPostgresStore", targets: ["HypergraphPostgresStore"]),
         .library(name: "HypergraphServer", targets: ["HypergraphServer"]),
         .library(name: "HypergraphClient", targets: ["HypergraphClient"]),
         .library(name: "HypergraphConformance", targets: ["HypergraphConformance"]),
+        .library(name: "HypergraphPostgres", targets: ["HypergraphPostgres"]),
         .executable(name: "hypergraph", targets: ["hypergraph"]),
         .executable(name: "hypergraph-codegen", targets: ["hypergraph-codegen"]),
         .executable(name: "hypergraph-bench", targets: ["hypergraph-bench"]),
@@ -41,17 +43,21 @@ let package = Package(
         ),
         .target(name: "HypergraphTLS", dependencies: ["COpenSSL"]),
         .target(name: "HypergraphWebSocket", dependencies: ["HypergraphCrypto", "HypergraphTLS"]),
+        .target(name: "HypergraphPostgres", dependencies: ["HypergraphCrypto", "HypergraphWebSocket"]),
+        // A throwaway PostgreSQL cluster for tests and benchmarks (not a product).
+        .target(name: "PostgresTestSupport", dependencies: ["HypergraphPostgres"], path: "Tests/PostgresTestSupport"),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "HypergraphStore", dependencies: ["CSQLite"]),
+        .target(name: "HypergraphPostgresStore", dependencies: ["HypergraphStore", "HypergraphPostgres"]),
         .target(
             name: "HypergraphServer",
             dependencies: [
-                "HypergraphProtocol", "HypergraphSigning", "HypergraphStore", "HypergraphWebSocket",
-                "HypergraphCrypto", "HypergraphJSON", "HypergraphTLS",
+                "HypergraphProtocol", "HypergraphSigning", "HypergraphStore", "HypergraphPostgresStore",
+                "HypergraphPostgres", "HypergraphWebSocket", "HypergraphCrypto", "HypergraphJSON", "HypergraphTLS",
             ]
         ),
         .target(
@@ -89,7 +95,7 @@ let package = Package(
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
                 "HypergraphCrypto", "HypergraphWebSocket", "HypergraphStore", "HypergraphServer", "HypergraphClient",
-                "HypergraphTLS",
+                "HypergraphPostgres", "PostgresTestSupport", "HypergraphTLS",
             ]
         ),
         .executableTarget(
@@ -117,7 +123,10 @@ let package = Package(
         ),
         .testTarget(name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket", "HypergraphTLS"]),
         .testTarget(name: "HypergraphCommandLineTests", dependencies: ["HypergraphCommandLine"]),
-        .testTarget(name: "HypergraphStoreTests", dependencies: ["HypergraphStore"]),
+        .testTarget(
+            name: "HypergraphStoreTests",
+            dependencies: ["HypergraphStore", "HypergraphPostgresStore", "HypergraphPostgres", "PostgresTestSupport"]
+        ),
         .testTarget(
             name: "HypergraphServerTests",
             dependencies: [
@@ -138,6 +147,10 @@ let package = Package(
                 "HypergraphConformance", "HypergraphServer", "HypergraphClient", "HypergraphStore", "HypergraphProtocol",
                 "HypergraphSigning", "HypergraphCrypto", "HypergraphJSON",
             ]
+        ),
+        .testTarget(
+            name: "HypergraphPostgresTests",
+            dependencies: ["HypergraphPostgres", "PostgresTestSupport", "HypergraphCrypto"]
         ),
         .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen"]),
     ],

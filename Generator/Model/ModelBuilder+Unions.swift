@@ -5,15 +5,26 @@ extension ModelBuilder {
 
     func enumType(_ document: SchemaDocument) throws -> EnumType {
         let root = document.root
-        try checkKeywords(root, allowed: ["$schema", "title", "description", "type", "oneOf", "enum"])
+        try checkKeywords(root, allowed: ["$schema", "title", "description", "type", "oneOf", "anyOf", "enum"])
         var cases: [EnumCase] = []
+        var otherValues: String?
         if let values = root["enum"] {
             for value in try values.elements() {
                 let raw = try value.string()
                 cases.append(EnumCase(rawValue: raw, swiftName: Naming.lowerCamelCase(raw), documentation: "The value `\(raw)`."))
             }
-        } else if let alternatives = root["oneOf"] {
+        } else if let alternatives = root["oneOf"] ?? root["anyOf"] {
+            // `oneOf` lists a closed set; `anyOf` an open one, whose last alternative accepts any other string.
+            let isOpen = root["anyOf"] != nil
             for alternative in try alternatives.elements() {
+                if isOpen, alternative["const"] == nil {
+                    try checkKeywords(alternative, allowed: ["description", "type"])
+                    guard try alternative.optionalString("type") == "string", otherValues == nil else {
+                        throw GeneratorError("an open enum (anyOf) has exactly one catch-all alternative {\"type\": \"string\", \"description\": …}", at: alternative.location)
+                    }
+                    otherValues = try description(of: alternative)
+                    continue
+                }
                 try checkKeywords(alternative, allowed: ["description", "const"])
                 guard let constant = alternative["const"] else {
                     throw GeneratorError("each alternative of a string enum must be {\"const\": …, \"description\": …}", at: alternative.location)
@@ -21,12 +32,17 @@ extension ModelBuilder {
                 let raw = try constant.string()
                 cases.append(EnumCase(rawValue: raw, swiftName: Naming.lowerCamelCase(raw), documentation: try description(of: alternative)))
             }
+            if isOpen, otherValues == nil {
+                throw GeneratorError("an open enum (anyOf) needs a catch-all alternative {\"type\": \"string\"}; use oneOf for a closed set", at: root.location)
+            }
         }
         guard !cases.isEmpty else { throw GeneratorError("an enum needs values", at: root.location) }
-        for enumCase in cases where !Naming.isIdentifier(enumCase.swiftName) {
+        for enumCase in cases where !Naming.isIdentifier(enumCase.swiftName) || (otherValues != nil && enumCase.swiftName == "unknown") {
             throw GeneratorError("value \"\(enumCase.rawValue)\" does not give a Swift case name", at: root.location)
         }
-        return EnumType(name: try title(of: document), documentation: try description(of: root), source: document.path, cases: cases)
+        return EnumType(
+            name: try title(of: document), documentation: try description(of: root), source: document.path, cases: cases,
+            otherValues: otherValues)
     }
 
     // MARK: Unions

@@ -61,7 +61,7 @@ struct ModelBuilder {
         }
         switch try root.optionalString("type") {
         case "object": return .structure
-        case "string" where root["oneOf"] != nil || root["enum"] != nil: return .enumeration
+        case "string" where root["oneOf"] != nil || root["anyOf"] != nil || root["enum"] != nil: return .enumeration
         case _ where document.folder == "formats": return .format
         default: throw GeneratorError("cannot tell what this schema defines: expected an object, a string enum, a union or a format", at: root.location)
         }

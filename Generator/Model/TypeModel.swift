@@ -240,6 +240,8 @@ struct EnumType {
     var source: String
     /// The allowed values in schema order.
     var cases: [EnumCase]
+    /// For an open set (`anyOf` with a catch-all string alternative): what the catch-all means; nil for a closed set.
+    var otherValues: String?
 }
 
 /// One value of an enumeration.

@@ -74,6 +74,9 @@ enum MarkdownRenderer {
             for enumCase in type.cases {
                 document.line("| `\"\(enumCase.rawValue)\"` | `.\(enumCase.swiftName)` | \(cell(enumCase.documentation)) |")
             }
+            if let otherValues = type.otherValues {
+                document.line("| any other string | `.unknown(String)` | \(cell(otherValues)) |")
+            }
         }
         document.line()
         document.line("## Formats")

@@ -38,7 +38,7 @@ extension HypergraphSession {
         spaceId: String, lastKnownUpdateClock: Int? = nil, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
         let request = SubscribeSpaceRequest(id: spaceId, lastKnownUpdateClock: lastKnownUpdateClock)
-        return try await self.request(.subscribeSpace(request), timeout: timeout, extract: Self.space)
+        return try await requestSpace(.subscribeSpace(request), timeout: timeout)
     }
 
     /// Lists the spaces of the connection's app identity (§4.2).
@@ -63,28 +63,28 @@ extension HypergraphSession {
     public func createSpace(
         _ request: CreateSpaceEventRequest, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
-        try await self.request(.createSpaceEvent(request), timeout: timeout, extract: Self.space)
+        try await requestSpace(.createSpaceEvent(request), timeout: timeout)
     }
 
     /// Invites an account (§4.5) and returns the space's new snapshot.
     public func createInvitation(
         _ request: CreateInvitationEventRequest, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
-        try await self.request(.createInvitationEvent(request), timeout: timeout, extract: Self.space)
+        try await requestSpace(.createInvitationEvent(request), timeout: timeout)
     }
 
     /// Accepts an invitation (§4.6) and returns the space's snapshot.
     public func acceptInvitation(
         _ request: AcceptInvitationEventRequest, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
-        try await self.request(.acceptInvitationEvent(request), timeout: timeout, extract: Self.space)
+        try await requestSpace(.acceptInvitationEvent(request), timeout: timeout)
     }
 
     /// Creates a space inbox (§4.7) and returns the space's new snapshot.
     public func createSpaceInbox(
         _ request: CreateSpaceInboxEventRequest, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
-        try await self.request(.createSpaceInboxEvent(request), timeout: timeout, extract: Self.space)
+        try await requestSpace(.createSpaceInboxEvent(request), timeout: timeout)
     }
 
     /// Creates an account inbox (§4.8) and returns the `account-inbox` message the server sends to every connection
@@ -138,8 +138,19 @@ extension HypergraphSession {
         }
     }
 
-    /// The `space` snapshot in a reply, or nil.
-    private static func space(_ reply: ServerMessage) -> SpaceResponse? {
-        if case .space(let space) = reply { space } else { nil }
+    /// Sends a request answered by `space` and returns the whole snapshot. When the server sent it in parts
+    /// (`snapshotLastUpdateClock`), the `updates-notification` messages that complete it are merged into its
+    /// `updates` (they do not appear in `events`), all within `timeout`.
+    private func requestSpace(
+        _ message: ClientMessage, timeout: Duration?
+    ) async throws(HypergraphClientError) -> SpaceResponse {
+        let timeout = timeout ?? configuration.requestTimeout
+        let head = try await request(message, timeout: timeout) { reply -> SpaceResponse? in
+            guard case .space(let space) = reply else { return nil }
+            // Runs on the actor as the reply is delivered, so no later frame can pass before assembly starts.
+            self.beginSnapshotAssembly(space)
+            return space
+        }
+        return try await completedSnapshot(head, timeout: timeout)
     }
 }

@@ -15,7 +15,8 @@ import HypergraphWebSocket
 /// 2. else the oldest waiting `nextEvent`/`nextMessage` call it satisfies,
 /// 3. else the queue, which `events`, `nextEvent`, `nextMessage` and `drainEvents` read in arrival order.
 ///
-/// So replies claimed by helpers do not appear in `events`; everything else does, nothing is dropped — the queue has
+/// So replies claimed by helpers do not appear in `events` — nor the `updates-notification` messages that complete a
+/// snapshot the server sent in parts (see `subscribe`) —; everything else does, nothing is dropped — the queue has
 /// no limit, so read or drain it on sessions that receive broadcasts. The ``transcript`` records every frame in both
 /// directions.
 ///
@@ -91,6 +92,9 @@ public actor HypergraphSession {
     private var timer: Task<Void, Never>?
     private var requestedClose: CloseStatus?
     private var endStatus: CloseStatus?
+    /// Snapshots sent in parts, by space id, until their last `updates-notification` arrived (see
+    /// HypergraphSession+Snapshots.swift).
+    var snapshotAssemblies: [String: SnapshotAssembly] = [:]
 
     private init(socket: WebSocket, configuration: HypergraphClientConfiguration) {
         self.socket = socket
@@ -245,12 +249,14 @@ public actor HypergraphSession {
             let remaining = waiters
             waiters.removeAll()
             for waiter in remaining { _ = waiter.resolve(.connectionEnded(status)) }
+            failSnapshotAssemblies(with: status.error)
             timer?.cancel()
         }
     }
 
     /// Hands `event` to the first request helper that wants it, else the first other waiter, else the queue.
     private func deliver(_ event: HypergraphSessionEvent) {
+        if absorbIntoSnapshot(event) { return }
         let index =
             waiters.firstIndex { $0.isReplyWaiter && $0.offer(event) }
             ?? waiters.firstIndex { !$0.isReplyWaiter && $0.offer(event) }

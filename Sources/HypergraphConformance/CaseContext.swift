@@ -1,7 +1,8 @@
-// Everything one case runs with: the target, fresh identities, its connections, its HTTP exchanges, and the record of
+// Everything one case runs with: the target, its identities, its connections, its HTTP exchanges, and the record of
 // all of them for the failure report.
 //
-// Concurrency: `CaseContext` is immutable except `record`, a Mutex-guarded log of the case's peers and HTTP exchanges.
+// Concurrency: `CaseContext` is immutable except `record`, a Mutex-guarded log of the case's peers and HTTP exchanges;
+// its identities are lent by the run's IdentityLeases actor.
 import Foundation
 import HypergraphClient
 import HypergraphProtocol
@@ -79,36 +80,40 @@ public final class CaseContext: Sendable {
         var names: [String: Int] = [:]
     }
 
-    init(target: ConformanceTarget) {
+    /// Where the case's identities come from.
+    let leases: IdentityLeases
+
+    init(target: ConformanceTarget, leases: IdentityLeases) {
         self.target = target
+        self.leases = leases
     }
 
     /// How long to wait for something that must arrive.
     public var timeout: Duration { target.timeout }
 
-    /// A fresh identity, never used by another case.
+    /// An identity for this case alone while it runs (an account of an identities file may serve other cases before
+    /// or after it). A ``ProvisioningError`` stops the whole run.
     public func identity() async throws -> HypergraphIdentity {
-        do {
-            return try await target.provisioner.identity()
-        } catch let error as CaseSkipped {
-            throw error
-        } catch {
-            throw CaseFailure(expected: "a provisioned identity", observed: "provisioning failed: \(error)")
-        }
+        try await leases.identity(for: ObjectIdentifier(self))
     }
 
-    /// A fresh identity whose session token has expired (skips the case when the provisioning cannot make one).
+    /// An identity of an account no other case of the run has used (skips the case when none is left).
+    public func freshIdentity() async throws -> HypergraphIdentity {
+        try await leases.freshIdentity(for: ObjectIdentifier(self))
+    }
+
+    /// An identity whose session token has expired (skips the case when the provisioning cannot make one).
     public func expiredIdentity() async throws -> HypergraphIdentity {
-        do {
-            return try await target.provisioner.expiredIdentity()
-        } catch let error as CaseSkipped {
-            throw error
-        } catch {
-            throw CaseFailure(expected: "a provisioned expired identity", observed: "provisioning failed: \(error)")
-        }
+        try await target.provisioner.expiredIdentity()
     }
 
-    /// A fresh identity connected once, labelled `name`.
+    /// A new identity whose session token expires `lifetime` from now (skips the case when the provisioning cannot
+    /// make one).
+    public func identity(expiringIn lifetime: Duration) async throws -> HypergraphIdentity {
+        try await target.provisioner.identity(expiringIn: lifetime)
+    }
+
+    /// An identity of its own connected once, labelled `name`.
     public func peer(_ name: String) async throws -> Peer {
         try await connect(identity(), as: name)
     }

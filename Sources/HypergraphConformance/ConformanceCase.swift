@@ -62,6 +62,10 @@ public struct ConformanceCase: Sendable {
         case http
         /// An identity whose session token has already expired.
         case expiredIdentity
+        /// An identity whose session token expires a few seconds after it is made.
+        case expiringIdentity
+        /// An account no other case of the run has used (an identities file runs out of those).
+        case freshAccount
     }
 
     /// Creates a case.

@@ -2,15 +2,22 @@
 import Foundation
 import HypergraphJSON
 
-/// Known failures a run tolerates: case ids, one per line (`#` starts a comment), or a JSON array of ids.
+/// Known failures a run tolerates: case ids, one per line (`#` starts a comment), or a JSON array of ids. A line
+/// starting with `?` names a case that may fail or pass (a race): tolerated, and never reported as stale.
 public struct ConformanceBaseline: Sendable, Hashable {
     /// The ids expected to fail.
     public var ids: Set<String>
+    /// The ids that may fail or pass.
+    public var unstableIds: Set<String>
 
-    /// A baseline of `ids`.
-    public init(ids: Set<String>) {
+    /// A baseline of `ids` (expected to fail) and `unstableIds` (may fail).
+    public init(ids: Set<String>, unstableIds: Set<String> = []) {
         self.ids = ids
+        self.unstableIds = unstableIds
     }
+
+    /// Whether a failure of `id` is tolerated.
+    public func tolerates(_ id: String) -> Bool { ids.contains(id) || unstableIds.contains(id) }
 
     /// Reads a baseline file.
     ///
@@ -25,15 +32,22 @@ public struct ConformanceBaseline: Sendable, Hashable {
             guard ids.count == array.count else {
                 throw ConformanceInputError("the baseline \(path) must be a JSON array of case id strings")
             }
-            self.ids = Set(ids)
+            self.init(ids: Set(ids))
             return
         }
-        ids = Set(
-            String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
-                let text = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-                let id = text.trimmingCharacters(in: .whitespaces)
-                return id.isEmpty ? nil : id
-            })
+        var ids: Set<String> = []
+        var unstable: Set<String> = []
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            let text = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            var id = text.trimmingCharacters(in: .whitespaces)
+            if id.hasPrefix("?") {
+                id = id.dropFirst().trimmingCharacters(in: .whitespaces)
+                if !id.isEmpty { unstable.insert(id) }
+            } else if !id.isEmpty {
+                ids.insert(id)
+            }
+        }
+        self.init(ids: ids, unstableIds: unstable)
     }
 }
 
@@ -69,7 +83,7 @@ public struct ConformanceReport: Sendable {
 
     /// MUST cases that failed and are not in the baseline: each makes the run fail.
     public var newMustFailures: [CaseResult] {
-        results.filter { $0.status == .failed && $0.level == .must && !baseline.ids.contains($0.id) }
+        results.filter { $0.status == .failed && $0.level == .must && !baseline.tolerates($0.id) }
     }
 
     /// Baseline entries whose case ran and passed: the baseline is stale and the run fails, so baselines cannot rot.
@@ -91,7 +105,7 @@ public struct ConformanceReport: Sendable {
     public func text() -> String {
         var lines: [String] = []
         for result in results where result.status == .failed {
-            let tolerated = baseline.ids.contains(result.id) ? " (in baseline)" : ""
+            let tolerated = baseline.tolerates(result.id) ? " (in baseline)" : ""
             lines.append("FAIL [\(result.level.rawValue)] \(result.id)\(tolerated)  \(result.specReference)")
             lines.append("  requirement: \(result.requirement)")
             lines.append("  expected:    \(result.expected ?? "")")
@@ -132,13 +146,19 @@ public struct ConformanceReport: Sendable {
 
     // MARK: JSON
 
-    /// The machine-readable report.
+    /// The `format` member of the JSON report.
+    public static let jsonFormat = "hypergraph-conformance-report"
+    /// The `version` member of the JSON report: raised when a member changes meaning or disappears (adding members
+    /// keeps the version). The members are documented in docs/conformance.md, "Reports".
+    public static let jsonVersion = 1
+
+    /// The machine-readable report (format ``jsonFormat``, version ``jsonVersion``).
     public func json() -> String {
         let cases: [JSONValue] = results.map { result in
             var object: JSONObject = [
                 "id": .string(result.id), "level": .string(result.level.rawValue),
                 "specReference": .string(result.specReference), "requirement": .string(result.requirement),
-                "status": .string(result.status.rawValue), "inBaseline": .bool(baseline.ids.contains(result.id)),
+                "status": .string(result.status.rawValue), "inBaseline": .bool(baseline.tolerates(result.id)),
                 "durationMs": .number(milliseconds(result.duration)),
             ]
             if let expected = result.expected { object["expected"] = .string(expected) }
@@ -147,6 +167,7 @@ public struct ConformanceReport: Sendable {
             return .object(object)
         }
         let report: JSONObject = [
+            "format": .string(Self.jsonFormat), "version": .number(Double(Self.jsonVersion)),
             "passed": .bool(passed),
             "summary": [
                 "passed": .number(Double(count(.passed))), "failed": .number(Double(count(.failed))),

@@ -1,5 +1,6 @@
 // Runs cases against a target, several at a time, and turns each into a result with its evidence.
 import Foundation
+import HypergraphClient
 import HypergraphJSON
 import HypergraphProtocol
 
@@ -51,6 +52,18 @@ public struct CaseResult: Sendable {
     }
 }
 
+/// Why a run stopped before its cases finished: the target cannot be reached or identities cannot be provisioned.
+/// Nothing the cases would report could be trusted, so the run reports this one problem instead (exit status 2).
+public struct ConformanceStop: Error, Sendable, CustomStringConvertible {
+    /// What went wrong and what to check.
+    public var description: String
+
+    /// Creates a stop.
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
 /// Runs conformance cases.
 public enum ConformanceRunner {
     /// The longest a single case may take, whatever it waits for.
@@ -58,36 +71,124 @@ public enum ConformanceRunner {
         max(target.timeout * 6, .seconds(30))
     }
 
-    /// Runs `cases` against `target`, at most `jobs` at a time; `progress` is called after each case (from any task).
+    /// Checks, before any case runs, that the target answers: an identity can be provisioned, its WebSocket
+    /// handshake completes, the connection stays open for a quiet period (a server may accept the upgrade and then
+    /// close a refused token, §1.2) and a `list-invitations` is answered; and, with an HTTP URL, that it answers HTTP.
+    ///
+    /// - Throws: ``ConformanceStop`` saying which step failed.
+    public static func preflight(_ target: ConformanceTarget) async throws(ConformanceStop) {
+        let identity: HypergraphIdentity
+        do {
+            identity = try await IdentityLeases(target.provisioner).identity(for: ObjectIdentifier(ConformanceRunner.self))
+        } catch {
+            throw ConformanceStop("cannot provision an identity: \(error)")
+        }
+        try await checkWebSocket(target, identity: identity)
+        if let httpURL = target.httpURL {
+            do {
+                _ = try await HypergraphHTTPClient(baseURL: httpURL, timeout: target.timeout, tls: target.tls)
+                    .request(method: "GET", path: "/", headers: [:], json: nil)
+            } catch {
+                throw ConformanceStop("nothing answers HTTP at \(httpURL) (set --http-url): \(error)")
+            }
+        }
+    }
+
+    private static func checkWebSocket(_ target: ConformanceTarget, identity: HypergraphIdentity) async throws(ConformanceStop) {
+        let session: HypergraphSession
+        do {
+            session = try await HypergraphClient.connect(
+                url: target.url, token: identity.sessionToken, configuration: target.clientConfiguration)
+        } catch {
+            if case .connectionFailed(.handshakeRejected(let status, _, _, _)) = error {
+                throw ConformanceStop(
+                    "the server refused the provisioned identity \(identity.accountAddress) (HTTP \(status) at the "
+                        + "upgrade): it does not know its session token — do the identities belong to this server?")
+            }
+            throw ConformanceStop("cannot open a WebSocket at \(target.url): \(error)")
+        }
+        defer { Task { await session.close() } }
+        // The TypeScript server checks the token after the upgrade and loses frames sent meanwhile (§12 G4): wait.
+        try? await Task.sleep(for: target.quietPeriod)
+        do {
+            _ = try await session.listInvitations(timeout: target.timeout)
+        } catch {
+            if case .closed(let code, _) = error {
+                throw ConformanceStop(
+                    "the server closed the connection of the provisioned identity \(identity.accountAddress) (\(code)): "
+                        + "it does not accept its session token — do the identities belong to this server?")
+            }
+            throw ConformanceStop("the server at \(target.url) did not answer list-invitations: \(error)")
+        }
+    }
+
+    /// Runs `cases` against `target`, at most `jobs` at a time (fewer when the identities are a fixed set too small
+    /// for that, see ``IdentityLeases/jobs(requested:for:)``); `progress` is called after each case (from any task).
     /// Results come back in the order of `cases`.
+    ///
+    /// - Throws: ``ConformanceStop`` as soon as a case cannot get an identity (``ProvisioningError``); the cases
+    ///   still running are cancelled.
     public static func run(
         _ cases: [ConformanceCase], against target: ConformanceTarget, jobs: Int,
         progress: @escaping @Sendable (CaseResult, _ finished: Int, _ total: Int) -> Void = { _, _, _ in }
-    ) async -> [CaseResult] {
+    ) async throws(ConformanceStop) -> [CaseResult] {
+        let leases = IdentityLeases(target.provisioner)
+        let parallel = IdentityLeases.jobs(requested: jobs, for: target.provisioner)
         var finished = 0
         var results = [CaseResult?](repeating: nil, count: cases.count)
-        await withTaskGroup(of: (Int, CaseResult).self) { group in
+        let stop: ConformanceStop? = await withTaskGroup(of: (Int, Result<CaseResult, ConformanceStop>).self) { group in
             var next = 0
             func startNext() {
                 guard next < cases.count else { return }
                 let index = next
                 next += 1
-                group.addTask { (index, await run(cases[index], against: target)) }
+                group.addTask { (index, await run(cases[index], against: target, leases: leases)) }
             }
-            for _ in 0..<max(jobs, 1) { startNext() }
-            for await (index, result) in group {
-                results[index] = result
-                finished += 1
-                progress(result, finished, cases.count)
-                startNext()
+            for _ in 0..<parallel { startNext() }
+            for await (index, outcome) in group {
+                switch outcome {
+                case .failure(let stop):
+                    group.cancelAll()
+                    return stop
+                case .success(let result):
+                    results[index] = result
+                    finished += 1
+                    progress(result, finished, cases.count)
+                    startNext()
+                }
             }
+            return nil
         }
+        if let stop { throw stop }
         return results.compactMap { $0 }
     }
 
-    /// Runs one case with fresh identities and connections, then closes them.
+    /// Runs one case with its own identities and connections, then closes them and returns the identities.
     public static func run(_ testCase: ConformanceCase, against target: ConformanceTarget) async -> CaseResult {
-        let context = CaseContext(target: target)
+        let outcome = await run(testCase, against: target, leases: IdentityLeases(target.provisioner))
+        switch outcome {
+        case .success(let result): return result
+        case .failure(let stop):
+            return CaseResult(
+                id: testCase.id, level: testCase.level, requirement: testCase.requirement,
+                specReference: testCase.specReference, status: .failed, expected: "a provisioned identity",
+                observed: stop.description, transcript: [], duration: .zero)
+        }
+    }
+
+    private static func run(
+        _ testCase: ConformanceCase, against target: ConformanceTarget, leases: IdentityLeases
+    ) async -> Result<CaseResult, ConformanceStop> {
+        let context = CaseContext(target: target, leases: leases)
+        let outcome = await run(testCase, in: context)
+        await context.closeAll()
+        // Returned before the next case starts, so it finds the accounts free.
+        await leases.release(ObjectIdentifier(context))
+        return outcome
+    }
+
+    private static func run(_ testCase: ConformanceCase, in context: CaseContext) async -> Result<CaseResult, ConformanceStop> {
+        let target = context.target
         let started = ContinuousClock.now
         var result = CaseResult(
             id: testCase.id, level: testCase.level, requirement: testCase.requirement,
@@ -99,6 +200,8 @@ public enum ConformanceRunner {
             if let problem = await undecodableFrame(context) {
                 throw CaseFailure(expected: "every frame the server sends to decode as a server message (§2.4)", observed: problem)
             }
+        } catch let error as ProvisioningError {
+            return .failure(ConformanceStop("provisioning failed during \(testCase.id): \(error)"))
         } catch let skip as CaseSkipped {
             result.status = .skipped
             result.observed = skip.reason
@@ -116,9 +219,8 @@ public enum ConformanceRunner {
             result.observed = "\(error)"
         }
         if result.status == .failed { result.transcript = await context.transcript() }
-        await context.closeAll()
         result.duration = ContinuousClock.now - started
-        return result
+        return .success(result)
     }
 
     /// The first text frame the server sent during the case that a TypeScript client could not decode (§2.4: such a
@@ -127,7 +229,7 @@ public enum ConformanceRunner {
         for peer in context.peers {
             for entry in await peer.session.transcript.entries {
                 guard entry.direction == .received, case .data(.text(let text)) = entry.content,
-                    !isExtensionError(text)
+                    !ExtensionFrames.isError(text)
                 else { continue }
                 do {
                     _ = try ServerMessage(json: text)
@@ -137,11 +239,6 @@ public enum ConformanceRunner {
             }
         }
         return nil
-    }
-
-    /// Whether `text` is the optional `error` message, whose shape only the extension cases judge.
-    private static func isExtensionError(_ text: String) -> Bool {
-        (try? JSONValue.parse(text))?["type"]?.stringValue == "error"
     }
 
     /// Runs `body`, failing when it takes longer than `limit`.

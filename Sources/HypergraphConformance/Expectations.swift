@@ -13,6 +13,24 @@ public func requireEqual<Value: Equatable>(_ actual: Value, _ wanted: Value, _ w
     try require(actual == wanted, "\(what) = \(wanted)", observed: "\(actual)")
 }
 
+/// The optional `error` message (§1.5): only EXTENSION cases judge its content. Every other case ignores it, decodable
+/// or not (an unknown code, a missing member), because the core protocol has no error messages.
+enum ExtensionFrames {
+    /// Whether `text` is a JSON object whose `type` is `error`.
+    static func isError(_ text: String) -> Bool {
+        (try? JSONValue.parse(text))?["type"]?.stringValue == "error"
+    }
+
+    /// Whether `event` is an `error` message, or a frame that would be one but does not decode.
+    static func isError(_ event: HypergraphSessionEvent) -> Bool {
+        switch event {
+        case .message(let message): message.type == "error"
+        case .undecodable(let frame): if case .text(let text) = frame.payload { isError(text) } else { false }
+        case .closed: false
+        }
+    }
+}
+
 extension CaseContext {
     /// Runs a client operation that must succeed (e.g. a request helper awaiting its reply); a client error becomes
     /// a failure saying `expected`.
@@ -51,11 +69,10 @@ extension CaseContext {
         var received: [String] = []
         for peer in peers {
             for event in await peer.session.drainEvents() {
+                if types.isEmpty, ExtensionFrames.isError(event) { continue }
                 switch event {
                 case .message(let message):
-                    guard types.isEmpty || types.contains(message.type), message.type != "error" || !types.isEmpty else {
-                        continue
-                    }
+                    guard types.isEmpty || types.contains(message.type) else { continue }
                     received.append("\(peer.label) received \(message.type): \(summary(message))")
                 case .undecodable(let frame):
                     received.append("\(peer.label) received an undecodable frame: \(frame)")

@@ -1,6 +1,6 @@
 // Where the suite gets the identities it signs with: the provisioning contract of docs/conformance.md.
 //
-// Concurrency: `IdentityFilePool` is an actor owning its remaining identities; the other provisioners are immutable.
+// Concurrency: every provisioner is immutable; IdentityLeases (IdentityLeases.swift) owns the sharing.
 import Dispatch
 import Foundation
 import HypergraphClient
@@ -9,16 +9,28 @@ import HypergraphProtocol
 import HypergraphTLS
 import Synchronization
 
-/// Gives the suite fresh identities: each call returns an identity no other case has used.
+/// Where identities come from: either a generator that makes a new identity per call, or a fixed set the run reuses
+/// (``reusableIdentities``), leased to one case at a time by ``IdentityLeases``.
 public protocol IdentityProvisioner: Sendable {
-    /// A new identity with a valid session token.
+    /// A new identity with a valid session token (not called when ``reusableIdentities`` is non-nil).
     func identity() async throws -> HypergraphIdentity
-    /// A new identity whose session token has already expired; throws ``CaseSkipped`` when this provisioning
-    /// method cannot make one.
+    /// An identity whose session token has already expired; throws ``CaseSkipped`` when this provisioning method
+    /// cannot make one.
     func expiredIdentity() async throws -> HypergraphIdentity
+    /// A new identity whose session token expires `lifetime` from now; throws ``CaseSkipped`` when this provisioning
+    /// method cannot make one.
+    func identity(expiringIn lifetime: Duration) async throws -> HypergraphIdentity
+    /// The fixed identities with a valid token that cases share, or nil when ``identity()`` makes new ones.
+    var reusableIdentities: [HypergraphIdentity]? { get }
 }
 
-/// Why an identity could not be provisioned.
+extension IdentityProvisioner {
+    /// A generator: nil.
+    public var reusableIdentities: [HypergraphIdentity]? { nil }
+}
+
+/// Why an identity could not be provisioned. It stops the run (exit status 2): a provisioning that fails once
+/// would fail every later case too.
 public struct ProvisioningError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var description: String
@@ -29,42 +41,61 @@ public struct ProvisioningError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// `--identities FILE`: a fixed list, each identity handed out once. Identities whose `sessionTokenExpires` has
-/// passed are kept apart and handed out only as expired identities.
-public actor IdentityFilePool: IdentityProvisioner {
-    private var valid: [HypergraphIdentity]
-    private var expired: [HypergraphIdentity]
-    private let total: Int
+/// `--identities FILE`: a fixed list the run reuses (``IdentityLeases`` lends each account to one case at a time).
+/// Identities whose `sessionTokenExpires` has passed are kept apart and used only where an expired token is needed.
+public struct IdentityFile: IdentityProvisioner {
+    /// The identities whose token is still valid.
+    public let valid: [HypergraphIdentity]
+    /// The identities whose token has expired.
+    public let expired: [HypergraphIdentity]
 
-    /// A pool of `identities`.
-    public init(_ identities: [HypergraphIdentity]) {
+    /// The identities of `identities`, split by expiry.
+    ///
+    /// - Throws: ``ProvisioningError`` when none has a valid token.
+    public init(_ identities: [HypergraphIdentity], source: String = "the identities file") throws {
         let now = Timestamp.now
-        valid = identities.filter { ($0.sessionTokenExpires ?? .distantFuture) > now }.reversed()
-        expired = identities.filter { ($0.sessionTokenExpires ?? .distantFuture) <= now }.reversed()
-        total = identities.count
+        valid = identities.filter { ($0.sessionTokenExpires ?? .distantFuture) > now }
+        expired = identities.filter { ($0.sessionTokenExpires ?? .distantFuture) <= now }
+        guard !valid.isEmpty else {
+            throw ProvisioningError(
+                "\(source) holds no identity with a valid session token (\(identities.count) identities, all expired "
+                    + "or none); `hypergraph identity create --count 5 --output FILE` makes some")
+        }
     }
 
     /// The identities in the file at `path` (a JSON array, one object, or one object per line).
+    ///
+    /// - Throws: ``ProvisioningError`` when the file cannot be read or holds no usable identity.
     public init(contentsOfFile path: String) throws {
-        self.init(try HypergraphIdentity.list(contentsOfFile: path))
-    }
-
-    /// The next unused identity with a valid token.
-    public func identity() throws -> HypergraphIdentity {
-        guard let next = valid.popLast() else {
-            throw ProvisioningError(
-                "the identities file is used up (\(total) identities; every case needs fresh ones — "
-                    + "`hypergraph conformance list` shows the cases, provide about 4 per case or use --provision-command)")
+        do {
+            try self.init(try HypergraphIdentity.list(contentsOfFile: path), source: path)
+        } catch let error as ProvisioningError {
+            throw error
+        } catch {
+            throw ProvisioningError("cannot read identities from \(path): \(error)")
         }
-        return next
     }
 
-    /// The next unused identity whose token has expired.
+    /// The valid identities.
+    public var reusableIdentities: [HypergraphIdentity]? { valid }
+
+    /// Never called for a reusable set.
+    public func identity() throws -> HypergraphIdentity {
+        throw ProvisioningError("an identities file makes no new identities")
+    }
+
+    /// The first expired identity (an expired token can be refused any number of times).
     public func expiredIdentity() throws -> HypergraphIdentity {
-        guard let next = expired.popLast() else {
+        guard let first = expired.first else {
             throw CaseSkipped("the identities file holds no identity whose sessionTokenExpires has passed")
         }
-        return next
+        return first
+    }
+
+    /// A file cannot make an identity that expires during the run.
+    public func identity(expiringIn lifetime: Duration) throws -> HypergraphIdentity {
+        throw CaseSkipped(
+            "an identities file cannot provide a token that expires during the run; use --provision-command or --admin-url")
     }
 }
 
@@ -87,20 +118,28 @@ public struct CommandProvisioner: IdentityProvisioner {
 
     /// Runs the command with `--expires-in 0s` and waits until the token's expiry has passed.
     public func expiredIdentity() async throws -> HypergraphIdentity {
-        let identity: HypergraphIdentity
-        do {
-            identity = try await run(command + " --expires-in 0s")
-        } catch {
-            throw CaseSkipped("the provisioning command cannot make an expired identity (`--expires-in 0s`): \(error)")
-        }
+        let identity = try await identity(expiringIn: .zero)
         try await waitUntilExpired(identity)
         return identity
+    }
+
+    /// Runs the command with `--expires-in <seconds>s`.
+    public func identity(expiringIn lifetime: Duration) async throws -> HypergraphIdentity {
+        let option = "--expires-in \(lifetime.components.seconds)s"
+        do {
+            return try await run(command + " " + option)
+        } catch {
+            throw CaseSkipped("the provisioning command cannot make an identity with `\(option)`: \(error)")
+        }
     }
 
     private func run(_ commandLine: String) async throws -> HypergraphIdentity {
         let (status, output, errors) = try await Self.shell(commandLine)
         guard status == 0 else {
-            throw ProvisioningError("`\(commandLine)` exited with status \(status): \(errors.prefix(500))")
+            let hint = status == 127
+                ? " (the command was not found: give its full path, e.g. \"$(swift build --show-bin-path)/hypergraph\" identity create …)"
+                : ""
+            throw ProvisioningError("`\(commandLine)` exited with status \(status)\(hint): \(errors.prefix(500))")
         }
         do {
             return try HypergraphIdentity(json: JSONValue.parse(output))
@@ -164,45 +203,67 @@ public struct AdminProvisioner: IdentityProvisioner {
 
     /// Asks for an identity that expires at once and waits until it has.
     public func expiredIdentity() async throws -> HypergraphIdentity {
-        let identity: HypergraphIdentity
-        do {
-            identity = try await create(body: #"{"expiresIn":"0s"}"#)
-        } catch {
-            throw CaseSkipped("the admin route cannot make an expired identity (expiresIn \"0s\"): \(error)")
-        }
+        let identity = try await identity(expiringIn: .zero)
         try await waitUntilExpired(identity)
         return identity
     }
 
-    private func create(body: String) async throws -> HypergraphIdentity {
-        let response = try await http.request(
-            method: "POST", path: "/admin/identities", headers: ["Authorization": "Bearer \(token)"], json: body)
-        guard response.status == 200, let json = response.json else {
-            throw ProvisioningError("POST /admin/identities answered \(response.status): \(response.text.prefix(300))")
+    /// Asks for an identity with `{"expiresIn":"<seconds>s"}`.
+    public func identity(expiringIn lifetime: Duration) async throws -> HypergraphIdentity {
+        let body = #"{"expiresIn":"\#(lifetime.components.seconds)s"}"#
+        do {
+            return try await create(body: body)
+        } catch {
+            throw CaseSkipped("the admin route cannot make an identity with \(body): \(error)")
         }
-        return try HypergraphIdentity(json: json)
+    }
+
+    private func create(body: String) async throws -> HypergraphIdentity {
+        let response: HypergraphHTTPResponse
+        do {
+            response = try await http.request(
+                method: "POST", path: "/admin/identities", headers: ["Authorization": "Bearer \(token)"], json: body)
+        } catch {
+            throw ProvisioningError("POST /admin/identities failed: \(error)")
+        }
+        guard response.status == 200, let json = response.json else {
+            let hint = response.status == 401 ? " (is --admin-token the server's admin token?)" : ""
+            throw ProvisioningError(
+                "POST /admin/identities answered \(response.status)\(hint): \(response.text.prefix(300))")
+        }
+        do {
+            return try HypergraphIdentity(json: json)
+        } catch {
+            throw ProvisioningError("POST /admin/identities did not answer with an identity object: \(error)")
+        }
     }
 }
 
 /// Provisioning by a closure, for servers the caller controls (e.g. an in-process reference server).
 public struct ClosureProvisioner: IdentityProvisioner {
-    private let make: @Sendable (_ expired: Bool) async throws -> HypergraphIdentity
+    private let make: @Sendable (_ lifetime: Duration?) async throws -> HypergraphIdentity
 
-    /// A provisioner calling `make(false)` for valid and `make(true)` for expired identities.
-    public init(_ make: @escaping @Sendable (_ expired: Bool) async throws -> HypergraphIdentity) {
+    /// A provisioner calling `make(nil)` for an identity with the default lifetime, `make(lifetime)` otherwise
+    /// (`.zero` for an expired identity).
+    public init(_ make: @escaping @Sendable (_ lifetime: Duration?) async throws -> HypergraphIdentity) {
         self.make = make
     }
 
-    /// `make(false)`.
+    /// `make(nil)`.
     public func identity() async throws -> HypergraphIdentity {
-        try await make(false)
+        try await make(nil)
     }
 
-    /// `make(true)`, once its expiry has passed.
+    /// `make(.zero)`, once its expiry has passed.
     public func expiredIdentity() async throws -> HypergraphIdentity {
-        let identity = try await make(true)
+        let identity = try await make(.zero)
         try await waitUntilExpired(identity)
         return identity
+    }
+
+    /// `make(lifetime)`.
+    public func identity(expiringIn lifetime: Duration) async throws -> HypergraphIdentity {
+        try await make(lifetime)
     }
 }
 

@@ -4,12 +4,18 @@ protocol HashBlockCompression: Sendable {
     init()
     /// Absorbs `count` consecutive 64-byte blocks starting at `blocks` (no alignment required).
     mutating func compress(blocks: UnsafeRawPointer, count: Int)
-    /// The chaining value serialised as the digest (big-endian words).
+    /// The chaining value serialised as the digest.
     var digest: [UInt8] { get }
+    /// Whether the padding's 64-bit message length is big-endian (SHA family) rather than little-endian (MD5).
+    static var lengthIsBigEndian: Bool { get }
 }
 
-/// The Merkle–Damgård framing shared by SHA-1 and SHA-256: buffering of partial 64-byte blocks and the final
-/// padding (`0x80`, zeros, then the message length in bits as a 64-bit big-endian integer).
+extension HashBlockCompression {
+    static var lengthIsBigEndian: Bool { true }
+}
+
+/// The Merkle–Damgård framing shared by MD5, SHA-1 and SHA-256: buffering of partial 64-byte blocks and the
+/// final padding (`0x80`, zeros, then the message length in bits as a 64-bit integer, big-endian except in MD5).
 ///
 /// The partial block lives inline in a tuple rather than in an array, so hashing short messages (HMAC, RFC 6979
 /// nonces) needs no buffer allocation.
@@ -79,7 +85,8 @@ struct HashBlockBuffer<Compression: HashBlockCompression>: Sendable {
         withUnsafeMutableBytes(of: &tail) { bytes in
             for index in markerOffset..<blockCount * Self.blockSize { bytes[index] = 0 }
             bytes[markerOffset] = 0x80
-            bytes.storeBytes(of: bitLength.bigEndian, toByteOffset: blockCount * Self.blockSize - 8, as: UInt64.self)
+            let length = Compression.lengthIsBigEndian ? bitLength.bigEndian : bitLength.littleEndian
+            bytes.storeBytes(of: length, toByteOffset: blockCount * Self.blockSize - 8, as: UInt64.self)
         }
         withUnsafeBytes(of: tail) { compression.compress(blocks: $0.baseAddress!, count: blockCount) }
         return compression.digest

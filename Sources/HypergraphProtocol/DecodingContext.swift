@@ -178,6 +178,17 @@ public struct DecodingContext: Sendable {
         return value
     }
 
+    /// Reads a value of an open string enumeration: any string is accepted (an unknown one is kept as `unknown`).
+    mutating func readOpenEnumeration<Enumeration: RawRepresentable>(
+        _ reader: inout JSONReader, as type: Enumeration.Type
+    ) throws -> Enumeration? where Enumeration.RawValue == String {
+        guard try reader.peek() == .string else {
+            try recordMismatch(&reader, expected: "a string")
+            return nil
+        }
+        return Enumeration(rawValue: try reader.readString())
+    }
+
     // MARK: Seed spellings
 
     /// Reads a member given under its seed spelling, keeping its problems aside: they only count when the real

@@ -8,7 +8,7 @@ import HypergraphWebSocket
 import Synchronization
 
 /// A Hypergraph sync server: the WebSocket protocol of PROTOCOL.md §1–§6 and the HTTP routes of §10 on one port,
-/// persisting to SQLite. See docs/server.md.
+/// persisting to SQLite or PostgreSQL. See docs/server.md.
 public final class HypergraphServer: Sendable {
     /// The version reported by `GET /`.
     public static let version = "0.1.0"
@@ -43,12 +43,10 @@ public final class HypergraphServer: Sendable {
     ///   cannot be bound.
     public static func start(_ configuration: ServerConfiguration) async throws -> HypergraphServer {
         let logger = ServerLogger(minimumLevel: configuration.logLevel, sink: configuration.logSink)
-        let registry = ConnectionRegistry()
+        let registry = ConnectionRegistry(heldBytesLimit: configuration.limits.outboundHighWaterMark)
         let broadcaster = LocalBroadcaster(registry: registry)
         let sequencer = CommitSequencer(broadcaster: broadcaster)
-        let storage = try await SQLiteHypergraphStorage(
-            configuration: SQLiteStoreConfiguration(
-                path: configuration.databasePath, onCommit: { sequencer.committed($0) }))
+        let storage = try await configuration.store.open(onCommit: { sequencer.committed($0) })
         let context = ServerContext(
             storage: storage, registry: registry, broadcaster: broadcaster, sequencer: sequencer, logger: logger,
             limits: configuration.limits, behavior: configuration.behavior)
@@ -82,7 +80,7 @@ public final class HypergraphServer: Sendable {
         }
         logger.log(.info, "server.start", [
             ("version", version), ("host", configuration.host), ("port", String(port)),
-            ("db", configuration.databasePath), ("admin", configuration.adminToken == nil ? "off" : "on"),
+            ("store", configuration.store.description), ("admin", configuration.adminToken == nil ? "off" : "on"),
         ])
         return HypergraphServer(
             configuration: configuration, storage: storage, port: port, context: context, transport: transport,
@@ -112,6 +110,7 @@ public final class HypergraphServer: Sendable {
         configuration.webSocket.maximumMessageSize = limits.maximumMessageBytes
         configuration.webSocket.maximumFrameSize = limits.maximumMessageBytes
         configuration.webSocket.outboundHighWaterMark = limits.outboundHighWaterMark
+        configuration.webSocket.inboundMessageLimit = limits.queuedRequestsPerConnection
         configuration.webSocket.pingInterval = limits.idlePingInterval
         configuration.webSocket.pongTimeout = limits.pongTimeout
         configuration.maximumRequestBodySize = limits.maximumHTTPBodyBytes

@@ -51,8 +51,10 @@ public protocol HypergraphStorage: Sendable {
     func spaceHead(spaceId: String) async throws -> SpaceHead?
 
     /// The space as (account, app identity) sees it; only updates with a clock greater than
-    /// `updatesAfterClock` are included (all when nil). Throws ``StoreError/notFound(_:)`` for a missing space and
-    /// ``StoreError/notMember(spaceId:accountAddress:)`` when the account is not a member.
+    /// `updatesAfterClock` are included (all when nil; none with `Int64.max`, which is how the server reads the
+    /// snapshot of a space whose updates it then reads in slices, see
+    /// ``updates(spaceId:afterClock:throughClock:maximumBytes:maximumCount:)``). Throws ``StoreError/notFound(_:)``
+    /// for a missing space and ``StoreError/notMember(spaceId:accountAddress:)`` when the account is not a member.
     func spaceSnapshot(
         spaceId: String, accountAddress: String, appIdentityAddress: String, updatesAfterClock: Int64?
     ) async throws -> SpaceSnapshot
@@ -68,12 +70,36 @@ public protocol HypergraphStorage: Sendable {
 
     // MARK: Updates
 
-    /// Stores an update under the space's next clock, or reports the clock of an earlier update with the same id by
-    /// the same account (§12 G9). Returns after the update is durable. Clocks are assigned serially per space
-    /// (§12 G8).
+    /// Stores an update under the space's next clock. Returns after the update is durable. Clocks are assigned
+    /// serially per space (§12 G8).
+    ///
+    /// When the space already holds an update with this `updateId` (§12 G9) nothing is stored, and the store
+    /// compares, byte for byte, the stored update's content, signature hex and recovery with the given ones:
+    /// - same account, all identical: returns ``UpdateAppendResult/duplicate(originalClock:)`` (an idempotent
+    ///   resend);
+    /// - same account, anything different: throws ``StoreError/conflict(_:)`` with
+    ///   ``StoreConflict/updateIdContent(spaceId:updateId:storedClock:)``;
+    /// - another account: throws a conflict with ``StoreConflict/updateId(spaceId:updateId:storedBy:)``.
     func appendUpdate(
         spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String
     ) async throws -> UpdateAppendResult
+
+    /// Reads the space's updates with `afterClock < clock <= throughClock` (nil: no bound on that side) in ascending
+    /// clock order, within a budget: at most `maximumCount` updates, added while the sum of their content bytes
+    /// stays at most `maximumBytes`, except that the first one in the range is always included (an update is never
+    /// split), so a slice is empty only when the range holds no update. The updates are consecutive (clocks have no gaps). One
+    /// read transaction: `latestClock` is the space's highest clock at that moment (nil: no update yet). Reading
+    /// stops at the budget, so the store never loads more than one update past it. Membership is not checked.
+    /// Throws ``StoreError/notFound(_:)`` for a missing space.
+    func updates(
+        spaceId: String, afterClock: Int64?, throughClock: Int64?, maximumBytes: Int, maximumCount: Int
+    ) async throws -> UpdateSlice
+
+    /// The content bytes (the `update` field only, not signatures or ids) of every update stored in the space, and
+    /// of every update the account wrote in any space, from one read transaction; 0 for an unknown space or
+    /// account. Quotas compare these with their limits before ``appendUpdate(spaceId:accountAddress:update:signature:updateId:)``;
+    /// check and append are separate calls, so concurrent writers can each pass the check (see docs/server.md).
+    func storedUpdateBytes(spaceId: String, accountAddress: String) async throws -> StoredUpdateBytes
 
     // MARK: Inboxes
 
@@ -93,12 +119,17 @@ public protocol HypergraphStorage: Sendable {
     /// The space's inboxes (only the public ones when `publicOnly`), oldest first.
     func spaceInboxes(spaceId: String, publicOnly: Bool) async throws -> [SpaceInboxRecord]
 
-    /// Stores a message in a space inbox with a new UUID v4 id and the current time.
+    /// Stores a message in a space inbox with a new UUID v4 id and the current time. A signed message is stored
+    /// once per inbox: when the inbox already holds a message whose signature hex is equal (byte for byte) to
+    /// `message.signature.hex`, nothing is stored and ``StoreError/conflict(_:)`` with
+    /// ``StoreConflict/inboxMessageSignature(inbox:signatureHex:)`` is thrown; the check and the insert are
+    /// atomic. Unsigned messages are never compared.
     func addSpaceInboxMessage(
         spaceId: String, inboxId: String, message: NewInboxMessage
     ) async throws -> InboxMessageRecord
 
-    /// Stores a message in an account inbox with a new UUID v7 id and the current time.
+    /// Stores a message in an account inbox with a new UUID v7 id and the current time. Signed messages are stored
+    /// once per inbox, exactly as for ``addSpaceInboxMessage(spaceId:inboxId:message:)``.
     func addAccountInboxMessage(
         accountAddress: String, inboxId: String, message: NewInboxMessage
     ) async throws -> InboxMessageRecord

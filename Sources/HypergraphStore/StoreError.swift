@@ -20,6 +20,14 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case closed
     /// SQLite reported an error (I/O, disk full, a lock held longer than the busy timeout, …).
     case sqlite(SQLiteError)
+    /// The database server cannot be reached (refused, dropped, restarting, no free connection in time, login
+    /// refused). Nothing of the failed write was persisted unless the connection dropped during its commit, in which
+    /// case it may have been; retrying an update with the same id is safe (§12 G9).
+    case unavailable(String)
+    /// The database server reported an error that is not a conflict or a missing reference.
+    case database(String)
+    /// The database belongs to another application: it has tables but no Hypergraph schema version.
+    case foreignDatabase(location: String, reason: String)
 
     static func migrationFailed(
         path: String, version: Int, summary: String, underlying: any Error
@@ -62,6 +70,12 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             return "the store is closed"
         case .sqlite(let error):
             return error.description
+        case .unavailable(let reason):
+            return "the store is unavailable: \(reason)"
+        case .database(let detail):
+            return "the database failed: \(detail)"
+        case .foreignDatabase(let location, let reason):
+            return "\(location) is not a Hypergraph database: \(reason)"
         }
     }
 }
@@ -96,6 +110,12 @@ public enum StoreConflict: Hashable, Sendable, CustomStringConvertible {
     /// Another account already used this update id in the space (a resend by the same account is not a conflict:
     /// see ``UpdateAppendResult/duplicate(originalClock:)``).
     case updateId(spaceId: String, updateId: String, storedBy: String)
+    /// The same account already stored an update with this id in the space, with other content or another
+    /// signature: confirming it would tell the client that content was saved when it was not.
+    case updateIdContent(spaceId: String, updateId: String, storedClock: Int64)
+    /// The inbox already holds a message with this signature: a signed message carries no nonce, so a second
+    /// copy is a replay (or a retry of a message that was stored).
+    case inboxMessageSignature(inbox: StoreEntity, signatureHex: String)
 
     /// What clashed, in words.
     public var description: String {
@@ -129,6 +149,12 @@ public enum StoreConflict: Hashable, Sendable, CustomStringConvertible {
             return "account \(accountAddress) already has an inbox with id \(inboxId)"
         case .updateId(let spaceId, let updateId, let storedBy):
             return "space \(spaceId): update id \(updateId) was already used by account \(storedBy)"
+        case .updateIdContent(let spaceId, let updateId, let storedClock):
+            return "space \(spaceId): update id \(updateId) is already stored at clock \(storedClock) with "
+                + "other content; a resend must repeat the update and signature exactly, new content needs a new id"
+        case .inboxMessageSignature(let inbox, let signatureHex):
+            return "\(inbox) already holds a message with signature \(signatureHex.prefix(18))…; a signed "
+                + "message is stored once"
         }
     }
 }

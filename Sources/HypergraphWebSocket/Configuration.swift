@@ -13,6 +13,10 @@ public struct WebSocketConfiguration: Sendable, Hashable {
     /// When the application has not yet taken more than this many bytes of delivered messages, reading from the
     /// socket pauses (TCP flow control then slows the peer) until it has taken half of them.
     public var inboundBufferLimit: Int = 1024 * 1024
+    /// Reading from the socket also pauses while the application has more than this many delivered messages
+    /// still to take (until it is down to half), so that a peer pipelining many small messages cannot queue more
+    /// work than this; the messages of one read are still delivered whole.
+    public var inboundMessageLimit: Int = 4096
     /// How long the opening handshake may take: for a server, from accepting the connection to a complete
     /// request (also the idle limit between plain HTTP requests on a kept-alive connection); for a client,
     /// from connecting to the 101 response.
@@ -52,7 +56,7 @@ public struct WebSocketServerConfiguration: Sendable, Hashable {
 
 extension Duration {
     /// Whole nanoseconds, clamped to 0...2^62 so deadline arithmetic on the monotonic clock cannot overflow.
-    var nanoseconds: UInt64 {
+    package var nanoseconds: UInt64 {
         let (seconds, attoseconds) = components
         guard seconds >= 0, attoseconds >= 0 else { return 0 }
         let limit: UInt64 = 1 << 62

@@ -13,7 +13,7 @@ import Darwin
 import HypergraphTLS
 
 /// The protocol logic driving a connection. Called on the connection's event loop only.
-protocol ConnectionHandler: AnyObject {
+package protocol ConnectionHandler: AnyObject {
     /// An outbound connect completed.
     func connectionEstablished(_ connection: Connection)
     /// Bytes arrived; they may be modified in place and are only valid during the call.
@@ -39,7 +39,7 @@ struct ReadPause: OptionSet {
 }
 
 /// A socket registered with an event loop.
-final class Connection: EventLoopChannel, @unchecked Sendable {
+package final class Connection: EventLoopChannel, @unchecked Sendable {
     // @unchecked: confined to `loop`'s thread, see the header comment.
     private enum Phase {
         /// Outbound connect in progress.
@@ -59,13 +59,13 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     }
 
     /// The loop that owns this connection.
-    let loop: EventLoop
+    package let loop: EventLoop
     /// The socket.
     let fd: Int32
     /// "host:port" of the peer.
     let peer: String
     /// The protocol logic; replaced once when an HTTP connection is upgraded.
-    var handler: (any ConnectionHandler)?
+    package var handler: (any ConnectionHandler)?
     /// Told once, after the socket is closed (the server uses it to track its connections).
     var onClose: ((Connection) -> Void)?
     /// The TLS session the bytes go through, or nil for a plain connection.
@@ -86,10 +86,12 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     private var flushScheduled = false
     private var armedDeadline: UInt64?
     private var registeredInterest: SelectorInterest = []
+    /// Callbacks waiting for the outbound queue to shrink to their limit (see `whenQueuedBytes(atMost:_:)`).
+    private var drainWaiters: [(limit: Int, resume: (Bool) -> Void)] = []
 
     /// Wraps `fd` and registers it with `loop`. Must run on `loop`'s thread. `connecting` means a non-blocking
     /// connect is in progress. Set `handler` (and call `updateDeadline`) before returning to the loop.
-    init(loop: EventLoop, fd: Int32, peer: String, connecting: Bool, tls: TLSStream? = nil) throws {
+    package init(loop: EventLoop, fd: Int32, peer: String, connecting: Bool, tls: TLSStream? = nil) throws {
         self.loop = loop
         self.fd = fd
         self.peer = peer
@@ -108,7 +110,7 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     // MARK: Output
 
     /// Queues bytes for writing at the end of this loop iteration.
-    func enqueue(_ bytes: OutboundBytes) {
+    package func enqueue(_ bytes: OutboundBytes) {
         guard isOpen, bytes.count > 0 else { return }
         outbound.append(Chunk(bytes: bytes, offset: 0))
         queuedBytes += bytes.count
@@ -116,6 +118,24 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
             flushScheduled = true
             loop.scheduleFlush(self)
         }
+    }
+
+    /// Calls `resume(true)` once at most `limit` bytes are queued (now, if that is already so), or `resume(false)`
+    /// once the connection is finishing or closed.
+    func whenQueuedBytes(atMost limit: Int, _ resume: @escaping (Bool) -> Void) {
+        guard isOpen else { return resume(false) }
+        guard queuedBytes > limit else { return resume(true) }
+        drainWaiters.append((limit, resume))
+    }
+
+    /// Resumes the drain waiters that are satisfied (or all of them, with false, once the connection is ending).
+    private func resumeDrainWaiters() {
+        guard !drainWaiters.isEmpty else { return }
+        let open = isOpen
+        let due = drainWaiters.filter { !open || queuedBytes <= $0.limit }
+        guard !due.isEmpty else { return }
+        drainWaiters.removeAll { !open || queuedBytes <= $0.limit }
+        for waiter in due { waiter.resume(open) }
     }
 
     /// Drops queued frames that have not started to go out, keeping a partly written one so the stream stays
@@ -174,6 +194,7 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
 
     private func consume(_ written: Int) {
         queuedBytes -= written
+        defer { resumeDrainWaiters() }
         var left = written
         while left > 0, var chunk = outbound.first {
             let remaining = chunk.bytes.count - chunk.offset
@@ -274,9 +295,10 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     /// Ends the connection politely: writes what is queued, then (with `shutdownWrite`) sends FIN, then discards
     /// input until the peer closes too — so the peer reads everything before it sees the end — or until
     /// `timeout` nanoseconds pass. Servers shut down first (RFC 6455 §7.1.1); clients wait for the server.
-    func finish(shutdownWrite: Bool, timeout: UInt64) {
+    package func finish(shutdownWrite: Bool, timeout: UInt64) {
         guard isOpen else { return }
         phase = .finishing(shutdownWrite: shutdownWrite, deadline: loop.now + timeout)
+        resumeDrainWaiters()
         if inputEnded && outbound.isEmpty { return disconnect() }
         updateInterest()
         updateDeadline()
@@ -284,13 +306,14 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
     }
 
     /// Closes the socket now, dropping anything queued.
-    func disconnect(error: SocketError? = nil) {
+    package func disconnect(error: SocketError? = nil) {
         if case .closed = phase { return }
         phase = .closed
         loop.deregister(fd: fd, id: id)
         close(fd)
         outbound.removeAll()
         queuedBytes = 0
+        resumeDrainWaiters()
         let handler = self.handler
         self.handler = nil
         handler?.connectionClosed(self, error: error)
@@ -302,7 +325,7 @@ final class Connection: EventLoopChannel, @unchecked Sendable {
 
     /// Makes sure the loop wakes this connection by its handler's (or its own) next deadline. Deadlines that
     /// move later need no call: an early wake-up just finds nothing due and re-arms.
-    func updateDeadline() {
+    package func updateDeadline() {
         var next = handler?.nextDeadline
         if case .finishing(_, let deadline) = phase { next = min(next ?? deadline, deadline) }
         guard let next else { return }

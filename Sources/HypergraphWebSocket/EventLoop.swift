@@ -34,7 +34,7 @@ private let currentEventLoopKey: pthread_key_t = {
 }()
 
 /// A thread running a selector loop, timers, cross-thread tasks and end-of-iteration flushes.
-final class EventLoop: @unchecked Sendable {
+package final class EventLoop: @unchecked Sendable {
     // @unchecked: see the concurrency rule at the top of this file.
     private struct Pending {
         var tasks: [@Sendable () -> Void] = []
@@ -58,7 +58,7 @@ final class EventLoop: @unchecked Sendable {
     private var nextChannelID: UInt64 = 1
 
     /// Monotonic nanoseconds, read once per loop iteration.
-    private(set) var now: UInt64 = EventLoop.monotonicNow()
+    package private(set) var now: UInt64 = EventLoop.monotonicNow()
     /// Shared by every connection of this loop: a connection handles what it read before the next read and
     /// copies only the bytes it must keep, so idle connections own no read buffer.
     let readBuffer: UnsafeMutableRawBufferPointer
@@ -88,7 +88,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Runs `task` on the loop thread, after the current iteration's I/O. Safe from any thread.
-    func execute(_ task: @escaping @Sendable () -> Void) {
+    package func execute(_ task: @escaping @Sendable () -> Void) {
         if inEventLoop {
             localTasks.append(task)
             return
@@ -230,14 +230,14 @@ final class EventLoop: @unchecked Sendable {
 /// events: a connection's handler task then reads and answers without any thread hop.
 @available(macOS 15.0, *)
 extension EventLoop: TaskExecutor {
-    func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
 /// A fixed set of event loops that connections are spread over.
-final class EventLoopGroup: Sendable {
+package final class EventLoopGroup: Sendable {
     /// The loops, one thread each.
     let loops: [EventLoop]
     private let nextIndex = Mutex(0)
@@ -255,7 +255,7 @@ final class EventLoopGroup: Sendable {
 
     /// The process-wide group used by every server and client: `configure(count:)` loops, or `defaultCount`.
     /// Created on first use; its threads live as long as the process.
-    static func shared() throws -> EventLoopGroup {
+    package static func shared() throws -> EventLoopGroup {
         try state.withLock { shared in
             if let group = shared.group { return group }
             let count = shared.configuredCount ?? defaultCount
@@ -288,7 +288,7 @@ final class EventLoopGroup: Sendable {
     }
 
     /// The loop for the next new connection (round robin).
-    func next() -> EventLoop {
+    package func next() -> EventLoop {
         let index = nextIndex.withLock { index -> Int in
             defer { index = (index + 1) % loops.count }
             return index

@@ -2,24 +2,27 @@
 // (outbound frames, pending loop tasks, undelivered events) where `removeFirst()` would be O(n).
 
 /// A FIFO queue with amortised O(1) append and removal from the front.
-struct FIFO<Element> {
+package struct FIFO<Element> {
     private var storage: [Element] = []
     private var head = 0
     private static var keptCapacity: Int { 4 }
 
+    /// An empty queue.
+    package init() {}
+
     /// Whether the queue holds no element.
-    var isEmpty: Bool { head == storage.count }
+    package var isEmpty: Bool { head == storage.count }
 
     /// The oldest element, if any.
-    var first: Element? { isEmpty ? nil : storage[head] }
+    package var first: Element? { isEmpty ? nil : storage[head] }
 
     /// Adds `element` at the back.
-    mutating func append(_ element: Element) {
+    package mutating func append(_ element: Element) {
         storage.append(element)
     }
 
     /// Removes and returns the oldest element, if any.
-    mutating func popFirst() -> Element? {
+    package mutating func popFirst() -> Element? {
         guard head < storage.count else { return nil }
         let element = storage[head]
         head += 1
@@ -42,7 +45,7 @@ struct FIFO<Element> {
     }
 
     /// Removes every element.
-    mutating func removeAll() {
+    package mutating func removeAll() {
         storage = []
         head = 0
     }

@@ -2,14 +2,14 @@
 
 /// An immutable block of encoded bytes that connections queue by reference, so one encoded broadcast frame is
 /// written to every subscriber without a copy per connection.
-final class OutboundBytes: @unchecked Sendable {
+package final class OutboundBytes: @unchecked Sendable {
     // @unchecked: the memory is written only inside `init`, before the object can be shared, and only read after.
     private let base: UnsafeMutableRawPointer
     /// The number of bytes.
     let count: Int
 
     /// Allocates `count` bytes and lets `fill` write all of them.
-    init(count: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) {
+    package init(count: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) {
         base = .allocate(byteCount: max(count, 1), alignment: 8)
         self.count = count
         fill(UnsafeMutableRawBufferPointer(start: base, count: count))

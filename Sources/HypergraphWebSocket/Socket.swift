@@ -32,7 +32,7 @@ public struct SocketError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A resolved address to connect to.
-struct SocketAddress {
+package struct SocketAddress {
     var storage: sockaddr_storage
     var length: socklen_t
 }
@@ -50,7 +50,7 @@ enum IOResult: Equatable {
 }
 
 /// Socket system calls.
-enum Socket {
+package enum Socket {
     #if os(Linux)
     private static let streamType = Int32(SOCK_STREAM.rawValue)
     private static let sendFlags = Int32(MSG_NOSIGNAL)
@@ -60,7 +60,7 @@ enum Socket {
     #endif
 
     /// Resolves `host` (a name or numeric IPv4/IPv6 address) to socket addresses for `port`.
-    static func resolve(host: String, port: UInt16) throws -> [SocketAddress] {
+    package static func resolve(host: String, port: UInt16) throws -> [SocketAddress] {
         var hints = addrinfo()
         hints.ai_socktype = streamType
         hints.ai_flags = AI_NUMERICSERV
@@ -122,7 +122,7 @@ enum Socket {
 
     /// Starts a non-blocking connect to `address`. Returns the socket; completion is reported by writability,
     /// after which `pendingError` tells whether it succeeded.
-    static func startConnect(to address: SocketAddress, description: String) throws -> Int32 {
+    package static func startConnect(to address: SocketAddress, description: String) throws -> Int32 {
         let fd = try makeSocket(family: Int32(address.storage.ss_family), for: description)
         var target = address.storage
         let result = withUnsafePointer(to: &target) {
@@ -180,7 +180,7 @@ enum Socket {
     }
 
     /// Releases a descriptor.
-    static func closeDescriptor(_ fd: Int32) {
+    package static func closeDescriptor(_ fd: Int32) {
         close(fd)
     }
 

@@ -25,6 +25,22 @@ public final class WebSocket: Sendable {
     @available(macOS 15.0, *)
     public var taskExecutor: any TaskExecutor { session.connection.loop }
 
+    /// False once the connection is closing or closed (either side started the closing handshake, or it ended):
+    /// work for this peer can stop, since nothing more can be sent to it.
+    public var isOpen: Bool { session.isOpenFlag.load(ordering: .relaxed) }
+
+    /// Waits until at most `bytes` bytes are queued for the peer and returns true, or returns false once the
+    /// connection is closing or closed. A sender streams a large reply at the pace the peer reads by waiting
+    /// before each part, so it never holds more than `bytes` plus one part.
+    public func sendQueueDrained(toAtMost bytes: Int) async -> Bool {
+        let connection = session.connection
+        return await withCheckedContinuation { continuation in
+            connection.loop.execute {
+                connection.whenQueuedBytes(atMost: bytes) { continuation.resume(returning: $0) }
+            }
+        }
+    }
+
     /// Sends a text message.
     public func send(text: String) {
         enqueue(.text(text, maskingKey: session.nextMaskingKey))

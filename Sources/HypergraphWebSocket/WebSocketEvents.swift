@@ -59,6 +59,7 @@ final class EventBuffer: Sendable {
     private struct State {
         var events = FIFO<WebSocketEvent>()
         var bufferedBytes = 0
+        var bufferedCount = 0
         var waiter: CheckedContinuation<WebSocketEvent?, Never>?
         var ended = false
         var consumerGone = false
@@ -77,12 +78,14 @@ final class EventBuffer: Sendable {
 
     private let state = Mutex(State())
     private let limit: Int
+    private let messageLimit: Int
     private let resumeProducer: @Sendable () -> Void
 
-    /// A buffer that reports it is full above `limit` bytes and calls `resumeProducer` (from the consuming
-    /// task) once the consumer has taken it down to half.
-    init(limit: Int, resumeProducer: @escaping @Sendable () -> Void) {
+    /// A buffer that reports it is full above `limit` bytes or `messageLimit` events and calls `resumeProducer`
+    /// (from the consuming task) once the consumer has taken both down to half.
+    init(limit: Int, messageLimit: Int, resumeProducer: @escaping @Sendable () -> Void) {
         self.limit = limit
+        self.messageLimit = messageLimit
         self.resumeProducer = resumeProducer
     }
 
@@ -97,7 +100,8 @@ final class EventBuffer: Sendable {
             }
             state.events.append(event)
             state.bufferedBytes += event.byteCount
-            if state.bufferedBytes > limit { state.producerPaused = true }
+            state.bufferedCount += 1
+            if state.bufferedBytes > limit || state.bufferedCount > messageLimit { state.producerPaused = true }
             return (nil, !state.producerPaused)
         }
         waiter?.resume(returning: event)
@@ -174,7 +178,9 @@ final class EventBuffer: Sendable {
     private func take(_ state: inout State, caughtUp: inout (@Sendable () -> Void)?) -> Take {
         if let event = state.events.popFirst() {
             state.bufferedBytes -= event.byteCount
-            let resume = state.producerPaused && state.bufferedBytes <= limit / 2
+            state.bufferedCount -= 1
+            let resume =
+                state.producerPaused && state.bufferedBytes <= limit / 2 && state.bufferedCount <= messageLimit / 2
             if resume { state.producerPaused = false }
             return .event(event, resumeProducer: resume)
         }

@@ -3,7 +3,8 @@
 // closing handshake.
 //
 // Concurrency: a session belongs to its connection's event loop thread (see EventLoop.swift); `WebSocket`
-// reaches it from other threads only through `loop.execute`.
+// reaches it from other threads only through `loop.execute`, except `isOpenFlag`, which is atomic.
+import Synchronization
 
 /// The WebSocket protocol on an upgraded connection.
 final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @unchecked Sendable {
@@ -26,7 +27,16 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
     let isClient: Bool
     private let configuration: WebSocketConfiguration
     private var receiver: FrameReceiver
-    private var state = State.open
+    private var state = State.open {
+        didSet {
+            switch state {
+            case .open, .failing: break
+            case .closeSent, .closed: isOpenFlag.store(false, ordering: .relaxed)
+            }
+        }
+    }
+    /// False from the moment this side starts closing or the connection ends; read from any thread.
+    let isOpenFlag = Atomic<Bool>(true)
     /// The first close frame of the closing handshake, whichever side sent it.
     private var closeFrame: (code: WebSocketCloseCode, reason: String)?
     private var lastReceived: UInt64
@@ -44,7 +54,9 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
             expectsMaskedFrames: !isClient, maximumFrameSize: configuration.maximumFrameSize,
             maximumMessageSize: configuration.maximumMessageSize)
         lastReceived = connection.loop.now
-        events = EventBuffer(limit: configuration.inboundBufferLimit) { [connection] in
+        events = EventBuffer(
+            limit: configuration.inboundBufferLimit, messageLimit: configuration.inboundMessageLimit
+        ) { [connection] in
             connection.loop.execute { connection.resumeReading(.backpressure) }
         }
     }

@@ -237,7 +237,7 @@ private enum ReferenceServerChild {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = ServerConfiguration(
-            port: 0, databasePath: directory.appendingPathComponent("bench.sqlite").path, logLevel: .error)
+            port: 0, store: .sqlite(path: directory.appendingPathComponent("bench.sqlite").path), logLevel: .error)
         configuration.limits.requestsPerSecond = 1e9
         configuration.limits.requestBurst = 1e9
         let server = try blocking { [configuration] in try await HypergraphServer.start(configuration) }

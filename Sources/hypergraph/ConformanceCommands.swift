@@ -28,14 +28,17 @@ enum ConformanceCommands {
         abstract: "Run the suite against a server and report every departure from the protocol.",
         discussion: """
             Provisioning (one of): --identities FILE, --provision-command CMD, --admin-url URL --admin-token T, or \
-            --spawn-reference (the reference server in-process on a temporary database; --url not needed). Exits 0 \
-            only when no MUST case fails beyond the baseline and no baseline entry is stale; 1 otherwise; 2 on a \
-            usage error.
+            --spawn-reference (the reference server in-process on a temporary database; --url not needed). Before \
+            any case, the server must answer a WebSocket handshake with a provisioned identity. Exits 0 when no MUST \
+            case fails beyond the baseline and no baseline entry is stale; 1 when cases fail; 2 on a usage error, an \
+            unreachable server or a provisioning problem (one message, no cases run).
             """,
         options: [
             .value("url", valueName: "ws[s]://HOST:PORT", help: "The server's WebSocket URL."),
             .value("http-url", valueName: "http[s]://HOST:PORT", help: "The server's HTTP base URL (default: from --url)."),
-            .value("identities", valueName: "FILE", help: "A JSON array of identity objects, each used once."),
+            .value(
+                "identities", valueName: "FILE",
+                help: "Identity objects (JSON array or one per line), shared by the cases; 4 or more accounts."),
             .value("provision-command", valueName: "CMD", help: "A shell command printing one identity JSON object."),
             .value("admin-url", valueName: "URL", help: "A server with POST /admin/identities."),
             .value("admin-token", valueName: "TOKEN", help: "The bearer token for --admin-url (or HYPERGRAPH_ADMIN_TOKEN)."),
@@ -61,23 +64,52 @@ enum ConformanceCommands {
         let tls = try TLSOptions.clientConfiguration(arguments)
         var target: ConformanceTarget
         if arguments.flag("spawn-reference") {
+            guard !arguments.isPresent("url") else {
+                throw arguments.usageError("--spawn-reference starts its own server: leave out --url.")
+            }
             let server = try await ReferenceServer.start()
             reference = server
             target = ConformanceTarget(
                 url: server.url, httpURL: server.httpURL, provisioner: server.provisioner, timeout: timeout, quietPeriod: quiet)
         } else {
-            let url = try arguments.required("url")
-            let httpURL = arguments.value("http-url") ?? ConformanceTarget.httpURL(forWebSocketURL: url)
-            target = ConformanceTarget(
-                url: url, httpURL: httpURL, provisioner: try provisioner(arguments, timeout: timeout, tls: tls),
-                timeout: timeout, quietPeriod: quiet)
+            guard let given = arguments.value("url") else {
+                throw arguments.usageError(
+                    "Say which server to check: --url ws[s]://HOST:PORT (with a provisioning option), or --spawn-reference "
+                        + "for the reference server in-process.")
+            }
+            let url: String
+            let httpURL: String?
+            do {
+                url = try TargetURL.webSocket(given)
+                httpURL = try arguments.value("http-url").map(TargetURL.http) ?? ConformanceTarget.httpURL(forWebSocketURL: url)
+            } catch {
+                throw arguments.usageError("\(error).")
+            }
+            let chosen: any IdentityProvisioner
+            do {
+                chosen = try provisioner(arguments, timeout: timeout, tls: tls)
+            } catch let error as ProvisioningError {
+                return stopped(ConformanceStop("\(error)"))
+            }
+            target = ConformanceTarget(url: url, httpURL: httpURL, provisioner: chosen, timeout: timeout, quietPeriod: quiet)
             target.tls = tls
         }
-        writeStandardError("Running \(cases.count) cases against \(target.url) with \(jobs) jobs…\n")
+        let results: [CaseResult]
         let started = ContinuousClock.now
-        let results = await ConformanceRunner.run(cases, against: target, jobs: jobs) { result, finished, total in
-            let tag = result.status == .passed ? "pass" : result.status == .failed ? "FAIL" : "skip"
-            writeStandardError("[\(finished)/\(total)] \(tag) \(result.id)\n")
+        do throws(ConformanceStop) {
+            try await ConformanceRunner.preflight(target)
+            let parallel = IdentityLeases.jobs(requested: jobs, for: target.provisioner)
+            let limited = parallel < jobs
+                ? " (the identities file's accounts allow \(parallel) case(s) at a time, \(IdentityLeases.accountsPerCase) accounts each)"
+                : ""
+            writeStandardError("Running \(cases.count) cases against \(target.url) with \(parallel) jobs\(limited)…\n")
+            results = try await ConformanceRunner.run(cases, against: target, jobs: jobs) { result, finished, total in
+                let tag = result.status == .passed ? "pass" : result.status == .failed ? "FAIL" : "skip"
+                writeStandardError("[\(finished)/\(total)] \(tag) \(result.id)\n")
+            }
+        } catch {
+            await reference?.stop()
+            return stopped(error)
         }
         await reference?.stop()
         let report = ConformanceReport(results: results, baseline: baseline, duration: ContinuousClock.now - started)
@@ -155,6 +187,12 @@ enum ConformanceCommands {
         return cases
     }
 
+    /// Reports a run that stopped before its cases could be trusted; exit status 2 (docs/conformance.md).
+    private static func stopped(_ stop: ConformanceStop) -> Int32 {
+        writeStandardError("hypergraph conformance run: stopped before the cases: \(stop)\n")
+        return ExitStatus.usage
+    }
+
     /// The provisioner the options name.
     private static func provisioner(
         _ arguments: ParsedArguments, timeout: Duration, tls: TLSClientConfiguration
@@ -164,7 +202,7 @@ enum ConformanceCommands {
             throw arguments.usageError(
                 "Give exactly one of --identities, --provision-command, --admin-url (or --spawn-reference).")
         }
-        if let path = arguments.value("identities") { return try IdentityFilePool(contentsOfFile: path) }
+        if let path = arguments.value("identities") { return try IdentityFile(contentsOfFile: path) }
         if let command = arguments.value("provision-command") { return CommandProvisioner(command: command) }
         let token = arguments.value("admin-token") ?? ProcessInfo.processInfo.environment["HYPERGRAPH_ADMIN_TOKEN"]
         guard let token else { throw arguments.usageError("--admin-url needs --admin-token (or HYPERGRAPH_ADMIN_TOKEN).") }
@@ -186,17 +224,17 @@ private struct ReferenceServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let server = try await HypergraphServer.start(
             ServerConfiguration(
-                port: 0, databasePath: directory.appendingPathComponent("reference.sqlite").path, logLevel: .error))
+                port: 0, store: .sqlite(path: directory.appendingPathComponent("reference.sqlite").path), logLevel: .error))
         return ReferenceServer(server: server, directory: directory)
     }
 
     /// Identities created in the server's store, as `hypergraph identity create` would; expired ones with lifetime 0.
     var provisioner: ClosureProvisioner {
         let storage = server.storage
-        return ClosureProvisioner { expired in
+        return ClosureProvisioner { lifetime in
+            let milliseconds = lifetime.map { $0.components.seconds * 1000 } ?? IdentityProvisioning.defaultLifetimeMilliseconds
             let provisioned = try await IdentityProvisioning.create(
-                IdentityRequest(lifetimeMilliseconds: expired ? 0 : IdentityProvisioning.defaultLifetimeMilliseconds),
-                in: storage, now: SQLiteStoreConfiguration.systemClock())
+                IdentityRequest(lifetimeMilliseconds: milliseconds), in: storage, now: SQLiteStoreConfiguration.systemClock())
             return try HypergraphIdentity(json: JSONValue.parse(provisioned.jsonUTF8()))
         }
     }

@@ -13,11 +13,11 @@ import Darwin
 
 /// The server command.
 enum ServerCommands {
-    /// `hypergraph serve [--host H] [--port P] [--db PATH] [--admin-token TOKEN] [--log-level LEVEL]
+    /// `hypergraph serve [--host H] [--port P] [--store LOCATION | --db PATH] [--admin-token TOKEN] [--log-level LEVEL]
     /// [--event-loops N] [--tls-cert PEM --tls-key PEM]`.
     static let serve = Command(
         name: "serve",
-        abstract: "Run the Hypergraph sync server: WebSocket and HTTP on one port, stored in SQLite.",
+        abstract: "Run the Hypergraph sync server: WebSocket and HTTP on one port, stored in SQLite or PostgreSQL.",
         discussion: """
             Creates or migrates the database, then serves until Ctrl-C or SIGTERM, which close every connection \
             with 1001 (going away) after the requests in progress have finished. Logs go to standard error, one \
@@ -29,7 +29,7 @@ enum ServerCommands {
         options: [
             .value("host", valueName: "HOST", help: "Address to listen on.", default: "127.0.0.1"),
             .value("port", short: "p", valueName: "PORT", help: "Port to listen on (0 picks a free one).", default: "3030"),
-            .value("db", valueName: "PATH", help: "SQLite database file (created when missing).", default: "./hypergraph.sqlite"),
+        ] + StoreOptions.options(dbHelp: "SQLite database file (created when missing); same as --store PATH.") + [
             .value(
                 "admin-token", valueName: "TOKEN",
                 help: "Enable POST /admin/identities for 'Authorization: Bearer TOKEN'."),
@@ -51,7 +51,7 @@ enum ServerCommands {
         }
         var configuration = ServerConfiguration(
             host: arguments.value("host") ?? "127.0.0.1", port: UInt16(port),
-            databasePath: arguments.value("db") ?? "./hypergraph.sqlite", adminToken: adminToken,
+            store: try StoreOptions.location(arguments), adminToken: adminToken,
             logLevel: arguments.value("log-level").flatMap(LogLevel.init(rawValue:)) ?? .info)
         configuration.tls = try TLSOptions.serverContext(arguments)
         let reloading = configuration.tls?.reloadOnHangUpSignal { failure in

@@ -16,7 +16,7 @@ struct ReferenceServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = ServerConfiguration(
-            port: 0, databasePath: directory.appendingPathComponent("db.sqlite").path, logLevel: .error,
+            port: 0, store: .sqlite(path: directory.appendingPathComponent("db.sqlite").path), logLevel: .error,
             logSink: LogSink { _ in }, shutdownGracePeriod: .seconds(2))
         return ReferenceServer(server: try await HypergraphServer.start(configuration), directory: directory)
     }

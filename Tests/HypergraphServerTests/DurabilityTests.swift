@@ -104,7 +104,7 @@ final class DurabilityTests: XCTestCase {
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let databasePath = directory.appendingPathComponent("serve.sqlite").path
-        let created = try HypergraphExecutable.run(["identity", "create", "--db", databasePath])
+        let created = try HypergraphExecutable.run(["identity", "create", "--db", databasePath, "--create"])
         XCTAssertEqual(created.status, 0, created.errors)
         let identity = try HypergraphIdentity(json: try JSONValue.parse(Array(created.output.utf8)))
         let child = try ChildServer(databasePath: databasePath, options: ["--event-loops", "1"])
@@ -125,6 +125,31 @@ final class DurabilityTests: XCTestCase {
             XCTAssertEqual(result.status, 2, "--event-loops \(count): \(result.errors)")
             XCTAssertTrue(result.errors.contains("--event-loops"), result.errors)
         }
+    }
+
+    /// Issue 12 §5: a missing database is refused unless --create is given, invalid options create nothing, and
+    /// --count/--output write the `conformance run --identities` format.
+    func testIdentityCreateNeedsAnExistingDatabaseAndWritesIdentityFiles() throws {
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let databasePath = directory.appendingPathComponent("typo.sqlite").path
+        let missing = try HypergraphExecutable.run(["identity", "create", "--db", databasePath])
+        XCTAssertEqual(missing.status, 2, missing.errors)
+        XCTAssertTrue(missing.errors.contains("--create"), missing.errors)
+        for invalid in [["--account", "0x12"], ["--count", "0"], ["--count", "2", "--account", "0x" + String(repeating: "a", count: 40)],
+                        ["--expires-in", "soon"]] {
+            let result = try HypergraphExecutable.run(["identity", "create", "--db", databasePath, "--create"] + invalid)
+            XCTAssertEqual(result.status, 2, "\(invalid): \(result.errors)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: databasePath), "invalid options created the database")
+        let output = directory.appendingPathComponent("identities.json").path
+        let created = try HypergraphExecutable.run(
+            ["identity", "create", "--db", databasePath, "--create", "--count", "3", "--output", output])
+        XCTAssertEqual(created.status, 0, created.errors)
+        let identities = try HypergraphIdentity.list(contentsOfFile: output)
+        XCTAssertEqual(Set(identities.map(\.accountAddress)).count, 3)
+        let listed = try HypergraphExecutable.run(["identity", "list", "--db", databasePath])
+        XCTAssertEqual(listed.output.split(separator: "\n").count, 3)
     }
 
     func testIdentityCommandsWorkWhileTheServerRuns() async throws {

@@ -10,122 +10,140 @@ final class InboxTests: XCTestCase {
     }
 
     func testAccountInboxesCreateGetListAndConflict() async throws {
-        let clock = TestClock(42)
-        let store = try await openStore(self, clock: clock)
-        let stored = try await store.createAccountInbox(makeAccountInbox("inbox-public", isPublic: true))
-        XCTAssertEqual(stored.createdAt, 42)
-        let hidden = try await store.createAccountInbox(makeAccountInbox("inbox-private", isPublic: false))
+        try await forEachBackend {
+            let clock = TestClock(42)
+            let store = try await openBackendStore(self, clock: clock)
+            let stored = try await store.createAccountInbox(makeAccountInbox("inbox-public", isPublic: true))
+            XCTAssertEqual(stored.createdAt, 42)
+            let hidden = try await store.createAccountInbox(makeAccountInbox("inbox-private", isPublic: false))
 
-        let fetched = try await store.accountInbox(accountAddress: "0xAlice", inboxId: "inbox-public")
-        XCTAssertEqual(fetched, stored)
-        let otherOwner = try await store.accountInbox(accountAddress: "0xBob", inboxId: "inbox-public")
-        XCTAssertNil(otherOwner)
-        let all = try await store.accountInboxes(accountAddress: "0xAlice", publicOnly: false)
-        XCTAssertEqual(all, [stored, hidden])
-        let publicOnly = try await store.accountInboxes(accountAddress: "0xAlice", publicOnly: true)
-        XCTAssertEqual(publicOnly, [stored])
+            let fetched = try await store.accountInbox(accountAddress: "0xAlice", inboxId: "inbox-public")
+            XCTAssertEqual(fetched, stored)
+            let otherOwner = try await store.accountInbox(accountAddress: "0xBob", inboxId: "inbox-public")
+            XCTAssertNil(otherOwner)
+            let all = try await store.accountInboxes(accountAddress: "0xAlice", publicOnly: false)
+            XCTAssertEqual(all, [stored, hidden])
+            let publicOnly = try await store.accountInboxes(accountAddress: "0xAlice", publicOnly: true)
+            XCTAssertEqual(publicOnly, [stored])
 
-        // A duplicate never overwrites (§12 G13), even with other settings.
-        await assertThrows(.conflict(.accountInbox(accountAddress: "0xAlice", inboxId: "inbox-public"))) {
-            try await store.createAccountInbox(self.makeAccountInbox("inbox-public", isPublic: false))
+            // A duplicate never overwrites (§12 G13), even with other settings.
+            await assertThrows(.conflict(.accountInbox(accountAddress: "0xAlice", inboxId: "inbox-public"))) {
+                try await store.createAccountInbox(self.makeAccountInbox("inbox-public", isPublic: false))
+            }
+            let unchanged = try await store.accountInbox(accountAddress: "0xAlice", inboxId: "inbox-public")
+            XCTAssertEqual(unchanged?.isPublic, true)
+            // Inbox ids are scoped to their account (§12 G27).
+            var bobs = makeAccountInbox("inbox-public", isPublic: true)
+            bobs.accountAddress = "0xBob"
+            _ = try await store.createAccountInbox(bobs)
         }
-        let unchanged = try await store.accountInbox(accountAddress: "0xAlice", inboxId: "inbox-public")
-        XCTAssertEqual(unchanged?.isPublic, true)
-        // Inbox ids are scoped to their account (§12 G27).
-        var bobs = makeAccountInbox("inbox-public", isPublic: true)
-        bobs.accountAddress = "0xBob"
-        _ = try await store.createAccountInbox(bobs)
     }
 
     func testSpaceInboxesComeFromEventsAndAreScopedToTheirSpace() async throws {
-        let (store, alice) = try await openStoreWithSpace(self)
-        _ = try await store.createSpace(makeSpace("space-2", creator: alice))
-        let event = try await store.appendSpaceEvent(
-            makeEvent("space-1", counter: 1), effect: .createSpaceInbox(makeInbox("inbox-a")))
-        _ = try await store.appendSpaceEvent(
-            makeEvent("space-1", counter: 2), effect: .createSpaceInbox(makeInbox("inbox-b", isPublic: false)))
+        try await forEachBackend {
+            let (store, alice) = try await openBackendStoreWithSpace(self)
+            _ = try await store.createSpace(makeSpace("space-2", creator: alice))
+            let event = try await store.appendSpaceEvent(
+                makeEvent("space-1", counter: 1), effect: .createSpaceInbox(makeInbox("inbox-a")))
+            _ = try await store.appendSpaceEvent(
+                makeEvent("space-1", counter: 2), effect: .createSpaceInbox(makeInbox("inbox-b", isPublic: false)))
 
-        let inbox = try await store.spaceInbox(spaceId: "space-1", inboxId: "inbox-a")
-        XCTAssertEqual(inbox?.inbox, makeInbox("inbox-a"))
-        XCTAssertEqual(inbox?.creationEventJSON, event.eventJSON)
-        // §12 G11: the inbox is not found through another space.
-        let throughOtherSpace = try await store.spaceInbox(spaceId: "space-2", inboxId: "inbox-a")
-        XCTAssertNil(throughOtherSpace)
-        let all = try await store.spaceInboxes(spaceId: "space-1", publicOnly: false)
-        XCTAssertEqual(all.map(\.inbox.inboxId), ["inbox-a", "inbox-b"])
-        let publicOnly = try await store.spaceInboxes(spaceId: "space-1", publicOnly: true)
-        XCTAssertEqual(publicOnly.map(\.inbox.inboxId), ["inbox-a"])
-        let snapshot = try await store.spaceSnapshot(
-            spaceId: "space-1", accountAddress: alice.accountAddress, appIdentityAddress: alice.appIdentityAddress,
-            updatesAfterClock: nil)
-        XCTAssertEqual(snapshot.inboxes, all)
+            let inbox = try await store.spaceInbox(spaceId: "space-1", inboxId: "inbox-a")
+            XCTAssertEqual(inbox?.inbox, makeInbox("inbox-a"))
+            XCTAssertEqual(inbox?.creationEventJSON, event.eventJSON)
+            // §12 G11: the inbox is not found through another space.
+            let throughOtherSpace = try await store.spaceInbox(spaceId: "space-2", inboxId: "inbox-a")
+            XCTAssertNil(throughOtherSpace)
+            let all = try await store.spaceInboxes(spaceId: "space-1", publicOnly: false)
+            XCTAssertEqual(all.map(\.inbox.inboxId), ["inbox-a", "inbox-b"])
+            let publicOnly = try await store.spaceInboxes(spaceId: "space-1", publicOnly: true)
+            XCTAssertEqual(publicOnly.map(\.inbox.inboxId), ["inbox-a"])
+            let snapshot = try await store.spaceSnapshot(
+                spaceId: "space-1", accountAddress: alice.accountAddress, appIdentityAddress: alice.appIdentityAddress,
+                updatesAfterClock: nil)
+            XCTAssertEqual(snapshot.inboxes, all)
 
-        await assertThrows(.conflict(.spaceInbox(spaceId: "space-1", inboxId: "inbox-a"))) {
-            try await store.appendSpaceEvent(
-                makeEvent("space-1", counter: 3), effect: .createSpaceInbox(makeInbox("inbox-a")))
+            await assertThrows(.conflict(.spaceInbox(spaceId: "space-1", inboxId: "inbox-a"))) {
+                try await store.appendSpaceEvent(
+                    makeEvent("space-1", counter: 3), effect: .createSpaceInbox(makeInbox("inbox-a")))
+            }
+            // The same inbox id in another space is fine (§12 G27).
+            _ = try await store.appendSpaceEvent(
+                makeEvent("space-2", counter: 1), effect: .createSpaceInbox(makeInbox("inbox-a")))
         }
-        // The same inbox id in another space is fine (§12 G27).
-        _ = try await store.appendSpaceEvent(
-            makeEvent("space-2", counter: 1), effect: .createSpaceInbox(makeInbox("inbox-a")))
     }
 
     func testSpaceInboxMessagesSinceIsInclusiveAndOrdered() async throws {
-        let clock = TestClock(1_000)
-        let (store, _) = try await openStoreWithSpace(self, clock: clock)
-        _ = try await store.createSpace(makeSpace("space-2", creator: makeIdentity()))
-        _ = try await store.appendSpaceEvent(
-            makeEvent("space-1", counter: 1), effect: .createSpaceInbox(makeInbox("inbox-a")))
+        try await forEachBackend {
+            let clock = TestClock(1_000)
+            let (store, _) = try await openBackendStoreWithSpace(self, clock: clock)
+            _ = try await store.createSpace(makeSpace("space-2", creator: makeIdentity()))
+            _ = try await store.appendSpaceEvent(
+                makeEvent("space-1", counter: 1), effect: .createSpaceInbox(makeInbox("inbox-a")))
 
-        let signed = NewInboxMessage(ciphertext: "0x01", signature: testSignature, authorAccountAddress: "0xBob")
-        let anonymous = NewInboxMessage(ciphertext: "0x02", signature: nil, authorAccountAddress: nil)
-        let emptyAuthor = NewInboxMessage(ciphertext: "0x03", signature: nil, authorAccountAddress: "")
-        let first = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: signed)
-        clock.advance(by: 10)
-        let second = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: anonymous)
-        let third = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: emptyAuthor)
-        XCTAssertEqual(first.createdAt, 1_000)
-        XCTAssertEqual(second.createdAt, 1_010)
-        XCTAssertTrue(isUUID(first.id, version: 4), first.id)
+            let signed = NewInboxMessage(ciphertext: "0x01", signature: testSignature, authorAccountAddress: "0xBob")
+            let anonymous = NewInboxMessage(ciphertext: "0x02", signature: nil, authorAccountAddress: nil)
+            let emptyAuthor = NewInboxMessage(ciphertext: "0x03", signature: nil, authorAccountAddress: "")
+            let first = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: signed)
+            clock.advance(by: 10)
+            let second = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: anonymous)
+            let third = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: emptyAuthor)
+            XCTAssertEqual(first.createdAt, 1_000)
+            XCTAssertEqual(second.createdAt, 1_010)
+            XCTAssertTrue(isUUID(first.id, version: 4), first.id)
 
-        let all = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 0)
-        XCTAssertEqual(all, [first, second, third])
-        let sinceSecond = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_010)
-        XCTAssertEqual(sinceSecond, [second, third], "since is inclusive and equal times keep insertion order")
-        let later = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_011)
-        XCTAssertEqual(later, [])
+            await assertThrows(
+                .conflict(
+                    .inboxMessageSignature(
+                        inbox: .spaceInbox(spaceId: "space-1", inboxId: "inbox-a"), signatureHex: testSignature.hex))
+            ) {
+                try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: signed)
+            }
+            // Unsigned messages are never compared: the same one again is stored again.
+            let again = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: emptyAuthor)
 
-        await assertThrows(.notFound(.spaceInbox(spaceId: "space-2", inboxId: "inbox-a"))) {
-            try await store.addSpaceInboxMessage(spaceId: "space-2", inboxId: "inbox-a", message: signed)
-        }
-        await assertThrows(.notFound(.spaceInbox(spaceId: "space-2", inboxId: "inbox-a"))) {
-            try await store.spaceInboxMessages(spaceId: "space-2", inboxId: "inbox-a", since: 0)
+            let all = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 0)
+            XCTAssertEqual(all, [first, second, third, again], "the replayed signed message is not stored")
+            let sinceSecond = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_010)
+            XCTAssertEqual(sinceSecond, [second, third, again], "since is inclusive and equal times keep insertion order")
+            let later = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_011)
+            XCTAssertEqual(later, [])
+
+            await assertThrows(.notFound(.spaceInbox(spaceId: "space-2", inboxId: "inbox-a"))) {
+                try await store.addSpaceInboxMessage(spaceId: "space-2", inboxId: "inbox-a", message: signed)
+            }
+            await assertThrows(.notFound(.spaceInbox(spaceId: "space-2", inboxId: "inbox-a"))) {
+                try await store.spaceInboxMessages(spaceId: "space-2", inboxId: "inbox-a", since: 0)
+            }
         }
     }
 
     func testAccountInboxMessagesGetTimeOrderedUUIDv7Ids() async throws {
-        let clock = TestClock(5_000)
-        let store = try await openStore(self, clock: clock)
-        _ = try await store.createAccountInbox(makeAccountInbox("inbox", isPublic: true))
-        var stored: [InboxMessageRecord] = []
-        for index in 0..<50 {
-            if index % 10 == 0 { clock.advance(by: 1) }
-            stored.append(
-                try await store.addAccountInboxMessage(
-                    accountAddress: "0xAlice", inboxId: "inbox",
-                    message: NewInboxMessage(ciphertext: "0x\(index)", signature: nil, authorAccountAddress: nil)))
-        }
-        XCTAssertTrue(stored.allSatisfy { isUUID($0.id, version: 7) })
-        XCTAssertEqual(stored.map(\.id), stored.map(\.id).sorted(), "v7 ids sort in creation order")
-        let listed = try await store.accountInboxMessages(accountAddress: "0xAlice", inboxId: "inbox", since: 5_003)
-        XCTAssertEqual(listed, Array(stored[20...]))
+        try await forEachBackend {
+            let clock = TestClock(5_000)
+            let store = try await openBackendStore(self, clock: clock)
+            _ = try await store.createAccountInbox(makeAccountInbox("inbox", isPublic: true))
+            var stored: [InboxMessageRecord] = []
+            for index in 0..<50 {
+                if index % 10 == 0 { clock.advance(by: 1) }
+                stored.append(
+                    try await store.addAccountInboxMessage(
+                        accountAddress: "0xAlice", inboxId: "inbox",
+                        message: NewInboxMessage(ciphertext: "0x\(index)", signature: nil, authorAccountAddress: nil)))
+            }
+            XCTAssertTrue(stored.allSatisfy { isUUID($0.id, version: 7) })
+            XCTAssertEqual(stored.map(\.id), stored.map(\.id).sorted(), "v7 ids sort in creation order")
+            let listed = try await store.accountInboxMessages(accountAddress: "0xAlice", inboxId: "inbox", since: 5_003)
+            XCTAssertEqual(listed, Array(stored[20...]))
 
-        await assertThrows(.notFound(.accountInbox(accountAddress: "0xBob", inboxId: "inbox"))) {
-            try await store.addAccountInboxMessage(
-                accountAddress: "0xBob", inboxId: "inbox",
-                message: NewInboxMessage(ciphertext: "0x", signature: nil, authorAccountAddress: nil))
-        }
-        await assertThrows(.notFound(.accountInbox(accountAddress: "0xBob", inboxId: "inbox"))) {
-            try await store.accountInboxMessages(accountAddress: "0xBob", inboxId: "inbox", since: 0)
+            await assertThrows(.notFound(.accountInbox(accountAddress: "0xBob", inboxId: "inbox"))) {
+                try await store.addAccountInboxMessage(
+                    accountAddress: "0xBob", inboxId: "inbox",
+                    message: NewInboxMessage(ciphertext: "0x", signature: nil, authorAccountAddress: nil))
+            }
+            await assertThrows(.notFound(.accountInbox(accountAddress: "0xBob", inboxId: "inbox"))) {
+                try await store.accountInboxMessages(accountAddress: "0xBob", inboxId: "inbox", since: 0)
+            }
         }
     }
 }

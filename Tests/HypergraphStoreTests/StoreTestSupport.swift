@@ -1,4 +1,7 @@
 import Foundation
+import HypergraphPostgres
+import HypergraphPostgresStore
+import PostgresTestSupport
 import Synchronization
 import XCTest
 
@@ -107,13 +110,108 @@ func makeUpdateBytes(_ seed: Int, count: Int = 1_024) -> [UInt8] {
     (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ seed) }
 }
 
-/// A store with Alice (app "app") who created "space-1".
-func openStoreWithSpace(
-    _ testCase: XCTestCase, clock: TestClock? = nil, onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil
-) async throws -> (store: SQLiteHypergraphStorage, alice: IdentityRecord) {
-    let store = try await openStore(testCase, clock: clock, onCommit: onCommit)
+/// Alice (app "app") and "space-1", which she created, added to `store`.
+func addAliceWithSpace<Store: HypergraphStorage>(
+    to store: Store
+) async throws -> (store: Store, alice: IdentityRecord) {
     let alice = makeIdentity()
     try await store.createIdentity(alice)
     _ = try await store.createSpace(makeSpace(creator: alice))
     return (store, alice)
+}
+
+/// An SQLite store with Alice (app "app") who created "space-1".
+func openStoreWithSpace(
+    _ testCase: XCTestCase, clock: TestClock? = nil, onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil
+) async throws -> (store: SQLiteHypergraphStorage, alice: IdentityRecord) {
+    try await addAliceWithSpace(to: openStore(testCase, clock: clock, onCommit: onCommit))
+}
+
+// MARK: Both backends
+
+/// The storage implementations the contract tests (identities, spaces, updates, inboxes) run against.
+enum StoreBackend: String, CaseIterable, Sendable {
+    case sqlite
+    case postgres
+
+    /// The backend `openBackendStore` opens; set by ``XCTestCase/forEachBackend(_:)``.
+    @TaskLocal static var current: StoreBackend = .sqlite
+}
+
+/// Where a test's store lives; opening it again gives the same data.
+enum TestStoreLocation: Sendable {
+    case sqlite(path: String)
+    case postgres(PostgresConfiguration)
+}
+
+/// The PostgreSQL cluster of this test process: started on first use, stopped when the process exits.
+private let sharedCluster = Task { try await PostgresTestCluster.start() }
+
+extension XCTestCase {
+    /// Runs `body` once per backend with ``StoreBackend/current`` set: SQLite always, PostgreSQL where it is
+    /// installed (otherwise `PostgresAvailabilityTests` reports the skip and its reason). Failures name the backend.
+    func forEachBackend(_ body: () async throws -> Void) async throws {
+        for backend in StoreBackend.allCases {
+            if backend == .postgres, PostgresTestCluster.unavailableReason != nil { continue }
+            let failuresBefore = testRun?.totalFailureCount ?? 0
+            do {
+                try await StoreBackend.$current.withValue(backend) { try await body() }
+            } catch {
+                XCTFail("\(error)")
+            }
+            if (testRun?.totalFailureCount ?? 0) > failuresBefore {
+                XCTFail("the failures above are from the \(backend) backend")
+            }
+        }
+    }
+}
+
+/// A new, empty database of the current backend (dropped at the end of the test).
+func makeStoreLocation(_ testCase: XCTestCase) async throws -> TestStoreLocation {
+    switch StoreBackend.current {
+    case .sqlite:
+        return .sqlite(path: try makeDatabasePath(testCase))
+    case .postgres:
+        let cluster = try await sharedCluster.value
+        let name = "store_test_" + UUIDv4.random().replacingOccurrences(of: "-", with: "")
+        try await cluster.createDatabase(name)
+        testCase.addTeardownBlock {
+            _ = try? await cluster.psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
+        return .postgres(cluster.configuration(database: name))
+    }
+}
+
+/// Opens a store of the current backend at `location` (a new database when nil), closed at the end of the test.
+func openBackendStore(
+    _ testCase: XCTestCase, at location: TestStoreLocation? = nil, clock: TestClock? = nil,
+    onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil
+) async throws -> any HypergraphStorage {
+    let resolved: TestStoreLocation
+    if let location {
+        resolved = location
+    } else {
+        resolved = try await makeStoreLocation(testCase)
+    }
+    switch resolved {
+    case .sqlite(let path):
+        return try await openStore(testCase, path: path, clock: clock, onCommit: onCommit)
+    case .postgres(let database):
+        var configuration = PostgresStoreConfiguration(database: database, onCommit: onCommit)
+        if let clock {
+            configuration.clock = { clock.now() }
+        }
+        let store = try await PostgresHypergraphStorage(configuration: configuration)
+        testCase.addTeardownBlock {
+            await store.close()
+        }
+        return store
+    }
+}
+
+/// A store of the current backend with Alice (app "app") who created "space-1".
+func openBackendStoreWithSpace(
+    _ testCase: XCTestCase, clock: TestClock? = nil, onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil
+) async throws -> (store: any HypergraphStorage, alice: IdentityRecord) {
+    try await addAliceWithSpace(to: openBackendStore(testCase, clock: clock, onCommit: onCommit))
 }

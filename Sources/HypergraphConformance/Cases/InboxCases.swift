@@ -30,9 +30,11 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let bob = try await context.peer("bob")
-            try await context.expectRefused(.createAccountInbox(bob.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous)),
-                                            on: alice, "no account-inbox for bob's inbox sent by alice")
-            try requireEqual(try await bob.session.accountInboxes(timeout: context.timeout).inboxes, [], "bob's inboxes")
+            let request = bob.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous)
+            try await context.expectRefused(.createAccountInbox(request), on: alice, "no account-inbox for bob's inbox sent by alice")
+            let inboxes = try await bob.session.accountInboxes(timeout: context.timeout).inboxes
+            try require(!inboxes.contains { $0.inboxId == request.inboxId }, "bob's inboxes without \(request.inboxId)",
+                        observed: "\(inboxes.map(\.inboxId))")
         },
         ConformanceCase(
             "inboxes.create-account-inbox.unknown-key.refused", .must, "§4.8",
@@ -54,7 +56,7 @@ extension ConformanceSuite {
             let again = alice.identity.createAccountInbox(isPublic: false, authPolicy: .requiresAuth, inboxId: first.inbox.inboxId)
             try await context.expectRefused(.createAccountInbox(again), on: alice, "no account-inbox for a duplicate id")
             let inboxes = try await alice.session.accountInboxes(timeout: context.timeout).inboxes
-            try requireEqual(inboxes, [first.inbox], "alice's inboxes")
+            try requireEqual(inboxes.filter { $0.inboxId == first.inbox.inboxId }, [first.inbox], "alice's inbox \(first.inbox.inboxId)")
         },
         ConformanceCase(
             "inboxes.create-account-inbox.clean-object", .should, "§5.7, §12 G13",
@@ -74,8 +76,9 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let open = try await context.createAccountInbox(by: alice, isPublic: true)
             let closed = try await context.createAccountInbox(by: alice, isPublic: false)
-            let inboxes = try await alice.session.accountInboxes(timeout: context.timeout).inboxes
-            try requireEqual(Set(inboxes.map(\.inboxId)), [open.inbox.inboxId, closed.inbox.inboxId], "the listed inbox ids")
+            let listed = Set(try await alice.session.accountInboxes(timeout: context.timeout).inboxes.map(\.inboxId))
+            try require(listed.isSuperset(of: [open.inbox.inboxId, closed.inbox.inboxId]),
+                        "both \(open.inbox.inboxId) and \(closed.inbox.inboxId) listed", observed: "\(listed.sorted())")
         },
         ConformanceCase(
             "inboxes.account-inboxes.excludes-other-accounts", .must, "§4.11",
@@ -84,8 +87,9 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let bob = try await context.peer("bob")
-            _ = try await context.createAccountInbox(by: bob)
-            try requireEqual(try await alice.session.accountInboxes(timeout: context.timeout).inboxes, [], "alice's inboxes")
+            let inbox = try await context.createAccountInbox(by: bob)
+            let listed = try await alice.session.accountInboxes(timeout: context.timeout).inboxes.map(\.inboxId)
+            try require(!listed.contains(inbox.inbox.inboxId), "bob's inbox not listed for alice", observed: "\(listed)")
         },
     ]
 

@@ -45,10 +45,7 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             for frame in frames { try await alice.session.sendRaw(text: frame) }
             try await context.expectUsable(alice, after: "malformed frames")
-            let replies = await alice.session.drainEvents().compactMap { event -> String? in
-                if case .message(let message) = event, message.type == "error" { return nil }
-                return "\(event)"
-            }
+            let replies = await alice.session.drainEvents().filter { !ExtensionFrames.isError($0) }.map { "\($0)" }
             try require(replies.isEmpty, "no reply to malformed frames", observed: replies.joined(separator: "; "))
         }
     }

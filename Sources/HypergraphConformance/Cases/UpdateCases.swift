@@ -14,6 +14,17 @@ extension ConformanceSuite {
                     observed: "\(snapshot.updates?.updates.count ?? 0) update(s) in the snapshot")
     }
 
+    /// Sends the update `[1]` on `peer` and requires its `update-confirmed`; returns the request.
+    static func confirmedFirstUpdate(
+        _ context: CaseContext, by peer: Peer, in spaceId: String
+    ) async throws -> CreateUpdateRequest {
+        let request = peer.identity.createUpdate(spaceId: spaceId, update: [1])
+        _ = try await context.expect("update-confirmed") { () throws(HypergraphClientError) in
+            try await peer.session.createUpdate(request, timeout: context.timeout)
+        }
+        return request
+    }
+
     static let updateCases: [ConformanceCase] = [
         ConformanceCase(
             "updates.confirmed", .must, "§4.12, §5.5",
@@ -119,10 +130,7 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let space = try await context.createSpace(by: alice)
-            let first = alice.identity.createUpdate(spaceId: space.id, update: [1])
-            _ = try await context.expect("update-confirmed") { () throws(HypergraphClientError) in
-                try await alice.session.createUpdate(first, timeout: context.timeout)
-            }
+            let first = try await confirmedFirstUpdate(context, by: alice, in: space.id)
             try await context.createUpdate(by: alice, in: space.id, [2])
             let again = try await context.expect("update-confirmed for the resent update") { () throws(HypergraphClientError) in
                 try await alice.session.createUpdate(first, timeout: context.timeout)
@@ -130,6 +138,21 @@ extension ConformanceSuite {
             try requireEqual(again.clock, 0, "the resent update's clock")
             let snapshot = try await context.subscribe(alice, to: space.id)
             try requireEqual(snapshot.updates?.updates.count ?? 0, 2, "the number of stored updates")
+        },
+        ConformanceCase(
+            "updates.duplicate-id.other-content-refused", .should, "§12 G9",
+            "Re-sending an updateId with different content is refused (not confirmed) and the original is kept unchanged.",
+            area: .updates
+        ) { context in
+            let alice = try await context.peer("alice")
+            let space = try await context.createSpace(by: alice)
+            let first = try await confirmedFirstUpdate(context, by: alice, in: space.id)
+            let changed = alice.identity.createUpdate(spaceId: space.id, update: [2], updateId: first.updateId)
+            let error = try await context.expectRefused(
+                .createUpdate(changed), on: alice, "no update-confirmed for an updateId reused with other content")
+            if let error { try requireEqual(error.code, .conflict, "the error code") }
+            let snapshot = try await context.subscribe(alice, to: space.id)
+            try requireEqual(snapshot.updates?.updates.map(\.update.bytes) ?? [], [[1]], "the stored updates")
         },
         ConformanceCase(
             "updates.duplicate-id.not-rebroadcast", .should, "§12 G9",
@@ -151,11 +174,12 @@ extension ConformanceSuite {
         },
         ConformanceCase(
             "updates.concurrent.distinct-clocks", .must, "§9.5, §13.17",
-            "Updates sent concurrently by several connections are confirmed with distinct clocks.",
+            "Updates sent concurrently by several connections are confirmed with distinct clocks (an update that is never confirmed is §12 G8's loss, judged by the SHOULD case).",
             area: .updates
         ) { context in
             let (clocks, _) = try await concurrentWriters(context)
-            try require(Set(clocks).count == clocks.count, "distinct clocks", observed: "\(clocks.sorted())")
+            try require(!clocks.isEmpty && Set(clocks).count == clocks.count, "at least one confirmation, all with distinct clocks",
+                        observed: "\(clocks.sorted())")
         },
         ConformanceCase(
             "updates.concurrent.all-confirmed-consecutive", .should, "§12 G8",
@@ -163,7 +187,7 @@ extension ConformanceSuite {
             area: .updates
         ) { context in
             let (clocks, _) = try await concurrentWriters(context)
-            try requireEqual(clocks.sorted(), Array(0..<clocks.count), "the confirmed clocks")
+            try requireEqual(clocks.sorted(), Array(0..<20), "the confirmed clocks of the 20 updates")
         },
         ConformanceCase(
             "updates.concurrent.notifications-in-clock-order", .should, "§5.6, §12 G8",
@@ -182,7 +206,8 @@ extension ConformanceSuite {
         },
     ]
 
-    /// Four connections send five updates each at once to one space watched by a fifth; returns the confirmed clocks.
+    /// Four connections send five updates each at once to one space watched by a fifth; returns the clocks confirmed
+    /// within the timeout (the TypeScript server may lose some, §12 G8) and the watcher.
     static func concurrentWriters(_ context: CaseContext) async throws -> ([Int], Peer) {
         let alice = try await context.peer("alice")
         let space = try await context.createSpace(by: alice)
@@ -198,10 +223,10 @@ extension ConformanceSuite {
                     for request in requests { try await writer.session.send(.createUpdate(request)) }
                     var clocks: [Int] = []
                     for request in requests {
-                        let message = try await writer.session.nextMessage("update-confirmed \(request.updateId)", timeout: timeout) {
+                        let message = try? await writer.session.nextMessage("update-confirmed \(request.updateId)", timeout: timeout) {
                             if case .updateConfirmed(let confirmed) = $0 { confirmed.updateId == request.updateId } else { false }
                         }
-                        if case .updateConfirmed(let confirmed) = message { clocks.append(confirmed.clock) }
+                        if case .updateConfirmed(let confirmed)? = message { clocks.append(confirmed.clock) }
                     }
                     return clocks
                 }

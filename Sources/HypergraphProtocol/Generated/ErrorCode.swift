@@ -2,18 +2,19 @@
 
 import HypergraphJSON
 
-/// Why a request was rejected (extension, see the error message). A closed set.
+/// Why a request was rejected (extension, see the error message). An open set: the values below are the ones this
+/// toolkit sends; a reader keeps any other string as an unknown code, so a server may add its own.
 ///
 /// Schema: `Schemas/models/ErrorCode.schema.json`.
-public enum ErrorCode: String, Hashable, Sendable, Codable, CaseIterable {
+public enum ErrorCode: RawRepresentable, Hashable, Sendable, Codable {
     /// `"invalid-json"`: The frame is not a single well-formed JSON object.
-    case invalidJson = "invalid-json"
+    case invalidJson
 
     /// `"invalid-message"`: The JSON does not match the message schema; `issues` says where.
-    case invalidMessage = "invalid-message"
+    case invalidMessage
 
     /// `"unknown-type"`: The message type is not one this server handles.
-    case unknownType = "unknown-type"
+    case unknownType
 
     /// `"unauthorized"`: The connection is not authenticated (or its session expired).
     case unauthorized
@@ -22,31 +23,93 @@ public enum ErrorCode: String, Hashable, Sendable, Codable, CaseIterable {
     case forbidden
 
     /// `"not-found"`: A referenced space, inbox, invitation or key does not exist.
-    case notFound = "not-found"
+    case notFound
 
     /// `"invalid-signature"`: A signature is malformed, high-S, or does not resolve to an identity of the author.
-    case invalidSignature = "invalid-signature"
+    case invalidSignature
 
     /// `"invalid-event"`: The space event does not apply to the current state (§8).
-    case invalidEvent = "invalid-event"
+    case invalidEvent
 
     /// `"conflict"`: An id is already taken or a concurrent change won.
     case conflict
 
     /// `"too-large"`: The message exceeds a size limit.
-    case tooLarge = "too-large"
+    case tooLarge
 
     /// `"rate-limited"`: Too many requests; retry later.
-    case rateLimited = "rate-limited"
+    case rateLimited
 
     /// `"internal"`: The server failed; the request may be retried.
     case `internal`
+
+    /// `"unavailable"`: The server's database cannot be reached at the moment (restarting, failing over); nothing of
+    /// the request was stored, and it may be retried (an update with the same updateId is safe to resend).
+    case unavailable
+
+    /// Any other value, kept as sent: A code this schema does not list (another server's, or one added later); readers
+    /// keep it as sent and must not reject the message for it.
+    case unknown(String)
+
+    /// The known values, in schema order.
+    public static let knownCases: [ErrorCode] = [.invalidJson, .invalidMessage, .unknownType, .unauthorized, .forbidden, .notFound, .invalidSignature, .invalidEvent, .conflict, .tooLarge, .rateLimited, .`internal`, .unavailable]
+
+    /// The case for `rawValue`: a known value, otherwise `unknown(rawValue)`.
+    public init(rawValue: String) {
+        switch rawValue {
+        case "invalid-json": self = .invalidJson
+        case "invalid-message": self = .invalidMessage
+        case "unknown-type": self = .unknownType
+        case "unauthorized": self = .unauthorized
+        case "forbidden": self = .forbidden
+        case "not-found": self = .notFound
+        case "invalid-signature": self = .invalidSignature
+        case "invalid-event": self = .invalidEvent
+        case "conflict": self = .conflict
+        case "too-large": self = .tooLarge
+        case "rate-limited": self = .rateLimited
+        case "internal": self = .`internal`
+        case "unavailable": self = .unavailable
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    /// The string on the wire.
+    public var rawValue: String {
+        switch self {
+        case .invalidJson: "invalid-json"
+        case .invalidMessage: "invalid-message"
+        case .unknownType: "unknown-type"
+        case .unauthorized: "unauthorized"
+        case .forbidden: "forbidden"
+        case .notFound: "not-found"
+        case .invalidSignature: "invalid-signature"
+        case .invalidEvent: "invalid-event"
+        case .conflict: "conflict"
+        case .tooLarge: "too-large"
+        case .rateLimited: "rate-limited"
+        case .`internal`: "internal"
+        case .unavailable: "unavailable"
+        case .unknown(let rawValue): rawValue
+        }
+    }
+
+    /// Decodes any string.
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    /// Encodes the raw value.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 extension ErrorCode: WireCodable {
-    /// Reads one of the allowed strings; any other value is reported with the list of allowed ones.
+    /// Reads any string: a known value, or `unknown` keeping the string.
     public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self? {
-        try context.readEnumeration(&reader, as: ErrorCode.self)
+        try context.readOpenEnumeration(&reader, as: ErrorCode.self)
     }
 
     /// Writes the raw value.

@@ -90,6 +90,23 @@ enum GeneratedPatterns {
         }
     }
 
+    /// Whether `value` matches `^(0x[0-9a-fA-F]{40})?$` (0x followed by 40 hexadecimal digits, or the empty string).
+    static func isInboxMessageAuthorAccountAddress(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { text in
+            var position = 0
+            // (0x[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f])?
+            do {
+                var count = 0
+                while count < 1, text.count - position >= 42, text[position] == UInt8(ascii: "0"), text[position + 1] == UInt8(ascii: "x"), isInClass0(text[position + 2]), isInClass0(text[position + 3]), isInClass0(text[position + 4]), isInClass0(text[position + 5]), isInClass0(text[position + 6]), isInClass0(text[position + 7]), isInClass0(text[position + 8]), isInClass0(text[position + 9]), isInClass0(text[position + 10]), isInClass0(text[position + 11]), isInClass0(text[position + 12]), isInClass0(text[position + 13]), isInClass0(text[position + 14]), isInClass0(text[position + 15]), isInClass0(text[position + 16]), isInClass0(text[position + 17]), isInClass0(text[position + 18]), isInClass0(text[position + 19]), isInClass0(text[position + 20]), isInClass0(text[position + 21]), isInClass0(text[position + 22]), isInClass0(text[position + 23]), isInClass0(text[position + 24]), isInClass0(text[position + 25]), isInClass0(text[position + 26]), isInClass0(text[position + 27]), isInClass0(text[position + 28]), isInClass0(text[position + 29]), isInClass0(text[position + 30]), isInClass0(text[position + 31]), isInClass0(text[position + 32]), isInClass0(text[position + 33]), isInClass0(text[position + 34]), isInClass0(text[position + 35]), isInClass0(text[position + 36]), isInClass0(text[position + 37]), isInClass0(text[position + 38]), isInClass0(text[position + 39]), isInClass0(text[position + 40]), isInClass0(text[position + 41]) {
+                    position += 42
+                    count += 1
+                }
+            }
+            return position == text.count
+        }
+    }
+
     /// Whether `value` matches `^0x[0-9a-fA-F]{48}$` (0x followed by 48 hexadecimal digits).
     static func isNonce(_ value: String) -> Bool {
         var value = value

@@ -21,9 +21,11 @@ public struct InboxMessage: Hashable, Sendable {
     /// Optional: `nil` is omitted from the wire; an explicit `null` is rejected on decode.
     public var signature: SignatureWithRecovery?
 
-    /// Present when the poster gave it; omitted otherwise, never null.
+    /// Present when the poster gave it; omitted otherwise, never null. The empty string is accepted too: the TypeScript
+    /// server stores an empty author given to an optional_auth inbox and sends it back as "" (PROTOCOL.md §10.1), where
+    /// it counts as absent. This toolkit's server omits it instead.
     ///
-    /// Format `AccountAddress`: must be 0x followed by 40 hexadecimal digits (`^0x[0-9a-fA-F]{40}$`).
+    /// Constraint: must be 0x followed by 40 hexadecimal digits, or the empty string (`^(0x[0-9a-fA-F]{40})?$`).
     ///
     /// Optional: `nil` is omitted from the wire; an explicit `null` is rejected on decode.
     public var authorAccountAddress: String?
@@ -164,10 +166,10 @@ extension InboxMessage {
             }
         }
         if let authorAccountAddress {
-            if !GeneratedPatterns.isAccountAddress(authorAccountAddress) {
+            if !GeneratedPatterns.isInboxMessageAuthorAccountAddress(authorAccountAddress) {
                 report(
                     [.key("authorAccountAddress")],
-                    "expected 0x followed by 40 hexadecimal digits, got \(quoteShortened(authorAccountAddress))")
+                    "expected 0x followed by 40 hexadecimal digits, or the empty string, got \(quoteShortened(authorAccountAddress))")
             }
         }
     }

@@ -33,6 +33,16 @@ public struct SpaceResponse: Hashable, Sendable {
     /// Optional: `nil` is omitted from the wire; an explicit `null` is rejected on decode.
     public var updates: Updates?
 
+    /// Extension (not sent by the TypeScript server, which ignores it): the clock of the snapshot's last update,
+    /// present only when the updates did not all fit in this message. The updates after updates.lastUpdateClock up to
+    /// this clock follow, in clock order, as updates-notification messages for this space (docs/server.md, large
+    /// snapshots).
+    ///
+    /// Format `Clock`: must be an integer 0...9007199254740991.
+    ///
+    /// Optional: `nil` is omitted from the wire; an explicit `null` is rejected on decode.
+    public var snapshotLastUpdateClock: Int?
+
     /// Creates a value from its members (`type` is implied).
     public init(
         id: String,
@@ -40,7 +50,8 @@ public struct SpaceResponse: Hashable, Sendable {
         events: [SpaceEvent],
         keyBoxes: [KeyBoxWithKeyId],
         inboxes: [SpaceInbox],
-        updates: Updates? = nil
+        updates: Updates? = nil,
+        snapshotLastUpdateClock: Int? = nil
     ) {
         self.id = id
         self.name = name
@@ -48,6 +59,7 @@ public struct SpaceResponse: Hashable, Sendable {
         self.keyBoxes = keyBoxes
         self.inboxes = inboxes
         self.updates = updates
+        self.snapshotLastUpdateClock = snapshotLastUpdateClock
     }
 }
 
@@ -61,6 +73,7 @@ extension SpaceResponse: WireCodable {
         var keyBoxes: [KeyBoxWithKeyId]?
         var inboxes: [SpaceInbox]?
         var updates: Updates?
+        var snapshotLastUpdateClock: Int?
         var present = MemberPresence()
         while let key = try reader.nextKey() {
             switch key {
@@ -91,6 +104,9 @@ extension SpaceResponse: WireCodable {
             case "updates":
                 if try context.rejectNull(&reader, expected: "object") { break }
                 updates = try Updates.read(from: &reader, context: &context)
+            case "snapshotLastUpdateClock":
+                if try context.rejectNull(&reader, expected: "integer 0...9007199254740991") { break }
+                snapshotLastUpdateClock = try context.readInteger(&reader, expected: "integer 0...9007199254740991")
             default:
                 try reader.skipValue()
             }
@@ -98,9 +114,13 @@ extension SpaceResponse: WireCodable {
         if !present.containsAll(6) {
             context.reportMissing(["type", "id", "name", "events", "keyBoxes", "inboxes"], present: present, in: reader)
         }
-        Self.checkMembers(keyBoxes: keyBoxes, report: { context.recordViolation(at: reader, $0, $1) })
+        Self.checkMembers(
+            keyBoxes: keyBoxes, snapshotLastUpdateClock: snapshotLastUpdateClock,
+            report: { context.recordViolation(at: reader, $0, $1) })
         guard let id, let name, let events, let keyBoxes, let inboxes else { return nil }
-        return SpaceResponse(id: id, name: name, events: events, keyBoxes: keyBoxes, inboxes: inboxes, updates: updates)
+        return SpaceResponse(
+            id: id, name: name, events: events, keyBoxes: keyBoxes, inboxes: inboxes, updates: updates,
+            snapshotLastUpdateClock: snapshotLastUpdateClock)
     }
 
     /// Writes the canonical wire form; see `WireCodable.write(to:)`.
@@ -134,6 +154,10 @@ extension SpaceResponse: WireCodable {
             writer.key("updates")
             updates.write(to: &writer)
         }
+        if let snapshotLastUpdateClock = self.snapshotLastUpdateClock {
+            writer.key("snapshotLastUpdateClock")
+            writer.int(snapshotLastUpdateClock)
+        }
         writer.endObject()
     }
 }
@@ -147,6 +171,7 @@ extension SpaceResponse: Codable {
         case keyBoxes
         case inboxes
         case updates
+        case snapshotLastUpdateClock
     }
 
     /// Decodes from any `Decoder` (e.g. Foundation's `JSONDecoder`) with the rules of the wire codec: unknown members
@@ -160,7 +185,10 @@ extension SpaceResponse: Codable {
         let keyBoxes = try container.decode([KeyBoxWithKeyId].self, forKey: .keyBoxes)
         let inboxes = try container.decode([SpaceInbox].self, forKey: .inboxes)
         let updates = try container.decodeOptionalMember(Updates.self, forKey: .updates)
-        self.init(id: id, name: name, events: events, keyBoxes: keyBoxes, inboxes: inboxes, updates: updates)
+        let snapshotLastUpdateClock = try container.decodeOptionalMember(Int.self, forKey: .snapshotLastUpdateClock)
+        self.init(
+            id: id, name: name, events: events, keyBoxes: keyBoxes, inboxes: inboxes, updates: updates,
+            snapshotLastUpdateClock: snapshotLastUpdateClock)
         try CodableValidation.check(decoder, checkMembers)
     }
 
@@ -174,6 +202,7 @@ extension SpaceResponse: Codable {
         try container.encode(self.keyBoxes, forKey: .keyBoxes)
         try container.encode(self.inboxes, forKey: .inboxes)
         try container.encodeIfPresent(self.updates, forKey: .updates)
+        try container.encodeIfPresent(self.snapshotLastUpdateClock, forKey: .snapshotLastUpdateClock)
     }
 }
 
@@ -182,18 +211,27 @@ extension SpaceResponse {
     /// (absent, or already reported as undecodable) is skipped; nested generated values check themselves. The decoders
     /// call this before the value is built, so every violation is reported even when a member is missing.
     static func checkMembers(
-        keyBoxes: [KeyBoxWithKeyId]?, report: (_ path: [JSONPath.Component], _ message: String) -> Void
+        keyBoxes: [KeyBoxWithKeyId]?, snapshotLastUpdateClock: Int?,
+        report: (_ path: [JSONPath.Component], _ message: String) -> Void
     ) {
         if let keyBoxes {
             if keyBoxes.count < 1 {
                 report([.key("keyBoxes")], "expected at least 1 element, got \(keyBoxes.count)")
             }
         }
+        if let snapshotLastUpdateClock {
+            if !(0...9007199254740991).contains(snapshotLastUpdateClock) {
+                report(
+                    [.key("snapshotLastUpdateClock")],
+                    "expected integer 0...9007199254740991, got \(snapshotLastUpdateClock)")
+            }
+        }
     }
 
     /// Reports each violated constraint of this value's own members; see `checkMembers(…report:)`.
     func checkMembers(_ report: (_ path: [JSONPath.Component], _ message: String) -> Void) {
-        Self.checkMembers(keyBoxes: self.keyBoxes, report: report)
+        Self.checkMembers(
+            keyBoxes: self.keyBoxes, snapshotLastUpdateClock: self.snapshotLastUpdateClock, report: report)
     }
 
     /// Appends every constraint violation of this value and its nested values; see

@@ -1,5 +1,6 @@
 // The points where a test may make the server deviate from the protocol. Production uses StandardBehavior, whose
-// every answer is the protocol's; only FaultyBehavior (FaultyBehavior.swift) answers otherwise.
+// every answer is the protocol's; only FaultyBehavior (FaultyBehavior.swift) and SilentBehavior (SilentBehavior.swift)
+// answer otherwise.
 import HypergraphProtocol
 import HypergraphStore
 
@@ -30,6 +31,9 @@ public protocol ServerBehavior: Sendable {
     func encode(_ message: ServerMessage) -> [UInt8]
     /// The identity a connection whose token is missing, unknown or expired is bound to; nil refuses it (§1.2).
     func identityForRefusedToken(_ token: String?) -> IdentityRecord?
+    /// Whether a refused request is answered with the `error` extension message (§1.5); false answers it with
+    /// silence, as the TypeScript server does.
+    var answersRefusalsWithErrors: Bool { get }
 }
 
 extension ServerBehavior {
@@ -55,6 +59,8 @@ extension ServerBehavior {
     public func encode(_ message: ServerMessage) -> [UInt8] { message.jsonUTF8() }
     /// The protocol: refused.
     public func identityForRefusedToken(_ token: String?) -> IdentityRecord? { nil }
+    /// The extension: refusals are answered with `error`.
+    public var answersRefusalsWithErrors: Bool { true }
 }
 
 /// The protocol as specified, with the recommended fixes of §12: the behaviour of every production server.

@@ -8,8 +8,8 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// The port to listen on; 0 picks a free port (read it from ``HypergraphServer/port``).
     public var port: UInt16
-    /// The SQLite database file; created and migrated on start.
-    public var databasePath: String
+    /// Where the data lives (SQLite file or PostgreSQL database); created or migrated on start.
+    public var store: StoreLocation
     /// Enables `POST /admin/identities` for requests carrying `Authorization: Bearer <adminToken>`; nil disables
     /// the route (it answers 404).
     public var adminToken: String?
@@ -31,7 +31,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1",
         port: UInt16 = 3030,
-        databasePath: String = "./hypergraph.sqlite",
+        store: StoreLocation = .sqlite(path: "./hypergraph.sqlite"),
         adminToken: String? = nil,
         logLevel: LogLevel = .info,
         logSink: LogSink = .standardError,
@@ -41,7 +41,7 @@ public struct ServerConfiguration: Sendable {
     ) {
         self.host = host
         self.port = port
-        self.databasePath = databasePath
+        self.store = store
         self.adminToken = adminToken
         self.logLevel = logLevel
         self.logSink = logSink

@@ -1,6 +1,6 @@
 // The limits the server enforces on each connection; docs/server.md lists them with their error or close behaviour.
 
-/// Per-connection limits. Each one either rejects a single request with an `error` message (the connection stays
+/// The server's limits and quotas. Each one either rejects a single request with an `error` message (the connection stays
 /// open) or, where the transport cannot continue, closes the connection with a documented code.
 public struct ServerLimits: Sendable, Hashable {
     /// The largest request the server processes, in bytes. A larger message (up to ``maximumMessageBytes``) is
@@ -25,6 +25,45 @@ public struct ServerLimits: Sendable, Hashable {
     public var pongTimeout: Duration = .seconds(10)
     /// The largest HTTP request body (inbox messages, admin requests); more is answered with 413.
     public var maximumHTTPBodyBytes: Int = 2 * 1024 * 1024
+
+    // MARK: Replies and queues
+
+    /// The size one reply aims to stay within, in bytes (well under a client's default 16 MiB message limit). A
+    /// `space` snapshot whose updates do not fit is sent as `space` with the first updates and
+    /// `snapshotLastUpdateClock`, then the rest as `updates-notification` messages of at most this size. A single
+    /// update is never split, so keep this at least 4 × ``maximumUpdateBytes`` (the JSON form of a byte takes up to
+    /// 4 characters) plus a few KiB.
+    public var maximumReplyBytes: Int = 5 * 1024 * 1024
+    /// Requests a connection may have received and not yet had handled; above it the server stops reading from
+    /// the socket until half of them are handled (TCP flow control then holds the client back).
+    public var queuedRequestsPerConnection: Int = 8
+    /// How long a snapshot being streamed may wait for the peer to read its previous part before the connection
+    /// is closed with 1013 (try again later).
+    public var slowReaderTimeout: Duration = .seconds(30)
+
+    // MARK: Fields
+
+    /// The longest space name, in UTF-8 bytes; a longer one is refused with `too-large`.
+    public var maximumNameBytes: Int = 1_024
+    /// The longest client-chosen identifier without a fixed format (space ids, update ids, event and key ids), in
+    /// UTF-8 bytes; a longer one is refused with `too-large`. (Inbox ids, addresses and keys have fixed formats.)
+    public var maximumIdentifierBytes: Int = 256
+    /// The longest hex ciphertext (key boxes, an inbox's encrypted secret key, inbox messages), in characters; a
+    /// longer one is refused with `too-large` (HTTP: 413).
+    public var maximumCiphertextBytes: Int = 64 * 1024
+    /// The most key boxes one event request may carry; more is refused with `too-large`.
+    public var maximumKeyBoxesPerRequest: Int = 1_024
+    /// The largest update, in bytes of content; a larger one is refused with `too-large`.
+    public var maximumUpdateBytes: Int = 1024 * 1024
+
+    // MARK: Quotas
+
+    /// The most update content one space may hold, in bytes; an update that would pass it is refused with
+    /// `too-large` and not stored.
+    public var maximumSpaceUpdateBytes: Int64 = 256 * 1024 * 1024
+    /// The most update content one account may have written across all spaces, in bytes; an update that would pass
+    /// it is refused with `too-large` and not stored.
+    public var maximumAccountUpdateBytes: Int64 = 1024 * 1024 * 1024
 
     /// The defaults above.
     public init() {}

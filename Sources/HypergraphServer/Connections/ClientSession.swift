@@ -2,6 +2,8 @@
 //
 // Concurrency: a session runs in the task the WebSocket server gives the connection. Its requests are handled in
 // that task, in arrival order; different connections run in parallel. The rate limiter is local to that task.
+// At most `queuedRequestsPerConnection` requests wait (the transport stops reading beyond that), and once the
+// connection is closing the waiting ones are dropped unhandled and the one in progress stops at its next step.
 import HypergraphJSON
 import HypergraphProtocol
 import HypergraphStore
@@ -27,8 +29,11 @@ struct ClientSession: Sendable {
         let expiry = closeWhenSessionExpires()
         var limiter = RequestRateLimiter(rate: server.limits.requestsPerSecond, burst: server.limits.requestBurst)
         var closing = (code: WebSocketCloseCode.abnormalClosure, reason: "")
+        var dropped = 0
         messages: for await event in socket.events {
             switch event {
+            case .text where !socket.isOpen, .binary where !socket.isOpen:
+                dropped += 1  // Nobody is left to answer: no work for a client that has gone.
             case .text(let text):
                 if await !handle(Array(text.utf8), in: context, limiter: &limiter) { break messages }
             case .binary(let bytes):
@@ -45,6 +50,7 @@ struct ClientSession: Sendable {
         server.logger.log(.info, "connection.close", [
             ("conn", id.description), ("code", String(closing.code.rawValue)),
             ("reason", closing.reason.isEmpty ? nil : closing.reason),
+            ("dropped_requests", dropped == 0 ? nil : String(dropped)),
         ])
     }
 
@@ -99,11 +105,14 @@ struct ClientSession: Sendable {
                 throw RequestRejection(decodingError: error)
             }
             identifiers = RequestIdentifiers(message)
+            try context.checkFieldSizes(message)
             let fields = try await context.handle(message)
             logRequest(.info, context, identifiers, started, [("outcome", "ok")] + fields)
+        } catch is ConnectionGone {
+            logRequest(.info, context, identifiers, started, [("outcome", "abandoned")])
         } catch {
             let rejection = Self.rejection(for: error)
-            context.reply(.error(identifiers.errorMessage(for: rejection)))
+            if server.behavior.answersRefusalsWithErrors { context.reply(.error(identifiers.errorMessage(for: rejection))) }
             logRequest(
                 rejection.code == .internal ? .error : .warn, context, identifiers, started,
                 [("outcome", "rejected"), ("code", rejection.code.rawValue), ("reason", rejection.message)])

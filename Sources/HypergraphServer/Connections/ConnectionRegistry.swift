@@ -54,9 +54,18 @@ final class ConnectionRegistry: Sendable {
         var subscribers: [String: Set<ConnectionID>] = [:]
         var accounts: [String: Set<ConnectionID>] = [:]
         var held: [HoldKey: [HeldMessage]] = [:]
+        var heldBytes: [ConnectionID: Int] = [:]
     }
 
     private let state = Mutex(State())
+    /// The most bytes of broadcasts held back for one connection while its snapshots are sent; a connection that
+    /// would pass it (its snapshot is read too slowly for the space's traffic) is closed with 1013.
+    private let heldBytesLimit: Int
+
+    /// An empty registry holding back at most `heldBytesLimit` bytes of broadcasts per connection.
+    init(heldBytesLimit: Int = .max) {
+        self.heldBytesLimit = heldBytesLimit
+    }
 
     /// The number of registered connections.
     var count: Int { state.withLock { $0.entries.count } }
@@ -77,6 +86,7 @@ final class ConnectionRegistry: Sendable {
         state.withLock { state in
             guard let entry = state.entries.removeValue(forKey: id) else { return }
             Self.remove(id, from: &state.accounts, key: entry.accountAddress)
+            state.heldBytes[id] = nil
             for spaceId in entry.subscriptions.keys {
                 Self.remove(id, from: &state.subscribers, key: spaceId)
                 state.held[HoldKey(connection: id, spaceId: spaceId)] = nil
@@ -117,6 +127,7 @@ final class ConnectionRegistry: Sendable {
             guard var entry = state.entries[id], case .pending(let wasActive)? = entry.subscriptions[spaceId]
             else { return }
             let held = state.held.removeValue(forKey: HoldKey(connection: id, spaceId: spaceId)) ?? []
+            state.heldBytes[id, default: 0] -= held.reduce(0) { $0 + $1.frame.encodedCount }
             if horizon == nil, !wasActive {
                 entry.subscriptions[spaceId] = nil
                 state.entries[id] = entry
@@ -145,6 +156,14 @@ final class ConnectionRegistry: Sendable {
                     case .active:
                         sockets.append(entry.socket)
                     case .pending:
+                        let heldBytes = state.heldBytes[id, default: 0] + frame.encodedCount
+                        guard heldBytes <= heldBytesLimit else {
+                            entry.socket.close(
+                                code: .tryAgainLater,
+                                reason: "peer reads too slowly: more than \(heldBytesLimit) bytes of broadcasts held")
+                            continue
+                        }
+                        state.heldBytes[id] = heldBytes
                         state.held[HoldKey(connection: id, spaceId: spaceId), default: []].append(
                             HeldMessage(frame: frame, position: broadcast.position))
                     case nil:

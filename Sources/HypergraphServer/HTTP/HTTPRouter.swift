@@ -18,7 +18,7 @@ struct HTTPRouter: Sendable {
     let adminTokenDigest: [UInt8]?
 
     private static let routes: [Route] = [
-        Route(method: "GET", pattern: []) { router, _, _ in router.health() },
+        Route(method: "GET", pattern: []) { router, request, _ in router.health(request) },
         Route(method: "GET", pattern: ["identity"]) { router, request, _ in await router.identity(request) },
         Route(method: "GET", pattern: ["whoami"]) { router, request, _ in await router.whoami(request) },
         Route(method: "POST", pattern: ["admin", "identities"]) { router, request, _ in
@@ -111,11 +111,15 @@ struct HTTPRouter: Sendable {
         return parameters
     }
 
-    /// `GET /`: health and version.
-    private func health() -> HTTPResponse {
-        .json([
+    /// `GET /`: health and version; the operational figures (the connection count) only for a request carrying
+    /// the admin token, so an anonymous caller learns nothing about the server's load.
+    private func health(_ request: HTTPRequest) -> HTTPResponse {
+        var body: JSONObject = [
             "status": "ok", "server": "hypergraph-swift", "version": .string(HypergraphServer.version),
-            "connections": .number(Double(server.registry.count)),
-        ])
+        ]
+        if let adminTokenDigest, carriesAdminToken(request, adminTokenDigest) {
+            body["connections"] = .number(Double(server.registry.count))
+        }
+        return .json(.object(body))
     }
 }

@@ -58,9 +58,7 @@ extension HTTPRouter {
         guard let adminTokenDigest else {
             return .jsonError("no route for POST /admin/identities (start the server with --admin-token)", status: 404)
         }
-        guard let token = Self.bearerToken(of: request),
-            Self.constantTimeEquals(SHA256.hash(Array(token.utf8)), adminTokenDigest)
-        else {
+        guard carriesAdminToken(request, adminTokenDigest) else {
             var response = HTTPResponse.jsonError("a valid admin bearer token is required", status: 401)
             response.headers.replace(name: "WWW-Authenticate", value: "Bearer")
             return response
@@ -83,6 +81,12 @@ extension HTTPRouter {
     func storeFailure(_ error: any Error) -> HTTPResponse {
         server.logger.log(.error, "http.store_failure", [("reason", "\(error)")])
         return .jsonError("the server could not complete the request", status: 500)
+    }
+
+    /// Whether the request carries `Authorization: Bearer <admin token>` (compared in constant time).
+    func carriesAdminToken(_ request: HTTPRequest, _ adminTokenDigest: [UInt8]) -> Bool {
+        guard let token = Self.bearerToken(of: request) else { return false }
+        return Self.constantTimeEquals(SHA256.hash(Array(token.utf8)), adminTokenDigest)
     }
 
     /// The second word of `Authorization: Bearer <token>`.

@@ -105,10 +105,17 @@ extension HTTPRouter {
     ) async -> HTTPResponse {
         do {
             let body = try InboxMessageBody(json: request.body)
+            let limit = server.limits.maximumCiphertextBytes
+            guard body.ciphertext.utf8.count <= limit else {
+                return .jsonError("$.ciphertext has \(body.ciphertext.utf8.count) bytes; the limit is \(limit)", status: 413)
+            }
             try await store(body)
             return .json(JSONValue.object([:]))
         } catch let failure as InboxRouteFailure {
             return failure.response
+        } catch StoreError.conflict(let conflict) {
+            // A replayed signed message (the signed payload has no nonce): stored once, answered 409.
+            return .jsonError(conflict.description, status: 409)
         } catch {
             return storeFailure(error)
         }

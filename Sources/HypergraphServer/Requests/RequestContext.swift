@@ -48,6 +48,12 @@ struct RequestContext: Sendable {
         server.behavior.excludesRequesterFromBroadcasts ? connection : nil
     }
 
+    /// Throws ``ConnectionGone`` once the connection is closing or closed: the request stops at this step, since
+    /// nothing more can reach the peer.
+    func requireOpenConnection() throws {
+        guard socket.isOpen else { throw ConnectionGone() }
+    }
+
     /// Throws `not-found` when the space does not exist and `forbidden` when A is not a member of it.
     func requireMembership(in spaceId: String) async throws {
         if try await storage.isMember(spaceId: spaceId, accountAddress: accountAddress) { return }
@@ -57,3 +63,6 @@ struct RequestContext: Sendable {
         throw RequestRejection.forbidden("account \(accountAddress) is not a member of space \(spaceId)")
     }
 }
+
+/// Ends a request whose connection closed before it finished; nothing is answered or logged as a failure.
+struct ConnectionGone: Error {}

@@ -48,7 +48,10 @@ struct RequestRejection: Error, Sendable, CustomStringConvertible {
             self.init(code: .forbidden, message: error.description)
         case .missingKeyBoxes:
             self.init(code: .invalidEvent, message: error.description)
-        case .schemaTooNew, .notAHypergraphDatabase, .migrationFailed, .invalidConfiguration, .closed, .sqlite:
+        case .unavailable:
+            self.init(code: .unavailable, message: error.description)
+        case .schemaTooNew, .notAHypergraphDatabase, .foreignDatabase, .migrationFailed, .invalidConfiguration, .closed,
+            .sqlite, .database:
             self.init(code: .internal, message: "the server could not complete the request: \(error)")
         }
     }

@@ -80,19 +80,19 @@ extension RequestContext {
     }
 
     /// After an event was stored: replies `space` to the requester, runs `beforeBroadcast` (the invitee push),
-    /// then hands the `space-event` broadcast to the sequencer (§6: reply first, then the others). A failure to
+    /// then hands the `space-event` broadcast to the sequencer (§6: reply first, then the others), then sends the
+    /// rest of a snapshot too large for one reply. A failure to
     /// build the reply is logged and does not stop the broadcasts (§12 G23).
     func announce(
         _ record: SpaceEventRecord, event: SpaceEvent, beforeBroadcast: () async -> Void = {}
     ) async -> LogFields {
         var fields: LogFields = [("counter", String(record.counter))]
+        var snapshot: SnapshotProgress?
         do {
-            try await sendSpace(record.spaceId)
+            snapshot = try await sendSpaceHead(record.spaceId)
         } catch {
             fields.append(("reply", "none"))
-            server.logger.log(.warn, "space.reply_skipped", [
-                ("conn", connection.description), ("space", record.spaceId), ("reason", "\(error)"),
-            ])
+            logSkippedReply(of: record.spaceId, error)
         }
         await beforeBroadcast()
         let message = server.encode(.spaceEvent(SpaceEventResponse(spaceId: record.spaceId, event: event)))
@@ -103,6 +103,21 @@ extension RequestContext {
                     audience: .subscribers(spaceId: record.spaceId), excluding: excludedFromBroadcasts,
                     position: .event(counter: record.counter), message: message)
             ])
+        // The rest of a large snapshot goes out after the broadcasts are released, so that a slow requester does
+        // not hold back the space's broadcasts to everyone else.
+        if var snapshot {
+            do {
+                try await sendRemainingUpdates(&snapshot)
+            } catch {
+                logSkippedReply(of: record.spaceId, error)
+            }
+        }
         return fields
+    }
+
+    private func logSkippedReply(of spaceId: String, _ error: any Error) {
+        server.logger.log(.warn, "space.reply_skipped", [
+            ("conn", connection.description), ("space", spaceId), ("reason", "\(error)"),
+        ])
     }
 }

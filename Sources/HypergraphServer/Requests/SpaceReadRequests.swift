@@ -4,7 +4,9 @@ import HypergraphStore
 
 extension RequestContext {
     /// §4.1 with the §12 G1 rule: the snapshot holds only key boxes for (A, I); with none, no `space` is sent and
-    /// the subscription is not made. `lastKnownUpdateClock` limits the updates to later ones (§12 G10).
+    /// the subscription is not made. `lastKnownUpdateClock` limits the updates to later ones (§12 G10). A large
+    /// snapshot is sent in parts (see ``sendSpaceHead(_:updatesAfterClock:)``); the space's broadcasts wait until
+    /// the last part is out.
     func subscribeSpace(_ request: SubscribeSpaceRequest) async throws -> LogFields {
         let limit = server.limits.subscriptionsPerConnection
         guard server.registry.beginSubscription(connection, spaceId: request.id, limit: limit) else {
@@ -15,31 +17,16 @@ extension RequestContext {
         // Broadcasts for the space are held from here until the snapshot is out, so none is lost or sent early.
         defer { server.registry.finishSubscription(connection, spaceId: request.id, horizon: horizon) }
         let knownClock = request.lastKnownUpdateClock.flatMap { $0 >= 0 ? Int64($0) : nil }
-        let snapshot = try await sendSpace(request.id, updatesAfterClock: knownClock)
-        horizon = ConnectionRegistry.SnapshotHorizon(
-            lastClock: snapshot.updates.last?.clock ?? knownClock, lastEventCounter: snapshot.events.last?.counter ?? -1)
-        return [("updates", String(snapshot.updates.count))]
-    }
-
-    /// Reads the space as (A, I) sees it and replies `space`; refuses (`forbidden`) when I has no key box, because
-    /// the client reads `keyBoxes[0]` (§5.3).
-    @discardableResult
-    func sendSpace(_ spaceId: String, updatesAfterClock: Int64? = nil) async throws -> SpaceSnapshot {
-        let snapshot = try await storage.spaceSnapshot(
-            spaceId: spaceId, accountAddress: accountAddress, appIdentityAddress: appIdentityAddress,
-            updatesAfterClock: updatesAfterClock)
-        guard !snapshot.keyBoxes.isEmpty else {
-            throw RequestRejection.forbidden(
-                "space \(spaceId) has no key box for app identity \(appIdentityAddress), so it cannot be sent to "
-                    + "this connection (a key box is stored for the app identity it was encrypted to, §12 G1)")
-        }
-        reply(.space(try SpaceResponse(snapshot, accountAddress: accountAddress)))
-        return snapshot
+        var progress = try await sendSpaceHead(request.id, updatesAfterClock: knownClock)
+        try await sendRemainingUpdates(&progress)
+        horizon = progress.horizon
+        return [("last_clock", progress.lastClock.map { String($0) })]
     }
 
     /// §4.2 with the §12 G17 fix: spaces I is linked to and A is a member of, as `{id, name}` only.
     func listSpaces() async throws -> LogFields {
         let spaces = try await storage.spaces(appIdentityAddress: appIdentityAddress, memberAccountAddress: accountAddress)
+        try requireOpenConnection()
         reply(.listSpaces(ListSpacesResponse(spaces: spaces.map { SpaceSummary(id: $0.id, name: $0.name) })))
         return [("spaces", String(spaces.count))]
     }
@@ -47,6 +34,7 @@ extension RequestContext {
     /// §4.3: A's pending invitations from every space.
     func listInvitations() async throws -> LogFields {
         let invitations = try await pendingInvitations(of: accountAddress)
+        try requireOpenConnection()
         reply(.listInvitations(invitations))
         return [("invitations", String(invitations.invitations.count))]
     }

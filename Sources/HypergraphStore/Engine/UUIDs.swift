@@ -4,13 +4,16 @@
 /// made in the same millisecond or the clock steps back.
 ///
 /// A value type with mutable state: the store keeps one on the writer thread.
-struct UUIDv7Generator {
+package struct UUIDv7Generator {
     private var lastTimestamp: UInt64 = 0
     private var counter: UInt16 = 0
     private var random = SystemRandomNumberGenerator()
 
+    /// A generator that has made no id yet.
+    package init() {}
+
     /// The next id for the time `milliseconds` (clamped to the 48-bit range), in lowercase 8-4-4-4-12 form.
-    mutating func next(at milliseconds: UnixMilliseconds) -> String {
+    package mutating func next(at milliseconds: UnixMilliseconds) -> String {
         let maximumTimestamp: UInt64 = (1 << 48) - 1
         let now = UInt64(clamping: max(milliseconds, 0))
         var timestamp = min(now, maximumTimestamp)
@@ -44,9 +47,9 @@ struct UUIDv7Generator {
 }
 
 /// Random UUIDs.
-enum UUIDv4 {
+package enum UUIDv4 {
     /// A random UUID version 4 (RFC 9562 §5.4) in lowercase 8-4-4-4-12 form.
-    static func random() -> String {
+    package static func random() -> String {
         var random = SystemRandomNumberGenerator()
         var bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &random) }
         bytes[6] = 0x40 | (bytes[6] & 0x0F)

@@ -44,3 +44,32 @@ public enum CommittedChange: Hashable, Sendable {
     /// An event was appended to a space (or a space was created, with its counter-0 event).
     case spaceEvent(SpaceEventRecord)
 }
+
+/// A run of a space's updates read within a byte budget (see
+/// ``HypergraphStorage/updates(spaceId:afterClock:throughClock:maximumBytes:maximumCount:)``).
+public struct UpdateSlice: Hashable, Sendable {
+    /// Consecutive updates, ascending by clock; empty when none is in the requested range.
+    public var updates: [UpdateRecord]
+    /// The space's highest clock when the slice was read (nil when it has no update), whatever the range asked.
+    public var latestClock: Int64?
+
+    /// Creates a slice from its members.
+    public init(updates: [UpdateRecord], latestClock: Int64?) {
+        self.updates = updates
+        self.latestClock = latestClock
+    }
+}
+
+/// Bytes of update content stored, for quotas (see ``HypergraphStorage/storedUpdateBytes(spaceId:accountAddress:)``).
+public struct StoredUpdateBytes: Hashable, Sendable {
+    /// The content bytes of every update of the space.
+    public var space: Int64
+    /// The content bytes of every update the account wrote, in every space.
+    public var account: Int64
+
+    /// Creates a value from its members.
+    public init(space: Int64, account: Int64) {
+        self.space = space
+        self.account = account
+    }
+}

@@ -92,6 +92,19 @@ final class SQLiteConnection {
         }
     }
 
+    /// Runs one query and maps rows until `map` returns nil; the rows after that one are never read.
+    func query<Row>(
+        _ sql: String, _ arguments: [SQLiteValue] = [], mapWhile map: (SQLiteRow) throws -> Row?
+    ) throws -> [Row] {
+        try withStatement(sql, arguments) { statement in
+            var rows: [Row] = []
+            while try statement.step(), let row = try map(statement.row) {
+                rows.append(row)
+            }
+            return rows
+        }
+    }
+
     /// Runs one query and maps its first row, if any.
     func queryFirst<Row>(
         _ sql: String, _ arguments: [SQLiteValue] = [], _ map: (SQLiteRow) throws -> Row

@@ -135,28 +135,25 @@ extension SQLiteHypergraphStorage {
         }
     }
 
-    /// The two message tables share their shape; they differ in the owner column and table names.
-    private enum InboxKind {
-        case space, account
-
-        var messageTable: String { self == .space ? "space_inbox_messages" : "account_inbox_messages" }
-        var inboxTable: String { self == .space ? "space_inboxes" : "account_inboxes" }
-        var ownerColumn: String { self == .space ? "space_id" : "account_address" }
-
-        func missingInbox(owner: String, inboxId: String) -> StoreError {
-            switch self {
-            case .space: return .notFound(.spaceInbox(spaceId: owner, inboxId: inboxId))
-            case .account: return .notFound(.accountInbox(accountAddress: owner, inboxId: inboxId))
-            }
-        }
-    }
-
     /// Inserts a message after checking that its inbox exists.
     private static func insert(
         _ record: InboxMessageRecord, into kind: InboxKind, owner: String, inboxId: String,
         _ connection: SQLiteConnection
     ) throws {
         try requireInbox(kind, owner: owner, inboxId: inboxId, connection)
+        // Runs on the writer thread, so no other insert comes between this check and the insert below.
+        if let signature = record.message.signature,
+            try connection.exists(
+                """
+                SELECT 1 FROM \(kind.messageTable)
+                WHERE \(kind.ownerColumn) = ?1 AND inbox_id = ?2 AND signature_hex = ?3
+                """,
+                [.text(owner), .text(inboxId), .text(signature.hex)])
+        {
+            throw StoreError.conflict(
+                .inboxMessageSignature(
+                    inbox: kind.inbox(owner: owner, inboxId: inboxId), signatureHex: signature.hex))
+        }
         try connection.execute(
             """
             INSERT INTO \(kind.messageTable) (id, \(kind.ownerColumn), inbox_id, ciphertext, signature_hex,

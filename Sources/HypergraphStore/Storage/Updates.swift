@@ -14,13 +14,20 @@ extension SQLiteHypergraphStorage {
         try await writer.write { context in
             let connection = context.connection
             let earlier = try connection.queryFirst(
-                "SELECT clock, account_address FROM updates WHERE space_id = ?1 AND update_id = ?2",
-                [.text(spaceId), .text(updateId)]
-            ) { row in (clock: try row.int64(0), author: try row.text(1)) }
+                """
+                SELECT clock, account_address, content = ?3 AND signature_hex = ?4 AND signature_recovery = ?5
+                FROM updates WHERE space_id = ?1 AND update_id = ?2
+                """,
+                [.text(spaceId), .text(updateId), .blob(update), .text(signature.hex), .integer(signature.recovery)]
+            ) { row in (clock: try row.int64(0), author: try row.text(1), isSame: try row.boolean(2)) }
             if let earlier {
                 guard earlier.author == accountAddress else {
                     throw StoreError.conflict(
                         .updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
+                }
+                guard earlier.isSame else {
+                    throw StoreError.conflict(
+                        .updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
                 }
                 return .duplicate(originalClock: earlier.clock)
             }
@@ -45,6 +52,58 @@ extension SQLiteHypergraphStorage {
         }
     }
 
+    /// A slice of a space's updates; see
+    /// ``HypergraphStorage/updates(spaceId:afterClock:throughClock:maximumBytes:maximumCount:)``.
+    public func updates(
+        spaceId: String, afterClock: Int64?, throughClock: Int64?, maximumBytes: Int, maximumCount: Int
+    ) async throws -> UpdateSlice {
+        try await readers.read { connection in
+            try connection.transaction(immediate: false) {
+                guard try connection.exists("SELECT 1 FROM spaces WHERE id = ?1", [.text(spaceId)]) else {
+                    throw StoreError.notFound(.space(id: spaceId))
+                }
+                let latest = try connection.queryFirst(
+                    "SELECT max(clock) FROM updates WHERE space_id = ?1", [.text(spaceId)]
+                ) { row in try row.optionalInt64(0) } ?? nil
+                var bytes = 0
+                var taken = 0
+                let updates = try connection.query(
+                    """
+                    SELECT clock, update_id, account_address, content, signature_hex, signature_recovery,
+                           length(content)
+                    FROM updates WHERE space_id = ?1 AND clock > ?2 AND clock <= ?3 ORDER BY clock
+                    """,
+                    [.text(spaceId), .integer(afterClock ?? -1), .integer(throughClock ?? Int64.max)],
+                    mapWhile: { row -> UpdateRecord? in
+                        // The size column is read first, so the update past the budget is never loaded.
+                        let size = Int(truncatingIfNeeded: try row.int64(6))
+                        let fits = taken < maximumCount && bytes + size <= maximumBytes
+                        guard taken == 0 || fits else { return nil }
+                        taken += 1
+                        bytes += size
+                        return try UpdateRecord(spaceId: spaceId, row: row)
+                    })
+                return UpdateSlice(updates: updates, latestClock: latest)
+            }
+        }
+    }
+
+    /// Stored update bytes for quotas; see ``HypergraphStorage/storedUpdateBytes(spaceId:accountAddress:)``.
+    public func storedUpdateBytes(spaceId: String, accountAddress: String) async throws -> StoredUpdateBytes {
+        try await readers.read { connection in
+            try connection.transaction(immediate: false) {
+                let inSpace = try connection.queryFirst(
+                    "SELECT coalesce(sum(length(content)), 0) FROM updates WHERE space_id = ?1", [.text(spaceId)]
+                ) { row in try row.int64(0) } ?? 0
+                let byAccount = try connection.queryFirst(
+                    "SELECT coalesce(sum(length(content)), 0) FROM updates WHERE account_address = ?1",
+                    [.text(accountAddress)]
+                ) { row in try row.int64(0) } ?? 0
+                return StoredUpdateBytes(space: inSpace, account: byAccount)
+            }
+        }
+    }
+
     /// The space's updates with a clock greater than `after` (all when nil), ascending.
     static func updates(spaceId: String, after: Int64?, _ connection: SQLiteConnection) throws -> [UpdateRecord] {
         try connection.query(
@@ -53,11 +112,16 @@ extension SQLiteHypergraphStorage {
             WHERE space_id = ?1 AND clock > ?2 ORDER BY clock
             """,
             [.text(spaceId), .integer(after ?? -1)]
-        ) { row in
-            UpdateRecord(
-                spaceId: spaceId, clock: try row.int64(0), updateId: try row.text(1),
-                accountAddress: try row.text(2), content: try row.blob(3),
-                signature: SignatureRecord(hex: try row.text(4), recovery: Int(truncatingIfNeeded: try row.int64(5))))
-        }
+        ) { row in try UpdateRecord(spaceId: spaceId, row: row) }
+    }
+}
+
+extension UpdateRecord {
+    /// Reads `clock, update_id, account_address, content, signature_hex, signature_recovery`, in that order.
+    fileprivate init(spaceId: String, row: SQLiteRow) throws(SQLiteError) {
+        self.init(
+            spaceId: spaceId, clock: try row.int64(0), updateId: try row.text(1),
+            accountAddress: try row.text(2), content: try row.blob(3),
+            signature: SignatureRecord(hex: try row.text(4), recovery: Int(truncatingIfNeeded: try row.int64(5))))
     }
 }

@@ -46,7 +46,7 @@ final class TestServer: Sendable {
         let directory = try directory ?? makeTemporaryDirectory()
         let logs = LogCollector()
         let configuration = ServerConfiguration(
-            port: 0, databasePath: directory.appendingPathComponent("hypergraph.sqlite").path, adminToken: adminToken,
+            port: 0, store: .sqlite(path: directory.appendingPathComponent("hypergraph.sqlite").path), adminToken: adminToken,
             logLevel: .debug, logSink: logs.sink, limits: limits, shutdownGracePeriod: .seconds(2), behavior: behavior)
         let server = try await HypergraphServer.start(configuration)
         return TestServer(server: server, directory: directory, logs: logs)

@@ -1,0 +1,148 @@
+import HypergraphPostgres
+import HypergraphStore
+
+extension PostgresHypergraphStorage {
+    /// Stores an update under the space's next clock; see
+    /// ``HypergraphStorage/appendUpdate(spaceId:accountAddress:update:signature:updateId:)``.
+    ///
+    /// One statement in one round trip, committed on its own: it takes the space's next clock from
+    /// `spaces.next_clock` (locking the space's row until the commit, so clocks are serial per space in every
+    /// process) and inserts the update. A reused update id fails the statement on the `(space_id, update_id)` unique
+    /// constraint, which rolls the clock back; the original is then read to answer `.duplicate` or `.conflict`.
+    public func appendUpdate(
+        spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String
+    ) async throws -> UpdateAppendResult {
+        let now = configuration.clock()
+        return try await writeSpace(spaceId) {
+            let inserted: PostgresQueryResult
+            do {
+                inserted = try await pool.query(
+                    """
+                    WITH next AS (
+                        UPDATE spaces SET next_clock = next_clock + 1 WHERE id = $1 RETURNING next_clock - 1 AS clock
+                    )
+                    INSERT INTO updates (space_id, clock, update_id, account_address, content, signature_hex,
+                                         signature_recovery, created_at)
+                    SELECT $1, clock, $2, $3, $4, $5, $6, $7 FROM next
+                    RETURNING clock
+                    """,
+                    [
+                        .text(spaceId), .text(updateId), .text(accountAddress), .bytea(update), .text(signature.hex),
+                        .int32(Int32(truncatingIfNeeded: signature.recovery)), .int64(now),
+                    ])
+            } catch let error as PostgresError where error.violatedConstraint == "updates_update_id_key" {
+                let earlier = try await earlierUpdate(
+                    spaceId: spaceId, updateId: updateId, accountAddress: accountAddress, update: update,
+                    signature: signature)
+                return (earlier, nil)
+            } catch {
+                throw Self.storeError(error)
+            }
+            guard let clock = try inserted.rows.first.map({ try $0.int64(0) }) else {
+                throw StoreError.notFound(.space(id: spaceId))
+            }
+            let record = UpdateRecord(
+                spaceId: spaceId, clock: clock, updateId: updateId, accountAddress: accountAddress, content: update,
+                signature: signature)
+            return (.stored(clock: clock), .update(record))
+        }
+    }
+
+    /// The answer to a reused update id (§12 G9): the original clock for an identical resend by the same author, a
+    /// conflict for other content or another author.
+    private func earlierUpdate(
+        spaceId: String, updateId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord
+    ) async throws -> UpdateAppendResult {
+        let earlier = try await read { connection in
+            try await connection.query(
+                """
+                SELECT clock, account_address, content = $3 AND signature_hex = $4 AND signature_recovery = $5
+                FROM updates WHERE space_id = $1 AND update_id = $2
+                """,
+                [
+                    .text(spaceId), .text(updateId), .bytea(update), .text(signature.hex),
+                    .int32(Int32(truncatingIfNeeded: signature.recovery)),
+                ]
+            ).rows.first.map { row in (clock: try row.int64(0), author: try row.string(1), isSame: try row.bool(2)) }
+        }
+        guard let earlier else {
+            throw StoreError.database("update \(updateId) of space \(spaceId) clashed with an update that is gone")
+        }
+        guard earlier.author == accountAddress else {
+            throw StoreError.conflict(.updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
+        }
+        guard earlier.isSame else {
+            throw StoreError.conflict(.updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
+        }
+        return .duplicate(originalClock: earlier.clock)
+    }
+
+    /// A slice of a space's updates; see
+    /// ``HypergraphStorage/updates(spaceId:afterClock:throughClock:maximumBytes:maximumCount:)``.
+    ///
+    /// The running byte sum is a window over the range in clock order, under `LIMIT maximumCount`, so the server
+    /// stops reading after that many rows and only the rows within the budget are sent (contents are not read for
+    /// the others).
+    public func updates(
+        spaceId: String, afterClock: Int64?, throughClock: Int64?, maximumBytes: Int, maximumCount: Int
+    ) async throws -> UpdateSlice {
+        try await readOnlyTransaction { connection in
+            guard let space = try await connection.query(
+                "SELECT next_clock FROM spaces WHERE id = $1", [.text(spaceId)]
+            ).rows.first else { throw StoreError.notFound(.space(id: spaceId)) }
+            let nextClock = try space.int64(0)
+            let updates = try await connection.query(
+                """
+                SELECT clock, update_id, account_address, content, signature_hex, signature_recovery FROM (
+                    SELECT *, sum(octet_length(content)) OVER (ORDER BY clock) AS running,
+                           row_number() OVER (ORDER BY clock) AS position
+                    FROM updates WHERE space_id = $1 AND clock > $2 AND clock <= $3 ORDER BY clock LIMIT $4
+                ) AS range
+                WHERE position = 1 OR running <= $5 ORDER BY clock
+                """,
+                [
+                    .text(spaceId), .int64(afterClock ?? -1), .int64(throughClock ?? Int64.max),
+                    .int64(Int64(max(maximumCount, 1))), .int64(Int64(maximumBytes)),
+                ]
+            ).rows.map { try UpdateRecord(spaceId: spaceId, row: $0) }
+            return UpdateSlice(updates: updates, latestClock: nextClock > 0 ? nextClock - 1 : nil)
+        }
+    }
+
+    /// Stored update bytes for quotas; see ``HypergraphStorage/storedUpdateBytes(spaceId:accountAddress:)``.
+    public func storedUpdateBytes(spaceId: String, accountAddress: String) async throws -> StoredUpdateBytes {
+        try await read { connection in
+            let row = try await connection.query(
+                """
+                SELECT (SELECT coalesce(sum(octet_length(content)), 0) FROM updates WHERE space_id = $1)::bigint,
+                       (SELECT coalesce(sum(octet_length(content)), 0) FROM updates WHERE account_address = $2)::bigint
+                """,
+                [.text(spaceId), .text(accountAddress)]
+            ).rows[0]
+            return StoredUpdateBytes(space: try row.int64(0), account: try row.int64(1))
+        }
+    }
+
+    /// The space's updates with a clock greater than `after` (all when nil), ascending.
+    static func updates(
+        spaceId: String, after: Int64?, _ connection: PostgresConnection
+    ) async throws -> [UpdateRecord] {
+        try await connection.query(
+            """
+            SELECT clock, update_id, account_address, content, signature_hex, signature_recovery FROM updates
+            WHERE space_id = $1 AND clock > $2 ORDER BY clock
+            """,
+            [.text(spaceId), .int64(after ?? -1)]
+        ).rows.map { try UpdateRecord(spaceId: spaceId, row: $0) }
+    }
+}
+
+extension UpdateRecord {
+    /// Reads `clock, update_id, account_address, content, signature_hex, signature_recovery`, in that order.
+    fileprivate init(spaceId: String, row: PostgresRow) throws {
+        self.init(
+            spaceId: spaceId, clock: try row.int64(0), updateId: try row.string(1),
+            accountAddress: try row.string(2), content: try row.bytes(3),
+            signature: SignatureRecord(hex: try row.string(4), recovery: Int(try row.int64(5))))
+    }
+}
