@@ -41,10 +41,8 @@ package final class TLSStream {
     /// Starts the client side on the connected (or connecting) socket `fd`, for `host` (a name is sent as SNI and
     /// checked against the certificate; an address is only checked).
     package init(clientOn fd: Int32, host: String, peer: String, configuration: TLSClientConfiguration) throws(TLSError) {
-        context = try TLSClientContexts.context(for: configuration)
-        (ssl, io) = try Self.makeSession(context: context, fd: fd, peer: peer)
-        self.peer = peer
-        expectedHost = host
+        let context = try TLSClientContexts.context(for: configuration)
+        let (ssl, io) = try Self.makeSession(context: context, fd: fd, peer: peer)
         SSL_set_connect_state(ssl)
         let isAddress = Self.isAddressLiteral(host)
         if !isAddress { _ = hg_SSL_set_tlsext_host_name(ssl, host) }
@@ -56,6 +54,11 @@ package final class TLSStream {
                 throw .invalidConfiguration(file: host, detail: "it cannot be checked against a certificate")
             }
         }
+        self.context = context
+        self.ssl = ssl
+        self.io = io
+        self.peer = peer
+        expectedHost = host
     }
 
     /// Starts the server side on the accepted socket `fd` with the server's current certificate.
@@ -73,7 +76,11 @@ package final class TLSStream {
 
     private static func makeSession(context: SSLContext, fd: Int32, peer: String) throws(TLSError) -> (OpaquePointer, SocketIO) {
         OpenSSLErrors.clear()
-        guard let ssl = SSL_new(context.pointer), let bio = BIO_new(SocketIO.method) else {
+        guard let ssl = SSL_new(context.pointer) else {
+            throw .handshakeFailed(peer: peer, detail: "cannot create a TLS session: \(OpenSSLErrors.take().text)")
+        }
+        guard let bio = BIO_new(SocketIO.method) else {
+            SSL_free(ssl)
             throw .handshakeFailed(peer: peer, detail: "cannot create a TLS session: \(OpenSSLErrors.take().text)")
         }
         let io = SocketIO(fd: fd)
@@ -89,9 +96,6 @@ package final class TLSStream {
 
     /// Whether the handshake has completed.
     package var isEstablished: Bool { SSL_is_init_finished(ssl) != 0 }
-
-    /// The protocol version agreed, e.g. "TLSv1.3".
-    package var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
 
     /// Advances the handshake: `.transferred(0)` once it is complete.
     package func handshake() -> TLSResult {

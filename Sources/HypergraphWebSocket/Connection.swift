@@ -114,10 +114,14 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         guard isOpen, bytes.count > 0 else { return }
         outbound.append(Chunk(bytes: bytes, offset: 0))
         queuedBytes += bytes.count
-        if !flushScheduled && !waitingForWritable {
-            flushScheduled = true
-            loop.scheduleFlush(self)
-        }
+        scheduleFlush()
+    }
+
+    /// Flushes at the end of this loop iteration, unless that is arranged already or the socket is full.
+    private func scheduleFlush() {
+        guard !flushScheduled && !waitingForWritable else { return }
+        flushScheduled = true
+        loop.scheduleFlush(self)
     }
 
     /// Calls `resume(true)` once at most `limit` bytes are queued (now, if that is already so), or `resume(false)`
@@ -358,10 +362,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         let result = tls.read(into: buffer)
         if tls.pendingOutputCount > 0 || tlsWriteWaitsForInput {
             tlsWriteWaitsForInput = false
-            if !flushScheduled && !waitingForWritable {
-                flushScheduled = true
-                loop.scheduleFlush(self)
-            }
+            scheduleFlush()
         }
         switch result {
         case .transferred(let count): return .transferred(count)
@@ -371,8 +372,11 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         }
     }
 
-    /// Encrypts queued chunks (up to 64 KiB of ciphertext at a time) and sends the ciphertext; true when all of it
-    /// went out.
+    /// How much is encrypted ahead of the socket: at most this much plaintext per `SSL_write`, and no more once this
+    /// much ciphertext waits, so a large frame is not held twice in memory.
+    private static let tlsBatchSize = 64 * 1024
+
+    /// Encrypts queued chunks (see `tlsBatchSize`) and sends the ciphertext; true when all of it went out.
     private func flushThroughTLS(_ tls: TLSStream) -> Bool {
         while true {
             switch tls.sendPendingOutput() {
@@ -385,8 +389,9 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
                 return false
             }
             if outbound.isEmpty || tlsWriteWaitsForInput { return !tlsWriteWaitsForInput }
-            while tls.pendingOutputCount < 64 * 1024, let chunk = outbound.first {
-                switch tls.write(UnsafeRawBufferPointer(rebasing: chunk.bytes.buffer[chunk.offset...])) {
+            while tls.pendingOutputCount < Connection.tlsBatchSize, let chunk = outbound.first {
+                let end = min(chunk.offset + Connection.tlsBatchSize, chunk.bytes.count)
+                switch tls.write(UnsafeRawBufferPointer(rebasing: chunk.bytes.buffer[chunk.offset..<end])) {
                 case .transferred(let written):
                     consume(written)
                 case .wantRead, .endOfInput:
