@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "HypergraphPostgres", dependencies: ["HypergraphCrypto", "HypergraphWebSocket"]),
         // A throwaway PostgreSQL cluster for tests and benchmarks (not a product).
         .target(name: "PostgresTestSupport", dependencies: ["HypergraphPostgres"], path: "Tests/PostgresTestSupport"),
+        // Test certificates made with the openssl command, for the TLS tests and benchmark (not a product).
+        .target(name: "TLSTestSupport", path: "Tests/TLSTestSupport"),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
@@ -95,7 +97,7 @@ let package = Package(
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
                 "HypergraphCrypto", "HypergraphWebSocket", "HypergraphStore", "HypergraphServer", "HypergraphClient",
-                "HypergraphPostgres", "PostgresTestSupport", "HypergraphTLS",
+                "HypergraphPostgres", "PostgresTestSupport", "HypergraphTLS", "TLSTestSupport",
             ]
         ),
         .executableTarget(
@@ -121,7 +123,9 @@ let package = Package(
             name: "HypergraphSigningTests",
             dependencies: ["HypergraphSigning", "HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
         ),
-        .testTarget(name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket", "HypergraphTLS"]),
+        .testTarget(
+            name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket", "HypergraphTLS", "TLSTestSupport"]
+        ),
         .testTarget(name: "HypergraphCommandLineTests", dependencies: ["HypergraphCommandLine"]),
         .testTarget(
             name: "HypergraphStoreTests",
@@ -138,7 +142,7 @@ let package = Package(
             name: "HypergraphClientTests",
             dependencies: [
                 "HypergraphClient", "HypergraphServer", "HypergraphProtocol", "HypergraphSigning", "HypergraphCrypto",
-                "HypergraphWebSocket", "HypergraphJSON", "HypergraphTLS",
+                "HypergraphWebSocket", "HypergraphJSON", "HypergraphTLS", "TLSTestSupport",
             ]
         ),
         .testTarget(

@@ -1,10 +1,11 @@
-// hypergraph-bench tls: TLS on loopback with test certificates (scripts/tls-test-certificates.sh). wss:// connections
-// opened and closed per second (TCP, TLS handshake, upgrade) and echo round trips per second, beside ws:// on the same
-// server and client; the peer anchor is Python `websockets` + `ssl` (scripts/bench-tls-reference.py), whose client
-// also measures our server; and 10,000 idle TLS connections: the server's memory per connection.
+// hypergraph-bench tls: TLS on loopback with the test certificates (TLSTestSupport). wss:// connections opened and
+// closed per second (TCP, TLS handshake, upgrade) and echo round trips per second, beside ws:// on the same server
+// and client; the peer anchor is Python `websockets` + `ssl` (scripts/bench-tls-reference.py), whose client also
+// measures our server; and 10,000 idle TLS connections: the server's memory per connection.
 import Foundation
 import HypergraphTLS
 import HypergraphWebSocket
+import TLSTestSupport
 
 enum TLSBenchmark {
     /// Runs the benchmark: `hypergraph-bench tls [--idle N]` (10,000 idle connections unless given; 0 skips them).
@@ -17,7 +18,7 @@ enum TLSBenchmark {
             }
             idle = count
         }
-        let certificates = try makeCertificates()
+        let certificates = try TLSTestCertificates.directory()
         let trust = TLSClientConfiguration(additionalTrustRootsFile: "\(certificates)/ca.pem")
         let context = try TLSServerContext(
             certificateChainFile: "\(certificates)/server.pem", privateKeyFile: "\(certificates)/server.key")
@@ -104,15 +105,5 @@ enum TLSBenchmark {
             }
         }
         return Double(total) / seconds
-    }
-
-    /// Makes the test certificates in a fresh temporary directory.
-    private static func makeCertificates() throws -> String {
-        guard let script = packageFile("scripts/tls-test-certificates.sh") else {
-            throw BenchmarkError("scripts/tls-test-certificates.sh not found (run from the package root)")
-        }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-tls-\(getpid())").path
-        _ = try runCommand(["bash", script, directory]).get()
-        return directory
     }
 }

@@ -2,14 +2,9 @@
 // its own error, turning verification off, certificate rotation, buffered plaintext behind a paused reader, and a
 // plain client speaking to a TLS port. Certificates come from scripts/tls-test-certificates.sh (the openssl command).
 import HypergraphTLS
+import TLSTestSupport
 import XCTest
 @testable import HypergraphWebSocket
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 final class TLSTests: XCTestCase {
     func testEchoesOverTLSInBothDirectionsWithLargeMessages() async throws {
@@ -144,7 +139,7 @@ final class TLSTests: XCTestCase {
     // MARK: Support
 
     private var trustingTestCA: TLSClientConfiguration {
-        TLSClientConfiguration(additionalTrustRootsFile: (try? TLSTestCertificates.directory()).map { "\($0)/ca.pem" })
+        TLSClientConfiguration(additionalTrustRootsFile: try? TLSTestCertificates.authority())
     }
 
     private func startTLSServer(
@@ -194,26 +189,4 @@ final class TLSTests: XCTestCase {
             return nil
         }
     }
-}
-
-/// The test certificates, made once per test process by scripts/tls-test-certificates.sh.
-enum TLSTestCertificates {
-    private static let made: Result<String, any Error> = Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-tls-tests-\(getpid())").path
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/tls-test-certificates.sh").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, directory]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TLSError.invalidConfiguration(file: script, detail: "exited with \(process.terminationStatus)")
-        }
-        return directory
-    }
-
-    /// The directory holding ca.pem, server.pem/.key and the other certificates the script makes.
-    static func directory() throws -> String { try made.get() }
 }
