@@ -360,6 +360,10 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
     private func receive(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         guard let tls else { return Socket.read(fd, into: buffer) }
         let result = tls.read(into: buffer)
+        if tls.pendingOutputCount > Connection.tlsBacklogLimit {
+            // What reading made OpenSSL send (key updates, alerts) piles up because the peer does not read: bounded.
+            return failTLS(.connectionFailed(peer: peer, detail: "the peer does not read what TLS has to send"))
+        }
         if tls.pendingOutputCount > 0 || tlsWriteWaitsForInput {
             tlsWriteWaitsForInput = false
             scheduleFlush()
@@ -375,6 +379,9 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
     /// How much is encrypted ahead of the socket: at most this much plaintext per `SSL_write`, and no more once this
     /// much ciphertext waits, so a large frame is not held twice in memory.
     private static let tlsBatchSize = 64 * 1024
+    /// More ciphertext waiting than this (writes stop at about two batches) means the peer makes OpenSSL answer
+    /// what it sends without reading the answers; the connection is failed.
+    private static let tlsBacklogLimit = 16 * tlsBatchSize
 
     /// Encrypts queued chunks (see `tlsBatchSize`) and sends the ciphertext; true when all of it went out.
     private func flushThroughTLS(_ tls: TLSStream) -> Bool {
