@@ -135,7 +135,7 @@ let package = Package(
             name: "HypergraphServerTests",
             dependencies: [
                 "HypergraphServer", "HypergraphClient", "HypergraphStore", "HypergraphProtocol", "HypergraphSigning",
-                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphJSON",
+                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphJSON", "PostgresTestSupport",
             ]
         ),
         .testTarget(

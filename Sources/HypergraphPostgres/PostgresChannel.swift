@@ -51,14 +51,18 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         var lastUse: UInt64
     }
 
-    /// The request being answered and what has arrived for it so far.
-    private struct ActiveRequest {
-        let request: PostgresRequest
-        var results: [PostgresQueryResult] = []
+    /// The description and rows of one statement's result, as they arrive.
+    private struct ResultSet {
         var columns: [PostgresColumn] = []
         var columnNames = ColumnNames([])
         var formats: [Int16] = []
         var rows: [PostgresRow] = []
+    }
+
+    /// The request being answered and what has arrived for it so far.
+    private struct ActiveRequest {
+        let request: PostgresRequest
+        var results: [PostgresQueryResult] = []
         var error: PostgresError?
         /// The statement this request parses, added to the cache once ParseComplete arrives.
         var parsing: (key: StatementKey, name: String)?
@@ -85,6 +89,9 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
 
     private var queue = FIFO<PostgresRequest>()
     private var active: ActiveRequest?
+    /// The columns and rows of the active request's current statement, apart from `active` so that appending a
+    /// row mutates it in place.
+    private var resultSet = ResultSet()
     private var inbound: [UInt8] = []
 
     private var statements: [StatementKey: CachedStatement] = [:]
@@ -228,6 +235,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             return
         }
         closedByClient = true
+        guard phase == .ready else { return connection.disconnect() }  // still starting: nothing to say goodbye to
         var writer = MessageWriter()
         writer.terminate()
         send(writer)
@@ -274,8 +282,9 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         self.connection = nil
     }
 
-    private func protocolViolation(_ message: String) {
-        let error = PostgresError.protocolViolation(message)
+    /// Ends the connection because of `error` (a protocol violation, or an authentication that cannot go on),
+    /// failing the startup or the running request with it.
+    private func fail(_ error: PostgresError) {
         if startupContinuation != nil { return failStartup(error) }
         if let active {
             self.active = nil
@@ -309,7 +318,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             let type = bytes[offset]
             let length = Int(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 1, as: Int32.self)))
             guard length >= 4, length <= Self.maximumMessageSize else {
-                protocolViolation("a backend message of type \(Character(Unicode.Scalar(type))) claims \(length) bytes (allowed: 4 to \(Self.maximumMessageSize))")
+                fail(.protocolViolation("a backend message of type \(Character(Unicode.Scalar(type))) claims \(length) bytes (allowed: 4 to \(Self.maximumMessageSize))"))
                 return offset
             }
             guard bytes.count - offset - 1 >= length else { break }
@@ -318,7 +327,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             do {
                 try handleMessage(type: type, body: body)
             } catch {
-                protocolViolation("\(error)")
+                fail(error)
             }
         }
         return offset
@@ -435,6 +444,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             finishStartup(.success(()))
         } else if let finished = active {
             active = nil
+            resultSet = ResultSet()
             finished.request.continuation.resume(returning: finished.error.map { .failure($0) } ?? .success(finished.results))
         }
         sendNextRequest()
@@ -479,25 +489,20 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
 
     /// RowDescription or NoData: the columns of the next rows; a new statement learns its result formats.
     private func describeResult(columns: [PostgresColumn], formats: [Int16]) {
-        guard var active else { return }
-        active.columns = columns
-        active.columnNames = ColumnNames(columns.map(\.name))
-        active.formats = formats
+        guard let active else { return }
+        resultSet = ResultSet(columns: columns, columnNames: ColumnNames(columns.map(\.name)), formats: formats)
         if let key = active.statement, statements[key]?.resultFormats == nil {
             statements[key]?.resultFormats = columns.map { PostgresType.hasBinaryDecoding($0.typeOID) ? 1 : 0 }
         }
-        self.active = active
     }
 
     private func dataRow(_ body: UnsafeRawBufferPointer) throws(PostgresError) {
-        guard var active else { throw .protocolViolation("a DataRow without a request") }
-        self.active = nil  // keeps `rows` uniquely referenced while appending
-        defer { self.active = active }
-        guard active.error == nil else { return }
+        guard active != nil else { throw .protocolViolation("a DataRow without a request") }
+        guard active?.error == nil else { return }
         var reader = MessageReader(body)
         let count = Int(try reader.readInt16())
-        guard count == active.columns.count else {
-            throw .protocolViolation("a DataRow has \(count) values for \(active.columns.count) columns")
+        guard count == resultSet.columns.count else {
+            throw .protocolViolation("a DataRow has \(count) values for \(resultSet.columns.count) columns")
         }
         var values: [PostgresValue] = []
         values.reserveCapacity(count)
@@ -508,24 +513,20 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
                 continue
             }
             let bytes = try reader.readBytes(length)
-            let oid = active.columns[index].typeOID
+            let oid = resultSet.columns[index].typeOID
             do {
-                values.append(try active.formats[index] == 1 ? PostgresBinary.decode(bytes, oid: oid) : PostgresText.decode(bytes, oid: oid))
+                values.append(try resultSet.formats[index] == 1 ? PostgresBinary.decode(bytes, oid: oid) : PostgresText.decode(bytes, oid: oid))
             } catch {
-                active.error = .decoding("column \(index) (\(active.columns[index].name)): \(error)")
+                active?.error = .decoding("column \(index) (\(resultSet.columns[index].name)): \(error)")
                 return
             }
         }
-        active.rows.append(PostgresRow(values: values, columnNames: active.columnNames))
+        resultSet.rows.append(PostgresRow(values: values, columnNames: resultSet.columnNames))
     }
 
     private func commandComplete(tag: String) {
-        guard var active else { return }
-        self.active = nil
-        active.results.append(PostgresQueryResult(columns: active.columns, rows: active.rows, commandTag: tag))
-        active.columns = []
-        active.formats = []
-        active.rows = []
-        self.active = active
+        guard active != nil else { return }
+        active?.results.append(PostgresQueryResult(columns: resultSet.columns, rows: resultSet.rows, commandTag: tag))
+        resultSet = ResultSet()
     }
 }

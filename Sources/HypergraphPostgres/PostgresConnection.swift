@@ -129,6 +129,7 @@ public final class PostgresConnection: Sendable {
     /// Runs `body` between BEGIN and COMMIT. When `body` throws, the transaction is rolled back and the error
     /// rethrown. A COMMIT that the server turned into a ROLLBACK (an earlier statement failed and the body
     /// caught the error) throws a server error with SQLSTATE 25P02.
+    @discardableResult
     public func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await simpleQuery("BEGIN")
         let value: T

@@ -57,6 +57,7 @@ public final class PostgresConnectionPool: Sendable {
     }
 
     /// Lends a connection to `body` and takes it back afterwards (also when `body` throws).
+    @discardableResult
     public func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await acquire()
         let value: T
@@ -71,6 +72,7 @@ public final class PostgresConnectionPool: Sendable {
     }
 
     /// Runs `body` in a transaction on a lent connection (see `PostgresConnection.transaction`).
+    @discardableResult
     public func withTransaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await withConnection { connection in try await connection.transaction(body) }
     }

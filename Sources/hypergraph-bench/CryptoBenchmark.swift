@@ -1,4 +1,5 @@
 import Foundation
+import HypergraphCommandLine
 import HypergraphCrypto
 
 /// `hypergraph-bench crypto [--seconds S] [--no-reference]`: throughput of the hash functions and secp256k1.
@@ -9,8 +10,16 @@ import HypergraphCrypto
 /// and prints each figure next to the reference with the ratio ours/reference. `--seconds` is the measuring time
 /// per figure (default 1), split into five slices of which the fastest counts.
 enum CryptoBenchmark {
-    static func run(arguments: [String]) throws {
-        let options = try Options(arguments)
+    static let command = benchmarkCommand(
+        name: "crypto",
+        abstract: "SHA-256, BLAKE3, HMAC and secp256k1, against the Python reference implementations.",
+        options: [
+            .value("seconds", valueName: "S", help: "Measuring time per figure.", default: "1"),
+            .flag("no-reference", help: "Skip the Python reference run."),
+        ]
+    ) { arguments in try run(Options(seconds: arguments.seconds("seconds"), runReference: !arguments.flag("no-reference"))) }
+
+    private static func run(_ options: Options) throws {
         let data = (0..<(1 << 20)).map { UInt8($0 % 251) }
         var ours: [(figure: Figure, value: Double)] = []
 
@@ -36,7 +45,7 @@ enum CryptoBenchmark {
         }.perSecond))
 
         let reference = options.runReference
-            ? PythonReferenceRun(script: "scripts/bench-crypto-reference.py", arguments: ["--seconds", String(options.seconds)])
+            ? ReferenceScript.run("scripts/bench-crypto-reference.py", arguments: ["--seconds", String(options.seconds)])
             : nil
         if let problem = reference?.problem {
             print("reference: \(problem)")
@@ -101,40 +110,7 @@ enum CryptoBenchmark {
     }
 
     private struct Options {
-        var seconds = 1.0
-        var runReference = true
-
-        init(_ arguments: [String]) throws {
-            var remaining = arguments[...]
-            while let argument = remaining.popFirst() {
-                switch argument {
-                case "--no-reference":
-                    runReference = false
-                case "--seconds":
-                    let text = remaining.popFirst()
-                    guard let text, let value = Double(text), value > 0, value.isFinite else {
-                        throw CryptoBenchmarkError.invalidSeconds(text ?? "nothing")
-                    }
-                    seconds = value
-                default:
-                    throw CryptoBenchmarkError.unknownArgument(argument)
-                }
-            }
-        }
-    }
-}
-
-/// Why `hypergraph-bench crypto` could not understand its arguments.
-enum CryptoBenchmarkError: Error, CustomStringConvertible {
-    case unknownArgument(String)
-    case invalidSeconds(String)
-
-    var description: String {
-        switch self {
-        case .unknownArgument(let argument):
-            "unknown argument \(String(reflecting: argument)); expected --seconds S or --no-reference"
-        case .invalidSeconds(let text):
-            "--seconds needs a positive number of seconds, got \(String(reflecting: text))"
-        }
+        var seconds: Double
+        var runReference: Bool
     }
 }

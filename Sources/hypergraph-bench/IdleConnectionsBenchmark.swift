@@ -1,7 +1,6 @@
 // hypergraph-bench transport (and tls): 10,000 idle WebSocket connections to a server in a child process (so each
 // side fits the descriptor limit): the server's resident memory and the kernel's slab memory per connection, over
-// ws:// or, with test certificates, over wss://.
-import Foundation
+// ws:// or, with the test certificates, over wss://.
 import HypergraphTLS
 import HypergraphWebSocket
 
@@ -14,51 +13,30 @@ import Darwin
 /// 10,000 idle WebSocket connections to a server in a child process: the server's resident memory per
 /// connection, and the kernel slab growth (both socket ends) per connection.
 enum IdleConnections {
-    /// The child's option naming the test certificates directory (scripts/tls-test-certificates.sh) to serve TLS with.
-    static let certificatesOption = "--tls-certificates"
+    /// The child's option naming the test certificates directory (TLSTestSupport) to serve TLS with.
+    static let certificatesOption = "tls-certificates"
 
-    /// Child side: serve (TLS when `arguments` name certificates), report on "measure", exit at end of input.
-    static func serve(arguments: [String]) throws {
-        let tls = try arguments.firstIndex(of: certificatesOption).map { index in
-            try TLSServerContext(
-                certificateChainFile: "\(arguments[index + 1])/server.pem", privateKeyFile: "\(arguments[index + 1])/server.key")
+    /// Child side: serve (TLS with the certificates in `certificates`, when given), report on "measure", exit at end
+    /// of input.
+    static func serve(certificates: String?) throws {
+        let tls = try certificates.map {
+            try TLSServerContext(certificateChainFile: "\($0)/server.pem", privateKeyFile: "\($0)/server.key")
         }
         let server = WebSocketServer(tls: tls) { _ in .accept { socket in for await _ in socket.events {} } }
         let port = try blocking { try await server.start() }
         writeLine("listening on \(port)")
-        while let line = readLine() {
-            if line == "measure" { writeLine("rss \(residentKiB()) connections \(server.connectionCount)") }
-        }
+        answerMeasurements { server.connectionCount }
     }
 
     /// Opens `count` connections (wss:// with the test certificates in `tlsCertificates`, else ws://) and prints
     /// the server's memory per connection.
     static func measure(count: Int, tlsCertificates: String? = nil) throws {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
-        child.arguments = ["transport", TransportBenchmark.idleServerFlag]
-            + (tlsCertificates.map { [certificatesOption, $0] } ?? [])
-        let input = Pipe()
-        let output = Pipe()
-        child.standardInput = input
-        child.standardOutput = output
-        try child.run()
-        let lines = LineReader(output.fileHandleForReading)
-        defer {
-            try? input.fileHandleForWriting.close()
-            child.waitUntilExit()
-        }
-        guard let portText = lines.next()?.split(separator: " ").last, let port = UInt16(portText) else {
-            throw BenchmarkError("the idle-connection server did not start")
-        }
-        func serverFigures() throws -> (kib: Int, connections: Int) {
-            input.fileHandleForWriting.write(Data("measure\n".utf8))
-            let words = lines.next()?.split(separator: " ") ?? []
-            guard words.count == 4, let kib = Int(words[1]), let connections = Int(words[3]) else {
-                throw BenchmarkError("unexpected report from the idle-connection server")
-            }
-            return (kib, connections)
-        }
+        let child = try ChildServer(
+            arguments: ["transport", "--\(TransportBenchmark.idleServerOption)"]
+                + (tlsCertificates.map { ["--\(certificatesOption)", $0] } ?? []))
+        defer { child.stop() }
+        let port = child.port
+        let serverFigures = child.measure
         let open: (Int) throws -> [AnyObject]
         if let tlsCertificates {
             let trust = TLSClientConfiguration(additionalTrustRootsFile: "\(tlsCertificates)/ca.pem")
@@ -113,25 +91,9 @@ enum IdleConnections {
         return sockets
     }
 
-    private static func writeLine(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
-
-    /// VmRSS of this process in KiB (Linux), 0 elsewhere.
-    private static func residentKiB() -> Int {
-        procField("/proc/self/status", "VmRSS:")
-    }
-
     /// The kernel's slab memory in KiB (Linux), 0 elsewhere.
     private static func slabKiB() -> Int {
-        procField("/proc/meminfo", "Slab:")
-    }
-
-    private static func procField(_ path: String, _ name: String) -> Int {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) })
-        else { return 0 }
-        return Int(line.split(separator: " ")[1]) ?? 0
+        procField("/proc/meminfo", "Slab:") ?? 0
     }
 }
 

@@ -8,16 +8,18 @@ import HypergraphWebSocket
 import TLSTestSupport
 
 enum TLSBenchmark {
-    /// Runs the benchmark: `hypergraph-bench tls [--idle N]` (10,000 idle connections unless given; 0 skips them).
-    static func run(arguments: [String]) throws {
+    static let command = benchmarkCommand(
+        name: "tls",
+        abstract: "wss:// handshakes and echo beside ws:// and Python websockets + ssl; idle TLS connection memory.",
+        options: [
+            .value("idle", valueName: "N", help: "Idle connections to measure, plain and TLS (0 skips them).", default: "10000")
+        ]
+    ) { arguments in
         raiseDescriptorLimit()
-        var idle = 10_000
-        if let index = arguments.firstIndex(of: "--idle") {
-            guard index + 1 < arguments.count, let count = Int(arguments[index + 1]), count >= 0 else {
-                throw BenchmarkUsageError(message: "usage: hypergraph-bench tls [--idle N]")
-            }
-            idle = count
-        }
+        try run(idle: try arguments.integer("idle", in: 0...100_000) ?? 10_000)
+    }
+
+    private static func run(idle: Int) throws {
         let certificates = try TLSTestCertificates.directory()
         let trust = TLSClientConfiguration(additionalTrustRootsFile: "\(certificates)/ca.pem")
         let context = try TLSServerContext(
@@ -27,8 +29,8 @@ enum TLSBenchmark {
         print(
             "TLS on loopback (\(ProcessInfo.processInfo.activeProcessorCount) cores, event loops: "
                 + "\(WebSocketEventLoops.count), \(TLSLibrary.version); ECDSA P-256 certificate, TLS 1.3)")
-        let reference = PythonReferenceRun(
-            script: "scripts/bench-tls-reference.py",
+        let reference = ReferenceScript.run(
+            "scripts/bench-tls-reference.py",
             arguments: [
                 "--ca", "\(certificates)/ca.pem", "--cert", "\(certificates)/server.pem", "--key",
                 "\(certificates)/server.key", "--target", "ours=\(plain.url)", "--target", "ours=\(secure.url)",
@@ -67,7 +69,7 @@ enum TLSBenchmark {
 
     /// Our wss:// figure beside Python's (both ends Python), and Python's client against our server beside it
     /// against Python's server (the same client, so the servers compare).
-    private static func printAnchors(_ figure: String, ours: Double, reference: PythonReferenceRun, unit: String) {
+    private static func printAnchors(_ figure: String, ours: Double, reference: ReferenceScript, unit: String) {
         let figures = reference.figures
         if let python = figures["python-wss-\(figure)"] {
             printComparison("  …beside Python", ours: ours, baseline: python, unit: unit, baselineName: "websockets + ssl, both ends")

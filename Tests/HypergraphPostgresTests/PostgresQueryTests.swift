@@ -1,6 +1,5 @@
 import Foundation
 import HypergraphPostgres
-import Synchronization
 import XCTest
 
 /// Statement cache, error mapping, transactions and notifications on one server.
@@ -91,11 +90,11 @@ final class PostgresQueryTests: XCTestCase {
 
     func testNoticesReachTheHandler() async throws {
         let cluster = try await SharedCluster.get()
-        let notices = NoticeCollector()
-        let connection = try await PostgresConnection.connect(cluster.configuration(), onNotice: { notices.add($0) })
+        let notices = Locked<[PostgresNotice]>([])
+        let connection = try await PostgresConnection.connect(cluster.configuration(), onNotice: { notice in notices.withLock { $0.append(notice) } })
         try await connection.simpleQuery("DO $$ BEGIN RAISE NOTICE 'hello %', 42; END $$")
-        XCTAssertEqual(notices.all.map(\.message), ["hello 42"])
-        XCTAssertEqual(notices.all.first?.severity, "NOTICE")
+        XCTAssertEqual(notices.withLock { $0 }.map(\.message), ["hello 42"])
+        XCTAssertEqual(notices.withLock { $0 }.first?.severity, "NOTICE")
         await connection.close()
     }
 
@@ -149,6 +148,25 @@ final class PostgresQueryTests: XCTestCase {
         XCTAssertNil(end)
     }
 
+    func testNotificationOverflowEndsTheSequence() async throws {
+        let cluster = try await SharedCluster.get()
+        let listener = try await PostgresConnection.connect(cluster.configuration())
+        try await listener.simpleQuery("LISTEN hypergraph_flood")
+        let limit = PostgresConnection.notificationBufferLimit
+        try await cluster.psql("SELECT pg_notify('hypergraph_flood', i::text) FROM generate_series(1, \(limit + 5)) AS i")
+        try await listener.query("SELECT 1")  // the notifications arrive before this answer
+        var received: [String] = []
+        do {
+            for try await notification in listener.notifications { received.append(notification.payload) }
+            XCTFail("the sequence ended without an error")
+        } catch let error as PostgresError {
+            XCTAssertEqual(error, .notificationBufferOverflow(limit: limit))
+        }
+        XCTAssertEqual(received, (1...limit).map(String.init))
+        XCTAssertFalse(listener.isClosed, "the connection itself keeps working")
+        await listener.close()
+    }
+
     func testNotificationsEndWithTheErrorWhenTheServerDropsTheConnection() async throws {
         let cluster = try await SharedCluster.get()
         let listener = try await PostgresConnection.connect(cluster.configuration())
@@ -164,9 +182,3 @@ final class PostgresQueryTests: XCTestCase {
     }
 }
 
-/// Collects notices delivered on the event loop thread.
-final class NoticeCollector: Sendable {
-    private let notices = Mutex<[PostgresNotice]>([])
-    func add(_ notice: PostgresNotice) { notices.withLock { $0.append(notice) } }
-    var all: [PostgresNotice] { notices.withLock { $0 } }
-}

@@ -1,5 +1,6 @@
 import HypergraphPostgres
 import PostgresTestSupport
+import Synchronization
 import XCTest
 
 /// One cluster shared by the test cases that do not change its configuration; it is stopped at process exit.
@@ -18,6 +19,16 @@ actor SharedCluster {
         let started = try await PostgresTestCluster.start()
         cluster = started
         return started
+    }
+}
+
+extension XCTestCase {
+    /// A cluster of this test's own (for tests that reconfigure or restart it), stopped at teardown.
+    func startOwnCluster() async throws -> PostgresTestCluster {
+        try requirePostgres()
+        let cluster = try await PostgresTestCluster.start()
+        addTeardownBlock { await cluster.stop() }
+        return cluster
     }
 }
 
@@ -44,4 +55,17 @@ func postgresError(
 /// A fresh table name, so test cases sharing a cluster do not collide.
 func uniqueName(_ prefix: String) -> String {
     "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+}
+
+/// A value shared by concurrent test tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+        mutex.withLock { body(&$0) }
+    }
 }

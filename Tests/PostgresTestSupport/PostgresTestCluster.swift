@@ -132,6 +132,19 @@ public final class PostgresTestCluster: Sendable {
         ])
     }
 
+    /// Stops the server (fast shutdown) but keeps the cluster, for outage tests; ``startServer()`` brings it back on
+    /// the same port.
+    public func stopServer() async throws {
+        try await runAsServerUser(binaries + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"])
+    }
+
+    /// Starts the server of a cluster stopped with ``stopServer()`` and waits until it accepts connections.
+    public func startServer() async throws {
+        try await runAsServerUser(binaries + "/pg_ctl", [
+            "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "-o", serverOptions, "start",
+        ])
+    }
+
     /// Stops the server (immediately) and deletes the cluster's folder.
     public func stop() async {
         if PostgresTestCluster.running.withLock({ $0.removeValue(forKey: directory) }) != nil {
