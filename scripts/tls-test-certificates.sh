@@ -5,6 +5,8 @@
 # Usage: scripts/tls-test-certificates.sh DIR
 set -euo pipefail
 dir=${1:?usage: $0 DIR}
+command -v openssl >/dev/null || apt-get install -y openssl >/dev/null \
+    || { apt-get update >/dev/null && apt-get install -y openssl >/dev/null; }
 mkdir -p "$dir"
 cd "$dir"
 
