@@ -24,6 +24,43 @@ struct PostgresRequest: Sendable {
     let continuation: CheckedContinuation<Result<[PostgresQueryResult], PostgresError>, Never>
 }
 
+extension PostgresRequest.Kind {
+    /// The largest request sent (the server's own limit for a message is 1 GiB).
+    static let maximumSize = 1 << 30
+
+    /// Refuses requests the protocol cannot carry, before anything is sent: SQL with NUL characters, more than
+    /// 65,535 parameters, or more than 1 GiB of parameter data.
+    func checkEncodable() throws(PostgresError) {
+        let sql: String
+        switch self {
+        case .sync:
+            return
+        case .simple(let text):
+            sql = text
+        case .extended(let text, let parameters):
+            sql = text
+            guard parameters.count <= Int(UInt16.max) else {
+                throw .protocolViolation("a query may have at most 65535 parameters, this one has \(parameters.count)")
+            }
+            var size = sql.utf8.count
+            for parameter in parameters {
+                switch parameter {
+                case .text(let text): size += text.utf8.count
+                case .bytea(let bytes): size += bytes.count
+                default: size += 8
+                }
+            }
+            guard size <= Self.maximumSize else {
+                throw .protocolViolation("a query with its parameters takes \(size) bytes; at most \(Self.maximumSize) can be sent")
+            }
+        }
+        guard !sql.utf8.contains(0) else { throw .protocolViolation("SQL text cannot contain NUL characters") }
+        guard sql.utf8.count <= Self.maximumSize else {
+            throw .protocolViolation("SQL text of \(sql.utf8.count) bytes is longer than \(Self.maximumSize) bytes")
+        }
+    }
+}
+
 final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
     // @unchecked: confined to `loop`'s thread, see the header comment.
 
@@ -57,6 +94,10 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         var columnNames = ColumnNames([])
         var formats: [Int16] = []
         var rows: [PostgresRow] = []
+        /// A value failed to decode: the request fails, later rows are skipped.
+        var failed = false
+        /// A RowDescription announced the columns.
+        var isDescribed = false
     }
 
     /// The request being answered and what has arrived for it so far.
@@ -490,19 +531,24 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
     /// RowDescription or NoData: the columns of the next rows; a new statement learns its result formats.
     private func describeResult(columns: [PostgresColumn], formats: [Int16]) {
         guard let active else { return }
-        resultSet = ResultSet(columns: columns, columnNames: ColumnNames(columns.map(\.name)), formats: formats)
+        resultSet = ResultSet(
+            columns: columns, columnNames: ColumnNames(columns.map(\.name)), formats: formats, isDescribed: true)
         if let key = active.statement, statements[key]?.resultFormats == nil {
             statements[key]?.resultFormats = columns.map { PostgresType.hasBinaryDecoding($0.typeOID) ? 1 : 0 }
         }
     }
 
     private func dataRow(_ body: UnsafeRawBufferPointer) throws(PostgresError) {
-        guard active != nil else { throw .protocolViolation("a DataRow without a request") }
-        guard active?.error == nil else { return }
+        // `active` is not touched per row (copying the optional request costs more than decoding a row), and
+        // the result set is read once: each access to a class property is checked for exclusivity at run time.
+        guard resultSet.isDescribed else { throw .protocolViolation("a DataRow before its RowDescription") }
+        let columns = resultSet.columns
+        let formats = resultSet.formats
+        guard !resultSet.failed else { return }
         var reader = MessageReader(body)
         let count = Int(try reader.readInt16())
-        guard count == resultSet.columns.count else {
-            throw .protocolViolation("a DataRow has \(count) values for \(resultSet.columns.count) columns")
+        guard count == columns.count else {
+            throw .protocolViolation("a DataRow has \(count) values for \(columns.count) columns")
         }
         var values: [PostgresValue] = []
         values.reserveCapacity(count)
@@ -513,11 +559,12 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
                 continue
             }
             let bytes = try reader.readBytes(length)
-            let oid = resultSet.columns[index].typeOID
+            let oid = columns[index].typeOID
             do {
-                values.append(try resultSet.formats[index] == 1 ? PostgresBinary.decode(bytes, oid: oid) : PostgresText.decode(bytes, oid: oid))
+                values.append(try formats[index] == 1 ? PostgresBinary.decode(bytes, oid: oid) : PostgresText.decode(bytes, oid: oid))
             } catch {
-                active?.error = .decoding("column \(index) (\(resultSet.columns[index].name)): \(error)")
+                active?.error = .decoding("column \(index) (\(columns[index].name)): \(error)")
+                resultSet.failed = true
                 return
             }
         }

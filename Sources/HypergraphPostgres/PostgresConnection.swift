@@ -154,12 +154,19 @@ public final class PostgresConnection: Sendable {
     }
 
     private func perform(_ kind: PostgresRequest.Kind) async throws(PostgresError) -> [PostgresQueryResult] {
+        try kind.checkEncodable()
         let channel = self.channel
         let result = await withCheckedContinuation { continuation in
             channel.loop.execute { channel.submit(PostgresRequest(kind: kind, continuation: continuation)) }
         }
         return try result.get()
     }
+
+    /// The event-loop thread this connection's protocol runs on, as a task executor. A task that issues many
+    /// requests one after the other can prefer it (`withTaskExecutorPreference(connection.executor) { … }`):
+    /// its code then runs on that thread between I/O events, and a request costs no thread switch at all. Keep
+    /// such code short and non-blocking, since the thread serves other connections too.
+    public var executor: any TaskExecutor { channel.loop }
 
     /// The server process serving this connection (BackendKeyData), e.g. for `pg_terminate_backend`.
     public var processID: Int32 { status.processID }

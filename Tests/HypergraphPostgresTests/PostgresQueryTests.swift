@@ -24,6 +24,18 @@ final class PostgresQueryTests: XCTestCase {
         await connection.close()
     }
 
+    func testQueriesFromATaskPreferringTheConnectionsLoop() async throws {
+        let cluster = try await SharedCluster.get()
+        let connection = try await PostgresConnection.connect(cluster.configuration())
+        let sum = try await withTaskExecutorPreference(connection.executor) {
+            var sum: Int64 = 0
+            for value in 1...50 { sum += try await connection.query("SELECT $1::int8", [.int64(Int64(value))]).rows[0].int64(0) }
+            return sum
+        }
+        XCTAssertEqual(sum, 1275)
+        await connection.close()
+    }
+
     func testStatementCacheSurvivesDeallocateAndSchemaChange() async throws {
         let cluster = try await SharedCluster.get()
         let connection = try await PostgresConnection.connect(cluster.configuration())
@@ -79,6 +91,12 @@ final class PostgresQueryTests: XCTestCase {
         guard case .server(let divisionError) = simple else { return XCTFail("expected a server error") }
         XCTAssertEqual(divisionError.sqlState, "22012")
 
+        let unencodable = await postgresError { _ = try await connection.query("SELECT 1\u{0}") }
+        XCTAssertEqual(unencodable, .protocolViolation("SQL text cannot contain NUL characters"))
+        let tooMany = await postgresError {
+            _ = try await connection.query("SELECT 1", Array(repeating: .null, count: 65_536))
+        }
+        XCTAssertEqual(tooMany, .protocolViolation("a query may have at most 65535 parameters, this one has 65536"))
         let count = try await connection.query("SELECT count(*) FROM \(table)").rows[0].int64(0)
         XCTAssertEqual(count, 1)
         XCTAssertFalse(connection.isClosed)

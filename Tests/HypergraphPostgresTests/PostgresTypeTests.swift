@@ -92,7 +92,8 @@ final class PostgresTypeTests: XCTestCase {
         let connection = try await PostgresConnection.connect(cluster.configuration())
         let table = uniqueName("instants")
         try await connection.simpleQuery("CREATE TABLE \(table) (at timestamptz)")
-        let instants = [946_684_800.000001, 1_709_210_096.999999, 4_102_444_800.5, -62_135_596_800.0]
+        // Including 0001-01-01, 0044-03-15 BC and the year 12000, which the text format writes unusually.
+        let instants = [946_684_800.000001, 1_709_210_096.999999, 4_102_444_800.5, -62_135_596_800.0, -63_517_910_400.25, 316_516_204_800.0]
             .map { Date(timeIntervalSince1970: $0) }
         for instant in instants {
             try await connection.query("INSERT INTO \(table) VALUES ($1)", [.timestamptz(instant)])

@@ -54,7 +54,7 @@ final class MultiNodeTests: XCTestCase {
             try await group.waitForAll()
         }
         for reader in [aliceReader, bobReader] {
-            let clocks = try await notifiedClocks(reader.session, count: 2 * perWriter)
+            let clocks = try await Self.notifiedClocks(reader.session, count: 2 * perWriter)
             XCTAssertEqual(clocks, Array(0..<(2 * perWriter)), "every clock once, in order")
         }
         await nodes.stop()
@@ -107,7 +107,7 @@ final class MultiNodeTests: XCTestCase {
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'")
             }
         }
-        let clocks = try await notifiedClocks(bob.session, count: total)
+        let clocks = try await Self.notifiedClocks(bob.session, count: total)
         XCTAssertEqual(clocks, Array(0..<total))
         let catchUps = try await b.awaitLogLines(count: 2, containing: "remote.catch_up")
         XCTAssertEqual(catchUps.count, 2, "node B read what it missed after each cut")
@@ -148,8 +148,48 @@ final class MultiNodeTests: XCTestCase {
         await nodes.stop()
     }
 
+    /// Issue 11 point 6: writers on two nodes append to one space; subscribers on all three nodes, one of them through
+    /// a failover client whose node is stopped mid-run, each see clocks 0…K−1 exactly once, in order.
+    func testOrderAndExactlyOnceUnderLoadAcrossANodeFailure() async throws {
+        let nodes = try await Nodes.start(3)
+        let (a, b, c) = (nodes.nodes[0], nodes.nodes[1], nodes.nodes[2])
+        let alice = try await a.participant()
+        let bob = try await b.participant()
+        let space = try await a.sharedSpace(owner: alice, member: bob)
+        let readers = [try await a.secondSession(of: alice).session, try await b.secondSession(of: bob).session]
+        var configuration = HypergraphClientConfiguration()
+        configuration.reconnect = HypergraphReconnectPolicy(
+            initialDelay: .milliseconds(20), maximumDelay: .milliseconds(200), maximumAttempts: 50)
+        let failover = try await HypergraphClient.connect(
+            urls: [c.url, a.url], token: bob.identity.sessionToken, configuration: configuration)
+        for reader in readers + [failover] { _ = try await reader.subscribe(spaceId: space.id) }
+        try await settle(readers + [failover])
+
+        let perWriter = 60
+        let collected = (readers + [failover]).map { reader in
+            Task { try await Self.notifiedClocks(reader, count: 2 * perWriter) }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, writer) in [alice, bob].enumerated() {
+                group.addTask {
+                    for update in 0..<perWriter {
+                        if index == 0, update == perWriter / 2 { await c.server.shutdown() }
+                        _ = try await writer.createUpdate(space.id, [UInt8(update)])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for (index, task) in collected.enumerated() {
+            let clocks = try await task.value
+            XCTAssertEqual(clocks, Array(0..<(2 * perWriter)), "subscriber \(index): every clock once, in order")
+        }
+        await failover.close()
+        await nodes.stop()
+    }
+
     /// The clocks of the next `count` `updates-notification`s the session receives.
-    private func notifiedClocks(_ session: HypergraphSession, count: Int) async throws -> [Int] {
+    private static func notifiedClocks(_ session: HypergraphSession, count: Int) async throws -> [Int] {
         var clocks: [Int] = []
         while clocks.count < count {
             let message = try await session.nextMessage("updates-notification", timeout: .seconds(10)) {
