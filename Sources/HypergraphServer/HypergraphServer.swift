@@ -63,7 +63,7 @@ public final class HypergraphServer: Sendable {
             server: context, adminTokenDigest: configuration.adminToken.map { SHA256.hash(Array($0.utf8)) })
         let sessions = SessionCount()
         let transport = WebSocketServer(
-            configuration: Self.transportConfiguration(configuration.limits),
+            configuration: Self.transportConfiguration(configuration.limits), tls: configuration.tls,
             httpHandler: { request in await router.respond(to: request) },
             upgradeHandler: { request in
                 switch await context.authenticate(request) {
