@@ -87,9 +87,18 @@ package final class EventLoop: @unchecked Sendable {
         pthread_getspecific(currentEventLoopKey) == Unmanaged.passUnretained(self).toOpaque()
     }
 
-    /// Runs `task` on the loop thread, after the current iteration's I/O. Safe from any thread.
+    /// Runs `task` on the loop thread, after the current iteration's I/O. Safe from any thread. Tasks run in the
+    /// order they were given, whichever threads gave them: a task given on the loop thread runs after every task
+    /// other threads handed over before it (sends to one connection must never overtake each other).
     package func execute(_ task: @escaping @Sendable () -> Void) {
         if inEventLoop {
+            let handedOverEarlier = pending.withLock { pending -> [@Sendable () -> Void] in
+                guard !pending.tasks.isEmpty else { return [] }
+                defer { pending.tasks = [] }
+                return pending.tasks
+            }
+            // One by one: appending the `@Sendable` array at once trips a runtime cast of its element type.
+            for earlier in handedOverEarlier { localTasks.append(earlier) }
             localTasks.append(task)
             return
         }
