@@ -180,7 +180,7 @@ private final class LoadTarget {
 /// A server in a child process of this executable: it prints `listening on PORT` (after any preamble lines),
 /// answers `measure` on its input with `rss KIB connections N` and stops at the end of its input — the protocol of
 /// the transport benchmark's idle server.
-private final class ChildServer {
+final class ChildServer {
     let port: UInt16
     let preamble: [String]
     private let process = Process()
@@ -226,20 +226,29 @@ private final class ChildServer {
     }
 }
 
-/// The child side of `--reference-server COUNT`: the reference server on a temporary database, with COUNT new
-/// identities printed as JSON lines before `listening on PORT`.
-private enum ReferenceServerChild {
+/// The child side of `--reference-server COUNT [--default-limits]`: the reference server on a temporary database,
+/// with COUNT new identities printed as JSON lines before `listening on PORT`. The per-connection rate limit is
+/// lifted (capacity is measured) unless `--default-limits` asks for `hypergraph serve`'s defaults (abuse runs).
+enum ReferenceServerChild {
+    /// Keeps every limit at its default.
+    static let defaultLimitsFlag = "--default-limits"
+
     static func serve(arguments: [String]) throws {
-        guard arguments.count == 2, let count = Int(arguments[1]), count > 0 else {
-            throw BenchmarkError("\(ServerBenchmark.referenceServerFlag) needs the number of identities to create")
+        let keepsDefaults = arguments.count == 3 && arguments[2] == defaultLimitsFlag
+        guard arguments.count == 2 || keepsDefaults, let count = Int(arguments[1]), count > 0 else {
+            throw BenchmarkError(
+                "\(ServerBenchmark.referenceServerFlag) needs the number of identities to create, then optionally "
+                    + defaultLimitsFlag)
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = ServerConfiguration(
             port: 0, store: .sqlite(path: directory.appendingPathComponent("bench.sqlite").path), logLevel: .error)
-        configuration.limits.requestsPerSecond = 1e9
-        configuration.limits.requestBurst = 1e9
+        if !keepsDefaults {
+            configuration.limits.requestsPerSecond = 1e9
+            configuration.limits.requestBurst = 1e9
+        }
         let server = try blocking { [configuration] in try await HypergraphServer.start(configuration) }
         for _ in 0..<count {
             let identity = try blocking {
@@ -262,7 +271,7 @@ private enum ReferenceServerChild {
 }
 
 /// VmRSS of a process (`self` or a pid) in KiB, from `/proc` (Linux only).
-private func residentKiB(of process: String) -> Int? {
+func residentKiB(of process: String) -> Int? {
     guard let text = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
         let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
     else { return nil }
@@ -270,7 +279,7 @@ private func residentKiB(of process: String) -> Int? {
 }
 
 /// Sessions for benchmarks: no transcript, long timeouts (the server is under load), no client pings.
-private let benchmarkConfiguration: HypergraphClientConfiguration = {
+let benchmarkConfiguration: HypergraphClientConfiguration = {
     var configuration = HypergraphClientConfiguration()
     configuration.transcriptLimit = 0
     configuration.requestTimeout = .seconds(60)
@@ -279,7 +288,7 @@ private let benchmarkConfiguration: HypergraphClientConfiguration = {
 }()
 
 /// `open(0)`, `open(1)`, … `open(count - 1)`, at most 64 at a time, in index order.
-private func openMany<Opened: Sendable>(
+func openMany<Opened: Sendable>(
     _ count: Int, _ open: @escaping @Sendable (Int) async throws -> Opened
 ) async throws -> [Opened] {
     try await withThrowingTaskGroup(of: (Int, Opened).self) { group in
@@ -299,7 +308,7 @@ private func closeAll(_ sessions: [HypergraphSession]) async {
 }
 
 /// Update bytes of the given size (their content does not matter to a server).
-private func payload(_ size: Int) -> [UInt8] {
+func payload(_ size: Int) -> [UInt8] {
     (0..<size).map { UInt8(truncatingIfNeeded: $0) }
 }
 

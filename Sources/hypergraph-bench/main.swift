@@ -15,6 +15,7 @@ let areas: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
     ("transport", "WebSocket round trips, broadcast fan-out and idle-connection memory.", TransportBenchmark.run),
     ("json", "JSON reader and writer, against Foundation's JSONSerialization.", JSONBenchmark.run),
     ("server", "Load against a Hypergraph server: confirmed updates/s, fan-out latency, idle connections.", ServerBenchmark.run),
+    ("abuse", "Hostile load on the reference server: bounded memory, round trips, no lost update, idle after.", AbuseBenchmark.run),
 ]
 
 let words = Array(CommandLine.arguments.dropFirst())

@@ -12,12 +12,12 @@ struct ReferenceServer {
     let server: HypergraphServer
     let directory: URL
 
-    static func start() async throws -> ReferenceServer {
+    static func start(limits: ServerLimits = ServerLimits()) async throws -> ReferenceServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = ServerConfiguration(
             port: 0, store: .sqlite(path: directory.appendingPathComponent("db.sqlite").path), logLevel: .error,
-            logSink: LogSink { _ in }, shutdownGracePeriod: .seconds(2))
+            logSink: LogSink { _ in }, limits: limits, shutdownGracePeriod: .seconds(2))
         return ReferenceServer(server: try await HypergraphServer.start(configuration), directory: directory)
     }
 
