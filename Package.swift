@@ -123,7 +123,7 @@ let package = Package(
             name: "HypergraphServerTests",
             dependencies: [
                 "HypergraphServer", "HypergraphClient", "HypergraphStore", "HypergraphProtocol", "HypergraphSigning",
-                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphJSON",
+                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphJSON", "PostgresTestSupport",
             ]
         ),
         .testTarget(

@@ -46,7 +46,16 @@ public final class HypergraphServer: Sendable {
         let registry = ConnectionRegistry(heldBytesLimit: configuration.limits.outboundHighWaterMark)
         let broadcaster = LocalBroadcaster(registry: registry)
         let sequencer = CommitSequencer(broadcaster: broadcaster)
-        let storage = try await configuration.store.open(onCommit: { sequencer.committed($0) })
+        let remote = RemoteDelivery(
+            registry: registry, sequencer: sequencer, broadcaster: broadcaster, behavior: configuration.behavior,
+            logger: logger)
+        let storage = try await configuration.store.open(
+            onCommit: { changes in
+                remote.noteCommitted(changes)
+                sequencer.committed(changes)
+            },
+            onRemoteChange: { change in await remote.deliver(change) })
+        remote.attach(storage)
         let context = ServerContext(
             storage: storage, registry: registry, broadcaster: broadcaster, sequencer: sequencer, logger: logger,
             limits: configuration.limits, behavior: configuration.behavior)

@@ -146,7 +146,15 @@ public protocol HypergraphStorage: Sendable {
 
     // MARK: Lifecycle
 
+    /// Nil when the store can serve requests now; otherwise why not, in words (for health checks).
+    func health() async -> String?
+
     /// Finishes every write already submitted, then releases the database. Later calls fail with
     /// ``StoreError/closed``. Calling it again does nothing.
     func close() async
+}
+
+extension HypergraphStorage {
+    /// An embedded store is healthy while it is open: there is no server to lose.
+    public func health() async -> String? { nil }
 }

@@ -5,6 +5,7 @@
 // abusive clients have gone. Every loop is bounded in count and time; loopback only.
 import Foundation
 import HypergraphClient
+import HypergraphCommandLine
 import HypergraphProtocol
 import HypergraphWebSocket
 
@@ -15,16 +16,38 @@ import Darwin
 #endif
 import Synchronization
 
-/// `hypergraph-bench abuse [--short] [--rss-bound-mib N] [--rtt-bound-ms N] [--idle-cpu-bound-percent N]`.
-///
-/// Exits with a failure status when a bound is violated; `--short` is the form CI runs (well under a minute).
+/// `hypergraph-bench abuse`: see ``command`` for the options. Exits with a failure status when a bound is violated;
+/// `--short` is the form CI runs (well under a minute).
 enum AbuseBenchmark {
-    static func run(arguments: [String]) throws {
+    static let command = benchmarkCommand(
+        name: "abuse",
+        abstract: "Hostile load on the reference server: bounded memory and round trips, no lost update, idle after.",
+        discussion: """
+            The reference server (default limits) runs in a child process. While a normal client writes small \
+            updates, the scenarios run one after another: subscribers of a large space that never read, pipelined \
+            requests then a reset, oversized fields and messages, slowloris. Fails when the server's RSS, a normal \
+            round trip, a lost confirmed update or the server's CPU after the abusers left passes its bound.
+            """,
+        options: [
+            .flag("short", help: "The CI form: a 12 MiB space and fewer abusers (about a minute in a debug build)."),
+            .value("rss-bound-mib", valueName: "N", help: "The most resident memory the server may reach.", default: "256"),
+            .value("rtt-bound-ms", valueName: "N", help: "The longest a normal client's round trip may take.", default: "2000"),
+            .value(
+                "idle-cpu-bound-percent", valueName: "N",
+                help: "The most CPU (percent of a core) the server may use 1-3 s after the abusers left.", default: "10"),
+            .flag(serverOption, help: "Internal: be the server of a parent run."),
+        ]
+    ) { arguments in
         raiseDescriptorLimit()
-        let options = try AbuseOptions(arguments)
-        let child = try ChildServer(arguments: [
-            "server", ServerBenchmark.referenceServerFlag, "2", ReferenceServerChild.defaultLimitsFlag,
-        ])
+        if arguments.flag(serverOption) { return try ReferenceServerChild.serve(identities: 2, liftingRateLimit: false) }
+        try run(AbuseOptions(arguments))
+    }
+
+    /// The option that makes this process the server of a parent run.
+    private static let serverOption = "abuse-server"
+
+    private static func run(_ options: AbuseOptions) throws {
+        let child = try ChildServer(arguments: ["abuse", "--\(serverOption)"])
         defer { child.stop() }
         let identities = try child.preamble.map { try HypergraphIdentity(json: .parse($0)) }
         let target = AbuseTarget(
@@ -107,6 +130,7 @@ enum AbuseBenchmark {
             verdict.failures.append("\(name): a normal round trip took \(format(worst)) ms")
         }
         if let failure = figures.failure { verdict.failures.append("\(name): the normal client failed: \(failure)") }
+        fflush(nil)  // Each phase's figures as soon as they are known (CI logs, long runs).
     }
 
     /// The server's CPU, in percent of one core, over 2 s starting 1 s after the call (the abusers have gone).
@@ -136,33 +160,19 @@ private struct AbuseOptions: Sendable {
     var silentSockets = 1_000
     var slowClients = 50
     var slowlorisSeconds = 12.0
-    var rssBoundMiB = 256
-    var rttBoundMilliseconds = 2_000
-    var idleCPUBoundPercent = 10.0
+    var rssBoundMiB: Int
+    var rttBoundMilliseconds: Int
+    var idleCPUBoundPercent: Double
 
-    init(_ arguments: [String]) throws {
-        var remaining = arguments[...]
-        func number(_ name: String) throws -> Int {
-            guard let text = remaining.popFirst(), let value = Int(text), value > 0 else {
-                throw BenchmarkError("\(name) needs a positive whole number")
-            }
-            return value
+    init(_ arguments: ParsedArguments) throws {
+        if arguments.flag("short") {
+            form = "short"
+            (spaceMiB, silentReaders, holdSeconds, pipelines) = (12, 4, 3, 4)
+            (oversizedRounds, silentSockets, slowClients) = (3, 200, 10)
         }
-        while let argument = remaining.popFirst() {
-            switch argument {
-            case "--short":
-                form = "short"
-                (spaceMiB, silentReaders, holdSeconds, pipelines) = (12, 4, 3, 4)
-                (oversizedRounds, silentSockets, slowClients, slowlorisSeconds) = (3, 200, 10, 12)
-            case "--rss-bound-mib": rssBoundMiB = try number(argument)
-            case "--rtt-bound-ms": rttBoundMilliseconds = try number(argument)
-            case "--idle-cpu-bound-percent": idleCPUBoundPercent = Double(try number(argument))
-            default:
-                throw BenchmarkError(
-                    "unknown argument \(String(reflecting: argument)); expected --short, --rss-bound-mib, "
-                        + "--rtt-bound-ms or --idle-cpu-bound-percent")
-            }
-        }
+        rssBoundMiB = try arguments.integer("rss-bound-mib", in: 1...1_000_000) ?? 256
+        rttBoundMilliseconds = try arguments.integer("rtt-bound-ms", in: 1...1_000_000) ?? 2_000
+        idleCPUBoundPercent = Double(try arguments.integer("idle-cpu-bound-percent", in: 0...100) ?? 10)
     }
 }
 

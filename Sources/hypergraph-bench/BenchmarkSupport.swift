@@ -2,6 +2,7 @@
 // reading a child process's output, and the descriptor limit.
 import Dispatch
 import Foundation
+import HypergraphCommandLine
 
 #if canImport(Glibc)
 import Glibc
@@ -16,10 +17,44 @@ struct BenchmarkError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Bad arguments to a benchmark area.
-struct BenchmarkUsageError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+/// A benchmark area as a command: its options are parsed (and `--help` answered) by HypergraphCommandLine, and `run`
+/// then runs on a thread of its own, off Swift's cooperative pool, since the areas wait for async work with
+/// ``blocking(_:)``.
+func benchmarkCommand(
+    name: String, abstract: String, discussion: String = "", options: [Option] = [],
+    arguments: [Argument] = [], run: @escaping @Sendable (ParsedArguments) throws -> Void
+) -> Command {
+    Command(name: name, abstract: abstract, discussion: discussion, options: options, arguments: arguments) { parsed in
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { done.resume(with: Result { try run(parsed) }) }
+            thread.stackSize = 8 << 20  // the main thread's size: the areas were written for it
+            thread.start()
+        }
+        return ExitStatus.success
+    }
+}
+
+extension ParsedArguments {
+    /// The comma-separated whole numbers of `--name`, each within `range`.
+    func integers(_ name: String, in range: ClosedRange<Int>) throws -> [Int] {
+        let text = value(name) ?? ""
+        let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard !numbers.isEmpty, numbers.allSatisfy({ $0.map(range.contains) ?? false }) else {
+            throw usageError(
+                "Invalid value '\(text)' for '--\(name)': expected comma-separated whole numbers in "
+                    + "\(range.lowerBound)...\(range.upperBound).")
+        }
+        return numbers.compactMap { $0 }
+    }
+
+    /// The value of `--name` as a positive, finite number of seconds.
+    func seconds(_ name: String) throws -> Double {
+        let text = value(name) ?? ""
+        guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
+            throw usageError("Invalid value '\(text)' for '--\(name)': expected a positive number of seconds.")
+        }
+        return seconds
+    }
 }
 
 /// Runs async work from the synchronous benchmark entry point and waits for its result.
@@ -86,3 +121,50 @@ let RUSAGE_SELF_CONSTANT = RUSAGE_SELF.rawValue
 private let RLIMIT_NOFILE_CONSTANT = RLIMIT_NOFILE
 let RUSAGE_SELF_CONSTANT = RUSAGE_SELF
 #endif
+
+/// Figures printed by a Python reference script (`name value` lines), or why there are none.
+struct ReferenceScript {
+    var figures: [String: Double] = [:]
+    var problem: String?
+
+    /// Runs `python3 script arguments…`, the script found relative to the current directory or to this package.
+    static func run(_ script: String, arguments: [String]) -> ReferenceScript {
+        var result = ReferenceScript()
+        guard let path = locate(script) else {
+            result.problem = "\(script) not found (run from the package root)"
+            return result
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", path] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        do {
+            try process.run()
+        } catch {
+            result.problem = "could not start python3: \(error)"
+            return result
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            result.problem = "python3 \(path) exited with status \(process.terminationStatus)"
+            return result
+        }
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let value = Double(fields[1]) {
+                result.figures[String(fields[0])] = value
+            }
+        }
+        return result
+    }
+
+    /// The script in the current directory's checkout, else next to this source file's package.
+    private static func locate(_ relative: String) -> String? {
+        let packageRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [relative, packageRoot.appendingPathComponent(relative).path]
+        return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
+    }
+}

@@ -1,6 +1,7 @@
 // `hypergraph-bench codec`: the generated wire codec against Foundation's JSONDecoder/JSONEncoder (through the same
 // types' Codable conformance, which validates too) on the same inputs, in the same run.
 import Foundation
+import HypergraphCommandLine
 import HypergraphProtocol
 
 enum CodecBenchmark {
@@ -17,16 +18,13 @@ enum CodecBenchmark {
         case server(ServerMessage)
     }
 
-    /// Runs the benchmark. Options: `--seconds S` (time per measurement, default 1).
-    static func run(arguments: [String]) throws {
-        var seconds = 1.0
-        var remaining = arguments[...]
-        while let argument = remaining.popFirst() {
-            guard argument == "--seconds", let value = remaining.popFirst().flatMap(Double.init), value > 0 else {
-                throw BenchmarkUsageError(message: "usage: hypergraph-bench codec [--seconds S]")
-            }
-            seconds = value
-        }
+    static let command = benchmarkCommand(
+        name: "codec",
+        abstract: "Protocol message decode+validate and encode, against Foundation's JSONDecoder/JSONEncoder.",
+        options: [.value("seconds", valueName: "S", help: "Time per measurement.", default: "1")]
+    ) { arguments in try run(seconds: arguments.seconds("seconds")) }
+
+    private static func run(seconds: Double) throws {
         print("codec: decode+validate and encode, generated codec vs Foundation Codable (same types, same input)")
         for benchmarkCase in try cases() {
             print("\n\(benchmarkCase.label): \(benchmarkCase.bytes.count) bytes of JSON")

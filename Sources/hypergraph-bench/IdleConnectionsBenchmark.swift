@@ -1,6 +1,5 @@
 // hypergraph-bench transport: 10,000 idle WebSocket connections to a server in a child process (so each side
 // fits the descriptor limit): the server's resident memory and the kernel's slab memory per connection.
-import Foundation
 import HypergraphWebSocket
 
 #if canImport(Glibc)
@@ -17,36 +16,14 @@ enum IdleConnections {
         let server = WebSocketServer { _ in .accept { socket in for await _ in socket.events {} } }
         let port = try blocking { try await server.start() }
         writeLine("listening on \(port)")
-        while let line = readLine() {
-            if line == "measure" { writeLine("rss \(residentKiB()) connections \(server.connectionCount)") }
-        }
+        answerMeasurements { server.connectionCount }
     }
 
     static func measure(count: Int) throws {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
-        child.arguments = ["transport", TransportBenchmark.idleServerFlag]
-        let input = Pipe()
-        let output = Pipe()
-        child.standardInput = input
-        child.standardOutput = output
-        try child.run()
-        let lines = LineReader(output.fileHandleForReading)
-        defer {
-            try? input.fileHandleForWriting.close()
-            child.waitUntilExit()
-        }
-        guard let portText = lines.next()?.split(separator: " ").last, let port = UInt16(portText) else {
-            throw BenchmarkError("the idle-connection server did not start")
-        }
-        func serverFigures() throws -> (kib: Int, connections: Int) {
-            input.fileHandleForWriting.write(Data("measure\n".utf8))
-            let words = lines.next()?.split(separator: " ") ?? []
-            guard words.count == 4, let kib = Int(words[1]), let connections = Int(words[3]) else {
-                throw BenchmarkError("unexpected report from the idle-connection server")
-            }
-            return (kib, connections)
-        }
+        let child = try ChildServer(arguments: ["transport", "--\(TransportBenchmark.idleServerOption)"])
+        defer { child.stop() }
+        let port = child.port
+        let serverFigures = child.measure
         // Warm up: one connection per event loop touches the loops' shared buffers.
         for _ in 0..<4 {
             let client = try BlockingClient(port: port, path: "/")
@@ -79,25 +56,9 @@ enum IdleConnections {
         withExtendedLifetime(clients) {}
     }
 
-    private static func writeLine(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
-
-    /// VmRSS of this process in KiB (Linux), 0 elsewhere.
-    private static func residentKiB() -> Int {
-        procField("/proc/self/status", "VmRSS:")
-    }
-
     /// The kernel's slab memory in KiB (Linux), 0 elsewhere.
     private static func slabKiB() -> Int {
-        procField("/proc/meminfo", "Slab:")
-    }
-
-    private static func procField(_ path: String, _ name: String) -> Int {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) })
-        else { return 0 }
-        return Int(line.split(separator: " ")[1]) ?? 0
+        procField("/proc/meminfo", "Slab:") ?? 0
     }
 }
 

@@ -1,12 +1,18 @@
 // JSON benchmarks: the create-update message with a 64 KiB update (≈240 KB of JSON), decoded and written by
 // HypergraphJSON and, as the baseline in the same run, by Foundation's JSONSerialization.
 import Foundation
+import HypergraphCommandLine
 import HypergraphJSON
 
-/// `hypergraph-bench json [seconds]`: MB/s of JSON processed for the byte-array hot paths and the whole message.
+/// `hypergraph-bench json [--seconds S]`: MB/s of JSON processed for the byte-array hot paths and the whole message.
 enum JSONBenchmark {
-    static func run(arguments: [String]) throws {
-        let seconds = arguments.first.flatMap(Double.init) ?? 1.0
+    static let command = benchmarkCommand(
+        name: "json",
+        abstract: "JSON reader and writer, against Foundation's JSONSerialization.",
+        options: [.value("seconds", valueName: "S", help: "Time per measurement.", default: "1")]
+    ) { arguments in try run(seconds: arguments.seconds("seconds")) }
+
+    private static func run(seconds: Double) throws {
         var generator = SystemRandomNumberGenerator()
         let update = (0..<65_536).map { _ in UInt8.random(in: 0...255, using: &generator) }
 

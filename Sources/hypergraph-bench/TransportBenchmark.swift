@@ -3,6 +3,7 @@
 // (IdleConnectionsBenchmark.swift) in their own files.
 import Dispatch
 import Foundation
+import HypergraphCommandLine
 import HypergraphWebSocket
 
 #if canImport(Glibc)
@@ -13,33 +14,42 @@ import Darwin
 import Synchronization
 
 enum TransportBenchmark {
-    /// Makes this process the idle-connection server of `measureIdleConnections` (started by the parent run).
-    static let idleServerFlag = "--idle-server"
+    /// The option that makes this process the idle-connection server of `IdleConnections.measure` (started by the
+    /// parent run).
+    static let idleServerOption = "idle-server"
 
     /// The parts of the benchmark, each selectable by name.
     private enum Part: String, CaseIterable {
         case echo, broadcast, idle
     }
 
-    /// Runs the benchmark: `hypergraph-bench transport [echo] [broadcast] [idle] [--event-loops N]` (all parts
-    /// when none is named; the engine's default loop count unless given).
-    static func run(arguments: [String]) throws {
+    static let command = benchmarkCommand(
+        name: "transport",
+        abstract: "WebSocket round trips, broadcast fan-out and idle-connection memory.",
+        options: [
+            .value("event-loops", valueName: "N", help: "Event-loop threads (default: the engine's own count)."),
+            .flag(idleServerOption, help: "Internal: be the idle-connection server of a parent run."),
+        ],
+        arguments: [
+            Argument("parts", help: "Parts to run: " + Part.allCases.map(\.rawValue).joined(separator: ", ") + " (default: all).", optional: true, variadic: true)
+        ]
+    ) { arguments in
         raiseDescriptorLimit()
-        if arguments.contains(idleServerFlag) { return try IdleConnections.serve() }
-        let usage = "usage: hypergraph-bench transport " + Part.allCases.map { "[\($0.rawValue)]" }.joined(separator: " ")
-            + " [--event-loops N]"
-        var parts: [Part] = []
-        var remaining = arguments[...]
-        while let argument = remaining.popFirst() {
-            if argument == "--event-loops" {
-                guard let count = remaining.popFirst().flatMap({ Int($0) }) else { throw BenchmarkUsageError(message: usage) }
-                try WebSocketEventLoops.configure(count: count)
-            } else if let part = Part(rawValue: argument) {
-                parts.append(part)
-            } else {
-                throw BenchmarkUsageError(message: "unknown part '\(argument)'; \(usage)")
-            }
+        if arguments.flag(idleServerOption) { return try IdleConnections.serve() }
+        if let count = try arguments.integer("event-loops", in: WebSocketEventLoops.allowedCounts) {
+            try WebSocketEventLoops.configure(count: count)
         }
+        let parts = try arguments.arguments("parts").map { word in
+            guard let part = Part(rawValue: word) else {
+                throw arguments.usageError(
+                    "Unknown part '\(word)': expected " + Part.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+            }
+            return part
+        }
+        try run(parts: parts)
+    }
+
+    private static func run(parts: [Part]) throws {
         let selected = parts.isEmpty ? Part.allCases : parts
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
         print(

@@ -33,8 +33,12 @@ enum ConformanceCommands {
             unreachable server or a provisioning problem (one message, no cases run).
             """,
         options: [
-            .value("url", valueName: "ws://HOST:PORT", help: "The server's WebSocket URL (ws:// only; wss:// not yet)."),
-            .value("http-url", valueName: "http://HOST:PORT", help: "The server's HTTP base URL (default: from --url)."),
+            .repeated(
+                "url", valueName: "ws://HOST:PORT",
+                help: "The server's WebSocket URL (ws:// only; wss:// not yet); repeat for several nodes, used in turn."),
+            .repeated(
+                "http-url", valueName: "http://HOST:PORT",
+                help: "The server's HTTP base URL (default: from each --url); repeatable like --url."),
             .value(
                 "identities", valueName: "FILE",
                 help: "Identity objects (JSON array or one per line), shared by the cases; 4 or more accounts."),
@@ -70,16 +74,18 @@ enum ConformanceCommands {
             target = ConformanceTarget(
                 url: server.url, httpURL: server.httpURL, provisioner: server.provisioner, timeout: timeout, quietPeriod: quiet)
         } else {
-            guard let given = arguments.value("url") else {
+            let given = arguments.values("url")
+            guard !given.isEmpty else {
                 throw arguments.usageError(
                     "Say which server to check: --url ws://HOST:PORT (with a provisioning option), or --spawn-reference "
                         + "for the reference server in-process.")
             }
-            let url: String
-            let httpURL: String?
+            let urls: [String]
+            let httpURLs: [String]
             do {
-                url = try TargetURL.webSocket(given)
-                httpURL = try arguments.value("http-url").map(TargetURL.http) ?? ConformanceTarget.httpURL(forWebSocketURL: url)
+                urls = try given.map(TargetURL.webSocket)
+                let givenHTTP = try arguments.values("http-url").map(TargetURL.http)
+                httpURLs = givenHTTP.isEmpty ? urls.compactMap(ConformanceTarget.httpURL(forWebSocketURL:)) : givenHTTP
             } catch {
                 throw arguments.usageError("\(error).")
             }
@@ -89,7 +95,8 @@ enum ConformanceCommands {
             } catch let error as ProvisioningError {
                 return stopped(ConformanceStop("\(error)"))
             }
-            target = ConformanceTarget(url: url, httpURL: httpURL, provisioner: chosen, timeout: timeout, quietPeriod: quiet)
+            target = ConformanceTarget(
+                urls: urls, httpURLs: httpURLs, provisioner: chosen, timeout: timeout, quietPeriod: quiet)
         }
         let results: [CaseResult]
         let started = ContinuousClock.now
@@ -99,7 +106,7 @@ enum ConformanceCommands {
             let limited = parallel < jobs
                 ? " (the identities file's accounts allow \(parallel) case(s) at a time, \(IdentityLeases.accountsPerCase) accounts each)"
                 : ""
-            writeStandardError("Running \(cases.count) cases against \(target.url) with \(parallel) jobs\(limited)…\n")
+            writeStandardError("Running \(cases.count) cases against \(target.urlsDescription) with \(parallel) jobs\(limited)…\n")
             results = try await ConformanceRunner.run(cases, against: target, jobs: jobs) { result, finished, total in
                 let tag = result.status == .passed ? "pass" : result.status == .failed ? "FAIL" : "skip"
                 writeStandardError("[\(finished)/\(total)] \(tag) \(result.id)\n")

@@ -55,6 +55,30 @@ final class ConnectionRegistry: Sendable {
         var accounts: [String: Set<ConnectionID>] = [:]
         var held: [HoldKey: [HeldMessage]] = [:]
         var heldBytes: [ConnectionID: Int] = [:]
+        /// Per subscribed space, the newest change its subscribers have (sent, or in their snapshot).
+        var progress: [String: SpaceProgress] = [:]
+    }
+
+    /// How far a space's subscribers on this server are: the newest update clock and event counter they have.
+    struct SpaceProgress: Sendable, Equatable {
+        var clock: Int64?
+        var counter: Int64?
+
+        /// Raises the progress to include `position`.
+        mutating func advance(to position: SpacePosition) {
+            switch position {
+            case .update(let clock): self.clock = max(self.clock ?? clock, clock)
+            case .event(let counter): self.counter = max(self.counter ?? counter, counter)
+            }
+        }
+
+        /// Whether a change at `position` is already included.
+        func includes(_ position: SpacePosition) -> Bool {
+            switch position {
+            case .update(let clock): return self.clock.map { clock <= $0 } ?? false
+            case .event(let counter): return self.counter.map { counter <= $0 } ?? false
+            }
+        }
     }
 
     private let state = Mutex(State())
@@ -90,6 +114,7 @@ final class ConnectionRegistry: Sendable {
             for spaceId in entry.subscriptions.keys {
                 Self.remove(id, from: &state.subscribers, key: spaceId)
                 state.held[HoldKey(connection: id, spaceId: spaceId)] = nil
+                Self.advance(&state, spaceId: spaceId, to: nil)
             }
         }
     }
@@ -136,6 +161,10 @@ final class ConnectionRegistry: Sendable {
             }
             entry.subscriptions[spaceId] = .active
             state.entries[id] = entry
+            if let horizon {
+                if let clock = horizon.lastClock { Self.advance(&state, spaceId: spaceId, to: .update(clock: clock)) }
+                Self.advance(&state, spaceId: spaceId, to: .event(counter: horizon.lastEventCounter))
+            }
             for message in held where horizon?.isAfter(message.position) ?? true {
                 entry.socket.send(message.frame)
             }
@@ -150,6 +179,7 @@ final class ConnectionRegistry: Sendable {
             var sockets: [WebSocket] = []
             switch broadcast.audience {
             case .subscribers(let spaceId):
+                Self.advance(&state, spaceId: spaceId, to: broadcast.position)
                 for id in state.subscribers[spaceId] ?? [] where id != broadcast.excluding {
                     guard let entry = state.entries[id] else { continue }
                     switch entry.subscriptions[spaceId] {
@@ -179,8 +209,37 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
+    /// The progress of every space that has subscribers here (what a change feed that lost notifications must
+    /// read again, see ``RemoteDelivery``).
+    func subscribedProgress() -> [String: SpaceProgress] {
+        state.withLock { state in
+            state.subscribers.keys.reduce(into: [:]) { result, spaceId in
+                result[spaceId] = state.progress[spaceId] ?? SpaceProgress()
+            }
+        }
+    }
+
+    /// The account of one of the space's subscribers here, or nil when it has none (a member: subscribing needs
+    /// membership, and membership is never revoked).
+    func anySubscriberAccount(of spaceId: String) -> String? {
+        state.withLock { state in
+            let entries = state.entries
+            return state.subscribers[spaceId]?.lazy.compactMap { entries[$0]?.accountAddress }.first
+        }
+    }
+
     private static func remove(_ id: ConnectionID, from index: inout [String: Set<ConnectionID>], key: String) {
         index[key]?.remove(id)
         if index[key]?.isEmpty == true { index[key] = nil }
+    }
+
+    /// Records that the subscribers of `spaceId` have the change at `position`; forgets spaces nobody subscribes to.
+    private static func advance(_ state: inout State, spaceId: String, to position: SpacePosition?) {
+        guard state.subscribers[spaceId] != nil else {
+            state.progress[spaceId] = nil
+            return
+        }
+        guard let position else { return }
+        state.progress[spaceId, default: SpaceProgress()].advance(to: position)
     }
 }
