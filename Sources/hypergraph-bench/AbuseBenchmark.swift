@@ -7,6 +7,8 @@ import Foundation
 import HypergraphClient
 import HypergraphCommandLine
 import HypergraphProtocol
+import HypergraphServer
+import HypergraphStore
 import HypergraphWebSocket
 
 #if canImport(Glibc)
@@ -39,7 +41,9 @@ enum AbuseBenchmark {
         ]
     ) { arguments in
         raiseDescriptorLimit()
-        if arguments.flag(serverOption) { return try ReferenceServerChild.serve(identities: 2, liftingRateLimit: false) }
+        if arguments.flag(serverOption) {
+            return try ReferenceServerChild.serve(identities: 2, liftingRateLimit: false, answering: LargeSpace.fill)
+        }
         try run(AbuseOptions(arguments))
     }
 
@@ -58,9 +62,10 @@ enum AbuseBenchmark {
             + "server CPU ≤ \(format(options.idleCPUBoundPercent)) % of a core once abusers have gone")
         var verdict = Verdict()
 
-        let large = try blocking { try await LargeSpace.write(target: target, bytes: options.spaceMiB << 20) }
+        let large = try LargeSpace.create(in: child, target: target, bytes: options.spaceMiB << 20)
         print("\nlarge space: \(large.updateIds.count) updates of \(LargeSpace.updateBytes >> 10) KiB "
-            + "(\(options.spaceMiB) MiB) written in \(format(large.seconds, 2)) s")
+            + "(\(options.spaceMiB) MiB), stored by the server process itself")
+        fflush(nil)
         let probe = try blocking { try await NormalClient.connect(target) }
         let memory = MemorySampler(pid: target.pid)
         defer { memory.stop() }
@@ -168,7 +173,7 @@ private struct AbuseOptions: Sendable {
         if arguments.flag("short") {
             form = "short"
             (spaceMiB, silentReaders, holdSeconds, pipelines) = (12, 4, 3, 4)
-            (oversizedRounds, silentSockets, slowClients) = (3, 200, 10)
+            (oversizedRounds, silentSockets, slowClients) = (1, 200, 10)
         }
         rssBoundMiB = try arguments.integer("rss-bound-mib", in: 1...1_000_000) ?? 256
         rttBoundMilliseconds = try arguments.integer("rtt-bound-ms", in: 1...1_000_000) ?? 2_000
@@ -229,22 +234,45 @@ private struct LargeSpace: Sendable {
     static let updateBytes = 512 * 1024
     let spaceId: String
     let updateIds: [String]
-    let seconds: Double
 
-    /// A new space of the abuser holding `bytes` of updates, written through the client.
-    static func write(target: AbuseTarget, bytes: Int) async throws -> LargeSpace {
-        let start = MonotonicClock.now()
-        let session = try await HypergraphClient.connect(
-            url: target.url, token: target.abuser.sessionToken, configuration: benchmarkConfiguration)
-        let space = try await session.createSpace(target.abuser.createSpaceEvent(name: "large"))
-        var updateIds: [String] = []
-        for _ in 0..<(bytes / updateBytes) {
-            let update = target.abuser.createUpdate(spaceId: space.id, update: payload(updateBytes))
-            _ = try await session.createUpdate(update)
-            updateIds.append(update.updateId)
+    /// A new space of the abuser holding `bytes` of updates. The space is created through the protocol; its updates
+    /// are appended by the server process straight to its store (`fill`), because signing and encoding tens of MiB
+    /// in a debug build would take minutes and the writing is not what is under test.
+    static func create(in child: ChildServer, target: AbuseTarget, bytes: Int) throws -> LargeSpace {
+        let spaceId = try blocking {
+            let session = try await HypergraphClient.connect(
+                url: target.url, token: target.abuser.sessionToken, configuration: benchmarkConfiguration)
+            let space = try await session.createSpace(target.abuser.createSpaceEvent(name: "large"))
+            await session.close()
+            return space.id
         }
-        await session.close()
-        return LargeSpace(spaceId: space.id, updateIds: updateIds, seconds: Double(MonotonicClock.now() - start) / 1e9)
+        let count = bytes / updateBytes
+        let answer = child.ask("fill \(spaceId) \(target.abuser.accountAddress) \(count)")
+        guard answer == "filled \(count)" else { throw BenchmarkError("the server did not fill the space: \(answer)") }
+        return LargeSpace(spaceId: spaceId, updateIds: (0..<count).map(updateId))
+    }
+
+    /// The id of the large space's update `index`.
+    private static func updateId(_ index: Int) -> String { "large-\(index)" }
+
+    /// The server side of ``create(in:target:bytes:)``: `fill SPACE ACCOUNT COUNT` appends COUNT updates.
+    static func fill(server: HypergraphServer, line: String) -> String? {
+        let words = line.split(separator: " ").map(String.init)
+        guard words.count == 4, words[0] == "fill", let count = Int(words[3]) else { return nil }
+        let signature = SignatureRecord(hex: String(repeating: "1", count: 128), recovery: 0)
+        let content = payload(updateBytes)
+        do {
+            for index in 0..<count {
+                _ = try blocking {
+                    try await server.storage.appendUpdate(
+                        spaceId: words[1], accountAddress: words[2], update: content, signature: signature,
+                        updateId: updateId(index))
+                }
+            }
+        } catch {
+            return "failed: \(error)"
+        }
+        return "filled \(count)"
     }
 }
 
@@ -370,8 +398,8 @@ private enum Scenarios {
         return ""
     }
 
-    /// A space name, an update and a message over their limits, each round; the first two must be refused with
-    /// `too-large` and store nothing, the last must close the connection with 1009.
+    /// A space name (64 KiB), an update (1 MiB + 1) and a message (17 MiB) over their default limits, each round;
+    /// the first two must be refused with `too-large` and store nothing, the last must close the connection with 1009.
     static func oversizedFields(_ target: AbuseTarget, space: String, options: AbuseOptions) async throws -> String {
         let identity = target.abuser
         var refusals = 0
@@ -379,11 +407,11 @@ private enum Scenarios {
         for _ in 0..<options.oversizedRounds {
             let session = try await HypergraphClient.connect(
                 url: target.url, token: identity.sessionToken, configuration: benchmarkConfiguration)
-            let named = identity.createSpaceEvent(name: String(repeating: "n", count: 2 << 20))
+            let named = identity.createSpaceEvent(name: String(repeating: "n", count: 64 << 10))
             refusedSpaces.append(named.spaceId)
             let oversized: [ClientMessage] = [
                 .createSpaceEvent(named),
-                .createUpdate(identity.createUpdate(spaceId: space, update: payload(2 << 20))),
+                .createUpdate(identity.createUpdate(spaceId: space, update: payload((1 << 20) + 1))),
             ]
             for message in oversized {
                 if case .failure(.serverError(let error)) = await reply(to: message, on: session),
