@@ -31,7 +31,7 @@ enum AbuseBenchmark {
             round trip, a lost confirmed update or the server's CPU after the abusers left passes its bound.
             """,
         options: [
-            .flag("short", help: "The CI form: a 12 MiB space and fewer abusers (about a minute in a debug build)."),
+            .flag("short", help: "The CI form: a 12 MiB space and fewer abusers (about 40 s in a release build)."),
             .value("rss-bound-mib", valueName: "N", help: "The most resident memory the server may reach.", default: "256"),
             .value("rtt-bound-ms", valueName: "N", help: "The longest a normal client's round trip may take.", default: "2000"),
             .value(
