@@ -1,4 +1,5 @@
 // The entry point: open an authenticated session to a Hypergraph server.
+import HypergraphTLS
 import HypergraphWebSocket
 
 /// Connects to Hypergraph sync servers (PROTOCOL.md §1).
@@ -9,7 +10,8 @@ import HypergraphWebSocket
 /// await session.close()
 /// ```
 public enum HypergraphClient {
-    /// Opens a WebSocket to `url` (`ws://host[:port][/path][?query]`) with `token` appended as the `token` query
+    /// Opens a WebSocket to `url` (`ws://host[:port][/path][?query]`, or `wss://…` with the server's certificate
+    /// checked as `configuration.tls` says) with `token` appended as the `token` query
     /// parameter (percent-encoded), and returns the session once the upgrade completed.
     ///
     /// The protocol has no authentication reply: a server that refuses the token either rejects the upgrade (this
@@ -57,7 +59,8 @@ public enum HypergraphClient {
     ) async throws(HypergraphClientError) -> WebSocket {
         let target = try authenticatedURL(url, token: token)
         do {
-            return try await WebSocketClient.connect(to: target, configuration: configuration.webSocket)
+            return try await WebSocketClient.connect(
+                to: target, configuration: configuration.webSocket, tls: configuration.tls)
         } catch let error as WebSocketClientError {
             if case .invalidURL(_, let reason) = error { throw .invalidURL(url, reason: reason) }
             throw .connectionFailed(error)
@@ -105,10 +108,13 @@ public struct HypergraphClientConfiguration: Sendable, Hashable {
     public var transcriptLimit: Int = 1000
     /// The WebSocket's limits and timeouts (message size, handshake timeout, pings, close timeout).
     public var webSocket = WebSocketConfiguration()
+    /// How a wss:// server's certificate is checked: the system's trust store by default.
+    public var tls = TLSClientConfiguration()
     /// Whether and how a session reconnects after losing its connection; `.disabled` by default (a lost connection
     /// ends the session). See `HypergraphClient.connect(urls:token:configuration:)`.
     public var reconnect = HypergraphReconnectPolicy.disabled
 
-    /// The defaults: 10 s request timeout, 1,000 transcript entries, the WebSocket defaults, no reconnecting.
+    /// The defaults: 10 s request timeout, 1,000 transcript entries, the WebSocket defaults, full TLS verification,
+    /// no reconnecting.
     public init() {}
 }

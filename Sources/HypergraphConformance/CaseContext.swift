@@ -6,6 +6,7 @@
 import Foundation
 import HypergraphClient
 import HypergraphProtocol
+import HypergraphTLS
 import Synchronization
 
 /// The server under test and how to talk to it: one node, or several nodes of one deployment that the cases spread
@@ -23,6 +24,8 @@ public struct ConformanceTarget: Sendable {
     public var timeout: Duration
     /// How long to wait before concluding that something did not arrive.
     public var quietPeriod: Duration
+    /// How a wss:// or https:// server's certificate is checked (the system's trust store unless set).
+    public var tls = TLSClientConfiguration()
     /// Told the URL of every connection a case opens, before it opens (tests count how the nodes were used).
     package var connectionObserver: (@Sendable (String) -> Void)?
 
@@ -63,11 +66,19 @@ public struct ConformanceTarget: Sendable {
         urls.count == 1 ? url : "{" + urls.joined(separator: ", ") + "}"
     }
 
-    /// The HTTP URL a WebSocket URL implies: `ws://host:port/…` → `http://host:port`.
+    /// The HTTP URL a WebSocket URL implies: `ws://host:port/…` → `http://host:port`, `wss://…` → `https://…`.
     public static func httpURL(forWebSocketURL url: String) -> String? {
-        guard url.hasPrefix("ws://") else { return nil }
-        let authority = url.dropFirst("ws://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return authority.isEmpty ? nil : "http://" + authority
+        let secure = url.hasPrefix("wss://")
+        guard secure || url.hasPrefix("ws://") else { return nil }
+        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return authority.isEmpty ? nil : (secure ? "https://" : "http://") + authority
+    }
+
+    /// The session settings for connecting to this target (its TLS settings).
+    public var clientConfiguration: HypergraphClientConfiguration {
+        var configuration = HypergraphClientConfiguration()
+        configuration.tls = tls
+        return configuration
     }
 }
 
@@ -151,7 +162,8 @@ public final class CaseContext: Sendable {
         }
         let session: HypergraphSession
         do {
-            session = try await HypergraphClient.connect(url: nextURL(), token: identity.sessionToken)
+            session = try await HypergraphClient.connect(
+                url: nextURL(), token: identity.sessionToken, configuration: target.clientConfiguration)
         } catch {
             throw CaseFailure(expected: "\(label) to connect with a valid token", observed: "\(error)")
         }
@@ -186,7 +198,7 @@ public final class CaseContext: Sendable {
         guard !target.httpURLs.isEmpty else { throw CaseSkipped("no HTTP URL (--http-url) for this target") }
         let url = next(of: target.httpURLs, counter: \.httpCount)
         do {
-            return try HypergraphHTTPClient(baseURL: url, timeout: target.timeout)
+            return try HypergraphHTTPClient(baseURL: url, timeout: target.timeout, tls: target.tls)
         } catch {
             throw CaseSkipped("unusable HTTP URL: \(error)")
         }

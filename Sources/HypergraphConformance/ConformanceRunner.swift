@@ -89,7 +89,7 @@ public enum ConformanceRunner {
         }
         for httpURL in target.httpURLs {
             do {
-                _ = try await HypergraphHTTPClient(baseURL: httpURL, timeout: target.timeout)
+                _ = try await HypergraphHTTPClient(baseURL: httpURL, timeout: target.timeout, tls: target.tls)
                     .request(method: "GET", path: "/", headers: [:], json: nil)
             } catch {
                 throw ConformanceStop("nothing answers HTTP at \(httpURL) (set --http-url): \(error)")
@@ -102,7 +102,8 @@ public enum ConformanceRunner {
     ) async throws(ConformanceStop) {
         let session: HypergraphSession
         do {
-            session = try await HypergraphClient.connect(url: url, token: identity.sessionToken)
+            session = try await HypergraphClient.connect(
+                url: url, token: identity.sessionToken, configuration: target.clientConfiguration)
         } catch {
             if case .connectionFailed(.handshakeRejected(let status, _, _, _)) = error {
                 throw ConformanceStop(

@@ -57,13 +57,13 @@ public final class HypergraphServer: Sendable {
             onRemoteChange: { change in await remote.deliver(change) })
         remote.attach(storage)
         let context = ServerContext(
-            storage: storage, registry: registry, broadcaster: broadcaster, sequencer: sequencer, logger: logger,
-            limits: configuration.limits, behavior: configuration.behavior)
+            storage: storage, facts: KnownFacts(storage: storage), registry: registry, broadcaster: broadcaster,
+            sequencer: sequencer, logger: logger, limits: configuration.limits, behavior: configuration.behavior)
         let router = HTTPRouter(
             server: context, adminTokenDigest: configuration.adminToken.map { SHA256.hash(Array($0.utf8)) })
         let sessions = SessionCount()
         let transport = WebSocketServer(
-            configuration: Self.transportConfiguration(configuration.limits),
+            configuration: Self.transportConfiguration(configuration.limits), tls: configuration.tls,
             httpHandler: { request in await router.respond(to: request) },
             upgradeHandler: { request in
                 switch await context.authenticate(request) {
@@ -123,6 +123,8 @@ public final class HypergraphServer: Sendable {
         configuration.webSocket.pingInterval = limits.idlePingInterval
         configuration.webSocket.pongTimeout = limits.pongTimeout
         configuration.maximumRequestBodySize = limits.maximumHTTPBodyBytes
+        // Each connection's requests run on its event loop: a request hops threads only to wait for the store.
+        configuration.runsHandlersOnEventLoops = true
         return configuration
     }
 }

@@ -95,6 +95,17 @@ public protocol HypergraphStorage: Sendable {
         spaceId: String, afterClock: Int64?, throughClock: Int64?, maximumBytes: Int, maximumCount: Int
     ) async throws -> UpdateSlice
 
+    /// ``appendUpdate(spaceId:accountAddress:update:signature:updateId:)`` after checking the quotas: when the space's
+    /// stored update bytes plus `update.count` would pass `quotas.space`, or the account's would pass
+    /// `quotas.account`, nothing is stored and the result is ``QuotaCheckedAppendResult/overQuota(_:)`` with the
+    /// bytes found (this check comes first, as it came before the append when they were two calls). A store that
+    /// checks inside the append's transaction keeps the quotas exactly; the default implementation reads
+    /// ``storedUpdateBytes(spaceId:accountAddress:)`` and then appends, so concurrent writers can each pass the check.
+    func appendUpdate(
+        spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String,
+        quotas: UpdateQuotas
+    ) async throws -> QuotaCheckedAppendResult
+
     /// The content bytes (the `update` field only, not signatures or ids) of every update stored in the space, and
     /// of every update the account wrote in any space, from one read transaction; 0 for an unknown space or
     /// account. Quotas compare these with their limits before ``appendUpdate(spaceId:accountAddress:update:signature:updateId:)``;
@@ -157,4 +168,25 @@ public protocol HypergraphStorage: Sendable {
 extension HypergraphStorage {
     /// An embedded store is healthy while it is open: there is no server to lose.
     public func health() async -> String? { nil }
+
+    /// The quota check as a read before the append (two calls: concurrent writers can each pass it); see
+    /// ``HypergraphStorage/appendUpdate(spaceId:accountAddress:update:signature:updateId:quotas:)``.
+    public func appendUpdate(
+        spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String,
+        quotas: UpdateQuotas
+    ) async throws -> QuotaCheckedAppendResult {
+        let stored = try await storedUpdateBytes(spaceId: spaceId, accountAddress: accountAddress)
+        if stored.wouldPass(quotas, adding: update.count) { return .overQuota(stored) }
+        return .appended(
+            try await appendUpdate(
+                spaceId: spaceId, accountAddress: accountAddress, update: update, signature: signature,
+                updateId: updateId))
+    }
+}
+
+extension StoredUpdateBytes {
+    /// Whether `bytes` more would take the space or the account past its quota.
+    public func wouldPass(_ quotas: UpdateQuotas, adding bytes: Int) -> Bool {
+        space + Int64(bytes) > quotas.space || account + Int64(bytes) > quotas.account
+    }
 }

@@ -62,9 +62,9 @@ struct BroadcastBenchmark {
         ]
         print("broadcast 1→\(Self.subscriberCount), \(Self.messageSize) B (latency: send → read by the last subscriber)")
         for schedule in schedules {
-            let ours = try measure(schedule.count, through: shared.send, to: subscribers, pacing: schedule.pacing)
-            let kernel = try measure(schedule.count, through: floorPublisher, to: floorSubscribers, pacing: schedule.pacing)
-            let each = try measure(schedule.count, through: perSubscriber.send, to: subscribers, pacing: schedule.pacing)
+            let ours = try Self.measure(schedule.count, through: { shared.send(Self.message($0)) }, to: subscribers, pacing: schedule.pacing)
+            let kernel = try Self.measure(schedule.count, through: { floorPublisher(Self.message($0)) }, to: floorSubscribers, pacing: schedule.pacing)
+            let each = try Self.measure(schedule.count, through: { perSubscriber.send(Self.message($0)) }, to: subscribers, pacing: schedule.pacing)
             report(schedule, ours: ours, kernel: kernel, perSubscriber: each)
         }
         shared.close()
@@ -107,8 +107,21 @@ struct BroadcastBenchmark {
         }
     }
 
-    /// Sends `count` messages with `publish` on the given schedule and waits until every subscriber read each.
-    private func measure(_ count: Int, through publish: (String) -> Void, to reader: SubscriberReader, pacing: Pacing) throws -> Run {
+    /// The p99 latency of the engine's shared-frame broadcast of 200-byte messages to `count` subscribers (1,000 unless
+    /// given), one message in flight: the transport's own fan-out, as the server benchmark's baseline.
+    static func oneInFlightP99(messages: Int, subscribers count: Int = subscriberCount) throws -> Double {
+        let server = try BenchmarkServer(handlersOnEventLoops: true)
+        let subscribers = try SubscriberReader(port: server.port, count: count)
+        defer { subscribers.stop() }
+        while server.subscribers.sockets.withLock({ $0.count }) < count { usleep(1000) }
+        let publisher = try EnginePublisher(port: server.port, path: "/pub")
+        defer { publisher.close() }
+        return try measure(messages, through: { publisher.send(message($0)) }, to: subscribers, pacing: .inFlight(1)).p99
+    }
+
+    /// Sends `count` messages, `publish(n)` sending the one with sequence number n, on the given schedule, and waits
+    /// until every subscriber read each.
+    static func measure(_ count: Int, through publish: (Int) -> Void, to reader: SubscriberReader, pacing: Pacing) throws -> Run {
         let sequences = try reader.reserve(count)
         let busyBefore = cpuSeconds(of: "self") ?? 0  // server, senders and subscriber readers alike
         var sentAt: [UInt64] = []
@@ -128,20 +141,20 @@ struct BroadcastBenchmark {
                 // (the kernel floor's) would otherwise hide the time its messages waited for the one before.
                 sentAt.append(slot)
             }
-            publish(message(sequence))
+            publish(sequence)
         }
         let outstanding = if case .inFlight(let limit) = pacing { min(limit, count) } else { count }
         for _ in 0..<outstanding { try reader.awaitOneCompletion() }
         let receipts = reader.lastReceipts(of: sequences)
         let elapsed = Double((receipts.max() ?? start) - start) / 1e9
         return Run(
-            deliveriesPerSecond: Double(count * Self.subscriberCount) / elapsed,
+            deliveriesPerSecond: Double(count * reader.count) / elapsed,
             latencies: zip(receipts, sentAt).map { Double($0 - $1) / 1e6 },
             processorsBusy: ((cpuSeconds(of: "self") ?? 0) - busyBefore) / elapsed)
     }
 
     /// A 200-byte text message that starts with its sequence number in ten decimal digits.
-    private func message(_ sequence: Int) -> String {
+    static func message(_ sequence: Int) -> String {
         let digits = String(sequence)
         let number = String(repeating: "0", count: 10 - digits.count) + digits
         return number + String(repeating: "x", count: Self.messageSize - number.utf8.count)
@@ -219,8 +232,18 @@ final class KernelFanOut: Sendable {
 
 /// Reads many subscriber sockets on one thread, waiting with a `ReadinessWatcher` (epoll/kqueue: a wake-up
 /// costs what is ready, not all 1,000 sockets as `poll` would), and notes when each message reached its last
-/// subscriber. Messages start with their sequence number in ten decimal digits.
+/// subscriber. A message's sequence number is either in its first ten bytes, as decimal digits, or its place
+/// among the frames its subscriber read (for servers whose messages the benchmark cannot number).
 final class SubscriberReader: Sendable {
+    /// How a frame's sequence number is found.
+    enum Numbering: Sendable {
+        /// The frame starts with it, in ten decimal digits.
+        case leadingDigits
+        /// The n-th frame a subscriber reads is message n (the frames each subscriber reads are all benchmark
+        /// messages, in order).
+        case arrivalOrder
+    }
+
     private struct Progress {
         var receipts: [Int]  // by sequence number: subscribers that have read it
         var lastReceipt: [UInt64]  // by sequence number: when the last subscriber read it
@@ -230,12 +253,23 @@ final class SubscriberReader: Sendable {
 
     private static let capacity = 100_000
     private let clients: [BlockingClient]
+    private let numbering: Numbering
     private let progress = Mutex(Progress(receipts: Array(repeating: 0, count: capacity), lastReceipt: Array(repeating: 0, count: capacity)))
     private let completions = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(port: UInt16, count: Int) throws {
-        clients = try (0..<count).map { _ in try BlockingClient(port: port, path: "/sub") }
+    /// The number of subscribers.
+    var count: Int { clients.count }
+
+    /// Connects `count` subscribers to the benchmark server's `/sub`.
+    convenience init(port: UInt16, count: Int) throws {
+        try self.init(clients: (0..<count).map { _ in try BlockingClient(port: port, path: "/sub") }, numbering: .leadingDigits)
+    }
+
+    /// Reads the given connected clients.
+    init(clients: [BlockingClient], numbering: Numbering) throws {
+        self.clients = clients
+        self.numbering = numbering
         // The watcher belongs to the reading thread (it is not Sendable), so that thread sets it up and
         // reports how that went.
         let setUp = Mutex<Result<Void, any Error>?>(nil)
@@ -281,12 +315,17 @@ final class SubscriberReader: Sendable {
     private func readUntilStopped(_ watcher: ReadinessWatcher) {
         defer { finished.signal() }
         var received: [Int] = []
+        var framesRead = Array(repeating: 0, count: clients.count)  // by client, for `.arrivalOrder`
         while !progress.withLock({ $0.stopped }) {
             received.removeAll(keepingCapacity: true)
             do {
                 try watcher.wait(timeoutMilliseconds: 100) { id in
                     clients[Int(id)].readAvailableFrames { payload in
-                        received.append(payload.prefix(10).reduce(0) { $0 * 10 + Int($1) - 48 })
+                        switch numbering {
+                        case .leadingDigits: received.append(payload.prefix(10).reduce(0) { $0 * 10 + Int($1) - 48 })
+                        case .arrivalOrder: received.append(framesRead[Int(id)])
+                        }
+                        framesRead[Int(id)] += 1
                     }
                 }
             } catch {

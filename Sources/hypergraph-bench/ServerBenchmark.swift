@@ -91,6 +91,14 @@ enum ServerBenchmark {
                 print("  CPU per round: server \(format(server, 2)) ms, client \(format(client, 2)) ms")
             }
         }
+        if let port = target.loopbackPort, let subscribers = options.subscriberCounts.max() {
+            let raw = try FanoutLoad.rawSubscribersP99(
+                port: port, identity: identities[0], subscribers: subscribers, options: options)
+            let transport = try BroadcastBenchmark.oneInFlightP99(messages: options.rounds, subscribers: subscribers)
+            printComparison(
+                "fan-out p99, \(subscribers) raw subscribers", ours: raw, baseline: transport, unit: "ms",
+                baselineName: "transport broadcast, 1 in flight")
+        }
 
         guard options.idleConnections > 0 else { return }
         print("\n-- \(options.idleConnections) idle connections")
@@ -162,6 +170,12 @@ final class LoadTarget {
 
     var description: String {
         child == nil ? "\(identities.count) identities" : "reference server in a child process, temporary database"
+    }
+
+    /// The server's port when it listens on this machine's IPv4 loopback (where the raw subscribers can reach it).
+    var loopbackPort: UInt16? {
+        guard let address = URL(string: url), address.host == "127.0.0.1" || address.host == "localhost" else { return nil }
+        return address.port.flatMap { UInt16(exactly: $0) }
     }
 
     /// The server's process id as `/proc` names it, when known.

@@ -1,5 +1,7 @@
 // hypergraph-bench server, fan-out: from sending an update to its receipt by the last of N subscribers.
 import HypergraphClient
+import HypergraphProtocol
+import HypergraphWebSocket
 import Synchronization
 
 /// When each round's notification reached each subscriber; the sender waits for the last one. A lock rather than an
@@ -118,5 +120,52 @@ enum FanoutLoad {
             return (after - before) * 1000 / Double(updates.count)
         }
         return (latencies, (perRound(cpuBefore.server, cpuAfter.server), perRound(cpuBefore.client, cpuAfter.client)))
+    }
+}
+
+extension FanoutLoad {
+    /// Like ``measure(url:identity:serverProcess:subscribers:options:)``, but the subscribers are blocking sockets read
+    /// on one thread (``SubscriberReader``), as in the transport's broadcast benchmark, and the sender is one too: so
+    /// the latency is the server's and the kernel's, without HypergraphClient's decoding. Returns the p99 in
+    /// milliseconds, one update in flight. The server must be on this machine's loopback (`port`).
+    static func rawSubscribersP99(
+        port: UInt16, identity: HypergraphIdentity, subscribers: Int, options: LoadOptions
+    ) throws -> Double {
+        guard let token = identity.sessionToken else { throw BenchmarkError("the identity has no session token") }
+        let path = "/?token=\(token)"
+        let space = try blocking {
+            let session = try await HypergraphClient.connect(
+                url: "ws://127.0.0.1:\(port)", token: token, configuration: benchmarkConfiguration)
+            let space = try await session.createSpace(identity.createSpaceEvent(name: "raw fan-out")).id
+            await session.close()
+            return space
+        }
+        let subscribe = maskedText(ClientMessage.subscribeSpace(SubscribeSpaceRequest(id: space)).jsonUTF8())
+        let clients = try (0..<subscribers).map { _ in
+            let client = try BlockingClient(port: port, path: path)
+            client.send(subscribe)
+            guard client.readFrame() != nil else { throw BenchmarkError("a raw subscriber got no snapshot") }
+            return client
+        }
+        let reader = try SubscriberReader(clients: clients, numbering: .arrivalOrder)
+        defer { reader.stop() }
+        let sender = try BlockingClient(port: port, path: path)
+        let updates = (0..<options.rounds).map { _ in
+            maskedText(
+                ClientMessage.createUpdate(identity.createUpdate(spaceId: space, update: payload(options.updateBytes)))
+                    .jsonUTF8())
+        }
+        let run = try BroadcastBenchmark.measure(
+            updates.count,
+            through: { round in
+                sender.send(updates[round])
+                _ = sender.readFrame()  // the confirmation, which the server sends before the notifications
+            }, to: reader, pacing: .inFlight(1))
+        return run.p99
+    }
+
+    /// A client's text frame (masked, as clients must send).
+    private static func maskedText(_ payload: [UInt8]) -> [UInt8] {
+        WebSocketFrame(opcode: .text, maskingKey: .random(), payload: payload).encoded()
     }
 }

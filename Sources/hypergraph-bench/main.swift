@@ -7,7 +7,8 @@ let hypergraphBench = Command(
     abstract: "Benchmarks of the toolkit, each figure beside a baseline measured in the same run.",
     subcommands: [
         CodecBenchmark.command, CryptoBenchmark.command, TransportBenchmark.command, JSONBenchmark.command,
-        ServerBenchmark.command, PostgresBenchmark.command, ClusterBenchmark.command, AbuseBenchmark.command,
+        TLSBenchmark.command, ServerBenchmark.command, PostgresBenchmark.command, ClusterBenchmark.command,
+        AbuseBenchmark.command,
     ]
 )
 

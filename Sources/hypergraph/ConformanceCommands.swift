@@ -7,6 +7,7 @@ import HypergraphConformance
 import HypergraphJSON
 import HypergraphServer
 import HypergraphStore
+import HypergraphTLS
 
 /// The conformance commands.
 enum ConformanceCommands {
@@ -34,10 +35,10 @@ enum ConformanceCommands {
             """,
         options: [
             .repeated(
-                "url", valueName: "ws://HOST:PORT",
-                help: "The server's WebSocket URL (ws:// only; wss:// not yet); repeat for several nodes, used in turn."),
+                "url", valueName: "ws[s]://HOST:PORT",
+                help: "The server's WebSocket URL; repeat for several nodes, used in turn."),
             .repeated(
-                "http-url", valueName: "http://HOST:PORT",
+                "http-url", valueName: "http[s]://HOST:PORT",
                 help: "The server's HTTP base URL (default: from each --url); repeatable like --url."),
             .value(
                 "identities", valueName: "FILE",
@@ -55,7 +56,7 @@ enum ConformanceCommands {
             .value("baseline", valueName: "FILE", help: "Case ids expected to fail (one per line, or a JSON array)."),
             .value("report", valueName: "FORMAT", help: "text, json or junit.", default: "text", allowed: ["text", "json", "junit"]),
             .value("output", valueName: "FILE", help: "Write the report here instead of standard output."),
-        ]
+        ] + TLSOptions.client
     ) { arguments in
         let cases = try selection(arguments)
         let jobs = try arguments.integer("jobs", in: 1...256) ?? 4
@@ -64,7 +65,8 @@ enum ConformanceCommands {
         let baseline = try arguments.value("baseline").map { try ConformanceBaseline(contentsOfFile: $0) }
             ?? ConformanceBaseline(ids: [])
         var reference: ReferenceServer?
-        let target: ConformanceTarget
+        let tls = try TLSOptions.clientConfiguration(arguments)
+        var target: ConformanceTarget
         if arguments.flag("spawn-reference") {
             guard !arguments.isPresent("url") else {
                 throw arguments.usageError("--spawn-reference starts its own server: leave out --url.")
@@ -77,7 +79,7 @@ enum ConformanceCommands {
             let given = arguments.values("url")
             guard !given.isEmpty else {
                 throw arguments.usageError(
-                    "Say which server to check: --url ws://HOST:PORT (with a provisioning option), or --spawn-reference "
+                    "Say which server to check: --url ws[s]://HOST:PORT (with a provisioning option), or --spawn-reference "
                         + "for the reference server in-process.")
             }
             let urls: [String]
@@ -91,12 +93,13 @@ enum ConformanceCommands {
             }
             let chosen: any IdentityProvisioner
             do {
-                chosen = try provisioner(arguments, timeout: timeout)
+                chosen = try provisioner(arguments, timeout: timeout, tls: tls)
             } catch let error as ProvisioningError {
                 return stopped(ConformanceStop("\(error)"))
             }
             target = ConformanceTarget(
                 urls: urls, httpURLs: httpURLs, provisioner: chosen, timeout: timeout, quietPeriod: quiet)
+            target.tls = tls
         }
         let results: [CaseResult]
         let started = ContinuousClock.now
@@ -198,7 +201,9 @@ enum ConformanceCommands {
     }
 
     /// The provisioner the options name.
-    private static func provisioner(_ arguments: ParsedArguments, timeout: Duration) throws -> any IdentityProvisioner {
+    private static func provisioner(
+        _ arguments: ParsedArguments, timeout: Duration, tls: TLSClientConfiguration
+    ) throws -> any IdentityProvisioner {
         let chosen = ["identities", "provision-command", "admin-url"].filter { arguments.isPresent($0) }
         guard chosen.count == 1 else {
             throw arguments.usageError(
@@ -208,7 +213,7 @@ enum ConformanceCommands {
         if let command = arguments.value("provision-command") { return CommandProvisioner(command: command) }
         let token = arguments.value("admin-token") ?? ProcessInfo.processInfo.environment["HYPERGRAPH_ADMIN_TOKEN"]
         guard let token else { throw arguments.usageError("--admin-url needs --admin-token (or HYPERGRAPH_ADMIN_TOKEN).") }
-        return try AdminProvisioner(baseURL: try arguments.required("admin-url"), token: token, timeout: timeout)
+        return try AdminProvisioner(baseURL: try arguments.required("admin-url"), token: token, timeout: timeout, tls: tls)
     }
 }
 

@@ -183,13 +183,15 @@ final class ConformanceSuiteTests: XCTestCase {
     func testTargetURLsAreValidated() throws {
         XCTAssertEqual(try TargetURL.webSocket("ws://127.0.0.1:3030"), "ws://127.0.0.1:3030")
         XCTAssertEqual(try TargetURL.http("http://127.0.0.1:3030"), "http://127.0.0.1:3030")
-        for bad in ["http://127.0.0.1:3030", "127.0.0.1:3030", "ws://", "wss://example.org"] {
+        XCTAssertEqual(try TargetURL.webSocket("wss://example.org"), "wss://example.org")
+        XCTAssertEqual(try TargetURL.http("https://example.org"), "https://example.org")
+        for bad in ["http://127.0.0.1:3030", "127.0.0.1:3030", "ws://", "wss://"] {
             XCTAssertThrowsError(try TargetURL.webSocket(bad), bad)
         }
-        XCTAssertThrowsError(try TargetURL.webSocket("wss://example.org")) { error in
-            XCTAssertTrue("\(error)".contains("not supported yet"))
+        XCTAssertThrowsError(try TargetURL.webSocket("ftp://example.org")) { error in
+            XCTAssertTrue("\(error)".contains("expected a ws:// or wss:// URL"), "\(error)")
         }
-        for bad in ["ws://127.0.0.1:3030", "https://example.org", "http://"] {
+        for bad in ["ws://127.0.0.1:3030", "wss://example.org", "http://", "https://"] {
             XCTAssertThrowsError(try TargetURL.http(bad), bad)
         }
     }

@@ -12,6 +12,45 @@ final class UpdateTests: XCTestCase {
             spaceId: space, accountAddress: author, update: bytes, signature: testSignature, updateId: updateId)
     }
 
+    func testQuotaCheckedAppendStoresNothingPastEitherQuota() async throws {
+        try await forEachBackend {
+            let (store, _) = try await openBackendStoreWithSpace(self)
+            func append(_ updateId: String, bytes: Int, space: Int64, account: Int64) async throws -> QuotaCheckedAppendResult {
+                try await store.appendUpdate(
+                    spaceId: "space-1", accountAddress: "0xAlice", update: [UInt8](repeating: 1, count: bytes),
+                    signature: testSignature, updateId: updateId, quotas: UpdateQuotas(space: space, account: account))
+            }
+            var result = try await append("u0", bytes: 10, space: 10, account: 100)
+            XCTAssertEqual(result, .appended(.stored(clock: 0)), "exactly at the quota is allowed")
+            result = try await append("u1", bytes: 1, space: 10, account: 100)
+            XCTAssertEqual(result, .overQuota(StoredUpdateBytes(space: 10, account: 10)))
+            result = try await append("u1", bytes: 5, space: 100, account: 14)
+            XCTAssertEqual(result, .overQuota(StoredUpdateBytes(space: 10, account: 10)))
+            result = try await append("u1", bytes: 5, space: 100, account: 15)
+            XCTAssertEqual(result, .appended(.stored(clock: 1)))
+            let stored = try await store.storedUpdateBytes(spaceId: "space-1", accountAddress: "0xAlice")
+            XCTAssertEqual(stored, StoredUpdateBytes(space: 15, account: 15), "refused appends stored nothing")
+        }
+    }
+
+    func testConcurrentQuotaCheckedAppendsNeverPassTheQuotaInSQLite() async throws {
+        let store = try await openStoreWithSpace(self).store
+        let results = try await withThrowingTaskGroup(of: QuotaCheckedAppendResult.self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    try await store.appendUpdate(
+                        spaceId: "space-1", accountAddress: "0xAlice", update: [UInt8](repeating: 2, count: 10),
+                        signature: testSignature, updateId: "u\(index)", quotas: UpdateQuotas(space: 105, account: 1_000))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        XCTAssertEqual(results.filter { if case .appended = $0 { true } else { false } }.count, 10)
+        let stored = try await store.storedUpdateBytes(spaceId: "space-1", accountAddress: "0xAlice")
+        XCTAssertEqual(stored.space, 100, "the check is in the append's transaction: the quota holds exactly")
+        await store.close()
+    }
+
     func testSlicesStayWithinTheirBudgetAndStoredBytesAreCounted() async throws {
         try await forEachBackend {
             let (store, alice) = try await openBackendStoreWithSpace(self)

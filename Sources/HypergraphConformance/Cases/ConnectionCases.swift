@@ -109,7 +109,8 @@ extension ConformanceSuite {
             let refusal = "HTTP 401 at the upgrade, or the upgrade followed by a close (1005, 1008 or 4401)"
             let session: HypergraphSession
             do {
-                session = try await HypergraphClient.connect(url: target, token: nil)
+                session = try await HypergraphClient.connect(
+                    url: target, token: nil, configuration: context.target.clientConfiguration)
             } catch let error as HypergraphClientError {
                 if case .connectionFailed(.handshakeRejected(let status, _, _, _)) = error, status == 401 { return }
                 throw CaseFailure(expected: refusal, observed: "\(error)")

@@ -150,8 +150,7 @@ extension HTTPRouter {
         } catch {
             throw InboxRouteFailure(.jsonError("Invalid signature: \(error)", status: 400))
         }
-        guard try await server.storage.identity(accountAddress: author, signaturePublicKey: key, linkedToSpace: nil) != nil
-        else {
+        guard try await server.facts.isSigningKey(key, ofAccount: author) else {
             throw InboxRouteFailure(.jsonError("Not authorized to post to this inbox", status: 403))
         }
     }

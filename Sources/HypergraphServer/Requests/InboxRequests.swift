@@ -17,8 +17,7 @@ extension RequestContext {
         } catch {
             throw RequestRejection(error, of: "inbox signature")
         }
-        guard try await storage.identity(accountAddress: accountAddress, signaturePublicKey: key, linkedToSpace: nil) != nil
-        else {
+        guard try await server.facts.isSigningKey(key, ofAccount: accountAddress) else {
             throw RequestRejection.invalidSignature(
                 "the inbox is signed with \(key), which is not a key of account \(accountAddress)")
         }

@@ -6,6 +6,8 @@ import HypergraphWebSocket
 /// The parts of a running server that every request uses; immutable and shared by all connections.
 struct ServerContext: Sendable {
     let storage: any HypergraphStorage
+    /// Signing keys and memberships known to be true, answered without the store.
+    let facts: KnownFacts
     let registry: ConnectionRegistry
     let broadcaster: any Broadcaster
     let sequencer: CommitSequencer
@@ -56,7 +58,7 @@ struct RequestContext: Sendable {
 
     /// Throws `not-found` when the space does not exist and `forbidden` when A is not a member of it.
     func requireMembership(in spaceId: String) async throws {
-        if try await storage.isMember(spaceId: spaceId, accountAddress: accountAddress) { return }
+        if try await server.facts.isMember(spaceId: spaceId, accountAddress: accountAddress) { return }
         if try await storage.spaceHead(spaceId: spaceId) == nil {
             throw RequestRejection.notFound("space \(spaceId) does not exist")
         }

@@ -19,6 +19,7 @@ extension RequestContext {
                 creatorAppIdentityAddress: appIdentityAddress, eventJSON: event.jsonString(),
                 stateJSON: state.jsonString(), lastEventHash: state.lastEventHash, keyId: request.keyBox.id,
                 creatorKeyBox: KeyBoxPayload(request.keyBox)))
+        server.facts.memberJoined(spaceId: transaction.id, accountAddress: accountAddress)
         return await announce(record, event: event)
     }
 
@@ -65,6 +66,7 @@ extension RequestContext {
         let record = try await appendEvent(
             event, eventId: request.event.transaction.id, to: request.spaceId, identityScope: nil,
             effect: .acceptInvitation(accountAddress: accountAddress, appIdentityAddress: appIdentityAddress))
+        server.facts.memberJoined(spaceId: request.spaceId, accountAddress: accountAddress)
         return await announce(record, event: event)
     }
 

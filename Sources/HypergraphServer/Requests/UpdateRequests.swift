@@ -21,19 +21,22 @@ extension RequestContext {
             } catch {
                 throw RequestRejection(error, of: "update signature")
             }
-            guard
-                try await storage.identity(
-                    accountAddress: accountAddress, signaturePublicKey: key, linkedToSpace: nil) != nil
-            else {
+            guard try await server.facts.isSigningKey(key, ofAccount: accountAddress) else {
                 throw RequestRejection.invalidSignature(
                     "the update is signed with \(key), which is not a key of account \(accountAddress)")
             }
         }
         try await requireMembership(in: request.spaceId)
-        try await checkQuotas(adding: request.update.bytes.count, to: request.spaceId)
-        let result = try await storage.appendUpdate(
+        let limits = server.limits
+        let checked = try await storage.appendUpdate(
             spaceId: request.spaceId, accountAddress: accountAddress, update: request.update.bytes,
-            signature: request.signature.record, updateId: request.updateId)
+            signature: request.signature.record, updateId: request.updateId,
+            quotas: UpdateQuotas(space: limits.maximumSpaceUpdateBytes, account: limits.maximumAccountUpdateBytes))
+        let result: UpdateAppendResult
+        switch checked {
+        case .appended(let appended): result = appended
+        case .overQuota(let stored): throw overQuota(stored, adding: request.update.bytes.count, to: request.spaceId)
+        }
         switch result {
         case .stored(let clock):
             reply(.updateConfirmed(UpdateConfirmedResponse(updateId: request.updateId, clock: Int(clock), spaceId: request.spaceId)))
@@ -59,21 +62,19 @@ extension RequestContext {
         }
     }
 
-    /// Throws `too-large` when `bytes` more update content would take the space or the account over its quota.
-    /// The check and the append are separate store calls, so concurrent updates can each pass it: a quota can be
-    /// exceeded by the updates in flight at that moment, each at most ``ServerLimits/maximumUpdateBytes``.
-    private func checkQuotas(adding bytes: Int, to spaceId: String) async throws {
+    /// The `too-large` refusal of an update that would take the space or the account (`stored` bytes now) past its
+    /// quota. The store checks the quotas in the append's own transaction (the SQLite store does; see
+    /// `HypergraphStorage.appendUpdate(…quotas:)` for others).
+    private func overQuota(_ stored: StoredUpdateBytes, adding bytes: Int, to spaceId: String) -> RequestRejection {
         let limits = server.limits
-        let stored = try await storage.storedUpdateBytes(spaceId: spaceId, accountAddress: accountAddress)
         let quotas = [
             ("space \(spaceId)", stored.space, limits.maximumSpaceUpdateBytes),
             ("account \(accountAddress)", stored.account, limits.maximumAccountUpdateBytes),
         ]
-        for (owner, used, quota) in quotas where used + Int64(bytes) > quota {
-            throw RequestRejection(
-                code: .tooLarge,
-                message: "\(owner) holds \(used) bytes of updates; \(bytes) more would pass its quota of \(quota) "
-                    + "bytes, so the update was not stored", issues: nil)
-        }
+        let (owner, used, quota) = quotas.first { $0.1 + Int64(bytes) > $0.2 } ?? quotas[0]
+        return RequestRejection(
+            code: .tooLarge,
+            message: "\(owner) holds \(used) bytes of updates; \(bytes) more would pass its quota of \(quota) "
+                + "bytes, so the update was not stored", issues: nil)
     }
 }

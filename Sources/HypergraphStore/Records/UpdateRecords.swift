@@ -60,6 +60,30 @@ public struct UpdateSlice: Hashable, Sendable {
     }
 }
 
+/// The most update content bytes a space and an account may hold (see
+/// ``HypergraphStorage/appendUpdate(spaceId:accountAddress:update:signature:updateId:quotas:)``).
+public struct UpdateQuotas: Hashable, Sendable {
+    /// The most content bytes of all the space's updates.
+    public var space: Int64
+    /// The most content bytes of all the updates the account wrote, in every space.
+    public var account: Int64
+
+    /// Creates a value from its members.
+    public init(space: Int64, account: Int64) {
+        self.space = space
+        self.account = account
+    }
+}
+
+/// The outcome of an append with quotas.
+public enum QuotaCheckedAppendResult: Hashable, Sendable {
+    /// The quotas allowed the append; its outcome.
+    case appended(UpdateAppendResult)
+    /// Nothing was stored: the update would have taken the space or the account past its quota. The bytes stored
+    /// when the quotas were checked.
+    case overQuota(StoredUpdateBytes)
+}
+
 /// Bytes of update content stored, for quotas (see ``HypergraphStorage/storedUpdateBytes(spaceId:accountAddress:)``).
 public struct StoredUpdateBytes: Hashable, Sendable {
     /// The content bytes of every update of the space.

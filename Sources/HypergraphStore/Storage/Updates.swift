@@ -12,44 +12,71 @@ extension SQLiteHypergraphStorage {
         spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String
     ) async throws -> UpdateAppendResult {
         try await writer.write { context in
-            let connection = context.connection
-            let earlier = try connection.queryFirst(
-                """
-                SELECT clock, account_address, content = ?3 AND signature_hex = ?4 AND signature_recovery = ?5
-                FROM updates WHERE space_id = ?1 AND update_id = ?2
-                """,
-                [.text(spaceId), .text(updateId), .blob(update), .text(signature.hex), .integer(signature.recovery)]
-            ) { row in (clock: try row.int64(0), author: try row.text(1), isSame: try row.boolean(2)) }
-            if let earlier {
-                guard earlier.author == accountAddress else {
-                    throw StoreError.conflict(
-                        .updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
-                }
-                guard earlier.isSame else {
-                    throw StoreError.conflict(
-                        .updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
-                }
-                return .duplicate(originalClock: earlier.clock)
-            }
-            guard let clock = try context.nextUpdateClock(spaceId: spaceId) else {
-                throw StoreError.notFound(.space(id: spaceId))
-            }
-            try connection.execute(
-                """
-                INSERT INTO updates (space_id, clock, update_id, account_address, content, signature_hex,
-                                     signature_recovery, created_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                """,
-                [
-                    .text(spaceId), .integer(clock), .text(updateId), .text(accountAddress), .blob(update),
-                    .text(signature.hex), .integer(signature.recovery), .integer(context.now()),
-                ])
-            context.didStore(
-                UpdateRecord(
-                    spaceId: spaceId, clock: clock, updateId: updateId, accountAddress: accountAddress,
-                    content: update, signature: signature))
-            return .stored(clock: clock)
+            try Self.append(
+                spaceId: spaceId, accountAddress: accountAddress, update: update, signature: signature,
+                updateId: updateId, in: context)
         }
+    }
+
+    /// Stores an update after checking the quotas in the same write transaction, so they hold exactly however many
+    /// writers append at once; see
+    /// ``HypergraphStorage/appendUpdate(spaceId:accountAddress:update:signature:updateId:quotas:)``.
+    public func appendUpdate(
+        spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String,
+        quotas: UpdateQuotas
+    ) async throws -> QuotaCheckedAppendResult {
+        try await writer.write { context in
+            let stored = try Self.storedBytes(spaceId: spaceId, accountAddress: accountAddress, context.connection)
+            if stored.wouldPass(quotas, adding: update.count) { return .overQuota(stored) }
+            return .appended(
+                try Self.append(
+                    spaceId: spaceId, accountAddress: accountAddress, update: update, signature: signature,
+                    updateId: updateId, in: context))
+        }
+    }
+
+    /// The append itself, on the writer thread.
+    private static func append(
+        spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String,
+        in context: WriteContext
+    ) throws -> UpdateAppendResult {
+        let connection = context.connection
+        let earlier = try connection.queryFirst(
+            """
+            SELECT clock, account_address, content = ?3 AND signature_hex = ?4 AND signature_recovery = ?5
+            FROM updates WHERE space_id = ?1 AND update_id = ?2
+            """,
+            [.text(spaceId), .text(updateId), .blob(update), .text(signature.hex), .integer(signature.recovery)]
+        ) { row in (clock: try row.int64(0), author: try row.text(1), isSame: try row.boolean(2)) }
+        if let earlier {
+            guard earlier.author == accountAddress else {
+                throw StoreError.conflict(
+                    .updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
+            }
+            guard earlier.isSame else {
+                throw StoreError.conflict(
+                    .updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
+            }
+            return .duplicate(originalClock: earlier.clock)
+        }
+        guard let clock = try context.nextUpdateClock(spaceId: spaceId) else {
+            throw StoreError.notFound(.space(id: spaceId))
+        }
+        try connection.execute(
+            """
+            INSERT INTO updates (space_id, clock, update_id, account_address, content, signature_hex,
+                                 signature_recovery, created_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """,
+            [
+                .text(spaceId), .integer(clock), .text(updateId), .text(accountAddress), .blob(update),
+                .text(signature.hex), .integer(signature.recovery), .integer(context.now()),
+            ])
+        context.didStore(
+            UpdateRecord(
+                spaceId: spaceId, clock: clock, updateId: updateId, accountAddress: accountAddress,
+                content: update, signature: signature))
+        return .stored(clock: clock)
     }
 
     /// A slice of a space's updates; see
@@ -92,16 +119,22 @@ extension SQLiteHypergraphStorage {
     public func storedUpdateBytes(spaceId: String, accountAddress: String) async throws -> StoredUpdateBytes {
         try await readers.read { connection in
             try connection.transaction(immediate: false) {
-                let inSpace = try connection.queryFirst(
-                    "SELECT coalesce(sum(length(content)), 0) FROM updates WHERE space_id = ?1", [.text(spaceId)]
-                ) { row in try row.int64(0) } ?? 0
-                let byAccount = try connection.queryFirst(
-                    "SELECT coalesce(sum(length(content)), 0) FROM updates WHERE account_address = ?1",
-                    [.text(accountAddress)]
-                ) { row in try row.int64(0) } ?? 0
-                return StoredUpdateBytes(space: inSpace, account: byAccount)
+                try Self.storedBytes(spaceId: spaceId, accountAddress: accountAddress, connection)
             }
         }
+    }
+
+    /// The running totals kept by triggers (schema version 3): two key lookups, however many updates are stored.
+    private static func storedBytes(
+        spaceId: String, accountAddress: String, _ connection: SQLiteConnection
+    ) throws -> StoredUpdateBytes {
+        let inSpace = try connection.queryFirst(
+            "SELECT bytes FROM space_update_bytes WHERE space_id = ?1", [.text(spaceId)]
+        ) { row in try row.int64(0) } ?? 0
+        let byAccount = try connection.queryFirst(
+            "SELECT bytes FROM account_update_bytes WHERE account_address = ?1", [.text(accountAddress)]
+        ) { row in try row.int64(0) } ?? 0
+        return StoredUpdateBytes(space: inSpace, account: byAccount)
     }
 
     /// The space's updates with a clock greater than `after` (all when nil), ascending.
