@@ -13,13 +13,7 @@ final class BlockingClient: @unchecked Sendable {
     private var buffer: [UInt8] = []
 
     init(port: UInt16, path: String) throws {
-        fd = socket(AF_INET, streamType, 0)
-        let connected = withLoopbackAddress(port: port) { connect(fd, $0, $1) }
-        disableNagle(fd)
-        guard connected == 0 else {
-            close(fd)
-            throw BenchmarkError("connect failed: errno \(errno)")
-        }
+        fd = try connectLoopback(port: port)
         send(Array("GET \(path) HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".utf8))
         while true {
             if let end = buffer.firstRange(of: [13, 10, 13, 10]) {
@@ -32,6 +26,12 @@ final class BlockingClient: @unchecked Sendable {
     }
 
     deinit { close(fd) }
+
+    /// Makes the close at release a reset (RST, `SO_LINGER` 0), as when a client process dies with unread data.
+    func resetOnClose() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
 
     func send(_ bytes: [UInt8]) {
         sendAll(fd, bytes)
@@ -80,6 +80,19 @@ final class BlockingClient: @unchecked Sendable {
         }
         buffer.removeSubrange(..<offset)
     }
+}
+
+/// A blocking TCP socket connected to 127.0.0.1:`port`, with `TCP_NODELAY`.
+func connectLoopback(port: UInt16) throws -> Int32 {
+    let fd = socket(AF_INET, streamType, 0)
+    let connected = withLoopbackAddress(port: port) { connect(fd, $0, $1) }
+    disableNagle(fd)
+    guard connected == 0 else {
+        let code = errno
+        close(fd)
+        throw BenchmarkError("connect to 127.0.0.1:\(port) failed: errno \(code)")
+    }
+    return fd
 }
 
 /// Writes all of `bytes` to a blocking socket with `send(2)` (without SIGPIPE); stops early if the peer is gone.

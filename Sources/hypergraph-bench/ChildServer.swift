@@ -41,12 +41,17 @@ final class ChildServer {
     }
 
     func measure() throws -> (kib: Int, connections: Int) {
-        input.fileHandleForWriting.write(Data("measure\n".utf8))
-        let words = lines.next()?.split(separator: " ") ?? []
+        let words = ask("measure").split(separator: " ")
         guard words.count == 4, let kib = Int(words[1]), let connections = Int(words[3]) else {
             throw BenchmarkError("unexpected report from the child server: \(words.joined(separator: " "))")
         }
         return (kib, connections)
+    }
+
+    /// Sends one line to the child and returns its one-line answer (empty when it has gone).
+    func ask(_ line: String) -> String {
+        input.fileHandleForWriting.write(Data((line + "\n").utf8))
+        return lines.next() ?? ""
     }
 
     func stop() {
@@ -57,17 +62,24 @@ final class ChildServer {
 
 /// The child side of `hypergraph-bench server --reference-server COUNT` (and of `cluster`'s nodes): the reference
 /// server on `store` (default: a temporary SQLite database), with COUNT new identities printed as JSON lines before
-/// `listening on PORT`.
+/// `listening on PORT`. The per-connection rate limit is lifted (capacity is measured) unless `liftingRateLimit` is
+/// false (the abuse area keeps `hypergraph serve`'s defaults).
 enum ReferenceServerChild {
-    static func serve(identities count: Int, store: StoreLocation? = nil) throws {
+    /// `answering` answers the parent's lines other than `measure` (see ``answerMeasurements(connections:otherwise:)``).
+    static func serve(
+        identities count: Int, store: StoreLocation? = nil, liftingRateLimit: Bool = true,
+        answering otherwise: (HypergraphServer, String) -> String? = { _, _ in nil }
+    ) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = ServerConfiguration(
             port: 0, store: store ?? .sqlite(path: directory.appendingPathComponent("bench.sqlite").path),
             logLevel: .error)
-        configuration.limits.requestsPerSecond = 1e9
-        configuration.limits.requestBurst = 1e9
+        if liftingRateLimit {
+            configuration.limits.requestsPerSecond = 1e9
+            configuration.limits.requestBurst = 1e9
+        }
         let server = try blocking { [configuration] in try await HypergraphServer.start(configuration) }
         for _ in 0..<count {
             let identity = try blocking {
@@ -77,16 +89,19 @@ enum ReferenceServerChild {
             writeLine(String(decoding: identity.jsonUTF8(), as: UTF8.self))
         }
         writeLine("listening on \(server.port)")
-        answerMeasurements { server.connectionCount }
+        answerMeasurements(connections: { server.connectionCount }, otherwise: { otherwise(server, $0) })
         try blocking { await server.shutdown() }
     }
 }
 
 /// The child side of ``ChildServer/measure()``: answers each `measure` line of standard input with
-/// `rss KIB connections N` until the input ends.
-func answerMeasurements(connections: () -> Int) {
+/// `rss KIB connections N` until the input ends; other lines get `otherwise`'s answer, if any.
+func answerMeasurements(connections: () -> Int, otherwise: (String) -> String? = { _ in nil }) {
     while let line = readLine() {
-        guard line == "measure" else { continue }
+        guard line == "measure" else {
+            if let answer = otherwise(line) { writeLine(answer) }
+            continue
+        }
         writeLine("rss \(residentKiB(of: "self") ?? 0) connections \(connections())")
     }
 }

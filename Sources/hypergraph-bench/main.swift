@@ -8,6 +8,7 @@ let hypergraphBench = Command(
     subcommands: [
         CodecBenchmark.command, CryptoBenchmark.command, TransportBenchmark.command, JSONBenchmark.command,
         TLSBenchmark.command, ServerBenchmark.command, PostgresBenchmark.command, ClusterBenchmark.command,
+        AbuseBenchmark.command,
     ]
 )
 

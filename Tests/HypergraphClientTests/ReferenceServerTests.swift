@@ -13,13 +13,13 @@ struct ReferenceServer {
     let server: HypergraphServer
     let directory: URL
 
-    /// Starts the server; with `tls`, it serves wss:// and https://.
-    static func start(tls: TLSServerContext? = nil) async throws -> ReferenceServer {
+    /// Starts the server with `limits`; with `tls`, it serves wss:// and https://.
+    static func start(limits: ServerLimits = ServerLimits(), tls: TLSServerContext? = nil) async throws -> ReferenceServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = ServerConfiguration(
             port: 0, store: .sqlite(path: directory.appendingPathComponent("db.sqlite").path), logLevel: .error,
-            logSink: LogSink { _ in }, shutdownGracePeriod: .seconds(2))
+            logSink: LogSink { _ in }, limits: limits, shutdownGracePeriod: .seconds(2))
         configuration.tls = tls
         return ReferenceServer(server: try await HypergraphServer.start(configuration), directory: directory)
     }

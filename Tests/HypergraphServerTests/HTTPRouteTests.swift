@@ -129,8 +129,12 @@ final class HTTPRouteTests: XCTestCase {
         XCTAssertEqual(wrongOwner.status, 403, "the signature must cover the inbox owner from the URL")
         let anonymous = try await server.http("POST", path, body: #"{"ciphertext":"0x99"}"#)
         XCTAssertEqual(anonymous.status, 400)
-        let ok = try await server.http("POST", path, body: body(signedBy: author.signatureKey, owner: bob.account))
+        let signed = body(signedBy: author.signatureKey, owner: bob.account)
+        let ok = try await server.http("POST", path, body: signed)
         XCTAssertEqual(ok.status, 200)
+        let replay = try await server.http("POST", path, body: signed)
+        XCTAssertEqual(replay.status, 409, "a replayed signed message is refused (docs/server.md, Inbox replay)")
+        XCTAssertNotNil(replay.json?["error"]?.stringValue)
         let pushed = try await bob.session.nextMessage("account-inbox-message", timeout: .seconds(5)) {
             $0.type == "account-inbox-message"
         }
@@ -141,7 +145,9 @@ final class HTTPRouteTests: XCTestCase {
             "POST", "/accounts/\(author.accountAddress)/inboxes/\(inbox.inboxId)/messages", body: #"{"ciphertext":"0x99"}"#)
         XCTAssertEqual(missing.status, 404)
         let messages = try await bob.session.latestAccountInboxMessages(accountAddress: bob.account, inboxId: inbox.inboxId)
-        XCTAssertEqual(messages.messages.count, 1)
+        XCTAssertEqual(messages.messages.count, 1, "the replay was not stored")
+        let broadcastAgain = try await receivedMessages(bob.session).filter { $0.type == "account-inbox-message" }
+        XCTAssertEqual(broadcastAgain.count, 0, "the replay was not broadcast")
         await server.stop()
     }
 
