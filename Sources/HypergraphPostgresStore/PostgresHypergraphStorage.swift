@@ -24,6 +24,10 @@ public struct PostgresStoreConfiguration: Sendable {
     /// its connection. The feed waits for each call before it reports the next change, so the receiver may read what
     /// it missed (after `.resumed`) before newer changes arrive; it should otherwise return quickly.
     public var onRemoteChange: (@Sendable (RemoteChange) async -> Void)?
+    /// Whether this process has a connection that would receive a remote change with this audience; a change nobody
+    /// here would receive is not read from the tables (space events are always read: they may push invitations).
+    /// Nil reads every change.
+    public var remoteInterest: (@Sendable (RemoteChangeAudience) -> Bool)?
 
     /// Creates a configuration with defaults suited to a server: up to 20 connections, a 10 s acquire timeout and
     /// the system clock.
@@ -33,7 +37,8 @@ public struct PostgresStoreConfiguration: Sendable {
         acquireTimeout: Duration = .seconds(10),
         clock: @escaping @Sendable () -> UnixMilliseconds = SQLiteStoreConfiguration.systemClock,
         onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil,
-        onRemoteChange: (@Sendable (RemoteChange) async -> Void)? = nil
+        onRemoteChange: (@Sendable (RemoteChange) async -> Void)? = nil,
+        remoteInterest: (@Sendable (RemoteChangeAudience) -> Bool)? = nil
     ) {
         self.database = database
         self.maximumConnections = maximumConnections
@@ -41,6 +46,7 @@ public struct PostgresStoreConfiguration: Sendable {
         self.clock = clock
         self.onCommit = onCommit
         self.onRemoteChange = onRemoteChange
+        self.remoteInterest = remoteInterest
     }
 }
 
@@ -81,7 +87,7 @@ public final class PostgresHypergraphStorage: HypergraphStorage {
             }
             feed = try await ChangeFeed(
                 configuration: configuration.database, pool: pool, onCommit: configuration.onCommit,
-                onRemoteChange: configuration.onRemoteChange)
+                onRemoteChange: configuration.onRemoteChange, remoteInterest: configuration.remoteInterest)
         } catch {
             await pool.close()
             throw Self.storeError(error)

@@ -54,7 +54,8 @@ public final class HypergraphServer: Sendable {
                 remote.noteCommitted(changes)
                 sequencer.committed(changes)
             },
-            onRemoteChange: { change in await remote.deliver(change) })
+            onRemoteChange: { change in await remote.deliver(change) },
+            remoteInterest: { audience in registry.hasReceivers(audience) })
         remote.attach(storage)
         let context = ServerContext(
             storage: storage, facts: KnownFacts(storage: storage), registry: registry, broadcaster: broadcaster,

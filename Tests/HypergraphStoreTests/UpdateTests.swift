@@ -33,22 +33,25 @@ final class UpdateTests: XCTestCase {
         }
     }
 
-    func testConcurrentQuotaCheckedAppendsNeverPassTheQuotaInSQLite() async throws {
-        let store = try await openStoreWithSpace(self).store
-        let results = try await withThrowingTaskGroup(of: QuotaCheckedAppendResult.self) { group in
-            for index in 0..<50 {
-                group.addTask {
-                    try await store.appendUpdate(
-                        spaceId: "space-1", accountAddress: "0xAlice", update: [UInt8](repeating: 2, count: 10),
-                        signature: testSignature, updateId: "u\(index)", quotas: UpdateQuotas(space: 105, account: 1_000))
+    /// The space quota holds exactly under concurrent appends (both stores check it in the append's own
+    /// transaction, under the space's lock).
+    func testConcurrentQuotaCheckedAppendsNeverPassTheSpaceQuota() async throws {
+        try await forEachBackend {
+            let store = try await openBackendStoreWithSpace(self).store
+            let results = try await withThrowingTaskGroup(of: QuotaCheckedAppendResult.self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        try await store.appendUpdate(
+                            spaceId: "space-1", accountAddress: "0xAlice", update: [UInt8](repeating: 2, count: 10),
+                            signature: testSignature, updateId: "u\(index)", quotas: UpdateQuotas(space: 105, account: 1_000))
+                    }
                 }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            return try await group.reduce(into: []) { $0.append($1) }
+            XCTAssertEqual(results.filter { if case .appended = $0 { true } else { false } }.count, 10)
+            let stored = try await store.storedUpdateBytes(spaceId: "space-1", accountAddress: "0xAlice")
+            XCTAssertEqual(stored.space, 100, "the check is in the append's transaction: the quota holds exactly")
         }
-        XCTAssertEqual(results.filter { if case .appended = $0 { true } else { false } }.count, 10)
-        let stored = try await store.storedUpdateBytes(spaceId: "space-1", accountAddress: "0xAlice")
-        XCTAssertEqual(stored.space, 100, "the check is in the append's transaction: the quota holds exactly")
-        await store.close()
     }
 
     func testSlicesStayWithinTheirBudgetAndStoredBytesAreCounted() async throws {

@@ -43,18 +43,21 @@ final class ChangeFeed: Sendable {
     private let pool: PostgresConnectionPool
     private let onCommit: (@Sendable ([CommittedChange]) -> Void)?
     private let onRemoteChange: (@Sendable (RemoteChange) async -> Void)?
+    private let remoteInterest: (@Sendable (RemoteChangeAudience) -> Bool)?
     private let state = Mutex(State())
     private let loop = Mutex<Task<Void, Never>?>(nil)
 
     /// Connects and starts listening; fails when the database cannot be reached.
     init(
         configuration: PostgresConfiguration, pool: PostgresConnectionPool,
-        onCommit: (@Sendable ([CommittedChange]) -> Void)?, onRemoteChange: (@Sendable (RemoteChange) async -> Void)?
+        onCommit: (@Sendable ([CommittedChange]) -> Void)?, onRemoteChange: (@Sendable (RemoteChange) async -> Void)?,
+        remoteInterest: (@Sendable (RemoteChangeAudience) -> Bool)?
     ) async throws {
         self.configuration = configuration
         self.pool = pool
         self.onCommit = onCommit
         self.onRemoteChange = onRemoteChange
+        self.remoteInterest = remoteInterest
         let first = try await listen()
         loop.withLock { $0 = Task { await self.run(first) } }
     }
@@ -210,6 +213,7 @@ final class ChangeFeed: Sendable {
             if change.token == 0 { return }  // This process published it when it wrote it.
             if await reportEcho(change.token) { return }
         }
+        if let audience = change.subject.audience, remoteInterest?(audience) == false { return }
         if let remote = try await read(change.subject) {
             await onRemoteChange?(remote)
         }

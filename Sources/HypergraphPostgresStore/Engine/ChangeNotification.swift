@@ -16,6 +16,17 @@ struct ChangeNotification: Hashable, Sendable {
         case spaceInboxMessage(spaceId: String, inboxId: String, messageId: String)
         case accountInboxMessage(accountAddress: String, inboxId: String, messageId: String)
         case accountInbox(accountAddress: String, inboxId: String)
+
+        /// Who would receive the change; nil for space events, which are always read (they may push
+        /// `list-invitations` to an invitee who subscribes to nothing).
+        var audience: RemoteChangeAudience? {
+            switch self {
+            case .update(let spaceId, _), .spaceInboxMessage(let spaceId, _, _): .subscribers(spaceId: spaceId)
+            case .accountInboxMessage(let accountAddress, _, _), .accountInbox(let accountAddress, _):
+                .account(address: accountAddress)
+            case .spaceEvent: nil
+            }
+        }
     }
 
     /// The `NOTIFY` channel every write uses and every store listens on.

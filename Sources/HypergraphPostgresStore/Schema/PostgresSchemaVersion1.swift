@@ -5,6 +5,8 @@
 /// - `spaces.next_clock` holds the next update clock. `appendUpdate` increments it in the insert's statement, so the
 ///   row lock on the space serialises a space's appends across every node and a rolled-back insert gives its clock
 ///   back (§12 G8: gap-free, serial clocks).
+/// - `spaces.stored_bytes` and `account_update_bytes` keep running totals of update bytes, so the quotas are checked
+///   inside the append's statement without summing a space's history.
 /// - `seq` identity columns give "insertion order" where SQLite uses its implicit `rowid`.
 /// - Every unique constraint has an explicit name, so a unique violation (SQLSTATE 23505) names the constraint and
 ///   maps to the precise `StoreConflict` (see `PostgresConflicts`).
@@ -36,6 +38,7 @@ let postgresSchemaVersion1 = PostgresMigration(
             id         TEXT NOT NULL,
             name       TEXT NOT NULL,
             next_clock BIGINT NOT NULL DEFAULT 0,
+            stored_bytes BIGINT NOT NULL DEFAULT 0,
             created_at BIGINT NOT NULL,
             CONSTRAINT spaces_id_key PRIMARY KEY (id)
         );
@@ -115,6 +118,14 @@ let postgresSchemaVersion1 = PostgresMigration(
             CONSTRAINT updates_update_id_key UNIQUE (space_id, update_id)
         );
         CREATE INDEX updates_by_account ON updates (account_address);
+
+        -- Running totals of update content bytes per account, for the account quota (the space's total is
+        -- spaces.stored_bytes); both are kept by the append's own statement.
+        CREATE TABLE account_update_bytes (
+            account_address TEXT NOT NULL,
+            bytes           BIGINT NOT NULL,
+            CONSTRAINT account_update_bytes_key PRIMARY KEY (account_address)
+        );
 
         CREATE TABLE space_inboxes (
             space_id              TEXT NOT NULL REFERENCES spaces (id),

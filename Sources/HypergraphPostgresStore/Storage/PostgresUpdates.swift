@@ -4,14 +4,33 @@ import HypergraphStore
 extension PostgresHypergraphStorage {
     /// Stores an update under the space's next clock; see
     /// ``HypergraphStorage/appendUpdate(spaceId:accountAddress:update:signature:updateId:)``.
-    ///
-    /// One statement in one round trip, committed on its own: it takes the space's next clock from
-    /// `spaces.next_clock` (locking the space's row until the commit, so clocks are serial per space in every
-    /// process) and inserts the update. A reused update id fails the statement on the `(space_id, update_id)` unique
-    /// constraint, which rolls the clock back; the original is then read to answer `.duplicate` or `.conflict`.
     public func appendUpdate(
         spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String
     ) async throws -> UpdateAppendResult {
+        let unlimited = UpdateQuotas(space: .max - Int64(update.count), account: .max - Int64(update.count))
+        switch try await appendUpdate(
+            spaceId: spaceId, accountAddress: accountAddress, update: update, signature: signature,
+            updateId: updateId, quotas: unlimited)
+        {
+        case .appended(let result): return result
+        case .overQuota(let stored): throw StoreError.database("update bytes overflow: \(stored)")
+        }
+    }
+
+    /// Stores an update under the space's next clock unless it would take the space or the account past its quota;
+    /// see ``HypergraphStorage/appendUpdate(spaceId:accountAddress:update:signature:updateId:quotas:)``.
+    ///
+    /// One statement in one round trip, committed on its own: it takes the space's next clock from
+    /// `spaces.next_clock` (locking the space's row until the commit, so clocks are serial per space in every
+    /// process), checks and raises the running byte totals (exact for the space, whose row is locked; the account's
+    /// total can be passed by concurrent appends to other spaces, as documented in docs/server.md), inserts the
+    /// update and sends its notification. A reused update id fails the statement on the `(space_id, update_id)`
+    /// unique constraint, which rolls everything back; the original is then read to answer `.duplicate` or
+    /// `.conflict`.
+    public func appendUpdate(
+        spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String,
+        quotas: UpdateQuotas
+    ) async throws -> QuotaCheckedAppendResult {
         let now = configuration.clock()
         let node = feed.node
         return try await writeReported { token in
@@ -20,12 +39,19 @@ extension PostgresHypergraphStorage {
                 inserted = try await pool.query(
                     """
                     WITH next AS (
-                        UPDATE spaces SET next_clock = next_clock + 1 WHERE id = $4 RETURNING next_clock - 1 AS clock
+                        UPDATE spaces SET next_clock = next_clock + 1, stored_bytes = stored_bytes + $11
+                        WHERE id = $4 AND stored_bytes + $11 <= $12
+                          AND coalesce((SELECT bytes FROM account_update_bytes WHERE account_address = $6), 0) + $11
+                              <= $13
+                        RETURNING next_clock - 1 AS clock
                     ), stored AS (
                         INSERT INTO updates (space_id, clock, update_id, account_address, content, signature_hex,
                                              signature_recovery, created_at)
                         SELECT $4, clock, $5, $6, $7, $8, $9, $10 FROM next
                         RETURNING clock
+                    ), counted AS (
+                        INSERT INTO account_update_bytes (account_address, bytes) SELECT $6, $11 FROM stored
+                        ON CONFLICT (account_address) DO UPDATE SET bytes = account_update_bytes.bytes + excluded.bytes
                     )
                     SELECT clock, \(ChangeNotification.notifySQL(kind: "u", [("s", "$4::text"), ("c", "clock")]))
                     FROM stored
@@ -33,30 +59,65 @@ extension PostgresHypergraphStorage {
                     ChangeNotification.parameters(node: node, token: token) + [
                         .text(spaceId), .text(updateId), .text(accountAddress), .bytea(update), .text(signature.hex),
                         .int32(Int32(truncatingIfNeeded: signature.recovery)), .int64(now),
+                        .int64(Int64(update.count)), .int64(quotas.space), .int64(quotas.account),
                     ])
             } catch let error as PostgresError where error.violatedConstraint == "updates_update_id_key" {
-                let earlier = try await earlierUpdate(
+                guard let earlier = try await earlierUpdate(
                     spaceId: spaceId, updateId: updateId, accountAddress: accountAddress, update: update,
                     signature: signature)
-                return (earlier, nil)
+                else {
+                    throw StoreError.database("update \(updateId) of space \(spaceId) clashed with an update that is gone")
+                }
+                return (.appended(earlier), nil)
             } catch {
                 throw Self.storeError(error)
             }
-            guard let clock = try inserted.rows.first.map({ try $0.int64(0) }) else {
-                throw StoreError.notFound(.space(id: spaceId))
+            if let clock = try inserted.rows.first.map({ try $0.int64(0) }) {
+                let record = UpdateRecord(
+                    spaceId: spaceId, clock: clock, updateId: updateId, accountAddress: accountAddress,
+                    content: update, signature: signature)
+                return (.appended(.stored(clock: clock)), .update(record))
             }
-            let record = UpdateRecord(
-                spaceId: spaceId, clock: clock, updateId: updateId, accountAddress: accountAddress, content: update,
+            // Nothing stored: the space is missing, the update is a resend (checked first, as without quotas), or a
+            // quota refused it.
+            if let earlier = try await earlierUpdate(
+                spaceId: spaceId, updateId: updateId, accountAddress: accountAddress, update: update,
                 signature: signature)
-            return (.stored(clock: clock), .update(record))
+            {
+                return (.appended(earlier), nil)
+            }
+            let stored = try await storedUpdateBytes(spaceId: spaceId, accountAddress: accountAddress)
+            guard try await spaceExists(spaceId) else { throw StoreError.notFound(.space(id: spaceId)) }
+            return (.overQuota(stored), nil)
+        }
+    }
+
+    /// Stored update bytes for quotas, from the running totals; see
+    /// ``HypergraphStorage/storedUpdateBytes(spaceId:accountAddress:)``.
+    public func storedUpdateBytes(spaceId: String, accountAddress: String) async throws -> StoredUpdateBytes {
+        try await read { connection in
+            let row = try await connection.query(
+                """
+                SELECT coalesce((SELECT stored_bytes FROM spaces WHERE id = $1), 0),
+                       coalesce((SELECT bytes FROM account_update_bytes WHERE account_address = $2), 0)
+                """,
+                [.text(spaceId), .text(accountAddress)]
+            ).rows[0]
+            return StoredUpdateBytes(space: try row.int64(0), account: try row.int64(1))
+        }
+    }
+
+    private func spaceExists(_ spaceId: String) async throws -> Bool {
+        try await read { connection in
+            try await !connection.query("SELECT 1 FROM spaces WHERE id = $1", [.text(spaceId)]).rows.isEmpty
         }
     }
 
     /// The answer to a reused update id (§12 G9): the original clock for an identical resend by the same author, a
-    /// conflict for other content or another author.
+    /// conflict for other content or another author; nil when the space has no update with this id.
     private func earlierUpdate(
         spaceId: String, updateId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord
-    ) async throws -> UpdateAppendResult {
+    ) async throws -> UpdateAppendResult? {
         let earlier = try await read { connection in
             try await connection.query(
                 """
@@ -69,9 +130,7 @@ extension PostgresHypergraphStorage {
                 ]
             ).rows.first.map { row in (clock: try row.int64(0), author: try row.string(1), isSame: try row.bool(2)) }
         }
-        guard let earlier else {
-            throw StoreError.database("update \(updateId) of space \(spaceId) clashed with an update that is gone")
-        }
+        guard let earlier else { return nil }
         guard earlier.author == accountAddress else {
             throw StoreError.conflict(.updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
         }
@@ -110,20 +169,6 @@ extension PostgresHypergraphStorage {
                 ]
             ).rows.map { try UpdateRecord(spaceId: spaceId, row: $0) }
             return UpdateSlice(updates: updates, latestClock: nextClock > 0 ? nextClock - 1 : nil)
-        }
-    }
-
-    /// Stored update bytes for quotas; see ``HypergraphStorage/storedUpdateBytes(spaceId:accountAddress:)``.
-    public func storedUpdateBytes(spaceId: String, accountAddress: String) async throws -> StoredUpdateBytes {
-        try await read { connection in
-            let row = try await connection.query(
-                """
-                SELECT (SELECT coalesce(sum(octet_length(content)), 0) FROM updates WHERE space_id = $1)::bigint,
-                       (SELECT coalesce(sum(octet_length(content)), 0) FROM updates WHERE account_address = $2)::bigint
-                """,
-                [.text(spaceId), .text(accountAddress)]
-            ).rows[0]
-            return StoredUpdateBytes(space: try row.int64(0), account: try row.int64(1))
         }
     }
 

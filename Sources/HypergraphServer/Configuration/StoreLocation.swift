@@ -62,9 +62,12 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     ///   - onCommit: the commit hook that feeds fan-out (see ``SQLiteStoreConfiguration/onCommit``).
     ///   - onRemoteChange: changes other processes commit (PostgreSQL only; see
     ///     ``PostgresStoreConfiguration/onRemoteChange``).
+    ///   - remoteInterest: which of those this process has receivers for (see
+    ///     ``PostgresStoreConfiguration/remoteInterest``).
     public func open(
         readers: Int = 4, onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil,
-        onRemoteChange: (@Sendable (RemoteChange) async -> Void)? = nil
+        onRemoteChange: (@Sendable (RemoteChange) async -> Void)? = nil,
+        remoteInterest: (@Sendable (RemoteChangeAudience) -> Bool)? = nil
     ) async throws -> any HypergraphStorage {
         switch self {
         case .sqlite(let path):
@@ -73,7 +76,8 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         case .postgres(let configuration):
             return try await PostgresHypergraphStorage(
                 configuration: PostgresStoreConfiguration(
-                    database: configuration, onCommit: onCommit, onRemoteChange: onRemoteChange))
+                    database: configuration, onCommit: onCommit, onRemoteChange: onRemoteChange,
+                    remoteInterest: remoteInterest))
         }
     }
 }

@@ -3,6 +3,7 @@
 // Concurrency: all state is guarded by one Mutex. Sends only enqueue onto the connections' event loops (they never
 // block), so they happen under the lock: that keeps every connection's messages in the order the registry was asked
 // to deliver them, including the messages held back while a subscription's snapshot is being sent.
+import HypergraphStore
 import HypergraphWebSocket
 import Synchronization
 
@@ -215,6 +216,16 @@ final class ConnectionRegistry: Sendable {
         state.withLock { state in
             state.subscribers.keys.reduce(into: [:]) { result, spaceId in
                 result[spaceId] = state.progress[spaceId] ?? SpaceProgress()
+            }
+        }
+    }
+
+    /// Whether a connection here would receive a broadcast to `audience` (a subscription in progress counts).
+    func hasReceivers(_ audience: RemoteChangeAudience) -> Bool {
+        state.withLock { state in
+            switch audience {
+            case .subscribers(let spaceId): state.subscribers[spaceId] != nil
+            case .account(let address): state.accounts[address] != nil
             }
         }
     }

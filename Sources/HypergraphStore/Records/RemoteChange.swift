@@ -17,3 +17,12 @@ public enum RemoteChange: Hashable, Sendable {
     /// receiver reads what it needs (for example the updates of the spaces it serves) from the store.
     case resumed
 }
+
+/// Who a remote change would be delivered to, asked before the change is read: a node reads only what some
+/// connection of its own can receive.
+public enum RemoteChangeAudience: Hashable, Sendable {
+    /// The subscribers of a space (updates, space inbox messages).
+    case subscribers(spaceId: String)
+    /// The connections of an account (account inbox messages, account inboxes).
+    case account(address: String)
+}
