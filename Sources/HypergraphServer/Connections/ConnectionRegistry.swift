@@ -48,13 +48,27 @@ final class ConnectionRegistry: Sendable {
         var subscriptions: [String: Subscription] = [:]
     }
 
+    /// A subscription as delivery sees it, kept in the space's index so that a broadcast looks nothing else up per
+    /// subscriber.
+    private struct Subscriber {
+        let socket: WebSocket
+        /// Whether the subscription's snapshot is on its way (its broadcasts are held), mirroring `.pending`.
+        var isHolding: Bool
+    }
+
     private struct State {
         var nextID: UInt64 = 1
         var entries: [ConnectionID: Entry] = [:]
-        var subscribers: [String: Set<ConnectionID>] = [:]
+        var subscribers: [String: [ConnectionID: Subscriber]] = [:]
         var accounts: [String: Set<ConnectionID>] = [:]
         var held: [HoldKey: [HeldMessage]] = [:]
         var heldBytes: [ConnectionID: Int] = [:]
+
+        /// Takes the connection out of the space's subscribers, dropping the space's index once it is empty.
+        mutating func removeSubscriber(_ id: ConnectionID, of spaceId: String) {
+            subscribers[spaceId]?[id] = nil
+            if subscribers[spaceId]?.isEmpty == true { subscribers[spaceId] = nil }
+        }
     }
 
     private let state = Mutex(State())
@@ -88,7 +102,7 @@ final class ConnectionRegistry: Sendable {
             Self.remove(id, from: &state.accounts, key: entry.accountAddress)
             state.heldBytes[id] = nil
             for spaceId in entry.subscriptions.keys {
-                Self.remove(id, from: &state.subscribers, key: spaceId)
+                state.removeSubscriber(id, of: spaceId)
                 state.held[HoldKey(connection: id, spaceId: spaceId)] = nil
             }
         }
@@ -114,7 +128,7 @@ final class ConnectionRegistry: Sendable {
             }
             entry.subscriptions[spaceId] = .pending(wasActive: wasActive)
             state.entries[id] = entry
-            state.subscribers[spaceId, default: []].insert(id)
+            state.subscribers[spaceId, default: [:]][id] = Subscriber(socket: entry.socket, isHolding: true)
             return true
         }
     }
@@ -131,11 +145,12 @@ final class ConnectionRegistry: Sendable {
             if horizon == nil, !wasActive {
                 entry.subscriptions[spaceId] = nil
                 state.entries[id] = entry
-                Self.remove(id, from: &state.subscribers, key: spaceId)
+                state.removeSubscriber(id, of: spaceId)
                 return
             }
             entry.subscriptions[spaceId] = .active
             state.entries[id] = entry
+            state.subscribers[spaceId]?[id]?.isHolding = false
             for message in held where horizon?.isAfter(message.position) ?? true {
                 entry.socket.send(message.frame)
             }
@@ -150,25 +165,23 @@ final class ConnectionRegistry: Sendable {
             var sockets: [WebSocket] = []
             switch broadcast.audience {
             case .subscribers(let spaceId):
-                for id in state.subscribers[spaceId] ?? [] where id != broadcast.excluding {
-                    guard let entry = state.entries[id] else { continue }
-                    switch entry.subscriptions[spaceId] {
-                    case .active:
-                        sockets.append(entry.socket)
-                    case .pending:
-                        let heldBytes = state.heldBytes[id, default: 0] + frame.encodedCount
-                        guard heldBytes <= heldBytesLimit else {
-                            entry.socket.close(
-                                code: .tryAgainLater,
-                                reason: "peer reads too slowly: more than \(heldBytesLimit) bytes of broadcasts held")
-                            continue
-                        }
-                        state.heldBytes[id] = heldBytes
-                        state.held[HoldKey(connection: id, spaceId: spaceId), default: []].append(
-                            HeldMessage(frame: frame, position: broadcast.position))
-                    case nil:
+                let subscribers = state.subscribers[spaceId] ?? [:]
+                sockets.reserveCapacity(subscribers.count)
+                for (id, subscriber) in subscribers where id != broadcast.excluding {
+                    guard subscriber.isHolding else {
+                        sockets.append(subscriber.socket)
                         continue
                     }
+                    let heldBytes = state.heldBytes[id, default: 0] + frame.encodedCount
+                    guard heldBytes <= heldBytesLimit else {
+                        subscriber.socket.close(
+                            code: .tryAgainLater,
+                            reason: "peer reads too slowly: more than \(heldBytesLimit) bytes of broadcasts held")
+                        continue
+                    }
+                    state.heldBytes[id] = heldBytes
+                    state.held[HoldKey(connection: id, spaceId: spaceId), default: []].append(
+                        HeldMessage(frame: frame, position: broadcast.position))
                 }
             case .account(let address):
                 for id in state.accounts[address] ?? [] where id != broadcast.excluding {
