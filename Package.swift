@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // hypergraph-swift: a dependency-free Swift toolkit for the Hypergraph sync protocol.
-// Only Foundation, Dispatch, the C library and the system SQLite are used; see docs/architecture.md.
+// Only Foundation, Dispatch, the C library, the system SQLite and (for TLS) the system OpenSSL are used; see docs/architecture.md.
 import PackageDescription
 
 let package = Package(
@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HypergraphProtocol", targets: ["HypergraphProtocol"]),
         .library(name: "HypergraphCrypto", targets: ["HypergraphCrypto"]),
         .library(name: "HypergraphSigning", targets: ["HypergraphSigning"]),
+        .library(name: "HypergraphTLS", targets: ["HypergraphTLS"]),
         .library(name: "HypergraphWebSocket", targets: ["HypergraphWebSocket"]),
         .library(name: "HypergraphCommandLine", targets: ["HypergraphCommandLine"]),
         .library(name: "HypergraphStore", targets: ["HypergraphStore"]),
@@ -35,10 +36,18 @@ let package = Package(
             name: "HypergraphSigning",
             dependencies: ["HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
         ),
-        .target(name: "HypergraphWebSocket", dependencies: ["HypergraphCrypto"]),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .target(name: "HypergraphTLS", dependencies: ["COpenSSL"]),
+        .target(name: "HypergraphWebSocket", dependencies: ["HypergraphCrypto", "HypergraphTLS"]),
         .target(name: "HypergraphPostgres", dependencies: ["HypergraphCrypto", "HypergraphWebSocket"]),
         // A throwaway PostgreSQL cluster for tests and benchmarks (not a product).
         .target(name: "PostgresTestSupport", dependencies: ["HypergraphPostgres"], path: "Tests/PostgresTestSupport"),
+        // Test certificates made with the openssl command, for the TLS tests and benchmark (not a product).
+        .target(name: "TLSTestSupport", path: "Tests/TLSTestSupport"),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
@@ -50,13 +59,14 @@ let package = Package(
             name: "HypergraphServer",
             dependencies: [
                 "HypergraphProtocol", "HypergraphSigning", "HypergraphStore", "HypergraphPostgresStore",
-                "HypergraphPostgres", "HypergraphWebSocket", "HypergraphCrypto", "HypergraphJSON",
+                "HypergraphPostgres", "HypergraphWebSocket", "HypergraphCrypto", "HypergraphJSON", "HypergraphTLS",
             ]
         ),
         .target(
             name: "HypergraphClient",
             dependencies: [
                 "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket", "HypergraphCrypto", "HypergraphJSON",
+                "HypergraphTLS",
             ]
         ),
 
@@ -64,7 +74,7 @@ let package = Package(
             name: "HypergraphConformance",
             dependencies: [
                 "HypergraphClient", "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket",
-                "HypergraphCrypto", "HypergraphJSON",
+                "HypergraphCrypto", "HypergraphJSON", "HypergraphTLS",
             ]
         ),
 
@@ -74,7 +84,7 @@ let package = Package(
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
                 "HypergraphCrypto", "HypergraphSigning", "HypergraphStore", "HypergraphServer", "HypergraphClient",
-                "HypergraphConformance", "HypergraphWebSocket",
+                "HypergraphConformance", "HypergraphWebSocket", "HypergraphTLS",
             ]
         ),
         .executableTarget(
@@ -87,12 +97,12 @@ let package = Package(
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
                 "HypergraphCrypto", "HypergraphWebSocket", "HypergraphStore", "HypergraphServer", "HypergraphClient",
-                "HypergraphPostgres", "PostgresTestSupport",
+                "HypergraphPostgres", "PostgresTestSupport", "HypergraphTLS", "TLSTestSupport",
             ]
         ),
         .executableTarget(
             name: "websocket-echo",
-            dependencies: ["HypergraphCommandLine", "HypergraphWebSocket"]
+            dependencies: ["HypergraphCommandLine", "HypergraphWebSocket", "HypergraphTLS"]
         ),
 
         .executableTarget(name: "hypergraph-fuzz", dependencies: ["HypergraphJSON", "HypergraphProtocol"]),
@@ -113,7 +123,9 @@ let package = Package(
             name: "HypergraphSigningTests",
             dependencies: ["HypergraphSigning", "HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
         ),
-        .testTarget(name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket"]),
+        .testTarget(
+            name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket", "HypergraphTLS", "TLSTestSupport"]
+        ),
         .testTarget(name: "HypergraphCommandLineTests", dependencies: ["HypergraphCommandLine"]),
         .testTarget(
             name: "HypergraphStoreTests",
@@ -123,14 +135,14 @@ let package = Package(
             name: "HypergraphServerTests",
             dependencies: [
                 "HypergraphServer", "HypergraphClient", "HypergraphStore", "HypergraphProtocol", "HypergraphSigning",
-                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphJSON",
+                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphJSON", "PostgresTestSupport",
             ]
         ),
         .testTarget(
             name: "HypergraphClientTests",
             dependencies: [
                 "HypergraphClient", "HypergraphServer", "HypergraphProtocol", "HypergraphSigning", "HypergraphCrypto",
-                "HypergraphWebSocket", "HypergraphJSON",
+                "HypergraphWebSocket", "HypergraphJSON", "HypergraphTLS", "TLSTestSupport",
             ]
         ),
         .testTarget(

@@ -5,6 +5,7 @@
 #
 #   scripts/autobahn-server.sh [CASES]          # CASES as for ../shared/tools/autobahn/run (default: 1–7, 9, 10)
 #   SKIP_PYTHON_COMPARISON=1 scripts/autobahn-server.sh
+#   WSS=1 SKIP_PYTHON_COMPARISON=1 scripts/autobahn-server.sh "1.*,2.*,3.*,4.*,5.*,6.*,7.*"   # over wss://
 #
 # Reports go to $AUTOBAHN_OUT (default .build/autobahn). Exits 1 if a case of ours failed. Builds websocket-echo
 # in release mode (chapter 9 measures throughput) unless $WEBSOCKET_ECHO names a binary.
@@ -30,12 +31,17 @@ mkdir -p "$out"
 pids=()
 trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done' EXIT
 
+scheme=ws tls_options=()
+if [[ -n ${WSS:-} ]]; then  # TLS with a test certificate (Autobahn's client does not verify certificates)
+  bash "$root/scripts/tls-test-certificates.sh" "$out/certificates" >/dev/null
+  scheme=wss tls_options=(--tls-cert "$out/certificates/server.pem" --tls-key "$out/certificates/server.key")
+fi
 port=$(free_port)
-"$echo_bin" --port "$port" >"$out/websocket-echo.log" 2>&1 &
+"$echo_bin" --port "$port" "${tls_options[@]}" >"$out/websocket-echo.log" 2>&1 &
 pids+=($!)
 wait_listening "$out/websocket-echo.log"
 status=0
-AUTOBAHN_OUT=$out/server "$run" server "ws://127.0.0.1:$port" "$cases" >/dev/null || true
+AUTOBAHN_OUT=$out/server "$run" server "$scheme://127.0.0.1:$port" "$cases" >/dev/null || true
 python3 "$root/scripts/autobahn-summary.py" "$out/server/servers/index.json" || status=1
 
 if [[ -z ${SKIP_PYTHON_COMPARISON:-} ]]; then

@@ -58,19 +58,25 @@ class Results:
             print(f"FAIL {name}: {type(error).__name__}: {error}", flush=True)
 
 
-async def start_echo_server(binary):
-    process = await asyncio.create_subprocess_exec(binary, "--port", "0", stdout=asyncio.subprocess.PIPE)
+async def start_echo_server(binary, tls=None):
+    """websocket-echo on a free port; with `tls` (see scripts/tls-interop.py) it serves wss:// on localhost."""
+    extra = tls.server_arguments if tls else []
+    process = await asyncio.create_subprocess_exec(binary, "--port", "0", *extra, stdout=asyncio.subprocess.PIPE)
     line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
     if not line.startswith("listening on "):
         raise RuntimeError(f"websocket-echo did not start: {line!r}")
-    return process, f"ws://{line.split()[-1]}"
+    port = line.split(":")[-1].strip()
+    return process, f"wss://localhost:{port}" if tls else f"ws://127.0.0.1:{port}"
 
 
-async def python_client_checks(binary, results):
-    from websockets.asyncio.client import connect
+async def python_client_checks(binary, results, tls=None):
+    from websockets.asyncio.client import connect as plain_connect
     from websockets.exceptions import ConnectionClosed
 
-    server, url = await start_echo_server(binary)
+    def connect(url, **options):
+        return plain_connect(url, ssl=tls.client_context, **options) if tls else plain_connect(url, **options)
+
+    server, url = await start_echo_server(binary, tls)
     try:
         async def echo(message):
             async with connect(url, max_size=None) as ws:
@@ -144,7 +150,7 @@ async def python_client_checks(binary, results):
         await server.wait()
 
 
-async def swift_client_checks(binary, results):
+async def swift_client_checks(binary, results, tls=None):
     from websockets.asyncio.server import serve
     from websockets.exceptions import ConnectionClosed
 
@@ -160,10 +166,12 @@ async def swift_client_checks(binary, results):
         except ConnectionClosed:
             pass  # closes with codes other than 1000/1001 end the iteration with an exception
 
-    async with serve(handler, "127.0.0.1", 0, max_size=None, compression=None) as server:
+    options = {"ssl": tls.server_context} if tls else {}
+    async with serve(handler, "127.0.0.1", 0, max_size=None, compression=None, **options) as server:
         port = server.sockets[0].getsockname()[1]
+        url = f"wss://localhost:{port}" if tls else f"ws://127.0.0.1:{port}"
         process = await asyncio.create_subprocess_exec(
-            binary, "--interop-client", f"ws://127.0.0.1:{port}",
+            binary, "--interop-client", url, *(tls.client_arguments if tls else []),
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         output, _ = await asyncio.wait_for(process.communicate(), 5 * TIMEOUT)
     summary = None

@@ -1,11 +1,12 @@
-// The byte level of `HypergraphHTTPClient`: one blocking request/response exchange on a new socket, and parsing the
-// response. Called on a Dispatch worker; stateless.
+// The byte level of `HypergraphHTTPClient`: one blocking request/response exchange on a new socket (through TLS for
+// https://), and parsing the response. Called on a Dispatch worker; stateless.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 import Foundation
+import HypergraphTLS
 
 /// Sending an HTTP/1.1 request and reading its response over a POSIX socket.
 enum HTTPWire {
@@ -17,8 +18,10 @@ enum HTTPWire {
     private static let sendFlags: Int32 = 0
     #endif
 
-    /// Connects, writes `request` and reads until the server closes.
-    static func exchange(host: String, port: UInt16, request: [UInt8], timeoutSeconds: Int) throws -> [UInt8] {
+    /// Connects, writes `request` (through TLS checked as `tls` says, when given) and reads until the server closes.
+    static func exchange(
+        host: String, port: UInt16, tls: TLSClientConfiguration?, request: [UInt8], timeoutSeconds: Int
+    ) throws -> [UInt8] {
         var hints = addrinfo()
         hints.ai_socktype = streamType
         var list: UnsafeMutablePointer<addrinfo>?
@@ -40,6 +43,10 @@ enum HTTPWire {
             guard connect(fd, entry.pointee.ai_addr, entry.pointee.ai_addrlen) == 0 else {
                 lastError = errno
                 continue
+            }
+            if let tls {
+                return try exchangeThroughTLS(
+                    fd: fd, host: host, port: port, tls: tls, request: request, timeoutSeconds: timeoutSeconds)
             }
             var offset = 0
             while offset < request.count {
@@ -65,6 +72,26 @@ enum HTTPWire {
         }
         throw HypergraphHTTPError(
             description: "cannot connect to \(host):\(port): \(String(cString: strerror(lastError)))")
+    }
+
+    private static func exchangeThroughTLS(
+        fd: Int32, host: String, port: UInt16, tls: TLSClientConfiguration, request: [UInt8], timeoutSeconds: Int
+    ) throws(HypergraphHTTPError) -> [UInt8] {
+        do throws(TLSError) {
+            let channel = try BlockingTLSChannel(
+                fd: fd, host: host, peer: "\(host):\(port)", configuration: tls, timeoutSeconds: timeoutSeconds)
+            try channel.send(request)
+            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
+            defer { chunk.deallocate() }
+            var received: [UInt8] = []
+            while true {
+                let count = try channel.receive(into: chunk)
+                if count == 0 { return received }
+                received += chunk[..<count]
+            }
+        } catch {
+            throw HypergraphHTTPError(description: error.description, tlsFailure: error)
+        }
     }
 
     /// Splits a response into status, headers and (de-chunked) body.

@@ -1,4 +1,5 @@
 // The entry point: open an authenticated session to a Hypergraph server.
+import HypergraphTLS
 import HypergraphWebSocket
 
 /// Connects to Hypergraph sync servers (PROTOCOL.md §1).
@@ -9,7 +10,8 @@ import HypergraphWebSocket
 /// await session.close()
 /// ```
 public enum HypergraphClient {
-    /// Opens a WebSocket to `url` (`ws://host[:port][/path][?query]`) with `token` appended as the `token` query
+    /// Opens a WebSocket to `url` (`ws://host[:port][/path][?query]`, or `wss://…` with the server's certificate
+    /// checked as `configuration.tls` says) with `token` appended as the `token` query
     /// parameter (percent-encoded), and returns the session once the upgrade completed.
     ///
     /// The protocol has no authentication reply: a server that refuses the token either rejects the upgrade (this
@@ -21,10 +23,44 @@ public enum HypergraphClient {
     public static func connect(
         url: String, token: String?, configuration: HypergraphClientConfiguration = HypergraphClientConfiguration()
     ) async throws(HypergraphClientError) -> HypergraphSession {
+        try await connect(urls: [url], token: token, configuration: configuration)
+    }
+
+    /// Opens a session to the first of `urls` that accepts the connection, trying each once in order, as
+    /// `connect(url:token:configuration:)` does for one.
+    ///
+    /// With `configuration.reconnect` enabled, a session whose connection is lost reconnects to the next URL in turn
+    /// (round-robin, after the one it was connected to) with the same token, resubscribes its spaces and delivers
+    /// every update and space event exactly once and in order (docs/client.md, "Failover"). The URLs are nodes of
+    /// one deployment (sharing one store).
+    ///
+    /// - Throws: `.invalidURL` when `urls` is empty or one is unusable, else the error of the last URL tried.
+    public static func connect(
+        urls: [String], token: String?, configuration: HypergraphClientConfiguration = HypergraphClientConfiguration()
+    ) async throws(HypergraphClientError) -> HypergraphSession {
+        var failure = HypergraphClientError.invalidURL("", reason: "no server URL given")
+        for (index, url) in urls.enumerated() {
+            do {
+                let socket = try await openSocket(url: url, token: token, configuration: configuration)
+                let failover = configuration.reconnect.isEnabled
+                    ? Failover(urls: urls, token: token, nextIndex: index + 1) : nil
+                return HypergraphSession.start(socket: socket, configuration: configuration, failover: failover)
+            } catch {
+                if case .invalidURL = error { throw error }
+                failure = error
+            }
+        }
+        throw failure
+    }
+
+    /// A WebSocket to `url` with `token`, its errors as client errors.
+    static func openSocket(
+        url: String, token: String?, configuration: HypergraphClientConfiguration
+    ) async throws(HypergraphClientError) -> WebSocket {
         let target = try authenticatedURL(url, token: token)
-        let socket: WebSocket
         do {
-            socket = try await WebSocketClient.connect(to: target, configuration: configuration.webSocket)
+            return try await WebSocketClient.connect(
+                to: target, configuration: configuration.webSocket, tls: configuration.tls)
         } catch let error as WebSocketClientError {
             if case .invalidURL(_, let reason) = error { throw .invalidURL(url, reason: reason) }
             throw .connectionFailed(error)
@@ -32,7 +68,6 @@ public enum HypergraphClient {
             // `WebSocketClient.connect` throws only `WebSocketClientError`; anything else still means no connection.
             throw .connectionFailed(.connectionClosedDuringHandshake)
         }
-        return HypergraphSession.start(socket: socket, configuration: configuration)
     }
 
     /// `url` with `token=<percent-encoded token>` added to its query; `url` unchanged when `token` is nil.
@@ -73,7 +108,13 @@ public struct HypergraphClientConfiguration: Sendable, Hashable {
     public var transcriptLimit: Int = 1000
     /// The WebSocket's limits and timeouts (message size, handshake timeout, pings, close timeout).
     public var webSocket = WebSocketConfiguration()
+    /// How a wss:// server's certificate is checked: the system's trust store by default.
+    public var tls = TLSClientConfiguration()
+    /// Whether and how a session reconnects after losing its connection; `.disabled` by default (a lost connection
+    /// ends the session). See `HypergraphClient.connect(urls:token:configuration:)`.
+    public var reconnect = HypergraphReconnectPolicy.disabled
 
-    /// The defaults: 10 s request timeout, 1,000 transcript entries, the WebSocket defaults.
+    /// The defaults: 10 s request timeout, 1,000 transcript entries, the WebSocket defaults, full TLS verification,
+    /// no reconnecting.
     public init() {}
 }

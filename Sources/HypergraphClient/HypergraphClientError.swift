@@ -12,6 +12,11 @@ public enum HypergraphClientError: Error, Sendable, Equatable, CustomStringConve
     /// The connection is closed (by either side); the code and reason of the closing handshake, `.noStatusReceived`
     /// for a close frame without a code, `.abnormalClosure` when the TCP connection ended without one.
     case closed(code: WebSocketCloseCode, reason: String)
+    /// The connection was lost while the request was in flight, or the session is reconnecting (a session with a
+    /// ``HypergraphReconnectPolicy``); code and reason as in `.closed`. The request may or may not have reached the
+    /// server: a `create-update` can be sent again with the same `updateId` (the server answers with the clock it
+    /// first assigned), other requests after checking their effect.
+    case connectionLost(code: WebSocketCloseCode, reason: String)
     /// Nothing matching arrived in time: what was awaited (e.g. `space with id "…"`) and how long.
     case timedOut(waitingFor: String, after: Duration)
     /// The server rejected the request with the extension `error` message; `code` and `message` say why.
@@ -34,6 +39,10 @@ public enum HypergraphClientError: Error, Sendable, Equatable, CustomStringConve
             reason.isEmpty
                 ? "the connection is closed (\(code))"
                 : "the connection is closed (\(code), \(String(reflecting: reason)))"
+        case .connectionLost(let code, let reason):
+            reason.isEmpty
+                ? "the connection was lost (\(code)); the session reconnects"
+                : "the connection was lost (\(code), \(String(reflecting: reason))); the session reconnects"
         case .timedOut(let awaited, let duration):
             "timed out after \(duration.millisecondsText) waiting for \(awaited)"
         case .serverError(let error):

@@ -1,9 +1,10 @@
 // The HTTP side of the protocol (§10): a small HTTP/1.1 client over POSIX sockets, one request per connection
-// (`Connection: close`), plain `http://` only, like the WebSocket side. Blocking socket calls run on a Dispatch
-// worker, never on the caller's task. The client is an immutable value; each request owns its own socket.
+// (`Connection: close`), `http://` or `https://` (TLS through HypergraphTLS). Blocking socket calls run on a
+// Dispatch worker, never on the caller's task. The client is an immutable value; each request owns its own socket.
 import Dispatch
 import HypergraphJSON
 import HypergraphSigning
+import HypergraphTLS
 
 /// An HTTP response from a Hypergraph server.
 public struct HypergraphHTTPResponse: Sendable {
@@ -35,10 +36,13 @@ public struct HypergraphHTTPResponse: Sendable {
 public struct HypergraphHTTPError: Error, Sendable, CustomStringConvertible {
     /// What failed.
     public var description: String
+    /// The TLS failure behind the error, for https:// (e.g. the certificate was refused).
+    public var tlsFailure: TLSError?
 
     /// Creates an error.
-    public init(description: String) {
+    public init(description: String, tlsFailure: TLSError? = nil) {
         self.description = description
+        self.tlsFailure = tlsFailure
     }
 }
 
@@ -51,24 +55,31 @@ public struct HypergraphHTTPClient: Sendable {
     public let port: UInt16
     /// How long to wait for the connection and the response (whole seconds, at least one).
     public let timeout: Duration
+    /// How the server's certificate is checked when requests go through TLS (https://); nil for plain http://.
+    public let tls: TLSClientConfiguration?
 
-    /// A client for `host:port`.
-    public init(host: String, port: UInt16, timeout: Duration = .seconds(10)) {
+    /// A client for `host:port`, through TLS when `tls` is given.
+    public init(host: String, port: UInt16, timeout: Duration = .seconds(10), tls: TLSClientConfiguration? = nil) {
         self.host = host
         self.port = port
         self.timeout = timeout
+        self.tls = tls
     }
 
-    /// A client for `baseURL` (`http://host[:port]`, any path ignored).
+    /// A client for `baseURL` (`http://host[:port]` or `https://host[:port]`, any path ignored); `tls` says how an
+    /// https:// server's certificate is checked.
     ///
-    /// - Throws: ``HypergraphHTTPError`` when the URL is not `http://host[:port]`.
-    public init(baseURL: String, timeout: Duration = .seconds(10)) throws(HypergraphHTTPError) {
-        guard baseURL.hasPrefix("http://") else {
-            throw HypergraphHTTPError(description: "the HTTP URL \(baseURL) must start with http:// (TLS is not supported)")
+    /// - Throws: ``HypergraphHTTPError`` when the URL is not `http(s)://host[:port]`.
+    public init(
+        baseURL: String, timeout: Duration = .seconds(10), tls: TLSClientConfiguration = TLSClientConfiguration()
+    ) throws(HypergraphHTTPError) {
+        let secure = baseURL.lowercased().hasPrefix("https://")
+        guard secure || baseURL.lowercased().hasPrefix("http://") else {
+            throw HypergraphHTTPError(description: "the HTTP URL \(baseURL) must start with http:// or https://")
         }
-        let authority = baseURL.dropFirst("http://".count).prefix { $0 != "/" && $0 != "?" }
-        let (host, port) = try Self.split(authority: String(authority), defaultPort: 80)
-        self.init(host: host, port: port, timeout: timeout)
+        let authority = baseURL.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" }
+        let (host, port) = try Self.split(authority: String(authority), defaultPort: secure ? 443 : 80)
+        self.init(host: host, port: port, timeout: timeout, tls: secure ? tls : nil)
     }
 
     /// Sends `method path` with exactly `headers` (plus `Host`, `Connection: close` and, when there is a body or the
@@ -81,11 +92,13 @@ public struct HypergraphHTTPClient: Sendable {
         let request = requestBytes(method, path, body: body, headers: headers)
         let host = host
         let port = port
+        let tls = tls
         let seconds = max(Int(timeout.components.seconds), 1)
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
-                    try HTTPWire.parse(HTTPWire.exchange(host: host, port: port, request: request, timeoutSeconds: seconds))
+                    try HTTPWire.parse(
+                        HTTPWire.exchange(host: host, port: port, tls: tls, request: request, timeoutSeconds: seconds))
                 })
             }
         }

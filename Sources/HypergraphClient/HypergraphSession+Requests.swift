@@ -33,7 +33,7 @@ extension HypergraphSession {
     }
 
     /// Subscribes to a space (§4.1) and returns its snapshot. With `lastKnownUpdateClock`, a server that honours it
-    /// sends only later updates.
+    /// sends only later updates. A session that reconnects resubscribes it after every reconnection.
     public func subscribe(
         spaceId: String, lastKnownUpdateClock: Int? = nil, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
@@ -145,12 +145,22 @@ extension HypergraphSession {
         _ message: ClientMessage, timeout: Duration?
     ) async throws(HypergraphClientError) -> SpaceResponse {
         let timeout = timeout ?? configuration.requestTimeout
+        let subscription: SubscribeSpaceRequest? =
+            if case .subscribeSpace(let request) = message { request } else { nil }
+        let startsTracking = subscription.map { !isTracking(spaceId: $0.id) } ?? false
         let head = try await request(message, timeout: timeout) { reply -> SpaceResponse? in
             guard case .space(let space) = reply else { return nil }
             // Runs on the actor as the reply is delivered, so no later frame can pass before assembly starts.
             self.beginSnapshotAssembly(space)
+            self.noteSpaceReply(space, subscription: subscription)
             return space
         }
-        return try await completedSnapshot(head, timeout: timeout)
+        do {
+            return try await completedSnapshot(head, timeout: timeout)
+        } catch {
+            // The application did not get the snapshot: a reconnecting session does not resubscribe the space.
+            if startsTracking { stopTracking(spaceId: head.id) }
+            throw error
+        }
     }
 }

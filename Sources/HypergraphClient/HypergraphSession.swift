@@ -1,11 +1,13 @@
 // One authenticated connection to a Hypergraph server: sending, the inbound queue, waiting, the transcript.
 //
-// Concurrency: every piece of mutable state (queued events, waiters, transcript, close status) is isolated to the
-// `HypergraphSession` actor. One reader task per session iterates the WebSocket's events, decodes each frame off the
-// actor and hands the result to `receive`; timeout tasks and cancellation handlers call back into the actor.
+// Concurrency: every piece of mutable state (queued events, waiters, transcript, close status, the current socket) is
+// isolated to the `HypergraphSession` actor; only the remote address is behind a Mutex, for nonisolated reads. One
+// reader task per socket iterates the WebSocket's events, decodes each frame off the actor and hands the result to
+// `receive`; timeout tasks, cancellation handlers and the reconnection task call back into the actor.
 import Foundation
 import HypergraphProtocol
 import HypergraphWebSocket
+import Synchronization
 
 /// An open connection to a Hypergraph server.
 ///
@@ -25,6 +27,9 @@ import HypergraphWebSocket
 ///
 /// **Closing.** Call ``close(code:reason:)`` when done. A session that is released without closing closes its
 /// connection with 1001 (going away).
+///
+/// **Reconnecting.** With a ``HypergraphReconnectPolicy`` (``HypergraphClientConfiguration/reconnect``), a connection
+/// lost otherwise than by `close` does not end the session: see HypergraphSession+Failover.swift and docs/client.md.
 public actor HypergraphSession {
     /// How the connection ended.
     public struct CloseStatus: Sendable, Hashable, CustomStringConvertible {
@@ -63,6 +68,9 @@ public actor HypergraphSession {
 
         let id: UInt64
         let isReplyWaiter: Bool
+        /// Whether a lost connection ends the wait with `.connectionLost` (request helpers) rather than leaving it to
+        /// the reconnected session (`nextEvent`, `waitForClose`).
+        let failsOnConnectionLoss: Bool
         /// Resumes the waiter and returns true, or returns false when it leaves an offered event.
         let resolve: (Resolution) -> Bool
         /// When the waiter times out, with the error it then gets; nil waits without limit.
@@ -77,9 +85,12 @@ public actor HypergraphSession {
 
     /// The settings this session was opened with.
     public nonisolated let configuration: HypergraphClientConfiguration
-    /// "host:port" of the server.
-    public nonisolated let remoteAddress: String
-    private nonisolated let socket: WebSocket
+    /// "host:port" of the server the session is connected to (the last one, while reconnecting).
+    public nonisolated var remoteAddress: String { currentAddress.withLock { $0 } }
+    private nonisolated let currentAddress: Mutex<String>
+    private var socket: WebSocket
+    /// Counts the sockets the session has had: events of an earlier one are ignored.
+    private var socketGeneration: UInt64 = 0
     private let openedAt = ContinuousClock.now
     private var transcriptEntries: Transcript
     private var queue: [HypergraphSessionEvent] = []
@@ -90,33 +101,65 @@ public actor HypergraphSession {
     private var timerDeadline: ContinuousClock.Instant?
     private var timerGeneration: UInt64 = 0
     private var timer: Task<Void, Never>?
-    private var requestedClose: CloseStatus?
+    var requestedClose: CloseStatus?
     private var endStatus: CloseStatus?
     /// Snapshots sent in parts, by space id, until their last `updates-notification` arrived (see
     /// HypergraphSession+Snapshots.swift).
     var snapshotAssemblies: [String: SnapshotAssembly] = [:]
+    /// Where and as whom to reconnect and what has been delivered; nil when the session does not reconnect.
+    var failover: Failover?
+    /// How the connection was lost, while the session reconnects and has no new one yet.
+    var lostConnection: CloseStatus?
+    /// The reconnection under way, if any.
+    var reconnection: Task<Void, Never>?
 
-    private init(socket: WebSocket, configuration: HypergraphClientConfiguration) {
+    private init(socket: WebSocket, configuration: HypergraphClientConfiguration, failover: Failover?) {
         self.socket = socket
         self.configuration = configuration
-        remoteAddress = socket.remoteAddress
+        self.failover = failover
+        currentAddress = Mutex(socket.remoteAddress)
         transcriptEntries = Transcript(limit: configuration.transcriptLimit)
     }
 
-    /// A session reading `socket`'s events from a task of its own. The task holds the session weakly, so releasing
-    /// the session closes the connection.
-    static func start(socket: WebSocket, configuration: HypergraphClientConfiguration) -> HypergraphSession {
-        let session = HypergraphSession(socket: socket, configuration: configuration)
-        Task { [weak session] in
-            for await event in socket.events {
-                guard let session else { return }
-                await session.receive(event, decoded: Self.decode(event))
-            }
-        }
+    /// A session reading `socket`'s events from a task of its own, reconnecting as `failover` says (nil: never).
+    static func start(
+        socket: WebSocket, configuration: HypergraphClientConfiguration, failover: Failover? = nil
+    ) -> HypergraphSession {
+        let session = HypergraphSession(socket: socket, configuration: configuration, failover: failover)
+        session.read(socket, generation: 0)
         return session
     }
 
+    /// Reads `socket`'s events from a task of its own. The task holds the session weakly, so releasing the session
+    /// closes the connection.
+    private nonisolated func read(_ socket: WebSocket, generation: UInt64) {
+        Task { [weak self] in
+            for await event in socket.events {
+                guard let self else { return }
+                await self.receive(event, decoded: Self.decode(event), generation: generation)
+            }
+        }
+    }
+
+    /// Makes `socket` the session's connection (after a reconnection): earlier sockets' events are ignored from now.
+    func replaceSocket(with socket: WebSocket) {
+        socketGeneration += 1
+        self.socket = socket
+        lostConnection = nil
+        currentAddress.withLock { $0 = socket.remoteAddress }
+        read(socket, generation: socketGeneration)
+    }
+
+    /// Gives up the current socket as lost with `status` (closing it, ignoring its further events) and fails the
+    /// requests waiting for replies on it.
+    func abandonSocket(_ status: CloseStatus) {
+        socketGeneration += 1
+        socket.close(code: .goingAway)
+        connectionLost(status)
+    }
+
     deinit {
+        reconnection?.cancel()
         socket.close(code: .goingAway)
     }
 
@@ -166,6 +209,7 @@ public actor HypergraphSession {
 
     private func checkOpen() throws(HypergraphClientError) {
         if let status = endStatus ?? requestedClose { throw status.error }
+        if let lost = lostConnection { throw .connectionLost(code: lost.code, reason: lost.reason) }
     }
 
     // MARK: Closing
@@ -178,8 +222,14 @@ public actor HypergraphSession {
         let requested = requestedClose ?? CloseStatus(code: code, reason: reason)
         if endStatus == nil, requestedClose == nil {
             requestedClose = requested
-            record(.sent, .close(code: code, reason: reason))
-            socket.close(code: code, reason: reason)
+            reconnection?.cancel()
+            if lostConnection != nil {
+                // Reconnecting: no connection is left to close.
+                finish(requested)
+            } else {
+                record(.sent, .close(code: code, reason: reason))
+                socket.close(code: code, reason: reason)
+            }
         }
         do {
             return try await waitForClose()
@@ -194,8 +244,8 @@ public actor HypergraphSession {
     /// - Throws: ``HypergraphClientError/timedOut(waitingFor:after:)`` when it is still open, `.cancelled`.
     public func waitForClose(timeout: Duration? = nil) async throws(HypergraphClientError) -> CloseStatus {
         try await wait(
-            for: "the connection to close", timeout: timeout, isReplyWaiter: true, whenClosed: { .success($0) },
-            take: { _ in nil })
+            for: "the connection to close", timeout: timeout, isReplyWaiter: true, outlivesConnection: true,
+            whenClosed: { .success($0) }, take: { _ in nil })
     }
 
     /// How the connection ended, or nil while it is open.
@@ -234,7 +284,8 @@ public actor HypergraphSession {
         }
     }
 
-    private func receive(_ event: WebSocketEvent, decoded: HypergraphSessionEvent?) {
+    private func receive(_ event: WebSocketEvent, decoded: HypergraphSessionEvent?, generation: UInt64) {
+        guard generation == socketGeneration else { return }
         switch event {
         case .text(let text): record(.received, .data(.text(text)))
         case .binary(let bytes): record(.received, .data(.binary(bytes)))
@@ -242,21 +293,42 @@ public actor HypergraphSession {
         case .closed(let code, let reason): record(.received, .close(code: code, reason: reason))
         }
         guard let decoded else { return }
-        deliver(decoded)
-        if case .closed(let code, let reason) = decoded {
-            let status = CloseStatus(code: code, reason: reason)
-            endStatus = status
-            let remaining = waiters
-            waiters.removeAll()
-            for waiter in remaining { _ = waiter.resolve(.connectionEnded(status)) }
-            failSnapshotAssemblies(with: status.error)
-            timer?.cancel()
+        guard case .closed(let code, let reason) = decoded else { return deliver(decoded) }
+        let status = CloseStatus(code: code, reason: reason)
+        if failover != nil, requestedClose == nil {
+            connectionLost(status)
+        } else {
+            finish(status)
         }
     }
 
-    /// Hands `event` to the first request helper that wants it, else the first other waiter, else the queue.
-    private func deliver(_ event: HypergraphSessionEvent) {
+    /// Ends the session with `status`: delivers the `.closed` event, then ends every wait.
+    func finish(_ status: CloseStatus) {
+        deliver(.closed(code: status.code, reason: status.reason))
+        endStatus = status
+        reconnection = nil
+        let remaining = waiters
+        waiters.removeAll()
+        for waiter in remaining { _ = waiter.resolve(.connectionEnded(status)) }
+        failSnapshotAssemblies(with: status.error)
+        timer?.cancel()
+    }
+
+    /// Ends every request helper's wait with `error` (the connection was lost; the session stays).
+    func failRequests(with error: HypergraphClientError) {
+        let failing = waiters.filter(\.failsOnConnectionLoss)
+        waiters.removeAll(where: \.failsOnConnectionLoss)
+        for waiter in failing { waiter.fail(error) }
+    }
+
+    /// Hands `event` — or, in a reconnecting session, what of it is new (see `newlyDelivered`) — to the first request
+    /// helper that wants it, else the first other waiter, else the queue.
+    func deliver(_ event: HypergraphSessionEvent) {
         if absorbIntoSnapshot(event) { return }
+        for event in newlyDelivered(event) { route(event) }
+    }
+
+    private func route(_ event: HypergraphSessionEvent) {
         let index =
             waiters.firstIndex { $0.isReplyWaiter && $0.offer(event) }
             ?? waiters.firstIndex { !$0.isReplyWaiter && $0.offer(event) }
@@ -274,7 +346,7 @@ public actor HypergraphSession {
     /// request helpers send their request there, so the reply cannot slip past. Once the connection has ended, the
     /// result is `whenClosed`'s (by default the `.closed` error).
     func wait<Value: Sendable>(
-        for awaited: String, timeout: Duration?, isReplyWaiter: Bool,
+        for awaited: String, timeout: Duration?, isReplyWaiter: Bool, outlivesConnection: Bool = false,
         afterRegistering: () throws(HypergraphClientError) -> Void = {},
         whenClosed: @escaping (CloseStatus) -> Result<Value, HypergraphClientError> = { .failure($0.error) },
         take: @escaping (HypergraphSessionEvent) -> Result<Value, HypergraphClientError>?
@@ -299,7 +371,7 @@ public actor HypergraphSession {
                     )
                 }
                 let waiter = Waiter(
-                    id: id, isReplyWaiter: isReplyWaiter,
+                    id: id, isReplyWaiter: isReplyWaiter, failsOnConnectionLoss: isReplyWaiter && !outlivesConnection,
                     resolve: { resolution in
                         switch resolution {
                         case .event(let event):
@@ -372,15 +444,21 @@ public actor HypergraphSession {
         try await wait(for: "any frame", timeout: timeout, isReplyWaiter: false) { .success($0) }
     }
 
-    /// The next event, which must be a server message.
+    /// The next event, which must be a server message; a `.reconnected` event is taken and skipped.
     ///
     /// - Throws: ``HypergraphClientError/undecodableFrame(_:)`` when the next frame is not a server message (it is
-    ///   consumed), `.closed` when the connection ended, `.timedOut` after `timeout`.
+    ///   consumed), `.closed` when the connection ended, `.connectionLost` for a `.disconnected` event (consumed),
+    ///   `.timedOut` after `timeout`.
     public func nextMessage(timeout: Duration? = nil) async throws(HypergraphClientError) -> ServerMessage {
-        switch try await nextEvent(timeout: timeout) {
-        case .message(let message): return message
-        case .undecodable(let frame): throw .undecodableFrame(frame)
-        case .closed(let code, let reason): throw .closed(code: code, reason: reason)
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        while true {
+            switch try await nextEvent(timeout: deadline.map { max($0 - ContinuousClock.now, .zero) }) {
+            case .message(let message): return message
+            case .undecodable(let frame): throw .undecodableFrame(frame)
+            case .closed(let code, let reason): throw .closed(code: code, reason: reason)
+            case .disconnected(let code, let reason): throw .connectionLost(code: code, reason: reason)
+            case .reconnected: continue
+            }
         }
     }
 

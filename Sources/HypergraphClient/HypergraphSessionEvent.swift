@@ -10,6 +10,12 @@ public enum HypergraphSessionEvent: Sendable, Hashable {
     case undecodable(UndecodableFrame)
     /// The connection ended; always the last event. Code and reason as in `HypergraphClientError.closed`.
     case closed(code: WebSocketCloseCode, reason: String)
+    /// The connection was lost and the session is reconnecting (only with a ``HypergraphReconnectPolicy``); code and
+    /// reason of the lost connection. The updates and space events missed meanwhile arrive before `.reconnected`.
+    case disconnected(code: WebSocketCloseCode, reason: String)
+    /// The session is connected again, through `url`, with every space it had subscribed resubscribed and what was
+    /// missed delivered.
+    case reconnected(url: String)
 }
 
 /// A frame the server sent that does not decode as a `ServerMessage`: its payload and why.

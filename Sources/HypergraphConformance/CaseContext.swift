@@ -6,41 +6,79 @@
 import Foundation
 import HypergraphClient
 import HypergraphProtocol
+import HypergraphTLS
 import Synchronization
 
-/// The server under test and how to talk to it.
+/// The server under test and how to talk to it: one node, or several nodes of one deployment that the cases spread
+/// their connections over (docs/conformance.md, "Across several nodes").
 public struct ConformanceTarget: Sendable {
-    /// The WebSocket URL without a token, e.g. `ws://127.0.0.1:3030/`.
-    public var url: String
-    /// The HTTP base URL, e.g. `http://127.0.0.1:3030`; nil skips the cases that need HTTP.
-    public var httpURL: String?
+    /// The WebSocket URLs without a token, e.g. `ws://127.0.0.1:3030/`; never empty. Each case opens its first
+    /// connection through the first URL, its second through the second, and so on round-robin.
+    public var urls: [String]
+    /// The HTTP base URLs, e.g. `http://127.0.0.1:3030`, used round-robin like `urls`; empty skips the cases that
+    /// need HTTP.
+    public var httpURLs: [String]
     /// Where identities come from.
     public var provisioner: any IdentityProvisioner
     /// How long to wait for something that must arrive.
     public var timeout: Duration
     /// How long to wait before concluding that something did not arrive.
     public var quietPeriod: Duration
+    /// How a wss:// or https:// server's certificate is checked (the system's trust store unless set).
+    public var tls = TLSClientConfiguration()
+    /// Told the URL of every connection a case opens, before it opens (tests count how the nodes were used).
+    package var connectionObserver: (@Sendable (String) -> Void)?
 
     /// The default quiet period: 300 ms.
     public static let defaultQuietPeriod: Duration = .milliseconds(300)
 
-    /// Creates a target.
+    /// Creates a target of one node.
     public init(
         url: String, httpURL: String?, provisioner: any IdentityProvisioner, timeout: Duration = .seconds(5),
         quietPeriod: Duration = defaultQuietPeriod
     ) {
-        self.url = url
-        self.httpURL = httpURL
+        self.init(
+            urls: [url], httpURLs: httpURL.map { [$0] } ?? [], provisioner: provisioner, timeout: timeout,
+            quietPeriod: quietPeriod)
+    }
+
+    /// Creates a target of the nodes `urls` (at least one) and `httpURLs` (possibly none).
+    public init(
+        urls: [String], httpURLs: [String], provisioner: any IdentityProvisioner, timeout: Duration = .seconds(5),
+        quietPeriod: Duration = defaultQuietPeriod
+    ) {
+        precondition(!urls.isEmpty, "a conformance target needs at least one WebSocket URL")
+        self.urls = urls
+        self.httpURLs = httpURLs
         self.provisioner = provisioner
         self.timeout = timeout
         self.quietPeriod = quietPeriod
     }
 
-    /// The HTTP URL a WebSocket URL implies: `ws://host:port/…` → `http://host:port`.
+    /// The first WebSocket URL.
+    public var url: String { urls[0] }
+
+    /// The first HTTP base URL; nil when there is none.
+    public var httpURL: String? { httpURLs.first }
+
+    /// The URLs for messages: the one URL, or the list in braces.
+    public var urlsDescription: String {
+        urls.count == 1 ? url : "{" + urls.joined(separator: ", ") + "}"
+    }
+
+    /// The HTTP URL a WebSocket URL implies: `ws://host:port/…` → `http://host:port`, `wss://…` → `https://…`.
     public static func httpURL(forWebSocketURL url: String) -> String? {
-        guard url.hasPrefix("ws://") else { return nil }
-        let authority = url.dropFirst("ws://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return authority.isEmpty ? nil : "http://" + authority
+        let secure = url.hasPrefix("wss://")
+        guard secure || url.hasPrefix("ws://") else { return nil }
+        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return authority.isEmpty ? nil : (secure ? "https://" : "http://") + authority
+    }
+
+    /// The session settings for connecting to this target (its TLS settings).
+    public var clientConfiguration: HypergraphClientConfiguration {
+        var configuration = HypergraphClientConfiguration()
+        configuration.tls = tls
+        return configuration
     }
 }
 
@@ -67,6 +105,9 @@ public final class CaseContext: Sendable {
         var peers: [Peer] = []
         var http: [(date: Date, line: String)] = []
         var names: [String: Int] = [:]
+        /// WebSocket connections and HTTP clients handed out so far, which pick the next node.
+        var webSocketCount = 0
+        var httpCount = 0
     }
 
     /// Where the case's identities come from.
@@ -121,7 +162,8 @@ public final class CaseContext: Sendable {
         }
         let session: HypergraphSession
         do {
-            session = try await HypergraphClient.connect(url: target.url, token: identity.sessionToken)
+            session = try await HypergraphClient.connect(
+                url: nextURL(), token: identity.sessionToken, configuration: target.clientConfiguration)
         } catch {
             throw CaseFailure(expected: "\(label) to connect with a valid token", observed: "\(error)")
         }
@@ -130,16 +172,33 @@ public final class CaseContext: Sendable {
         return peer
     }
 
+    /// The WebSocket URL for the case's next connection: the target's URLs in turn, starting with the first.
+    public func nextURL() -> String {
+        let url = next(of: target.urls, counter: \.webSocketCount)
+        target.connectionObserver?(url)
+        return url
+    }
+
+    /// The element of `urls` the case's `counter` points at; advances the counter.
+    private func next(of urls: [String], counter: WritableKeyPath<Record, Int>) -> String {
+        record.withLock { record in
+            defer { record[keyPath: counter] += 1 }
+            return urls[record[keyPath: counter] % urls.count]
+        }
+    }
+
     /// Adds a session opened by the case itself (e.g. with a crafted URL) to the report.
     public func track(_ peer: Peer) {
         record.withLock { $0.peers.append(peer) }
     }
 
-    /// The HTTP client, or a skip when the target has no HTTP URL.
+    /// The HTTP client for the next of the target's HTTP URLs (in turn, like `nextURL()`), or a skip when the target
+    /// has none.
     public func http() throws -> HypergraphHTTPClient {
-        guard let url = target.httpURL else { throw CaseSkipped("no HTTP URL (--http-url) for this target") }
+        guard !target.httpURLs.isEmpty else { throw CaseSkipped("no HTTP URL (--http-url) for this target") }
+        let url = next(of: target.httpURLs, counter: \.httpCount)
         do {
-            return try HypergraphHTTPClient(baseURL: url, timeout: target.timeout)
+            return try HypergraphHTTPClient(baseURL: url, timeout: target.timeout, tls: target.tls)
         } catch {
             throw CaseSkipped("unusable HTTP URL: \(error)")
         }

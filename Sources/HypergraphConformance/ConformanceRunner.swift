@@ -71,9 +71,10 @@ public enum ConformanceRunner {
         max(target.timeout * 6, .seconds(30))
     }
 
-    /// Checks, before any case runs, that the target answers: an identity can be provisioned, its WebSocket
-    /// handshake completes, the connection stays open for a quiet period (a server may accept the upgrade and then
-    /// close a refused token, §1.2) and a `list-invitations` is answered; and, with an HTTP URL, that it answers HTTP.
+    /// Checks, before any case runs, that the target answers: an identity can be provisioned, and at every URL its
+    /// WebSocket handshake completes, the connection stays open for a quiet period (a server may accept the upgrade
+    /// and then close a refused token, §1.2) and a `list-invitations` is answered; and that every HTTP URL answers
+    /// HTTP.
     ///
     /// - Throws: ``ConformanceStop`` saying which step failed.
     public static func preflight(_ target: ConformanceTarget) async throws(ConformanceStop) {
@@ -83,10 +84,12 @@ public enum ConformanceRunner {
         } catch {
             throw ConformanceStop("cannot provision an identity: \(error)")
         }
-        try await checkWebSocket(target, identity: identity)
-        if let httpURL = target.httpURL {
+        for url in target.urls {
+            try await checkWebSocket(url, target: target, identity: identity)
+        }
+        for httpURL in target.httpURLs {
             do {
-                _ = try await HypergraphHTTPClient(baseURL: httpURL, timeout: target.timeout)
+                _ = try await HypergraphHTTPClient(baseURL: httpURL, timeout: target.timeout, tls: target.tls)
                     .request(method: "GET", path: "/", headers: [:], json: nil)
             } catch {
                 throw ConformanceStop("nothing answers HTTP at \(httpURL) (set --http-url): \(error)")
@@ -94,17 +97,20 @@ public enum ConformanceRunner {
         }
     }
 
-    private static func checkWebSocket(_ target: ConformanceTarget, identity: HypergraphIdentity) async throws(ConformanceStop) {
+    private static func checkWebSocket(
+        _ url: String, target: ConformanceTarget, identity: HypergraphIdentity
+    ) async throws(ConformanceStop) {
         let session: HypergraphSession
         do {
-            session = try await HypergraphClient.connect(url: target.url, token: identity.sessionToken)
+            session = try await HypergraphClient.connect(
+                url: url, token: identity.sessionToken, configuration: target.clientConfiguration)
         } catch {
             if case .connectionFailed(.handshakeRejected(let status, _, _, _)) = error {
                 throw ConformanceStop(
                     "the server refused the provisioned identity \(identity.accountAddress) (HTTP \(status) at the "
                         + "upgrade): it does not know its session token — do the identities belong to this server?")
             }
-            throw ConformanceStop("cannot open a WebSocket at \(target.url): \(error)")
+            throw ConformanceStop("cannot open a WebSocket at \(url): \(error)")
         }
         defer { Task { await session.close() } }
         // The TypeScript server checks the token after the upgrade and loses frames sent meanwhile (§12 G4): wait.
@@ -117,7 +123,7 @@ public enum ConformanceRunner {
                     "the server closed the connection of the provisioned identity \(identity.accountAddress) (\(code)): "
                         + "it does not accept its session token — do the identities belong to this server?")
             }
-            throw ConformanceStop("the server at \(target.url) did not answer list-invitations: \(error)")
+            throw ConformanceStop("the server at \(url) did not answer list-invitations: \(error)")
         }
     }
 

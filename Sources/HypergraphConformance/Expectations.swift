@@ -26,7 +26,7 @@ enum ExtensionFrames {
         switch event {
         case .message(let message): message.type == "error"
         case .undecodable(let frame): if case .text(let text) = frame.payload { isError(text) } else { false }
-        case .closed: false
+        case .closed, .disconnected, .reconnected: false
         }
     }
 }
@@ -76,8 +76,10 @@ extension CaseContext {
                     received.append("\(peer.label) received \(message.type): \(summary(message))")
                 case .undecodable(let frame):
                     received.append("\(peer.label) received an undecodable frame: \(frame)")
-                case .closed(let code, let reason):
+                case .closed(let code, let reason), .disconnected(let code, let reason):
                     received.append("\(peer.label)'s connection closed (\(code) \(reason))")
+                case .reconnected(let url):
+                    received.append("\(peer.label) reconnected to \(url)")
                 }
             }
         }

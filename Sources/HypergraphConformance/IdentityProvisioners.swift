@@ -6,6 +6,7 @@ import Foundation
 import HypergraphClient
 import HypergraphJSON
 import HypergraphProtocol
+import HypergraphTLS
 import Synchronization
 
 /// Where identities come from: either a generator that makes a new identity per call, or a fixed set the run reuses
@@ -187,9 +188,11 @@ public struct AdminProvisioner: IdentityProvisioner {
     private let http: HypergraphHTTPClient
     private let token: String
 
-    /// A provisioner for the server at `baseURL` (`http://host:port`).
-    public init(baseURL: String, token: String, timeout: Duration) throws {
-        http = try HypergraphHTTPClient(baseURL: baseURL, timeout: timeout)
+    /// A provisioner for the server at `baseURL` (`http://host:port`, or `https://host:port` checked as `tls` says).
+    public init(
+        baseURL: String, token: String, timeout: Duration, tls: TLSClientConfiguration = TLSClientConfiguration()
+    ) throws {
+        http = try HypergraphHTTPClient(baseURL: baseURL, timeout: timeout, tls: tls)
         self.token = token
     }
 

@@ -2,30 +2,26 @@
 
 /// Validation of `--url` and `--http-url`.
 public enum TargetURL {
-    /// `text` if it is a `ws://` URL with a host.
+    /// `text` if it is a `ws://` or `wss://` URL with a host.
     ///
-    /// - Throws: ``ConformanceInputError``: `wss://` is refused until the suite speaks TLS (this is the one place
-    ///   that refuses it); any other scheme is wrong.
+    /// - Throws: ``ConformanceInputError`` for any other scheme.
     public static func webSocket(_ text: String) throws -> String {
-        if text.hasPrefix("wss://") {
-            throw ConformanceInputError(
-                "--url \(text): wss:// is not supported yet (no TLS in the suite); use ws:// or a TLS terminator in front")
-        }
-        try requireHost(text, scheme: "ws://", option: "--url")
+        try requireHost(text, schemes: ["ws://", "wss://"], option: "--url")
         return text
     }
 
-    /// `text` if it is an `http://` URL with a host.
+    /// `text` if it is an `http://` or `https://` URL with a host.
     ///
     /// - Throws: ``ConformanceInputError`` for any other scheme.
     public static func http(_ text: String) throws -> String {
-        try requireHost(text, scheme: "http://", option: "--http-url")
+        try requireHost(text, schemes: ["http://", "https://"], option: "--http-url")
         return text
     }
 
-    private static func requireHost(_ text: String, scheme: String, option: String) throws {
-        guard text.hasPrefix(scheme) else {
-            throw ConformanceInputError("\(option) \(text): expected a \(scheme) URL, e.g. \(scheme)127.0.0.1:3030")
+    private static func requireHost(_ text: String, schemes: [String], option: String) throws {
+        guard let scheme = schemes.first(where: { text.hasPrefix($0) }) else {
+            throw ConformanceInputError(
+                "\(option) \(text): expected a \(schemes.joined(separator: " or ")) URL, e.g. \(schemes[0])127.0.0.1:3030")
         }
         let authority = text.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !authority.isEmpty else {

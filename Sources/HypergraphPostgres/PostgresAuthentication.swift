@@ -10,29 +10,31 @@ func md5PasswordAnswer(user: String, password: String, salt: UnsafeRawBufferPoin
 }
 
 /// The client side of one SCRAM-SHA-256 exchange. PostgreSQL ignores the SCRAM user name (it uses the startup
-/// user), so the client-first message carries an empty one, as libpq's does. Channel binding is `n,,` (the
-/// client does not support it: there is no TLS to bind to).
-struct SCRAMClient {
+/// user), so the client-first message carries an empty one by default, as libpq's does. Channel binding is `n,,` (the
+/// client does not support it: there is no TLS to bind to). `package` so tests can replay RFC 7677's example.
+package struct SCRAMClient {
     static let mechanism = "SCRAM-SHA-256"
     /// The most iterations accepted from a server, bounding the work a hostile server can demand.
     static let maximumIterations = 10_000_000
 
     private let password: [UInt8]
     private let clientNonce: String
-    private var clientFirstBare: String { "n=,r=\(clientNonce)" }
+    private let clientFirstBare: String
     /// The expected server signature, once the client-final message is built.
     private var expectedServerSignature: [UInt8]?
 
-    init(password: String, nonce: String = Data(SecureRandom.bytes(18)).base64EncodedString()) {
+    /// `user` must not contain `,` or `=` (RFC 5802 would escape them; PostgreSQL sends none).
+    package init(user: String = "", password: String, nonce: String = Data(SecureRandom.bytes(18)).base64EncodedString()) {
         self.password = Array(SASLprep.prepare(password).utf8)
         clientNonce = nonce
+        clientFirstBare = "n=\(user),r=\(nonce)"
     }
 
     /// The client-first message (the SASLInitialResponse data).
-    var clientFirstMessage: [UInt8] { Array(("n,," + clientFirstBare).utf8) }
+    package var clientFirstMessage: [UInt8] { Array(("n,," + clientFirstBare).utf8) }
 
     /// Answers the server-first message (AuthenticationSASLContinue) with the client-final message.
-    mutating func clientFinalMessage(serverFirst data: UnsafeRawBufferPointer) throws(PostgresError) -> [UInt8] {
+    package mutating func clientFinalMessage(serverFirst data: UnsafeRawBufferPointer) throws(PostgresError) -> [UInt8] {
         let serverFirst = String(decoding: data, as: UTF8.self)
         let attributes = Self.attributes(serverFirst)
         guard let nonce = attributes["r"], let saltText = attributes["s"], let iterationText = attributes["i"] else {
@@ -59,7 +61,7 @@ struct SCRAMClient {
     }
 
     /// Checks the server-final message (AuthenticationSASLFinal): the server proves it knows the password too.
-    func verify(serverFinal data: UnsafeRawBufferPointer) throws(PostgresError) {
+    package func verify(serverFinal data: UnsafeRawBufferPointer) throws(PostgresError) {
         let attributes = Self.attributes(String(decoding: data, as: UTF8.self))
         if let error = attributes["e"] { throw .authenticationFailed("the SCRAM server reported \(error)") }
         guard let expectedServerSignature, let signature = attributes["v"].flatMap({ Data(base64Encoded: $0) }),

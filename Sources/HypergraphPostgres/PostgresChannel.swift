@@ -24,6 +24,43 @@ struct PostgresRequest: Sendable {
     let continuation: CheckedContinuation<Result<[PostgresQueryResult], PostgresError>, Never>
 }
 
+extension PostgresRequest.Kind {
+    /// The largest request sent (the server's own limit for a message is 1 GiB).
+    static let maximumSize = 1 << 30
+
+    /// Refuses requests the protocol cannot carry, before anything is sent: SQL with NUL characters, more than
+    /// 65,535 parameters, or more than 1 GiB of parameter data.
+    func checkEncodable() throws(PostgresError) {
+        let sql: String
+        switch self {
+        case .sync:
+            return
+        case .simple(let text):
+            sql = text
+        case .extended(let text, let parameters):
+            sql = text
+            guard parameters.count <= Int(UInt16.max) else {
+                throw .protocolViolation("a query may have at most 65535 parameters, this one has \(parameters.count)")
+            }
+            var size = sql.utf8.count
+            for parameter in parameters {
+                switch parameter {
+                case .text(let text): size += text.utf8.count
+                case .bytea(let bytes): size += bytes.count
+                default: size += 8
+                }
+            }
+            guard size <= Self.maximumSize else {
+                throw .protocolViolation("a query with its parameters takes \(size) bytes; at most \(Self.maximumSize) can be sent")
+            }
+        }
+        guard !sql.utf8.contains(0) else { throw .protocolViolation("SQL text cannot contain NUL characters") }
+        guard sql.utf8.count <= Self.maximumSize else {
+            throw .protocolViolation("SQL text of \(sql.utf8.count) bytes is longer than \(Self.maximumSize) bytes")
+        }
+    }
+}
+
 final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
     // @unchecked: confined to `loop`'s thread, see the header comment.
 
@@ -51,14 +88,22 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         var lastUse: UInt64
     }
 
-    /// The request being answered and what has arrived for it so far.
-    private struct ActiveRequest {
-        let request: PostgresRequest
-        var results: [PostgresQueryResult] = []
+    /// The description and rows of one statement's result, as they arrive.
+    private struct ResultSet {
         var columns: [PostgresColumn] = []
         var columnNames = ColumnNames([])
         var formats: [Int16] = []
         var rows: [PostgresRow] = []
+        /// A value failed to decode: the request fails, later rows are skipped.
+        var failed = false
+        /// A RowDescription announced the columns.
+        var isDescribed = false
+    }
+
+    /// The request being answered and what has arrived for it so far.
+    private struct ActiveRequest {
+        let request: PostgresRequest
+        var results: [PostgresQueryResult] = []
         var error: PostgresError?
         /// The statement this request parses, added to the cache once ParseComplete arrives.
         var parsing: (key: StatementKey, name: String)?
@@ -85,6 +130,9 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
 
     private var queue = FIFO<PostgresRequest>()
     private var active: ActiveRequest?
+    /// The columns and rows of the active request's current statement, apart from `active` so that appending a
+    /// row mutates it in place.
+    private var resultSet = ResultSet()
     private var inbound: [UInt8] = []
 
     private var statements: [StatementKey: CachedStatement] = [:]
@@ -228,6 +276,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             return
         }
         closedByClient = true
+        guard phase == .ready else { return connection.disconnect() }  // still starting: nothing to say goodbye to
         var writer = MessageWriter()
         writer.terminate()
         send(writer)
@@ -274,8 +323,9 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         self.connection = nil
     }
 
-    private func protocolViolation(_ message: String) {
-        let error = PostgresError.protocolViolation(message)
+    /// Ends the connection because of `error` (a protocol violation, or an authentication that cannot go on),
+    /// failing the startup or the running request with it.
+    private func fail(_ error: PostgresError) {
         if startupContinuation != nil { return failStartup(error) }
         if let active {
             self.active = nil
@@ -309,7 +359,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             let type = bytes[offset]
             let length = Int(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 1, as: Int32.self)))
             guard length >= 4, length <= Self.maximumMessageSize else {
-                protocolViolation("a backend message of type \(Character(Unicode.Scalar(type))) claims \(length) bytes (allowed: 4 to \(Self.maximumMessageSize))")
+                fail(.protocolViolation("a backend message of type \(Character(Unicode.Scalar(type))) claims \(length) bytes (allowed: 4 to \(Self.maximumMessageSize))"))
                 return offset
             }
             guard bytes.count - offset - 1 >= length else { break }
@@ -318,7 +368,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             do {
                 try handleMessage(type: type, body: body)
             } catch {
-                protocolViolation("\(error)")
+                fail(error)
             }
         }
         return offset
@@ -435,6 +485,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             finishStartup(.success(()))
         } else if let finished = active {
             active = nil
+            resultSet = ResultSet()
             finished.request.continuation.resume(returning: finished.error.map { .failure($0) } ?? .success(finished.results))
         }
         sendNextRequest()
@@ -479,25 +530,25 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
 
     /// RowDescription or NoData: the columns of the next rows; a new statement learns its result formats.
     private func describeResult(columns: [PostgresColumn], formats: [Int16]) {
-        guard var active else { return }
-        active.columns = columns
-        active.columnNames = ColumnNames(columns.map(\.name))
-        active.formats = formats
+        guard let active else { return }
+        resultSet = ResultSet(
+            columns: columns, columnNames: ColumnNames(columns.map(\.name)), formats: formats, isDescribed: true)
         if let key = active.statement, statements[key]?.resultFormats == nil {
             statements[key]?.resultFormats = columns.map { PostgresType.hasBinaryDecoding($0.typeOID) ? 1 : 0 }
         }
-        self.active = active
     }
 
     private func dataRow(_ body: UnsafeRawBufferPointer) throws(PostgresError) {
-        guard var active else { throw .protocolViolation("a DataRow without a request") }
-        self.active = nil  // keeps `rows` uniquely referenced while appending
-        defer { self.active = active }
-        guard active.error == nil else { return }
+        // `active` is not touched per row (copying the optional request costs more than decoding a row), and
+        // the result set is read once: each access to a class property is checked for exclusivity at run time.
+        guard resultSet.isDescribed else { throw .protocolViolation("a DataRow before its RowDescription") }
+        let columns = resultSet.columns
+        let formats = resultSet.formats
+        guard !resultSet.failed else { return }
         var reader = MessageReader(body)
         let count = Int(try reader.readInt16())
-        guard count == active.columns.count else {
-            throw .protocolViolation("a DataRow has \(count) values for \(active.columns.count) columns")
+        guard count == columns.count else {
+            throw .protocolViolation("a DataRow has \(count) values for \(columns.count) columns")
         }
         var values: [PostgresValue] = []
         values.reserveCapacity(count)
@@ -508,24 +559,21 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
                 continue
             }
             let bytes = try reader.readBytes(length)
-            let oid = active.columns[index].typeOID
+            let oid = columns[index].typeOID
             do {
-                values.append(try active.formats[index] == 1 ? PostgresBinary.decode(bytes, oid: oid) : PostgresText.decode(bytes, oid: oid))
+                values.append(try formats[index] == 1 ? PostgresBinary.decode(bytes, oid: oid) : PostgresText.decode(bytes, oid: oid))
             } catch {
-                active.error = .decoding("column \(index) (\(active.columns[index].name)): \(error)")
+                active?.error = .decoding("column \(index) (\(columns[index].name)): \(error)")
+                resultSet.failed = true
                 return
             }
         }
-        active.rows.append(PostgresRow(values: values, columnNames: active.columnNames))
+        resultSet.rows.append(PostgresRow(values: values, columnNames: resultSet.columnNames))
     }
 
     private func commandComplete(tag: String) {
-        guard var active else { return }
-        self.active = nil
-        active.results.append(PostgresQueryResult(columns: active.columns, rows: active.rows, commandTag: tag))
-        active.columns = []
-        active.formats = []
-        active.rows = []
-        self.active = active
+        guard active != nil else { return }
+        active?.results.append(PostgresQueryResult(columns: resultSet.columns, rows: resultSet.rows, commandTag: tag))
+        resultSet = ResultSet()
     }
 }

@@ -112,6 +112,7 @@ public final class PostgresConnection: Sendable {
     /// connection sees `sql` with these parameter types; the prepared statement is cached), Bind, Describe,
     /// Execute, Sync. Parameters are sent in binary with their types (`.null` untyped). The first execution
     /// receives its results in text; later ones in binary for the supported types.
+    @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresValue] = []) async throws(PostgresError) -> PostgresQueryResult {
         let results = try await perform(.extended(sql: sql, parameters: parameters))
         guard let result = results.first else { throw .protocolViolation("an extended query completed without a result") }
@@ -128,6 +129,7 @@ public final class PostgresConnection: Sendable {
     /// Runs `body` between BEGIN and COMMIT. When `body` throws, the transaction is rolled back and the error
     /// rethrown. A COMMIT that the server turned into a ROLLBACK (an earlier statement failed and the body
     /// caught the error) throws a server error with SQLSTATE 25P02.
+    @discardableResult
     public func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await simpleQuery("BEGIN")
         let value: T
@@ -152,12 +154,19 @@ public final class PostgresConnection: Sendable {
     }
 
     private func perform(_ kind: PostgresRequest.Kind) async throws(PostgresError) -> [PostgresQueryResult] {
+        try kind.checkEncodable()
         let channel = self.channel
         let result = await withCheckedContinuation { continuation in
             channel.loop.execute { channel.submit(PostgresRequest(kind: kind, continuation: continuation)) }
         }
         return try result.get()
     }
+
+    /// The event-loop thread this connection's protocol runs on, as a task executor. A task that issues many
+    /// requests one after the other can prefer it (`withTaskExecutorPreference(connection.executor) { … }`):
+    /// its code then runs on that thread between I/O events, and a request costs no thread switch at all. Keep
+    /// such code short and non-blocking, since the thread serves other connections too.
+    public var executor: any TaskExecutor { channel.loop }
 
     /// The server process serving this connection (BackendKeyData), e.g. for `pg_terminate_backend`.
     public var processID: Int32 { status.processID }

@@ -57,6 +57,7 @@ public final class PostgresConnectionPool: Sendable {
     }
 
     /// Lends a connection to `body` and takes it back afterwards (also when `body` throws).
+    @discardableResult
     public func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await acquire()
         let value: T
@@ -71,11 +72,13 @@ public final class PostgresConnectionPool: Sendable {
     }
 
     /// Runs `body` in a transaction on a lent connection (see `PostgresConnection.transaction`).
+    @discardableResult
     public func withTransaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await withConnection { connection in try await connection.transaction(body) }
     }
 
     /// Runs one statement on a lent connection (see `PostgresConnection.query`).
+    @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresValue] = []) async throws(PostgresError) -> PostgresQueryResult {
         let connection = try await acquire()
         do {

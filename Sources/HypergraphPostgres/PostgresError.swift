@@ -113,7 +113,8 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
     case server(PostgresServerError)
     /// The connection ended (server shutdown, `pg_terminate_backend`, network); says during what.
     case connectionClosed(String)
-    /// The server sent something the protocol does not allow here.
+    /// The server sent something the protocol does not allow here, or a request cannot be encoded (NUL in the
+    /// SQL, more than 65,535 parameters, more than 1 GiB).
     case protocolViolation(String)
     /// A value could not be decoded as the requested type.
     case decoding(String)

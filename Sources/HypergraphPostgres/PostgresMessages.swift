@@ -91,8 +91,10 @@ struct MessageWriter {
         withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
+    /// Writes `text` up to its first NUL, and a terminating NUL. SQL is checked for NUL before encoding; in a
+    /// configuration value a NUL cuts the value short, as it would in C clients, and keeps the message well-formed.
     mutating func writeCString(_ text: String) {
-        bytes.append(contentsOf: text.utf8.lazy.filter { $0 != 0 })
+        bytes.append(contentsOf: text.utf8.prefix { $0 != 0 })
         bytes.append(0)
     }
 
@@ -149,7 +151,7 @@ struct MessageWriter {
         begin(UInt8(ascii: "P"))
         writeCString(name)
         writeCString(sql)
-        writeInt16(Int16(parameterTypes.count))
+        writeInt16(Int16(truncatingIfNeeded: parameterTypes.count))
         for type in parameterTypes { writeInt32(Int32(bitPattern: type)) }
         end()
     }
@@ -162,7 +164,7 @@ struct MessageWriter {
         writeCString(statement)
         writeInt16(1)
         writeInt16(1)  // every parameter in binary
-        writeInt16(Int16(parameters.count))
+        writeInt16(Int16(truncatingIfNeeded: parameters.count))
         for parameter in parameters { PostgresBinary.encode(parameter, into: &self) }
         writeInt16(Int16(resultFormats.count))
         for format in resultFormats { writeInt16(format) }

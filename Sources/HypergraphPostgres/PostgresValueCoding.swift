@@ -177,13 +177,15 @@ enum PostgresText {
         return result
     }
 
-    /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]]`, or `infinity` / `-infinity`.
+    /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]][ BC]` (years may have more than four digits), or
+    /// `infinity` / `-infinity`.
     static func timestamp(_ text: String) throws(PostgresError) -> Date {
         if text == "infinity" { return .distantFuture }
         if text == "-infinity" { return .distantPast }
         let failure = PostgresError.decoding(
-            "\(String(reflecting: text)) is not a timestamptz of the form YYYY-MM-DD HH:MM:SS[.ffffff]+HH[:MM]")
-        let bytes = Array(text.utf8)
+            "\(String(reflecting: text)) is not a timestamptz of the form YYYY-MM-DD HH:MM:SS[.ffffff]+HH[:MM][ BC]")
+        let beforeChrist = text.hasSuffix(" BC")
+        let bytes = Array(text.utf8.dropLast(beforeChrist ? 3 : 0))
         var index = 0
         func number(digits: Int) throws(PostgresError) -> Int64 {
             guard index + digits <= bytes.count else { throw failure }
@@ -199,7 +201,10 @@ enum PostgresText {
             guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { throw failure }
             index += 1
         }
-        let year = try number(digits: 4)
+        let yearDigits = bytes.firstIndex(of: UInt8(ascii: "-")) ?? 0
+        guard yearDigits >= 4 else { throw failure }
+        let writtenYear = try number(digits: yearDigits)
+        let year = beforeChrist ? 1 - writtenYear : writtenYear  // 1 BC is year 0 of the proleptic calendar
         try expect("-")
         let month = try number(digits: 2)
         try expect("-")

@@ -1,6 +1,6 @@
 // Concurrency: PostgresHypergraphStorage holds only immutable references. Database work runs on the connections of
-// its pool (each connection serialises its own operations); `SpaceSerializer` orders this process's writes of one
-// space; the UUID v7 generator is guarded by a Mutex. See docs/storage.md ("PostgreSQL").
+// its pool (each connection serialises its own operations); the change feed's task reports commits in the database's
+// order; the UUID v7 generator is guarded by a Mutex. See docs/storage.md ("PostgreSQL").
 import HypergraphPostgres
 import HypergraphStore
 import Synchronization
@@ -15,9 +15,15 @@ public struct PostgresStoreConfiguration: Sendable {
     public var acquireTimeout: Duration
     /// The store's clock, used for every stored time and for session token expiry.
     public var clock: @Sendable () -> UnixMilliseconds
-    /// Called after each durable commit with the committed update or event, before the writing call returns; per
-    /// space in clock (update) and counter (event) order for the writes of this process. It must return quickly.
+    /// Called after each durable commit of this store's updates and events, before the writing call returns, in the
+    /// database's commit order (so per space in clock and counter order, interleaved correctly with the changes of
+    /// other processes reported to ``onRemoteChange``). It must return quickly.
     public var onCommit: (@Sendable ([CommittedChange]) -> Void)?
+    /// Called with every change other processes commit to the database (updates, space events, inbox messages,
+    /// account inboxes), in commit order, and with ``RemoteChange/resumed`` after the change feed lost and regained
+    /// its connection. The feed waits for each call before it reports the next change, so the receiver may read what
+    /// it missed (after `.resumed`) before newer changes arrive; it should otherwise return quickly.
+    public var onRemoteChange: (@Sendable (RemoteChange) async -> Void)?
 
     /// Creates a configuration with defaults suited to a server: up to 20 connections, a 10 s acquire timeout and
     /// the system clock.
@@ -26,13 +32,15 @@ public struct PostgresStoreConfiguration: Sendable {
         maximumConnections: Int = 20,
         acquireTimeout: Duration = .seconds(10),
         clock: @escaping @Sendable () -> UnixMilliseconds = SQLiteStoreConfiguration.systemClock,
-        onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil
+        onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil,
+        onRemoteChange: (@Sendable (RemoteChange) async -> Void)? = nil
     ) {
         self.database = database
         self.maximumConnections = maximumConnections
         self.acquireTimeout = acquireTimeout
         self.clock = clock
         self.onCommit = onCommit
+        self.onRemoteChange = onRemoteChange
     }
 }
 
@@ -47,11 +55,12 @@ public final class PostgresHypergraphStorage: HypergraphStorage {
     /// The configuration the store was opened with.
     public let configuration: PostgresStoreConfiguration
     let pool: PostgresConnectionPool
-    let spaceWrites = SpaceSerializer()
+    let feed: ChangeFeed
     let accountMessageIds = Mutex(UUIDv7Generator())
 
-    /// Connects, creates or migrates the schema (each step in its own transaction under an advisory lock), and
-    /// returns the open store.
+    /// Connects, creates or migrates the schema (each step in its own transaction under an advisory lock), starts
+    /// listening for changes (one more connection, see ``PostgresStoreConfiguration/onRemoteChange``), and returns
+    /// the open store.
     ///
     /// - Throws: ``StoreError/unavailable(_:)`` when the database cannot be reached or refuses the login,
     ///   ``StoreError/schemaTooNew(path:found:supported:)``, ``StoreError/foreignDatabase(location:reason:)`` or
@@ -62,7 +71,7 @@ public final class PostgresHypergraphStorage: HypergraphStorage {
                 "maximumConnections is \(configuration.maximumConnections); it must be at least 1")
         }
         self.configuration = configuration
-        pool = PostgresConnectionPool(
+        let pool = PostgresConnectionPool(
             configuration: configuration.database, maximumConnections: configuration.maximumConnections,
             acquireTimeout: configuration.acquireTimeout)
         let location = configuration.database.redactedURL
@@ -70,10 +79,14 @@ public final class PostgresHypergraphStorage: HypergraphStorage {
             try await pool.withConnection { connection in
                 try await PostgresMigrator.migrate(connection, location: location)
             }
+            feed = try await ChangeFeed(
+                configuration: configuration.database, pool: pool, onCommit: configuration.onCommit,
+                onRemoteChange: configuration.onRemoteChange)
         } catch {
             await pool.close()
             throw Self.storeError(error)
         }
+        self.pool = pool
     }
 
     /// Connects to the database at `url` (`postgres://user:password@host:port/database`) with the default
@@ -90,7 +103,20 @@ public final class PostgresHypergraphStorage: HypergraphStorage {
 
     /// Closes every connection; later calls fail with ``StoreError/closed``. Writes in progress finish or fail first.
     public func close() async {
+        await feed.close()
         await pool.close()
+    }
+
+    /// Whether the store can serve requests now: the database answers and the change feed is listening; otherwise
+    /// why not (for `GET /health`).
+    public func health() async -> String? {
+        if let problem = feed.status.problem { return "the change feed is not listening: \(problem)" }
+        do {
+            _ = try await pool.query("SELECT 1")
+            return nil
+        } catch {
+            return "the database does not answer: \(error)"
+        }
     }
 
     // MARK: Running database work
@@ -129,16 +155,26 @@ public final class PostgresHypergraphStorage: HypergraphStorage {
         }
     }
 
-    /// Runs a write of `spaceId` after this process's earlier writes of the space have been reported to `onCommit`,
-    /// and reports the committed change before returning, so `onCommit` sees each space's changes in commit order.
-    func writeSpace<T: Sendable>(
-        _ spaceId: String, _ write: () async throws -> (result: T, change: CommittedChange?)
+    /// Runs a write that reports a change to `onCommit`: `write` gets the token its `NOTIFY` must carry and returns
+    /// its result and the committed change (nil when it changed nothing). Returns after `onCommit` saw the change, at
+    /// its place in the database's commit order.
+    func writeReported<T: Sendable>(
+        _ write: (_ token: UInt64) async throws -> (result: T, change: CommittedChange?)
     ) async throws -> T {
-        try await spaceWrites.run(spaceId) {
-            let (result, change) = try await write()
-            if let change { configuration.onCommit?([change]) }
-            return result
+        let token = feed.register()
+        let outcome: (result: T, change: CommittedChange?)
+        do {
+            outcome = try await write(token)
+        } catch {
+            feed.cancel(token)
+            throw error
         }
+        if let change = outcome.change {
+            await feed.committed(token, change)
+        } else {
+            feed.cancel(token)
+        }
+        return outcome.result
     }
 
     /// `error` as a ``StoreError``: store errors unchanged, an unreachable database as `.unavailable`, anything else

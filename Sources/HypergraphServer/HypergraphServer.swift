@@ -46,7 +46,16 @@ public final class HypergraphServer: Sendable {
         let registry = ConnectionRegistry(heldBytesLimit: configuration.limits.outboundHighWaterMark)
         let broadcaster = LocalBroadcaster(registry: registry)
         let sequencer = CommitSequencer(broadcaster: broadcaster)
-        let storage = try await configuration.store.open(onCommit: { sequencer.committed($0) })
+        let remote = RemoteDelivery(
+            registry: registry, sequencer: sequencer, broadcaster: broadcaster, behavior: configuration.behavior,
+            logger: logger)
+        let storage = try await configuration.store.open(
+            onCommit: { changes in
+                remote.noteCommitted(changes)
+                sequencer.committed(changes)
+            },
+            onRemoteChange: { change in await remote.deliver(change) })
+        remote.attach(storage)
         let context = ServerContext(
             storage: storage, facts: KnownFacts(storage: storage), registry: registry, broadcaster: broadcaster,
             sequencer: sequencer, logger: logger, limits: configuration.limits, behavior: configuration.behavior)
@@ -54,7 +63,7 @@ public final class HypergraphServer: Sendable {
             server: context, adminTokenDigest: configuration.adminToken.map { SHA256.hash(Array($0.utf8)) })
         let sessions = SessionCount()
         let transport = WebSocketServer(
-            configuration: Self.transportConfiguration(configuration.limits),
+            configuration: Self.transportConfiguration(configuration.limits), tls: configuration.tls,
             httpHandler: { request in await router.respond(to: request) },
             upgradeHandler: { request in
                 switch await context.authenticate(request) {

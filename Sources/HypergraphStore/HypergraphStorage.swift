@@ -157,12 +157,18 @@ public protocol HypergraphStorage: Sendable {
 
     // MARK: Lifecycle
 
+    /// Nil when the store can serve requests now; otherwise why not, in words (for health checks).
+    func health() async -> String?
+
     /// Finishes every write already submitted, then releases the database. Later calls fail with
     /// ``StoreError/closed``. Calling it again does nothing.
     func close() async
 }
 
 extension HypergraphStorage {
+    /// An embedded store is healthy while it is open: there is no server to lose.
+    public func health() async -> String? { nil }
+
     /// The quota check as a read before the append (two calls: concurrent writers can each pass it); see
     /// ``HypergraphStorage/appendUpdate(spaceId:accountAddress:update:signature:updateId:quotas:)``.
     public func appendUpdate(

@@ -1,7 +1,7 @@
 // One TCP connection on an event loop: non-blocking reads into the loop's shared buffer, the outbound queue
 // with gathered writes, readiness interest, deadlines, and the ways a connection ends. What the bytes mean is
 // up to its handler (an HTTP server session, a client handshake, or a WebSocket session), which can change
-// once (on upgrade).
+// once (on upgrade). With TLS, reads and writes go through a TLSStream instead (see the MARK: TLS section).
 //
 // Concurrency: a Connection, its handler and everything they own belong to their event loop's thread (see
 // EventLoop.swift). Other threads reach them only through `loop.execute`.
@@ -10,6 +10,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HypergraphTLS
 
 /// The protocol logic driving a connection. Called on the connection's event loop only.
 package protocol ConnectionHandler: AnyObject {
@@ -67,6 +68,12 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
     package var handler: (any ConnectionHandler)?
     /// Told once, after the socket is closed (the server uses it to track its connections).
     var onClose: ((Connection) -> Void)?
+    /// The TLS session the bytes go through, or nil for a plain connection.
+    let tls: TLSStream?
+    /// Why TLS failed, when it did (the connection is then closed).
+    private(set) var tlsFailure: TLSError?
+    /// A TLS write is waiting for the handshake to read the peer's answer.
+    private var tlsWriteWaitsForInput = false
 
     private var id: UInt64 = 0
     private var phase: Phase
@@ -84,10 +91,11 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
 
     /// Wraps `fd` and registers it with `loop`. Must run on `loop`'s thread. `connecting` means a non-blocking
     /// connect is in progress. Set `handler` (and call `updateDeadline`) before returning to the loop.
-    package init(loop: EventLoop, fd: Int32, peer: String, connecting: Bool) throws {
+    package init(loop: EventLoop, fd: Int32, peer: String, connecting: Bool, tls: TLSStream? = nil) throws {
         self.loop = loop
         self.fd = fd
         self.peer = peer
+        self.tls = tls
         phase = connecting ? .connecting : .open
         registeredInterest = connecting ? .write : .read
         id = try loop.register(self, fd: fd, interest: registeredInterest)
@@ -106,10 +114,14 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         guard isOpen, bytes.count > 0 else { return }
         outbound.append(Chunk(bytes: bytes, offset: 0))
         queuedBytes += bytes.count
-        if !flushScheduled && !waitingForWritable {
-            flushScheduled = true
-            loop.scheduleFlush(self)
-        }
+        scheduleFlush()
+    }
+
+    /// Flushes at the end of this loop iteration, unless that is arranged already or the socket is full.
+    private func scheduleFlush() {
+        guard !flushScheduled && !waitingForWritable else { return }
+        flushScheduled = true
+        loop.scheduleFlush(self)
     }
 
     /// Calls `resume(true)` once at most `limit` bytes are queued (now, if that is already so), or `resume(false)`
@@ -150,6 +162,16 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
     }
 
     private func flush() {
+        guard tls.map(flushThroughTLS) ?? flushToSocket() else { return }
+        setWaitingForWritable(false)
+        if case .finishing(let shutdownWrite, _) = phase {
+            if inputEnded { return disconnect() }
+            if shutdownWrite { self.shutdownWrite() }
+        }
+    }
+
+    /// Writes the queue with gathered writes; true when all of it went out.
+    private func flushToSocket() -> Bool {
         while !outbound.isEmpty {
             var count = 0
             outbound.forEach { chunk in
@@ -165,16 +187,13 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
                 consume(written)
             case .wouldBlock, .endOfFile:
                 setWaitingForWritable(true)
-                return
+                return false
             case .failed(let code):
-                return disconnect(error: SocketError("send to \(peer)", code: code))
+                disconnect(error: SocketError("send to \(peer)", code: code))
+                return false
             }
         }
-        setWaitingForWritable(false)
-        if case .finishing(let shutdownWrite, _) = phase {
-            if inputEnded { return disconnect() }
-            if shutdownWrite { Socket.shutdownWrite(fd) }
-        }
+        return true
     }
 
     private func consume(_ written: Int) {
@@ -212,19 +231,20 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
     func resumeReading(_ reason: ReadPause) {
         pauses.remove(reason)
         updateInterest()
+        readBufferedTLSInputSoon()
     }
 
     func handleReadable() {
         // A few reads per readiness report keep one busy peer from starving the others.
         for _ in 0..<4 {
             guard wantsToRead else { return }
-            switch Socket.read(fd, into: loop.readBuffer) {
+            switch receive(into: loop.readBuffer) {
             case .transferred(let count):
                 if case .finishing = phase { continue }  // input after the end is discarded
                 handler?.connection(self, received: UnsafeMutableRawBufferPointer(rebasing: loop.readBuffer[..<count]))
                 // A short read drained the socket: skip the read that would only say EAGAIN (level-triggered
                 // readiness reports anything that arrives later).
-                if count < loop.readBuffer.count { return }
+                if count < loop.readBuffer.count { return readBufferedTLSInputSoon() }
             case .wouldBlock:
                 return
             case .endOfFile:
@@ -237,6 +257,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
                 return disconnect(error: SocketError("recv from \(peer)", code: code))
             }
         }
+        readBufferedTLSInputSoon()
     }
 
     func handleWritable() {
@@ -285,7 +306,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         if inputEnded && outbound.isEmpty { return disconnect() }
         updateInterest()
         updateDeadline()
-        if outbound.isEmpty, !waitingForWritable, shutdownWrite { Socket.shutdownWrite(fd) }
+        if outbound.isEmpty, !waitingForWritable, shutdownWrite { self.shutdownWrite() }
     }
 
     /// Closes the socket now, dropping anything queued.
@@ -330,5 +351,87 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
             handler?.connection(self, deadlinePassed: now)
         }
         updateDeadline()
+    }
+
+    // MARK: TLS
+
+    /// Reads from the socket, or decrypted bytes from TLS (whose handshake output and resumed writes are then
+    /// scheduled for this iteration's flush).
+    private func receive(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
+        guard let tls else { return Socket.read(fd, into: buffer) }
+        let result = tls.read(into: buffer)
+        if tls.pendingOutputCount > Connection.tlsBacklogLimit {
+            // What reading made OpenSSL send (key updates, alerts) piles up because the peer does not read: bounded.
+            return failTLS(.connectionFailed(peer: peer, detail: "the peer does not read what TLS has to send"))
+        }
+        if tls.pendingOutputCount > 0 || tlsWriteWaitsForInput {
+            tlsWriteWaitsForInput = false
+            scheduleFlush()
+        }
+        switch result {
+        case .transferred(let count): return .transferred(count)
+        case .wantRead: return .wouldBlock
+        case .endOfInput: return .endOfFile
+        case .failed(let error): return failTLS(error)
+        }
+    }
+
+    /// How much is encrypted ahead of the socket: at most this much plaintext per `SSL_write`, and no more once this
+    /// much ciphertext waits, so a large frame is not held twice in memory.
+    private static let tlsBatchSize = 64 * 1024
+    /// More ciphertext waiting than this (writes stop at about two batches) means the peer makes OpenSSL answer
+    /// what it sends without reading the answers; the connection is failed.
+    private static let tlsBacklogLimit = 16 * tlsBatchSize
+
+    /// Encrypts queued chunks (see `tlsBatchSize`) and sends the ciphertext; true when all of it went out.
+    private func flushThroughTLS(_ tls: TLSStream) -> Bool {
+        while true {
+            switch tls.sendPendingOutput() {
+            case .sent: break
+            case .wouldBlock:
+                setWaitingForWritable(true)
+                return false
+            case .failed(let code):
+                disconnect(error: SocketError("send to \(peer)", code: code))
+                return false
+            }
+            if outbound.isEmpty || tlsWriteWaitsForInput { return !tlsWriteWaitsForInput }
+            while tls.pendingOutputCount < Connection.tlsBatchSize, let chunk = outbound.first {
+                let end = min(chunk.offset + Connection.tlsBatchSize, chunk.bytes.count)
+                switch tls.write(UnsafeRawBufferPointer(rebasing: chunk.bytes.buffer[chunk.offset..<end])) {
+                case .transferred(let written):
+                    consume(written)
+                case .wantRead, .endOfInput:
+                    tlsWriteWaitsForInput = true
+                case .failed(let error):
+                    _ = failTLS(error)
+                    disconnect(error: SocketError("TLS with \(peer)", code: EPROTO))
+                    return false
+                }
+                if tlsWriteWaitsForInput { break }
+            }
+        }
+    }
+
+    /// Records why TLS failed and sends the alert OpenSSL queued for the peer (best effort: the socket closes next).
+    private func failTLS(_ error: TLSError) -> IOResult {
+        tlsFailure = error
+        _ = tls?.sendPendingOutput()
+        return .failed(EPROTO)
+    }
+
+    /// OpenSSL may hold decrypted bytes that socket readiness does not announce: read them in this iteration.
+    private func readBufferedTLSInputSoon() {
+        guard let tls, wantsToRead, tls.hasBufferedInput else { return }
+        loop.execute { [self] in handleReadable() }
+    }
+
+    /// Sends FIN, after close_notify on a TLS connection (best effort: the queue is already flushed).
+    private func shutdownWrite() {
+        if let tls {
+            tls.close()
+            _ = tls.sendPendingOutput()
+        }
+        Socket.shutdownWrite(fd)
     }
 }

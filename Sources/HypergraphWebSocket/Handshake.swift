@@ -110,28 +110,29 @@ enum Handshake {
     }
 }
 
-/// A `ws://host:port/path?query` address.
+/// A `ws://host:port/path?query` or `wss://…` address.
 struct WebSocketURL: Equatable {
     /// The host name or address, without IPv6 brackets.
     var host: String
-    /// The TCP port (80 when the URL has none).
+    /// The TCP port (80 for ws://, 443 for wss:// when the URL has none).
     var port: UInt16
+    /// Whether the scheme is wss:// (TLS).
+    var isSecure: Bool
     /// Path and query, as sent in the request line ("/" when the URL has no path).
     var target: String
 
-    /// Parses `text`; only the `ws` scheme is supported.
+    /// Parses `text`; the scheme must be `ws` or `wss`.
     init(_ text: String) throws(WebSocketClientError) {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
             throw .invalidURL(text, "it is not a URL")
         }
-        guard scheme == "ws" else {
-            throw .invalidURL(text, scheme == "wss" ? "wss:// (TLS) is not supported" : "the scheme must be ws://")
-        }
+        guard scheme == "ws" || scheme == "wss" else { throw .invalidURL(text, "the scheme must be ws:// or wss://") }
+        isSecure = scheme == "wss"
         guard let host = components.host, !host.isEmpty else { throw .invalidURL(text, "it has no host") }
         guard components.user == nil, components.fragment == nil else {
             throw .invalidURL(text, "user information and fragments are not allowed")
         }
-        let port = components.port ?? 80
+        let port = components.port ?? (isSecure ? 443 : 80)
         guard let validPort = UInt16(exactly: port), validPort > 0 else { throw .invalidURL(text, "port \(port) is out of range") }
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         self.port = validPort
@@ -142,6 +143,6 @@ struct WebSocketURL: Equatable {
     /// The `Host` header value: host and port, with brackets around an IPv6 address.
     var hostHeader: String {
         let name = host.contains(":") ? "[\(host)]" : host
-        return port == 80 ? name : "\(name):\(port)"
+        return port == (isSecure ? 443 : 80) ? name : "\(name):\(port)"
     }
 }

@@ -1,16 +1,19 @@
-// The client: connects to ws:// URLs and performs the opening handshake, then hands the connection to a
-// WebSocketSession.
+// The client: connects to ws:// and wss:// URLs (TLS through HypergraphTLS) and performs the opening handshake,
+// then hands the connection to a WebSocketSession.
 //
 // Concurrency: `ClientHandshake` belongs to its connection's event loop thread (see EventLoop.swift); the
 // connecting task waits on a continuation that the loop resumes exactly once.
+import HypergraphTLS
 
 /// Opens WebSocket connections.
 public enum WebSocketClient {
-    /// Connects to `url` (`ws://host[:port][/path][?query]`), sends the upgrade request with `headers` added,
-    /// and returns the open connection. Throws `WebSocketClientError`. Each resolved address is tried in turn.
+    /// Connects to `url` (`ws://host[:port][/path][?query]`, or `wss://…` for TLS checked as `tls` says), sends
+    /// the upgrade request with `headers` added, and returns the open connection. Throws `WebSocketClientError`.
+    /// Each resolved address is tried in turn.
     public static func connect(
         to url: String, headers: HTTPHeaders = HTTPHeaders(),
-        configuration: WebSocketConfiguration = WebSocketConfiguration()
+        configuration: WebSocketConfiguration = WebSocketConfiguration(),
+        tls: TLSClientConfiguration = TLSClientConfiguration()
     ) async throws -> WebSocket {
         let target = try WebSocketURL(url)
         let group: EventLoopGroup
@@ -25,7 +28,8 @@ public enum WebSocketClient {
         for address in addresses {
             do {
                 return try await attempt(
-                    target, address: address, headers: headers, configuration: configuration, loop: group.next())
+                    target, address: address, headers: headers, configuration: configuration, tls: tls,
+                    loop: group.next())
             } catch let error as WebSocketClientError {
                 guard case .connectionFailed = error else { throw error }
                 lastError = error
@@ -36,7 +40,7 @@ public enum WebSocketClient {
 
     private static func attempt(
         _ url: WebSocketURL, address: SocketAddress, headers: HTTPHeaders,
-        configuration: WebSocketConfiguration, loop: EventLoop
+        configuration: WebSocketConfiguration, tls: TLSClientConfiguration, loop: EventLoop
     ) async throws -> WebSocket {
         try await withCheckedThrowingContinuation { continuation in
             loop.execute {
@@ -45,7 +49,9 @@ public enum WebSocketClient {
                     let fd = try Socket.startConnect(to: address, description: description)
                     let connection: Connection
                     do {
-                        connection = try Connection(loop: loop, fd: fd, peer: description, connecting: true)
+                        let stream = try url.isSecure
+                            ? TLSStream(clientOn: fd, host: url.host, peer: description, configuration: tls) : nil
+                        connection = try Connection(loop: loop, fd: fd, peer: description, connecting: true, tls: stream)
                     } catch {
                         Socket.closeDescriptor(fd)
                         throw error
@@ -56,6 +62,8 @@ public enum WebSocketClient {
                     connection.updateDeadline()
                 } catch let error as SocketError {
                     continuation.resume(throwing: WebSocketClientError.connectionFailed(error))
+                } catch let error as TLSError {
+                    continuation.resume(throwing: WebSocketClientError.tlsFailed(error))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -156,13 +164,18 @@ private final class ClientHandshake: ConnectionHandler {
 
     func connectionReachedEndOfInput(_ connection: Connection) {
         if rejection != nil { return finishRejectionIfComplete(atEnd: true) }
+        if let tls = connection.tls, !tls.isEstablished {
+            return fail(.tlsFailed(.handshakeFailed(peer: tls.peer, detail: "the server closed the connection")))
+        }
         fail(.connectionClosedDuringHandshake)
     }
 
     func connectionClosed(_ connection: Connection, error: SocketError?) {
         guard let continuation else { return }
         self.continuation = nil
-        if let error, !connected {
+        if let failure = connection.tlsFailure {
+            continuation.resume(throwing: WebSocketClientError.tlsFailed(failure))
+        } else if let error, !connected {
             continuation.resume(throwing: WebSocketClientError.connectionFailed(error))
         } else {
             continuation.resume(throwing: WebSocketClientError.connectionClosedDuringHandshake)
@@ -172,6 +185,10 @@ private final class ClientHandshake: ConnectionHandler {
     var nextDeadline: UInt64? { deadline }
 
     func connection(_ connection: Connection, deadlinePassed now: UInt64) {
-        if deadline <= now { fail(.handshakeTimedOut) }
+        guard deadline <= now else { return }
+        if let tls = connection.tls, connected, !tls.isEstablished {
+            return fail(.tlsFailed(.handshakeFailed(peer: tls.peer, detail: "no TLS handshake answer in time (is it a TLS port?)")))
+        }
+        fail(.handshakeTimedOut)
     }
 }

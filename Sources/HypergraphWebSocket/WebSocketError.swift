@@ -1,4 +1,5 @@
 // Errors a client sees when it cannot open a WebSocket, and errors starting a server.
+import HypergraphTLS
 
 /// Why `WebSocketServer.start` refused.
 public enum WebSocketServerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -18,7 +19,7 @@ public enum WebSocketServerError: Error, Sendable, Equatable, CustomStringConver
 
 /// Why `WebSocketClient.connect` failed.
 public enum WebSocketClientError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The URL is not a supported `ws://` URL; the second value says why.
+    /// The URL is not a supported `ws://` or `wss://` URL; the second value says why.
     case invalidURL(String, String)
     /// Name resolution or the TCP connection failed.
     case connectionFailed(SocketError)
@@ -30,6 +31,8 @@ public enum WebSocketClientError: Error, Sendable, Equatable, CustomStringConver
     case invalidHandshakeResponse(String)
     /// The connection closed before the handshake completed.
     case connectionClosedDuringHandshake
+    /// The TLS handshake of a `wss://` connection failed (e.g. the certificate was refused).
+    case tlsFailed(TLSError)
 
     /// A sentence saying what went wrong.
     public var description: String {
@@ -41,6 +44,7 @@ public enum WebSocketClientError: Error, Sendable, Equatable, CustomStringConver
             "The server rejected the WebSocket upgrade with \(status) \(reason): \(String(decoding: body, as: UTF8.self))"
         case .invalidHandshakeResponse(let why): "Invalid WebSocket handshake response: \(why)."
         case .connectionClosedDuringHandshake: "The connection closed during the WebSocket handshake."
+        case .tlsFailed(let error): "\(error)."
         }
     }
 }

@@ -3,6 +3,7 @@
 //
 // Concurrency: `state` is guarded by its Mutex. The listener and every connection belong to their event loop's
 // thread (see EventLoop.swift); the server reaches them only through `loop.execute`.
+import HypergraphTLS
 import Synchronization
 
 /// The application's answer to a WebSocket upgrade request.
@@ -31,17 +32,22 @@ public final class WebSocketServer: Sendable {
 
     /// The limits in force.
     public let configuration: WebSocketServerConfiguration
+    /// The certificate when serving TLS (wss:// and https://), nil for plain ws:// and http://.
+    public let tls: TLSServerContext?
     let httpHandler: @Sendable (HTTPRequest) async -> HTTPResponse
     let upgradeHandler: @Sendable (HTTPRequest) async -> WebSocketUpgradeDecision
     private let state = Mutex(State())
 
-    /// Creates a server; nothing happens until `start`. Plain requests get 404 unless `httpHandler` is given.
+    /// Creates a server; nothing happens until `start`. Plain requests get 404 unless `httpHandler` is given. With
+    /// `tls`, every connection starts with a TLS handshake using its certificate.
     public init(
         configuration: WebSocketServerConfiguration = WebSocketServerConfiguration(),
+        tls: TLSServerContext? = nil,
         httpHandler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse = { _ in .text("Not Found\n", status: 404) },
         upgradeHandler: @escaping @Sendable (HTTPRequest) async -> WebSocketUpgradeDecision
     ) {
         self.configuration = configuration
+        self.tls = tls
         self.httpHandler = httpHandler
         self.upgradeHandler = upgradeHandler
     }
@@ -133,7 +139,9 @@ public final class WebSocketServer: Sendable {
         loop.execute {
             let connection: Connection
             do {
-                connection = try Connection(loop: loop, fd: fd, peer: Socket.peerDescription(of: fd), connecting: false)
+                let peer = Socket.peerDescription(of: fd)
+                let stream = try self.tls.map { try TLSStream(serverOn: fd, peer: peer, context: $0) }
+                connection = try Connection(loop: loop, fd: fd, peer: peer, connecting: false, tls: stream)
             } catch {
                 Socket.closeDescriptor(fd)
                 return

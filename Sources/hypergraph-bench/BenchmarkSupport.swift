@@ -121,3 +121,50 @@ let RUSAGE_SELF_CONSTANT = RUSAGE_SELF.rawValue
 private let RLIMIT_NOFILE_CONSTANT = RLIMIT_NOFILE
 let RUSAGE_SELF_CONSTANT = RUSAGE_SELF
 #endif
+
+/// Figures printed by a Python reference script (`name value` lines), or why there are none.
+struct ReferenceScript {
+    var figures: [String: Double] = [:]
+    var problem: String?
+
+    /// Runs `python3 script arguments…`, the script found relative to the current directory or to this package.
+    static func run(_ script: String, arguments: [String]) -> ReferenceScript {
+        var result = ReferenceScript()
+        guard let path = locate(script) else {
+            result.problem = "\(script) not found (run from the package root)"
+            return result
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", path] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        do {
+            try process.run()
+        } catch {
+            result.problem = "could not start python3: \(error)"
+            return result
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            result.problem = "python3 \(path) exited with status \(process.terminationStatus)"
+            return result
+        }
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let value = Double(fields[1]) {
+                result.figures[String(fields[0])] = value
+            }
+        }
+        return result
+    }
+
+    /// The script in the current directory's checkout, else next to this source file's package.
+    private static func locate(_ relative: String) -> String? {
+        let packageRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [relative, packageRoot.appendingPathComponent(relative).path]
+        return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
+    }
+}

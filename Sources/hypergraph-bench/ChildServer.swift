@@ -55,15 +55,17 @@ final class ChildServer {
     }
 }
 
-/// The child side of `hypergraph-bench server --reference-server COUNT`: the reference server on a temporary
-/// database, with COUNT new identities printed as JSON lines before `listening on PORT`.
+/// The child side of `hypergraph-bench server --reference-server COUNT` (and of `cluster`'s nodes): the reference
+/// server on `store` (default: a temporary SQLite database), with COUNT new identities printed as JSON lines before
+/// `listening on PORT`.
 enum ReferenceServerChild {
-    static func serve(identities count: Int) throws {
+    static func serve(identities count: Int, store: StoreLocation? = nil) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = ServerConfiguration(
-            port: 0, store: .sqlite(path: directory.appendingPathComponent("bench.sqlite").path), logLevel: .error)
+            port: 0, store: store ?? .sqlite(path: directory.appendingPathComponent("bench.sqlite").path),
+            logLevel: .error)
         configuration.limits.requestsPerSecond = 1e9
         configuration.limits.requestBurst = 1e9
         let server = try blocking { [configuration] in try await HypergraphServer.start(configuration) }

@@ -68,7 +68,7 @@ enum ServerBenchmark {
         for writers in options.writerCounts {
             let ours = try blocking {
                 try await WriteLoad.throughServer(
-                    url: url, identities: identities, serverProcess: server, writers: writers, options: options)
+                    urls: [url], identities: identities, serverProcess: server, writers: writers, options: options)
             }
             let store = try blocking { try await WriteLoad.throughStore(writers: writers, options: options) }
             ours.print(label: "\(writers) writer\(writers == 1 ? "" : "s")", baseline: store)

@@ -57,17 +57,22 @@ enum FanoutLoad {
     /// One sender and `subscribers` subscriber connections of one new space, all of `identity`'s account; per round,
     /// the milliseconds from sending an update to its notification reaching the last subscriber, and the CPU
     /// milliseconds per round of the server (when known) and of this process.
+    ///
+    /// The sender connects to `url`, subscriber `n` to `subscriberURLs[n % count]` (default: `url` too), so
+    /// subscribers can sit on other nodes of one server.
     static func measure(
-        url: String, identity: HypergraphIdentity, serverProcess: String?, subscribers: Int, options: LoadOptions
+        url: String, subscriberURLs: [String]? = nil, identity: HypergraphIdentity, serverProcess: String?,
+        subscribers: Int, options: LoadOptions
     ) async throws -> (latencies: [Double], cpuPerRound: (server: Double?, client: Double?)) {
-        let connect: @Sendable () async throws -> HypergraphSession = {
+        let connect: @Sendable (String) async throws -> HypergraphSession = { url in
             try await HypergraphClient.connect(
                 url: url, token: identity.sessionToken, configuration: benchmarkConfiguration)
         }
-        let sender = try await connect()
+        let sender = try await connect(url)
         let space = try await sender.createSpace(identity.createSpaceEvent(name: "fan-out"))
-        let listeners = try await openMany(subscribers) { _ in
-            let session = try await connect()
+        let listenerURLs = subscriberURLs ?? [url]
+        let listeners = try await openMany(subscribers) { index in
+            let session = try await connect(listenerURLs[index % listenerURLs.count])
             _ = try await session.subscribe(spaceId: space.id)
             return session
         }

@@ -34,13 +34,15 @@ struct WriteFigures: Sendable {
 enum WriteLoad {
     /// `writers` connections send `options.updates` pre-signed updates over 100 new spaces (space `s` belongs to
     /// writer `s % writers`) in `window` lanes each, every lane waiting for each confirmation before its next update.
+    /// Writer `w` connects to `urls[w % urls.count]` (several nodes of one server).
     static func throughServer(
-        url: String, identities: [HypergraphIdentity], serverProcess: String?, writers: Int, options: LoadOptions
+        urls: [String], identities: [HypergraphIdentity], serverProcess: String?, writers: Int, options: LoadOptions
     ) async throws -> WriteFigures {
         let identity: @Sendable (Int) -> HypergraphIdentity = { writer in identities[writer % identities.count] }
         let sessions = try await openMany(writers) { writer in
             try await HypergraphClient.connect(
-                url: url, token: identity(writer).sessionToken, configuration: benchmarkConfiguration)
+                url: urls[writer % urls.count], token: identity(writer).sessionToken,
+                configuration: benchmarkConfiguration)
         }
         let spaces = try await openMany(LoadOptions.spaceCount) { index in
             let writer = index % writers

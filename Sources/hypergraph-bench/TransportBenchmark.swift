@@ -4,6 +4,7 @@
 import Dispatch
 import Foundation
 import HypergraphCommandLine
+import HypergraphTLS
 import HypergraphWebSocket
 
 #if canImport(Glibc)
@@ -29,13 +30,18 @@ enum TransportBenchmark {
         options: [
             .value("event-loops", valueName: "N", help: "Event-loop threads (default: the engine's own count)."),
             .flag(idleServerOption, help: "Internal: be the idle-connection server of a parent run."),
+            .value(
+                IdleConnections.certificatesOption, valueName: "DIR",
+                help: "Internal: the idle-connection server serves TLS with the test certificates in DIR."),
         ],
         arguments: [
             Argument("parts", help: "Parts to run: " + Part.allCases.map(\.rawValue).joined(separator: ", ") + " (default: all).", optional: true, variadic: true)
         ]
     ) { arguments in
         raiseDescriptorLimit()
-        if arguments.flag(idleServerOption) { return try IdleConnections.serve() }
+        if arguments.flag(idleServerOption) {
+            return try IdleConnections.serve(certificates: arguments.value(IdleConnections.certificatesOption))
+        }
         if let count = try arguments.integer("event-loops", in: WebSocketEventLoops.allowedCounts) {
             try WebSocketEventLoops.configure(count: count)
         }
@@ -65,28 +71,31 @@ enum TransportBenchmark {
         let globalExecutorServer = try BenchmarkServer(handlersOnEventLoops: false)
         let blockingOne = try blockingRoundTripsPerSecond(port: server.port, clients: 1)
         printComparison(
-            "echo round trips/s, 1 client", ours: try roundTripsPerSecond(port: server.port, clients: 1, onEventLoops: true),
+            "echo round trips/s, 1 client", ours: try roundTripsPerSecond(url: server.url, clients: 1, onEventLoops: true),
             baseline: blockingOne, unit: "rt/s", baselineName: "blocking C-style client")
         printComparison(
             "  …with tasks on the global executor",
-            ours: try roundTripsPerSecond(port: globalExecutorServer.port, clients: 1, onEventLoops: false),
+            ours: try roundTripsPerSecond(url: globalExecutorServer.url, clients: 1, onEventLoops: false),
             baseline: blockingOne, unit: "rt/s", baselineName: "blocking C-style client")
         printComparison(
-            "echo round trips/s, 100 clients", ours: try roundTripsPerSecond(port: server.port, clients: 100, onEventLoops: true),
+            "echo round trips/s, 100 clients", ours: try roundTripsPerSecond(url: server.url, clients: 100, onEventLoops: true),
             baseline: try blockingRoundTripsPerSecond(port: server.port, clients: 100), unit: "rt/s",
             baselineName: "blocking clients, a thread each")
     }
 
-    private static let echoSeconds = 2.0
+    static let echoSeconds = 2.0
 
-    /// Round trips per second of a 32-byte text message with our client, `clients` at a time; with
-    /// `onEventLoops` each client's task runs on its connection's event loop, as the server's handlers then do.
-    private static func roundTripsPerSecond(port: UInt16, clients: Int, onEventLoops: Bool) throws -> Double {
+    /// Round trips per second of a 32-byte text message with our client to `url` (checked as `tls` says when it
+    /// is wss://), `clients` at a time; with `onEventLoops` each client's task runs on its connection's event loop,
+    /// as the server's handlers then do.
+    static func roundTripsPerSecond(
+        url: String, tls: TLSClientConfiguration = TLSClientConfiguration(), clients: Int, onEventLoops: Bool
+    ) throws -> Double {
         let total = try blocking {
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<clients {
                     group.addTask {
-                        let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/echo")
+                        let socket = try await WebSocketClient.connect(to: url, tls: tls)
                         guard onEventLoops, #available(macOS 15.0, *) else { return await echoLoop(socket) }
                         return await withTaskExecutorPreference(socket.taskExecutor) { await echoLoop(socket) }
                     }
@@ -139,6 +148,8 @@ final class BenchmarkServer: Sendable {
     let server: WebSocketServer
     let port: UInt16
     let subscribers = Subscribers()
+    /// The echo endpoint: ws://127.0.0.1:PORT/echo, or wss://localhost:PORT/echo when serving TLS.
+    let url: String
 
     /// The `/sub` connections, shared by the server's handlers (which add them) and the measurements (which count
     /// them); guarded by the Mutex.
@@ -146,12 +157,13 @@ final class BenchmarkServer: Sendable {
         let sockets = Mutex<[WebSocket]>([])
     }
 
-    init(handlersOnEventLoops: Bool) throws {
+    /// A server for the measurements; with `tls`, over TLS.
+    init(handlersOnEventLoops: Bool, tls: TLSServerContext? = nil) throws {
         let subscribers = self.subscribers
         var configuration = WebSocketServerConfiguration()
         configuration.webSocket.pingInterval = nil
         configuration.runsHandlersOnEventLoops = handlersOnEventLoops
-        server = WebSocketServer(configuration: configuration) { request in
+        server = WebSocketServer(configuration: configuration, tls: tls) { request in
             .accept { socket in
                 switch request.path {
                 case "/sub":
@@ -177,5 +189,6 @@ final class BenchmarkServer: Sendable {
         }
         let server = self.server
         port = try blocking { try await server.start() }
+        url = tls == nil ? "ws://127.0.0.1:\(port)/echo" : "wss://localhost:\(port)/echo"
     }
 }

@@ -7,7 +7,7 @@ let hypergraphBench = Command(
     abstract: "Benchmarks of the toolkit, each figure beside a baseline measured in the same run.",
     subcommands: [
         CodecBenchmark.command, CryptoBenchmark.command, TransportBenchmark.command, JSONBenchmark.command,
-        ServerBenchmark.command,
+        TLSBenchmark.command, ServerBenchmark.command, PostgresBenchmark.command, ClusterBenchmark.command,
     ]
 )
 

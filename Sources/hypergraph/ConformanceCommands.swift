@@ -7,6 +7,7 @@ import HypergraphConformance
 import HypergraphJSON
 import HypergraphServer
 import HypergraphStore
+import HypergraphTLS
 
 /// The conformance commands.
 enum ConformanceCommands {
@@ -33,8 +34,12 @@ enum ConformanceCommands {
             unreachable server or a provisioning problem (one message, no cases run).
             """,
         options: [
-            .value("url", valueName: "ws://HOST:PORT", help: "The server's WebSocket URL (ws:// only; wss:// not yet)."),
-            .value("http-url", valueName: "http://HOST:PORT", help: "The server's HTTP base URL (default: from --url)."),
+            .repeated(
+                "url", valueName: "ws[s]://HOST:PORT",
+                help: "The server's WebSocket URL; repeat for several nodes, used in turn."),
+            .repeated(
+                "http-url", valueName: "http[s]://HOST:PORT",
+                help: "The server's HTTP base URL (default: from each --url); repeatable like --url."),
             .value(
                 "identities", valueName: "FILE",
                 help: "Identity objects (JSON array or one per line), shared by the cases; 4 or more accounts."),
@@ -51,7 +56,7 @@ enum ConformanceCommands {
             .value("baseline", valueName: "FILE", help: "Case ids expected to fail (one per line, or a JSON array)."),
             .value("report", valueName: "FORMAT", help: "text, json or junit.", default: "text", allowed: ["text", "json", "junit"]),
             .value("output", valueName: "FILE", help: "Write the report here instead of standard output."),
-        ]
+        ] + TLSOptions.client
     ) { arguments in
         let cases = try selection(arguments)
         let jobs = try arguments.integer("jobs", in: 1...256) ?? 4
@@ -60,7 +65,8 @@ enum ConformanceCommands {
         let baseline = try arguments.value("baseline").map { try ConformanceBaseline(contentsOfFile: $0) }
             ?? ConformanceBaseline(ids: [])
         var reference: ReferenceServer?
-        let target: ConformanceTarget
+        let tls = try TLSOptions.clientConfiguration(arguments)
+        var target: ConformanceTarget
         if arguments.flag("spawn-reference") {
             guard !arguments.isPresent("url") else {
                 throw arguments.usageError("--spawn-reference starts its own server: leave out --url.")
@@ -70,26 +76,30 @@ enum ConformanceCommands {
             target = ConformanceTarget(
                 url: server.url, httpURL: server.httpURL, provisioner: server.provisioner, timeout: timeout, quietPeriod: quiet)
         } else {
-            guard let given = arguments.value("url") else {
+            let given = arguments.values("url")
+            guard !given.isEmpty else {
                 throw arguments.usageError(
-                    "Say which server to check: --url ws://HOST:PORT (with a provisioning option), or --spawn-reference "
+                    "Say which server to check: --url ws[s]://HOST:PORT (with a provisioning option), or --spawn-reference "
                         + "for the reference server in-process.")
             }
-            let url: String
-            let httpURL: String?
+            let urls: [String]
+            let httpURLs: [String]
             do {
-                url = try TargetURL.webSocket(given)
-                httpURL = try arguments.value("http-url").map(TargetURL.http) ?? ConformanceTarget.httpURL(forWebSocketURL: url)
+                urls = try given.map(TargetURL.webSocket)
+                let givenHTTP = try arguments.values("http-url").map(TargetURL.http)
+                httpURLs = givenHTTP.isEmpty ? urls.compactMap(ConformanceTarget.httpURL(forWebSocketURL:)) : givenHTTP
             } catch {
                 throw arguments.usageError("\(error).")
             }
             let chosen: any IdentityProvisioner
             do {
-                chosen = try provisioner(arguments, timeout: timeout)
+                chosen = try provisioner(arguments, timeout: timeout, tls: tls)
             } catch let error as ProvisioningError {
                 return stopped(ConformanceStop("\(error)"))
             }
-            target = ConformanceTarget(url: url, httpURL: httpURL, provisioner: chosen, timeout: timeout, quietPeriod: quiet)
+            target = ConformanceTarget(
+                urls: urls, httpURLs: httpURLs, provisioner: chosen, timeout: timeout, quietPeriod: quiet)
+            target.tls = tls
         }
         let results: [CaseResult]
         let started = ContinuousClock.now
@@ -99,7 +109,7 @@ enum ConformanceCommands {
             let limited = parallel < jobs
                 ? " (the identities file's accounts allow \(parallel) case(s) at a time, \(IdentityLeases.accountsPerCase) accounts each)"
                 : ""
-            writeStandardError("Running \(cases.count) cases against \(target.url) with \(parallel) jobs\(limited)…\n")
+            writeStandardError("Running \(cases.count) cases against \(target.urlsDescription) with \(parallel) jobs\(limited)…\n")
             results = try await ConformanceRunner.run(cases, against: target, jobs: jobs) { result, finished, total in
                 let tag = result.status == .passed ? "pass" : result.status == .failed ? "FAIL" : "skip"
                 writeStandardError("[\(finished)/\(total)] \(tag) \(result.id)\n")
@@ -191,7 +201,9 @@ enum ConformanceCommands {
     }
 
     /// The provisioner the options name.
-    private static func provisioner(_ arguments: ParsedArguments, timeout: Duration) throws -> any IdentityProvisioner {
+    private static func provisioner(
+        _ arguments: ParsedArguments, timeout: Duration, tls: TLSClientConfiguration
+    ) throws -> any IdentityProvisioner {
         let chosen = ["identities", "provision-command", "admin-url"].filter { arguments.isPresent($0) }
         guard chosen.count == 1 else {
             throw arguments.usageError(
@@ -201,7 +213,7 @@ enum ConformanceCommands {
         if let command = arguments.value("provision-command") { return CommandProvisioner(command: command) }
         let token = arguments.value("admin-token") ?? ProcessInfo.processInfo.environment["HYPERGRAPH_ADMIN_TOKEN"]
         guard let token else { throw arguments.usageError("--admin-url needs --admin-token (or HYPERGRAPH_ADMIN_TOKEN).") }
-        return try AdminProvisioner(baseURL: try arguments.required("admin-url"), token: token, timeout: timeout)
+        return try AdminProvisioner(baseURL: try arguments.required("admin-url"), token: token, timeout: timeout, tls: tls)
     }
 }
 

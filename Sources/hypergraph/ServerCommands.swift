@@ -14,7 +14,7 @@ import Darwin
 /// The server command.
 enum ServerCommands {
     /// `hypergraph serve [--host H] [--port P] [--store LOCATION | --db PATH] [--admin-token TOKEN] [--log-level LEVEL]
-    /// [--event-loops N]`.
+    /// [--event-loops N] [--tls-cert PEM --tls-key PEM]`.
     static let serve = Command(
         name: "serve",
         abstract: "Run the Hypergraph sync server: WebSocket and HTTP on one port, stored in SQLite or PostgreSQL.",
@@ -22,7 +22,8 @@ enum ServerCommands {
             Creates or migrates the database, then serves until Ctrl-C or SIGTERM, which close every connection \
             with 1001 (going away) after the requests in progress have finished. Logs go to standard error, one \
             line per event. Connect with ws://HOST:PORT/?token=SESSION_TOKEN; create tokens with \
-            'hypergraph identity create'. The admin token can also come from HYPERGRAPH_ADMIN_TOKEN. See \
+            'hypergraph identity create'. The admin token can also come from HYPERGRAPH_ADMIN_TOKEN. With --tls-cert \
+            and --tls-key the port serves wss:// and https:// instead, and SIGHUP reloads both files. See \
             docs/server.md.
             """,
         options: [
@@ -38,7 +39,7 @@ enum ServerCommands {
             .value(
                 "event-loops", valueName: "N",
                 help: "WebSocket event-loop threads (default: one per core, at most 4; here \(WebSocketEventLoops.defaultCount)).")
-        ]
+        ] + TLSOptions.server
     ) { arguments in
         let port = try arguments.integer("port", in: 0...65_535) ?? 3030
         if let loops = try arguments.integer("event-loops", in: WebSocketEventLoops.allowedCounts) {
@@ -48,10 +49,16 @@ enum ServerCommands {
         if let adminToken, adminToken.isEmpty {
             throw arguments.usageError("The admin token must not be empty.")
         }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: arguments.value("host") ?? "127.0.0.1", port: UInt16(port),
             store: try StoreOptions.location(arguments), adminToken: adminToken,
             logLevel: arguments.value("log-level").flatMap(LogLevel.init(rawValue:)) ?? .info)
+        configuration.tls = try TLSOptions.serverContext(arguments)
+        let reloading = configuration.tls?.reloadOnHangUpSignal { failure in
+            writeStandardError(failure.map { "Error: SIGHUP: \($0); the previous certificate stays in use.\n" }
+                ?? "SIGHUP: reloaded the TLS certificate; new connections use it.\n")
+        }
+        defer { reloading?.cancel() }
         let signals = TerminationSignals()
         let server: HypergraphServer
         do {

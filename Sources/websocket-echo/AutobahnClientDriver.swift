@@ -1,6 +1,7 @@
 // Drives Autobahn|Testsuite's fuzzing server (wstest -m fuzzingserver) with HypergraphWebSocket's client:
 // asks for the case count, runs every case as an echo client, then asks the server to write its reports.
 import HypergraphCommandLine
+import HypergraphTLS
 import HypergraphWebSocket
 
 struct AutobahnClientDriver {
@@ -8,6 +9,8 @@ struct AutobahnClientDriver {
     var baseURL: String
     /// The name the reports file the results under.
     var agent: String
+    /// How a wss:// server's certificate is checked.
+    var tls: TLSClientConfiguration
 
     func run() async throws -> Int32 {
         let count = try await caseCount()
@@ -21,7 +24,7 @@ struct AutobahnClientDriver {
                 writeStandardError("case \(index): \(error)\n")
             }
         }
-        let reports = try await WebSocketClient.connect(to: "\(baseURL)/updateReports?agent=\(agent)")
+        let reports = try await WebSocketClient.connect(to: "\(baseURL)/updateReports?agent=\(agent)", tls: tls)
         for await _ in reports.events {}
         writeStandardOutput("autobahn client: reports updated\n")
         return ExitStatus.success
@@ -44,7 +47,7 @@ struct AutobahnClientDriver {
     }
 
     private func caseCount() async throws -> Int {
-        let socket = try await WebSocketClient.connect(to: "\(baseURL)/getCaseCount")
+        let socket = try await WebSocketClient.connect(to: "\(baseURL)/getCaseCount", tls: tls)
         var count: Int?
         for await event in socket.events {
             if case .text(let text) = event { count = Int(text) }

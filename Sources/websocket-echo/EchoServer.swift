@@ -1,6 +1,7 @@
 // The echo server mode: every text and binary message goes back unchanged; SIGINT/SIGTERM shut down gracefully.
 import Dispatch
 import HypergraphCommandLine
+import HypergraphTLS
 import HypergraphWebSocket
 
 #if canImport(Glibc)
@@ -11,12 +12,17 @@ import Darwin
 
 enum EchoServer {
     /// Serves until a termination signal, then returns the exit status.
-    static func run(host: String, port: UInt16) async throws -> Int32 {
+    /// Serves wss:// with `tls` (reloaded on SIGHUP) when given.
+    static func run(host: String, port: UInt16, tls: TLSServerContext?) async throws -> Int32 {
         // Echoing never blocks, so each connection's handler can run on its event loop: no thread hops.
         var configuration = WebSocketServerConfiguration()
         configuration.runsHandlersOnEventLoops = true
+        let reloading = tls?.reloadOnHangUpSignal { failure in
+            writeStandardError(failure.map { "SIGHUP: \($0)\n" } ?? "SIGHUP: reloaded the certificate\n")
+        }
+        defer { reloading?.cancel() }
         let server = WebSocketServer(
-            configuration: configuration,
+            configuration: configuration, tls: tls,
             httpHandler: { _ in .text("websocket-echo: connect with a WebSocket client.\n") },
             upgradeHandler: { _ in .accept(handler: echo) })
         let boundPort = try await server.start(host: host, port: port)

@@ -2,11 +2,14 @@
 // (scripts/websocket-interop.py runs them against Python `websockets`). The server must echo text and binary
 // messages, and close with CODE and REASON when the path is /close/CODE/REASON.
 import HypergraphCommandLine
+import HypergraphTLS
 import HypergraphWebSocket
 
 struct InteropChecks {
     /// The echo server's base URL, e.g. `ws://127.0.0.1:8765`.
     var url: String
+    /// How a wss:// server's certificate is checked.
+    var tls: TLSClientConfiguration
 
     /// Payload sizes from empty through every frame-length boundary to the 16 MiB message limit.
     static let sizes = [0, 1, 125, 126, 127, 65535, 65536, 65537, 1 << 20, 16 << 20]
@@ -45,7 +48,7 @@ struct InteropChecks {
     // MARK: Checks
 
     private func echo(_ message: WebSocketEvent) async throws {
-        let socket = try await WebSocketClient.connect(to: url)
+        let socket = try await WebSocketClient.connect(to: url, tls: tls)
         var events = socket.events.makeAsyncIterator()
         switch message {
         case .text(let text): socket.send(text: text)
@@ -58,7 +61,7 @@ struct InteropChecks {
     }
 
     private func fragmentedText() async throws {
-        let socket = try await WebSocketClient.connect(to: url)
+        let socket = try await WebSocketClient.connect(to: url, tls: tls)
         var events = socket.events.makeAsyncIterator()
         let parts = ["Hello, ", "wörld ", "— fragmented ✓"]
         socket.sendFrame(WebSocketFrame(fin: false, opcode: .text, maskingKey: .random(), payload: Array(parts[0].utf8)))
@@ -72,7 +75,7 @@ struct InteropChecks {
     }
 
     private func fragmentedBinary() async throws {
-        let socket = try await WebSocketClient.connect(to: url)
+        let socket = try await WebSocketClient.connect(to: url, tls: tls)
         var events = socket.events.makeAsyncIterator()
         let whole = Self.bytes(count: 3 * 256 * 1024)
         for (index, start) in stride(from: 0, to: whole.count, by: 256 * 1024).enumerated() {
@@ -87,7 +90,7 @@ struct InteropChecks {
     }
 
     private func pingPong() async throws {
-        let socket = try await WebSocketClient.connect(to: url)
+        let socket = try await WebSocketClient.connect(to: url, tls: tls)
         var events = socket.events.makeAsyncIterator()
         socket.ping(Array("are you there?".utf8))
         try expect(await events.next(), .pong(Array("are you there?".utf8)))
@@ -96,14 +99,14 @@ struct InteropChecks {
     }
 
     private func clientClose() async throws {
-        let socket = try await WebSocketClient.connect(to: url)
+        let socket = try await WebSocketClient.connect(to: url, tls: tls)
         var events = socket.events.makeAsyncIterator()
         socket.close(code: .unknown(4002), reason: "client is done")
         try expect(await events.next(), .closed(.unknown(4002), reason: "client is done"))
     }
 
     private func serverClose() async throws {
-        let socket = try await WebSocketClient.connect(to: "\(url)/close/4001/bye")
+        let socket = try await WebSocketClient.connect(to: "\(url)/close/4001/bye", tls: tls)
         var events = socket.events.makeAsyncIterator()
         try expect(await events.next(), .closed(.unknown(4001), reason: "bye"))
     }
@@ -111,7 +114,7 @@ struct InteropChecks {
     private func oversized() async throws {
         var configuration = WebSocketConfiguration()
         configuration.maximumMessageSize = 1000
-        let socket = try await WebSocketClient.connect(to: url, configuration: configuration)
+        let socket = try await WebSocketClient.connect(to: url, configuration: configuration, tls: tls)
         var events = socket.events.makeAsyncIterator()
         socket.send(binary: Self.bytes(count: 2000))
         guard case .closed(.messageTooBig, _) = await events.next() else {

@@ -3,6 +3,7 @@
 import HypergraphClient
 import HypergraphJSON
 import HypergraphProtocol
+import HypergraphTLS
 import XCTest
 
 final class HTTPClientTests: XCTestCase {
@@ -86,7 +87,11 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertEqual(v6.host, "::1")
         XCTAssertEqual(v6.port, 8080)
         XCTAssertEqual(try HypergraphHTTPClient(baseURL: "http://example.test").port, 80)
-        XCTAssertThrowsError(try HypergraphHTTPClient(baseURL: "https://example.test"))
+        let secure = try HypergraphHTTPClient(baseURL: "https://example.test/ignored")
+        XCTAssertEqual([secure.host, "\(secure.port)"], ["example.test", "443"])
+        XCTAssertEqual(secure.tls, TLSClientConfiguration())
+        XCTAssertNil(v6.tls)
+        XCTAssertThrowsError(try HypergraphHTTPClient(baseURL: "ftp://example.test"))
         XCTAssertThrowsError(try HypergraphHTTPClient(baseURL: "http://example.test:99999"))
         XCTAssertThrowsError(try HypergraphHTTPClient(baseURL: "http://:80"))
     }

@@ -5,6 +5,7 @@ import HypergraphJSON
 import HypergraphProtocol
 import HypergraphServer
 import HypergraphStore
+import HypergraphTLS
 import XCTest
 
 /// The reference server on an ephemeral port with a temporary database.
@@ -12,12 +13,14 @@ struct ReferenceServer {
     let server: HypergraphServer
     let directory: URL
 
-    static func start() async throws -> ReferenceServer {
+    /// Starts the server; with `tls`, it serves wss:// and https://.
+    static func start(tls: TLSServerContext? = nil) async throws -> ReferenceServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             port: 0, store: .sqlite(path: directory.appendingPathComponent("db.sqlite").path), logLevel: .error,
             logSink: LogSink { _ in }, shutdownGracePeriod: .seconds(2))
+        configuration.tls = tls
         return ReferenceServer(server: try await HypergraphServer.start(configuration), directory: directory)
     }
 

@@ -8,6 +8,7 @@ import HypergraphJSON
 import HypergraphProtocol
 import HypergraphServer
 import HypergraphStore
+import Synchronization
 import XCTest
 
 /// A reference server on a free loopback port with a temporary database, provisioning identities directly.
@@ -72,6 +73,31 @@ final class ConformanceSuiteTests: XCTestCase {
         let report = ConformanceReport(results: results, baseline: ConformanceBaseline(ids: []), duration: .zero)
         XCTAssertEqual(report.count(.passed), results.count, report.text())
         XCTAssertTrue(report.passed)
+    }
+
+    /// Issue 11 §4: with two URLs the cases spread their connections over both (here two spellings of one reference
+    /// server, so rotation is exercised without a cluster), and every case still passes.
+    func testSeveralURLsSpreadEachCaseOverThem() async throws {
+        let reference = try await ReferenceServer.start()
+        let port = reference.server.port
+        let spellings = ["ws://127.0.0.1:\(port)/", "ws://localhost:\(port)/"]
+        let used = Mutex<[String: Int]>([:])
+        var target = reference.target()
+        target.urls = spellings
+        target.httpURLs = ["http://127.0.0.1:\(port)", "http://localhost:\(port)"]
+        target.connectionObserver = { url in used.withLock { $0[url, default: 0] += 1 } }
+        try await ConformanceRunner.preflight(target)
+        let results = try await ConformanceRunner.run(ConformanceSuite.allCases, against: target, jobs: 4)
+        await reference.stop()
+        let report = ConformanceReport(results: results, baseline: ConformanceBaseline(ids: []), duration: .zero)
+        XCTAssertEqual(report.count(.passed), results.count, report.text())
+        let counts = used.withLock { $0 }
+        XCTAssertEqual(Set(counts.keys), Set(spellings))
+        // Each case starts with the first URL, so the second gets at most as many connections, and many cases open
+        // two or more.
+        let (first, second) = (counts[spellings[0]] ?? 0, counts[spellings[1]] ?? 0)
+        XCTAssertGreaterThanOrEqual(first, second)
+        XCTAssertGreaterThan(second, results.count / 2, "\(counts)")
     }
 
     /// Issue 12 §2: without the `error` extension (the TypeScript server's silence) every MUST and SHOULD case still
@@ -157,13 +183,15 @@ final class ConformanceSuiteTests: XCTestCase {
     func testTargetURLsAreValidated() throws {
         XCTAssertEqual(try TargetURL.webSocket("ws://127.0.0.1:3030"), "ws://127.0.0.1:3030")
         XCTAssertEqual(try TargetURL.http("http://127.0.0.1:3030"), "http://127.0.0.1:3030")
-        for bad in ["http://127.0.0.1:3030", "127.0.0.1:3030", "ws://", "wss://example.org"] {
+        XCTAssertEqual(try TargetURL.webSocket("wss://example.org"), "wss://example.org")
+        XCTAssertEqual(try TargetURL.http("https://example.org"), "https://example.org")
+        for bad in ["http://127.0.0.1:3030", "127.0.0.1:3030", "ws://", "wss://"] {
             XCTAssertThrowsError(try TargetURL.webSocket(bad), bad)
         }
-        XCTAssertThrowsError(try TargetURL.webSocket("wss://example.org")) { error in
-            XCTAssertTrue("\(error)".contains("not supported yet"))
+        XCTAssertThrowsError(try TargetURL.webSocket("ftp://example.org")) { error in
+            XCTAssertTrue("\(error)".contains("expected a ws:// or wss:// URL"), "\(error)")
         }
-        for bad in ["ws://127.0.0.1:3030", "https://example.org", "http://"] {
+        for bad in ["ws://127.0.0.1:3030", "wss://example.org", "http://", "https://"] {
             XCTAssertThrowsError(try TargetURL.http(bad), bad)
         }
     }

@@ -103,7 +103,16 @@ final class Secp256k1ArithmeticTests: XCTestCase {
         let special: [Scalar] = [.one, Scalar(reduced: UInt256Limbs(2, 0, 0, 0)), Scalar(reduced: UInt256Limbs(15, 0, 0, 0)),
                                  Scalar(reduced: UInt256Limbs(16, 0, 0, 0)), Scalar(reduced: UInt256Limbs(0, 1, 0, 0)),
                                  -Scalar.one, Scalar(reduced: Scalar.halfOrder)]
-        for k in special + (0..<20).map({ _ in generator.scalar() }) {
+        // The signed five-bit recoding: digits 16 (the largest kept positive), 17 and 31 (negative, carrying),
+        // 32 (a zero digit that carries), every window 16 or 17, and a carry into the top window (bit 255).
+        let recoding: [Scalar] = [17, 31, 32, 33].map { Scalar(reduced: UInt256Limbs($0, 0, 0, 0)) } + [
+            Scalar(reduced: UInt256Limbs(
+                0x0842_1084_2108_4210, 0x1084_2108_4210_8421, 0x2108_4210_8421_0842, 0x4210_8421_0842_1084)),
+            Scalar(reduced: UInt256Limbs(
+                0x18C6_318C_6318_C631, 0x318C_6318_C631_8C63, 0x6318_C631_8C63_18C6, 0x4631_8C63_18C6_318C)),
+            Scalar(reduced: UInt256Limbs(0, 0, 0, 0xFC00_0000_0000_0000)),
+        ]
+        for k in special + recoding + (0..<20).map({ _ in generator.scalar() }) {
             XCTAssertEqual(GeneratorMultiplication.multiply(k), ReferenceCurve.multiply(k, .generator))
         }
         XCTAssertNil(GeneratorMultiplication.multiply(.zero))

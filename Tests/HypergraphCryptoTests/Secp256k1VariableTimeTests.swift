@@ -85,23 +85,23 @@ final class Secp256k1VariableTimeTests: XCTestCase {
 
     // MARK: Inversion
 
-    func testSafeGCDInversionMatchesFermat() {
+    func testVariableTimeInversionMatchesConstantTime() {
         var generator = SplitMix64(seed: 12)
         let two = UInt256Limbs(2, 0, 0, 0)
         let nMinusOne = Scalar.order.subtractingReportingBorrow(UInt256Limbs(1, 0, 0, 0)).difference
         let fieldEdges = [UInt256Limbs(1, 0, 0, 0), two, pMinusOne, UInt256Limbs(0, 0, 0, 1 << 63),
                           UInt256Limbs(0x1_0000_03D1, 0, 0, 0)]
         for value in fieldEdges + (0..<100).map({ _ in FieldElement(generator.limbs()).limbs }) {
-            let inverse = VariableTimeInverse.fieldPrime.inverse(of: value)
+            let inverse = SafegcdInverse.fieldPrime.inverseVariableTime(of: value)
             XCTAssertEqual(inverse, FieldElement(value).inverted().limbs)
         }
         let scalarEdges = [UInt256Limbs(1, 0, 0, 0), two, nMinusOne, Scalar.halfOrder, lambda.limbs]
         for value in scalarEdges + (0..<100).map({ _ in generator.scalar().limbs }) {
-            let inverse = VariableTimeInverse.groupOrder.inverse(of: value)
+            let inverse = SafegcdInverse.groupOrder.inverseVariableTime(of: value)
             XCTAssertEqual(inverse, Scalar(reduced: value).inverted().limbs)
         }
-        XCTAssertEqual(VariableTimeInverse.fieldPrime.inverse(of: .zero), .zero)
-        XCTAssertEqual(VariableTimeInverse.groupOrder.inverse(of: .zero), .zero)
+        XCTAssertEqual(SafegcdInverse.fieldPrime.inverseVariableTime(of: .zero), .zero)
+        XCTAssertEqual(SafegcdInverse.groupOrder.inverseVariableTime(of: .zero), .zero)
     }
 
     // MARK: Points

@@ -6,6 +6,7 @@ import HypergraphJSON
 import HypergraphProtocol
 import HypergraphServer
 import HypergraphStore
+import PostgresTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -43,7 +44,26 @@ final class DurabilityTests: XCTestCase {
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let databasePath = directory.appendingPathComponent("crash.sqlite").path
-        let setup = try await SQLiteHypergraphStorage(path: databasePath)
+        try await killDuringWriteStorms(store: databasePath)
+    }
+
+    func testKilledServerOnPostgreSQLLosesNoConfirmedUpdateAndLeavesNoClockGap() async throws {
+        if let reason = PostgresTestCluster.unavailableReason { throw XCTSkip(reason) }
+        let cluster = try await PostgresTestCluster.start()
+        do {
+            try await killDuringWriteStorms(store: cluster.url)
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
+
+    /// Three rounds of: start `hypergraph serve --store store`, write from 6 connections, SIGKILL the server after a
+    /// number of confirmations; then every confirmed update must be stored at its clock, with no gap.
+    private func killDuringWriteStorms(store: String) async throws {
+        let location = try StoreLocation(parsing: store)
+        let setup = try await location.open(readers: 1)
         let provisioned = try await IdentityProvisioning.create(IdentityRequest(), in: setup, now: SQLiteStoreConfiguration.systemClock())
         await setup.close()
         let identity = try HypergraphIdentity(json: try JSONValue.parse(provisioned.jsonUTF8()))
@@ -51,7 +71,7 @@ final class DurabilityTests: XCTestCase {
         var confirmed: [String: Int] = [:]
         var spaceId: String?
         for round in 0..<3 {
-            let child = try ChildServer(databasePath: databasePath)
+            let child = try ChildServer(store: store)
             let sessions = try await (0..<6).asyncMap { _ in
                 try await HypergraphClient.connect(url: child.url, token: identity.sessionToken)
             }
@@ -85,7 +105,7 @@ final class DurabilityTests: XCTestCase {
             for (updateId, clock) in results { confirmed[updateId] = clock }
         }
 
-        let storage = try await SQLiteHypergraphStorage(path: databasePath)
+        let storage = try await location.open(readers: 1)
         let snapshot = try await storage.spaceSnapshot(
             spaceId: try XCTUnwrap(spaceId), accountAddress: identity.accountAddress,
             appIdentityAddress: try XCTUnwrap(identity.appIdentityAddress), updatesAfterClock: nil)
@@ -96,7 +116,7 @@ final class DurabilityTests: XCTestCase {
             XCTAssertEqual(stored[updateId], clock, "confirmed update \(updateId) at clock \(clock) is stored")
         }
         XCTAssertGreaterThanOrEqual(stored.count, confirmed.count)
-        print("crash test: 3 SIGKILLs during write storms; \(confirmed.count) updates confirmed, \(stored.count) stored, clocks 0…\(stored.count - 1) without gaps")
+        print("crash test (\(location)): 3 SIGKILLs during write storms; \(confirmed.count) updates confirmed, \(stored.count) stored, clocks 0…\(stored.count - 1) without gaps")
     }
 
     /// Also runs the server on a single event loop (`--event-loops 1`), the smallest configuration.
@@ -107,7 +127,7 @@ final class DurabilityTests: XCTestCase {
         let created = try HypergraphExecutable.run(["identity", "create", "--db", databasePath, "--create"])
         XCTAssertEqual(created.status, 0, created.errors)
         let identity = try HypergraphIdentity(json: try JSONValue.parse(Array(created.output.utf8)))
-        let child = try ChildServer(databasePath: databasePath, options: ["--event-loops", "1"])
+        let child = try ChildServer(store: databasePath, options: ["--event-loops", "1"])
         let session = try await HypergraphClient.connect(url: child.url, token: identity.sessionToken)
         _ = try await session.listSpaces()
         child.send(SIGTERM)
@@ -125,6 +145,43 @@ final class DurabilityTests: XCTestCase {
             XCTAssertEqual(result.status, 2, "--event-loops \(count): \(result.errors)")
             XCTAssertTrue(result.errors.contains("--event-loops"), result.errors)
         }
+    }
+
+    /// `--store` is a usage error when it names nothing usable; a PostgreSQL server that cannot be reached or refuses
+    /// the login stops `serve` and `identity` with one line and exit status 1, without retries.
+    func testBadStoresAreRefusedWithOneClearLine() async throws {
+        let usage: [([String], String)] = [
+            (["serve", "--store", "ftp://example/db"], "unknown scheme 'ftp'"),
+            (["serve", "--store", "postgres://user@host:notaport/db"], "port"),
+            (["serve", "--store", "sqlite:"], "expected a file path"),
+            (["serve", "--store", "./a.sqlite", "--db", "./b.sqlite"], "not both"),
+            (["identity", "list", "--store", "postgres://user@localhost/db?sslmode=verify-full"], "TLS"),
+        ]
+        for (arguments, expected) in usage {
+            let result = try HypergraphExecutable.run(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.errors)")
+            XCTAssertTrue(result.errors.contains(expected), "\(arguments): \(result.errors)")
+        }
+        // Port 1 on loopback: nothing listens there.
+        for command in [["serve", "--port", "0"], ["identity", "list"]] {
+            let result = try HypergraphExecutable.run(command + ["--store", "postgres://user:secret@127.0.0.1:1/db"])
+            XCTAssertEqual(result.status, 1, "\(command): \(result.errors)")
+            let lines = result.errors.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "one line: \(result.errors)")
+            XCTAssertTrue(result.errors.contains("unavailable") && result.errors.contains("127.0.0.1:1"), result.errors)
+            XCTAssertFalse(result.errors.contains("secret"), "the password is not printed: \(result.errors)")
+        }
+        if let reason = PostgresTestCluster.unavailableReason { throw XCTSkip(reason) }
+        let cluster = try await PostgresTestCluster.start(authentication: .scram)
+        var wrongPassword = cluster.configuration(password: "wrong")
+        wrongPassword.connectTimeout = .seconds(5)
+        let refused = try HypergraphExecutable.run([
+            "identity", "list", "--store", "postgres://\(wrongPassword.user):wrong@127.0.0.1:\(cluster.port)/hypergraph",
+        ])
+        await cluster.stop()
+        XCTAssertEqual(refused.status, 1, refused.errors)
+        XCTAssertEqual(refused.errors.split(separator: "\n").count, 1, refused.errors)
+        XCTAssertTrue(refused.errors.contains("password"), refused.errors)
     }
 
     /// Issue 12 §5: a missing database is refused unless --create is given, invalid options create nothing, and

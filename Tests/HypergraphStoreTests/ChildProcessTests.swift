@@ -1,4 +1,5 @@
 import Foundation
+import HypergraphPostgresStore
 import XCTest
 
 @testable import HypergraphStore
@@ -17,7 +18,7 @@ final class ChildProcessTests: XCTestCase {
         else {
             throw XCTSkip("runs only as the child process of the other ChildProcessTests")
         }
-        let store = try await SQLiteHypergraphStorage(path: path)
+        let store = try await openStore(at: path)
         switch mode {
         case .updateStorm:
             try await runUpdateStorm(store, round: argument)
@@ -33,7 +34,7 @@ final class ChildProcessTests: XCTestCase {
 
     /// 16 tasks append 1 KiB updates round-robin over the storm spaces until the parent kills the process (or, as a
     /// safety net if the parent died, for at most a minute).
-    private func runUpdateStorm(_ store: SQLiteHypergraphStorage, round: String) async throws {
+    private func runUpdateStorm(_ store: any HypergraphStorage, round: String) async throws {
         let deadline = Date().addingTimeInterval(60)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<16 {
@@ -57,52 +58,64 @@ final class ChildProcessTests: XCTestCase {
         }
     }
 
+    /// Runs against both backends: for PostgreSQL the child is a second client of the same database, killed while
+    /// its transactions are in flight.
     func testKillDuringWriteStormLosesNoConfirmedUpdateAndLeavesNoGap() async throws {
-        let path = try makeDatabasePath(self)
-        let setup = try await SQLiteHypergraphStorage(path: path)
-        let alice = makeIdentity()
-        try await setup.createIdentity(alice)
-        for space in Self.stormSpaces {
-            _ = try await setup.createSpace(makeSpace(space, creator: alice))
-        }
-        await setup.close()
-
-        var confirmed: [String: [Int64: String]] = [:]
-        // Each round kills the child at a different point of its storm; the database is checked after every kill.
-        for (round, killAfter) in [25, 150, 400, 60, 250, 1_000, 5, 700].enumerated() {
-            let child = try ChildProcess(mode: .updateStorm, databasePath: path, argument: String(round))
-            var reports = child.readReports(tag: "CONFIRMED") { $0.count >= killAfter }
-            child.kill()
-            reports += child.readReports(tag: "CONFIRMED")  // Whatever it confirmed before dying.
-            let exit = child.waitForExit()
-            XCTAssertEqual(exit.reason, .uncaughtSignal, "round \(round): the child should have been killed")
-            XCTAssertGreaterThanOrEqual(reports.count, killAfter, "round \(round): the child stopped early")
-            for report in reports {
-                guard report.count == 3, let clock = Int64(report[1]) else {
-                    return XCTFail("malformed report \(report)")
-                }
-                XCTAssertNil(confirmed[report[0], default: [:]][clock], "clock \(clock) confirmed twice")
-                confirmed[report[0], default: [:]][clock] = report[2]
-            }
-
-            let store = try await SQLiteHypergraphStorage(path: path)
+        try await forEachBackend {
+            let path = try await makeStoreLocation(self).childArgument
+            let setup = try await openStore(at: path)
+            let alice = makeIdentity()
+            try await setup.createIdentity(alice)
             for space in Self.stormSpaces {
-                let updates = try await store.spaceSnapshot(
-                    spaceId: space, accountAddress: alice.accountAddress,
-                    appIdentityAddress: alice.appIdentityAddress, updatesAfterClock: nil
-                ).updates
-                XCTAssertEqual(
-                    updates.map(\.clock), Array(0..<Int64(updates.count)), "round \(round): gap in \(space)")
-                for (clock, updateId) in confirmed[space, default: [:]] {
-                    XCTAssertLessThan(clock, Int64(updates.count), "round \(round): confirmed clock \(clock) lost")
-                    if clock < Int64(updates.count) {
-                        XCTAssertEqual(updates[Int(clock)].updateId, updateId, "round \(round): \(space) @ \(clock)")
+                _ = try await setup.createSpace(makeSpace(space, creator: alice))
+            }
+            await setup.close()
+
+            var confirmed: [String: [Int64: String]] = [:]
+            // Each round kills the child at a different point of its storm; the database is checked after every kill.
+            for (round, killAfter) in [25, 150, 400, 60, 250, 1_000, 5, 700].enumerated() {
+                let child = try ChildProcess(mode: .updateStorm, databasePath: path, argument: String(round))
+                var reports = child.readReports(tag: "CONFIRMED") { $0.count >= killAfter }
+                child.kill()
+                reports += child.readReports(tag: "CONFIRMED")  // Whatever it confirmed before dying.
+                let exit = child.waitForExit()
+                XCTAssertEqual(exit.reason, .uncaughtSignal, "round \(round): the child should have been killed")
+                XCTAssertGreaterThanOrEqual(reports.count, killAfter, "round \(round): the child stopped early")
+                for report in reports {
+                    guard report.count == 3, let clock = Int64(report[1]) else {
+                        return XCTFail("malformed report \(report)")
+                    }
+                    XCTAssertNil(confirmed[report[0], default: [:]][clock], "clock \(clock) confirmed twice")
+                    confirmed[report[0], default: [:]][clock] = report[2]
+                }
+
+                let store = try await openStore(at: path)
+                for space in Self.stormSpaces {
+                    let updates = try await store.spaceSnapshot(
+                        spaceId: space, accountAddress: alice.accountAddress,
+                        appIdentityAddress: alice.appIdentityAddress, updatesAfterClock: nil
+                    ).updates
+                    XCTAssertEqual(
+                        updates.map(\.clock), Array(0..<Int64(updates.count)), "round \(round): gap in \(space)")
+                    for (clock, updateId) in confirmed[space, default: [:]] {
+                        XCTAssertLessThan(clock, Int64(updates.count), "round \(round): confirmed clock \(clock) lost")
+                        if clock < Int64(updates.count) {
+                            XCTAssertEqual(updates[Int(clock)].updateId, updateId, "round \(round): \(space) @ \(clock)")
+                        }
                     }
                 }
+                await store.close()
             }
-            await store.close()
+            XCTAssertGreaterThan(confirmed.values.map(\.count).reduce(0, +), 0)
         }
-        XCTAssertGreaterThan(confirmed.values.map(\.count).reduce(0, +), 0)
+    }
+
+    /// A store at a location as ``TestStoreLocation/childArgument`` writes it: a PostgreSQL URL or an SQLite path.
+    private func openStore(at location: String) async throws -> any HypergraphStorage {
+        if location.hasPrefix("postgres://") {
+            return try await PostgresHypergraphStorage(url: location)
+        }
+        return try await SQLiteHypergraphStorage(path: location)
     }
 
     func testIdentitiesWrittenByAnotherProcessWhileThisOneWrites() async throws {

@@ -142,6 +142,17 @@ enum StoreBackend: String, CaseIterable, Sendable {
 enum TestStoreLocation: Sendable {
     case sqlite(path: String)
     case postgres(PostgresConfiguration)
+
+    /// The location as one string for a child process: the SQLite path, or a PostgreSQL URL with its password.
+    var childArgument: String {
+        switch self {
+        case .sqlite(let path):
+            return path
+        case .postgres(let database):
+            return "postgres://\(database.user):\(database.password ?? "")@\(database.host):\(database.port)/"
+                + database.database
+        }
+    }
 }
 
 /// The PostgreSQL cluster of this test process: started on first use, stopped when the process exits.

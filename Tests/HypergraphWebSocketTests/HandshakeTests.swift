@@ -74,8 +74,14 @@ final class HandshakeTests: XCTestCase {
         XCTAssertEqual(try WebSocketURL("ws://example.com").hostHeader, "example.com")
         XCTAssertEqual(try WebSocketURL("ws://[::1]:8080/").host, "::1")
         XCTAssertEqual(try WebSocketURL("ws://[::1]:8080/").hostHeader, "[::1]:8080")
-        XCTAssertThrowsError(try WebSocketURL("wss://example.com/")) { error in
-            XCTAssertEqual(error as? WebSocketClientError, .invalidURL("wss://example.com/", "wss:// (TLS) is not supported"))
+        let secure = try WebSocketURL("wss://example.com/sync")
+        XCTAssertEqual([secure.port, try WebSocketURL("ws://example.com").port], [443, 80])
+        XCTAssertTrue(secure.isSecure)
+        XCTAssertEqual(secure.hostHeader, "example.com")
+        XCTAssertEqual(try WebSocketURL("wss://example.com:8443").hostHeader, "example.com:8443")
+        XCTAssertEqual(try WebSocketURL("wss://example.com:80").hostHeader, "example.com:80")
+        XCTAssertThrowsError(try WebSocketURL("ftp://example.com/")) { error in
+            XCTAssertEqual(error as? WebSocketClientError, .invalidURL("ftp://example.com/", "the scheme must be ws:// or wss://"))
         }
         XCTAssertThrowsError(try WebSocketURL("http://example.com/"))
         XCTAssertThrowsError(try WebSocketURL("not a url"))

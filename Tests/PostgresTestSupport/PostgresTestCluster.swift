@@ -132,6 +132,19 @@ public final class PostgresTestCluster: Sendable {
         ])
     }
 
+    /// Stops the server (fast shutdown) but keeps the cluster, for outage tests; ``startServer()`` brings it back on
+    /// the same port.
+    public func stopServer() async throws {
+        try await runAsServerUser(binaries + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"])
+    }
+
+    /// Starts the server of a cluster stopped with ``stopServer()`` and waits until it accepts connections.
+    public func startServer() async throws {
+        try await runAsServerUser(binaries + "/pg_ctl", [
+            "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "-o", serverOptions, "start",
+        ])
+    }
+
     /// Stops the server (immediately) and deletes the cluster's folder.
     public func stop() async {
         if PostgresTestCluster.running.withLock({ $0.removeValue(forKey: directory) }) != nil {
@@ -166,30 +179,20 @@ public final class PostgresTestCluster: Sendable {
     }
 
     /// Runs `program` and returns its standard output; a non-zero exit status throws with its standard error.
-    /// Output goes through files, so a server that inherits them cannot keep the call waiting.
+    /// The child is spawned directly and reaped with `waitpid` on a thread of its own: pg_ctl leaves a server
+    /// running that inherits descriptors, so waiting for pipes or for Foundation's termination notice (which
+    /// watches an inherited socket) would never end.
     @discardableResult
     private static func run(_ program: String, _ arguments: [String], in directory: String = "/") async throws -> String {
         let outputPath = NSTemporaryDirectory() + "/hypergraph-pg-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: outputPath + ".out", contents: nil)
-        _ = FileManager.default.createFile(atPath: outputPath + ".err", contents: nil)
         defer {
             try? FileManager.default.removeItem(atPath: outputPath + ".out")
             try? FileManager.default.removeItem(atPath: outputPath + ".err")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle(forWritingAtPath: outputPath + ".out")
-        process.standardError = FileHandle(forWritingAtPath: outputPath + ".err")
         let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
+            Thread {
+                continuation.resume(with: Result { try spawnAndWait(program, arguments, in: directory, output: outputPath) })
+            }.start()
         }
         let output = (try? String(contentsOfFile: outputPath + ".out", encoding: .utf8)) ?? ""
         guard status == 0 else {
@@ -197,6 +200,31 @@ public final class PostgresTestCluster: Sendable {
             throw ClusterError("\(program) \(arguments.joined(separator: " ")) exited with \(status): \(errors)\(output)")
         }
         return output
+    }
+
+    /// Spawns `program` with standard output and error in `output`.out/.err and returns its exit status.
+    private static func spawnAndWait(_ program: String, _ arguments: [String], in directory: String, output: String) throws -> Int32 {
+        // The child changes directory through a shell, since posix_spawn has no portable chdir action.
+        let command = "cd \"$1\" && shift && exec \"$@\" </dev/null >\"$OUT.out\" 2>\"$OUT.err\""
+        let argv = ["/bin/sh", "-c", command, "sh", directory, program] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["OUT"] = output
+        let envp = environment.map { "\($0.key)=\($0.value)" }
+        var cArguments = argv.map { strdup($0) } + [nil]
+        var cEnvironment = envp.map { strdup($0) } + [nil]
+        defer {
+            cArguments.forEach { free($0) }
+            cEnvironment.forEach { free($0) }
+        }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &cArguments, &cEnvironment)
+        guard spawned == 0 else { throw ClusterError("posix_spawn \(program): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw ClusterError("waitpid \(program): \(String(cString: strerror(errno)))") }
+        }
+        // WIFEXITED / WEXITSTATUS, which the Swift overlays do not import.
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// The folder holding initdb and pg_ctl.
@@ -243,13 +271,9 @@ public final class PostgresTestCluster: Sendable {
                 return running
             }
             for (directory, cluster) in leftovers {
-                let stop = Process()
-                let command = [cluster.binaries + "/pg_ctl", "-D", cluster.dataDirectory, "-m", "immediate", "stop"]
-                stop.executableURL = URL(fileURLWithPath: getuid() == 0 ? "/usr/sbin/runuser" : command[0])
-                stop.arguments = getuid() == 0 ? ["-u", "postgres", "--"] + command : Array(command.dropFirst())
-                stop.currentDirectoryURL = URL(fileURLWithPath: "/")
-                try? stop.run()
-                stop.waitUntilExit()
+                let stop = [cluster.binaries + "/pg_ctl", "-D", cluster.dataDirectory, "-m", "immediate", "stop"]
+                let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + stop : stop
+                _ = try? spawnAndWait(command[0], Array(command.dropFirst()), in: "/", output: directory + "/exit")
                 try? FileManager.default.removeItem(atPath: directory)
             }
         }

@@ -17,27 +17,27 @@ extension ConformanceSuite {
         },
         refusedTokenCase(
             "connection.token.missing.refused", "A connection without a token never has a request answered and is closed promptly."
-        ) { context in context.target.url },
+        ) { context in context.nextURL() },
         refusedTokenCase(
             "connection.token.empty.refused", "A connection with an empty token never has a request answered and is closed promptly."
-        ) { context in try HypergraphClient.authenticatedURL(context.target.url, token: "") },
+        ) { context in try HypergraphClient.authenticatedURL(context.nextURL(), token: "") },
         refusedTokenCase(
             "connection.token.unknown.refused", "A connection with an unknown token never has a request answered and is closed promptly."
-        ) { context in try HypergraphClient.authenticatedURL(context.target.url, token: String(repeating: "ab", count: 32)) },
+        ) { context in try HypergraphClient.authenticatedURL(context.nextURL(), token: String(repeating: "ab", count: 32)) },
         refusedTokenCase(
             "connection.token.repeated.refused",
             "A connection whose token parameter is repeated (?token=T&token=T) never has a request answered and is closed promptly."
         ) { context in
             let token = try await context.identity().sessionToken
             return try HypergraphClient.authenticatedURL(
-                HypergraphClient.authenticatedURL(context.target.url, token: token), token: token)
+                HypergraphClient.authenticatedURL(context.nextURL(), token: token), token: token)
         },
         refusedTokenCase(
             "connection.token.expired.refused",
             "A connection with an expired session token never has a request answered and is closed promptly.",
             needs: [.expiredIdentity]
         ) { context in
-            try await HypergraphClient.authenticatedURL(context.target.url, token: context.expiredIdentity().sessionToken)
+            try await HypergraphClient.authenticatedURL(context.nextURL(), token: context.expiredIdentity().sessionToken)
         },
         ConformanceCase(
             "connection.token.expires-while-open.closed", .should, "§1.3, §12 G18",
@@ -109,7 +109,8 @@ extension ConformanceSuite {
             let refusal = "HTTP 401 at the upgrade, or the upgrade followed by a close (1005, 1008 or 4401)"
             let session: HypergraphSession
             do {
-                session = try await HypergraphClient.connect(url: target, token: nil)
+                session = try await HypergraphClient.connect(
+                    url: target, token: nil, configuration: context.target.clientConfiguration)
             } catch let error as HypergraphClientError {
                 if case .connectionFailed(.handshakeRejected(let status, _, _, _)) = error, status == 401 { return }
                 throw CaseFailure(expected: refusal, observed: "\(error)")

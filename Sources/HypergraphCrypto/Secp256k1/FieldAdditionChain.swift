@@ -1,14 +1,7 @@
-// libsecp256k1's addition chain for the field's fixed exponents, written once for both field element types: the
-// constant-time FieldElement inverts with it (x^(p−2)), the VariableTimeFieldElement takes square roots
-// (x^((p+1)/4)). The exponents are fixed, so the chain itself runs in constant time for either type.
+// libsecp256k1's addition chain for the square root's fixed exponent x^((p+1)/4). (Inversion, which once shared
+// it, is safegcd now.)
 
-/// A field element the chain can run on: multiplication and squaring.
-protocol FieldAdditionChainElement {
-    static func * (a: Self, b: Self) -> Self
-    func squared() -> Self
-}
-
-extension FieldAdditionChainElement {
+extension VariableTimeFieldElement {
     /// `self` squared `count` times, i.e. raised to 2^count.
     @inline(__always)
     func squared(times count: Int) -> Self {

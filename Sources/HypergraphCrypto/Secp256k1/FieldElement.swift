@@ -1,9 +1,8 @@
 /// An element of the secp256k1 base field, the integers modulo p = 2^256 − 2^32 − 977.
 ///
-/// Five limbs of 52 bits (value = Σ nᵢ·2^(52·i)), as in libsecp256k1. The spare bits let every operation work
-/// without carry flags: each 104-bit partial product is split at bit 52 into two halves that are summed into
-/// separate 64-bit column accumulators, and carries move between limbs by shifts and masks. Nothing in this file
-/// computes a Boolean from data, so the optimizer has nothing to turn into a branch and all arithmetic is
+/// Five limbs of 52 bits (value = Σ nᵢ·2^(52·i)), as in libsecp256k1. Multiplication is the straight-line
+/// ``FieldLimbs/product(_:_:)``; everything else moves carries between limbs by shifts and masks. Nothing in this
+/// file computes a Boolean from data, so the optimizer has nothing to turn into a branch and all arithmetic is
 /// constant-time.
 ///
 /// Results are *weakly normalised*: each limb below 2^52 (the top one below 2^48), so the value is below 2^256
@@ -19,8 +18,6 @@ struct FieldElement: Sendable {
     private static let mask48: UInt64 = (1 << 48) - 1
     /// 2^256 mod p = 2^32 + 977.
     private static let fold256: UInt64 = 0x1_0000_03D1
-    /// 2^260 mod p, for folding the limbs above the fifth.
-    private static let fold260: UInt64 = 0x10_0000_3D10
 
     static let modulus = UInt256Limbs(
         0xFFFF_FFFE_FFFF_FC2F, 0xFFFF_FFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FFFF)
@@ -140,84 +137,16 @@ struct FieldElement: Sendable {
         Self.normalizingWeakly(n0 &* small, n1 &* small, n2 &* small, n3 &* small, n4 &* small)
     }
 
-    /// Adds a partial product (below 2^116) to the column sums: its low 52 bits to `low`, the rest to `high`
-    /// (which belongs to the next column). For limb products (below 2^105) both halves are below 2^53, so the
-    /// ten halves of a column sum to less than 2^57.
-    @inline(__always)
-    private static func accumulate(_ a: UInt64, _ b: UInt64, _ low: inout UInt64, _ high: inout UInt64) {
-        let (productHigh, productLow) = a.multipliedFullWidth(by: b)
-        low &+= productLow & mask52
-        high &+= productHigh << 12 | productLow >> 52
-    }
-
     @inline(__always)
     static func * (a: FieldElement, b: FieldElement) -> FieldElement {
-        // low[k] and high[k] collect the halves of the products aᵢ·bⱼ with i + j = k.
-        var (low0, low1, low2, low3, low4, low5, low6, low7, low8) = (UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-                                                                      UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-                                                                      UInt64(0))
-        var (high0, high1, high2, high3, high4, high5, high6, high7, high8) = (low0, low1, low2, low3, low4, low5,
-                                                                               low6, low7, low8)
-        accumulate(a.n0, b.n0, &low0, &high0)
-        accumulate(a.n0, b.n1, &low1, &high1); accumulate(a.n1, b.n0, &low1, &high1)
-        accumulate(a.n0, b.n2, &low2, &high2); accumulate(a.n1, b.n1, &low2, &high2)
-        accumulate(a.n2, b.n0, &low2, &high2)
-        accumulate(a.n0, b.n3, &low3, &high3); accumulate(a.n1, b.n2, &low3, &high3)
-        accumulate(a.n2, b.n1, &low3, &high3); accumulate(a.n3, b.n0, &low3, &high3)
-        accumulate(a.n0, b.n4, &low4, &high4); accumulate(a.n1, b.n3, &low4, &high4)
-        accumulate(a.n2, b.n2, &low4, &high4); accumulate(a.n3, b.n1, &low4, &high4)
-        accumulate(a.n4, b.n0, &low4, &high4)
-        accumulate(a.n1, b.n4, &low5, &high5); accumulate(a.n2, b.n3, &low5, &high5)
-        accumulate(a.n3, b.n2, &low5, &high5); accumulate(a.n4, b.n1, &low5, &high5)
-        accumulate(a.n2, b.n4, &low6, &high6); accumulate(a.n3, b.n3, &low6, &high6)
-        accumulate(a.n4, b.n2, &low6, &high6)
-        accumulate(a.n3, b.n4, &low7, &high7); accumulate(a.n4, b.n3, &low7, &high7)
-        accumulate(a.n4, b.n4, &low8, &high8)
-        return reducing(
-            low0, low1 &+ high0, low2 &+ high1, low3 &+ high2, low4 &+ high3, low5 &+ high4, low6 &+ high5,
-            low7 &+ high6, low8 &+ high7, high8)
+        let r = FieldLimbs.product((a.n0, a.n1, a.n2, a.n3, a.n4), (b.n0, b.n1, b.n2, b.n3, b.n4))
+        return normalizingWeakly(r.0, r.1, r.2, r.3, r.4)
     }
 
     @inline(__always)
     func squared() -> FieldElement {
-        // Cross products appear twice; multiplying by a doubled limb (below 2^53) counts them once.
-        let (d1, d2, d3, d4) = (n1 << 1, n2 << 1, n3 << 1, n4 << 1)
-        var (low0, low1, low2, low3, low4, low5, low6, low7, low8) = (UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-                                                                      UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-                                                                      UInt64(0))
-        var (high0, high1, high2, high3, high4, high5, high6, high7, high8) = (low0, low1, low2, low3, low4, low5,
-                                                                               low6, low7, low8)
-        Self.accumulate(n0, n0, &low0, &high0)
-        Self.accumulate(n0, d1, &low1, &high1)
-        Self.accumulate(n0, d2, &low2, &high2); Self.accumulate(n1, n1, &low2, &high2)
-        Self.accumulate(n0, d3, &low3, &high3); Self.accumulate(n1, d2, &low3, &high3)
-        Self.accumulate(n0, d4, &low4, &high4); Self.accumulate(n1, d3, &low4, &high4)
-        Self.accumulate(n2, n2, &low4, &high4)
-        Self.accumulate(n1, d4, &low5, &high5); Self.accumulate(n2, d3, &low5, &high5)
-        Self.accumulate(n2, d4, &low6, &high6); Self.accumulate(n3, n3, &low6, &high6)
-        Self.accumulate(n3, d4, &low7, &high7)
-        Self.accumulate(n4, n4, &low8, &high8)
-        return Self.reducing(
-            low0, low1 &+ high0, low2 &+ high1, low3 &+ high2, low4 &+ high3, low5 &+ high4, low6 &+ high5,
-            low7 &+ high6, low8 &+ high7, high8)
-    }
-
-    /// Reduces a product given as ten column sums cₖ, each below 2^57 (value Σ cₖ·2^(52·k)).
-    @inline(__always)
-    private static func reducing(
-        _ c0: UInt64, _ c1: UInt64, _ c2: UInt64, _ c3: UInt64, _ c4: UInt64,
-        _ c5: UInt64, _ c6: UInt64, _ c7: UInt64, _ c8: UInt64, _ c9: UInt64
-    ) -> FieldElement {
-        // cₖ₊₅·2^(52(k+5)) ≡ cₖ₊₅·(2^260 mod p)·2^(52k): fold each upper column onto a lower one. The products are
-        // below 2^93, their upper halves below 2^41; what lands at 2^260 again (r5) is folded once more.
-        var (r0, r1, r2, r3, r4, r5) = (c0, c1, c2, c3, c4, UInt64(0))
-        accumulate(c5, fold260, &r0, &r1)
-        accumulate(c6, fold260, &r1, &r2)
-        accumulate(c7, fold260, &r2, &r3)
-        accumulate(c8, fold260, &r3, &r4)
-        accumulate(c9, fold260, &r4, &r5)
-        accumulate(r5, fold260, &r0, &r1)
-        return normalizingWeakly(r0, r1, r2, r3, r4)
+        let r = FieldLimbs.square((n0, n1, n2, n3, n4))
+        return Self.normalizingWeakly(r.0, r.1, r.2, r.3, r.4)
     }
 
     @inline(__always)
@@ -237,17 +166,11 @@ struct FieldElement: Sendable {
             b.n3 ^ (mask & (a.n3 ^ b.n3)), b.n4 ^ (mask & (a.n4 ^ b.n4)))
     }
 
-    /// The multiplicative inverse, x^(p−2); zero maps to zero. Fixed exponent, so constant-time.
+    /// The multiplicative inverse (zero maps to zero) by constant-time safegcd (``SafegcdInverse/inverse(of:)``).
     func inverted() -> FieldElement {
-        let chain = blocksOfOnes()
-        var t = chain.x223.squared(times: 23) * chain.x22
-        t = t.squared(times: 5) * self
-        t = t.squared(times: 3) * chain.x2
-        return t.squared(times: 2) * self
+        FieldElement(SafegcdInverse.fieldPrime.inverse(of: limbs))
     }
 }
-
-extension FieldElement: FieldAdditionChainElement {}
 
 extension FieldElement: Hashable {
     /// Equal elements may differ in representation (v and v + p), so both sides are reduced first. Variable-time.

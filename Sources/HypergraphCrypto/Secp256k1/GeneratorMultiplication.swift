@@ -1,26 +1,29 @@
 /// Constant-time k·G for secret k (private-key derivation and signing nonces).
 ///
-/// k is read as 64 four-bit digits d₀…d₆₃ and k·G = Σ dᵢ·16ⁱ·G. A table built once holds every dᵢ·16ⁱ·G for
-/// dᵢ = 1…15, so the multiplication is 64 additions and no doublings. To keep secrets out of timing and memory
-/// access patterns, each step reads *all* fifteen entries of its window and keeps the wanted one with masks,
-/// performs the addition with complete (exception-free) formulas even when the digit is zero, and keeps or
-/// discards the sum with a mask.
+/// k is recoded into 52 signed five-bit digits d₀…d₅₁ in −15…16 with k = Σ dᵢ·32ⁱ (a digit above 16 becomes
+/// dᵢ − 32 and carries one into the next window), so k·G = Σ dᵢ·32ⁱ·G. A table built once holds every
+/// |dᵢ|·32ⁱ·G for |dᵢ| = 1…16, so the multiplication is 52 additions and no doublings; a negative digit adds the
+/// entry with y negated. To keep secrets out of timing and memory access patterns, each step reads *all* sixteen
+/// entries of its window and keeps the wanted one with masks, negates with a mask, performs the addition with
+/// complete (exception-free) formulas even when the digit is zero, and keeps or discards the sum with a mask.
 enum GeneratorMultiplication {
-    static let windowBits = 4
-    static let windowCount = 256 / windowBits
-    static let entriesPerWindow = (1 << windowBits) - 1
+    static let windowBits = 5
+    /// 52 windows cover 260 bits; the last holds only bit 255 and the carry, so it never carries out.
+    static let windowCount = (256 + windowBits - 1) / windowBits
+    static let entriesPerWindow = 1 << (windowBits - 1)
 
-    /// Entry `window * entriesPerWindow + (digit − 1)` is digit·16^window·G. Built on first use from public
-    /// constants with the variable-time point arithmetic (about 1,000 point additions and one batched inversion
-    /// per window); the table is immutable afterwards and shared by all threads.
+    /// Entry `window * entriesPerWindow + (|digit| − 1)` is |digit|·32^window·G. Built on first use from public
+    /// constants with the variable-time point arithmetic (16 point additions, one doubling and one batched
+    /// inversion per window); the table (53 KiB) is immutable afterwards and shared by all threads.
     static let table: [AffinePoint] = {
         var entries: [AffinePoint] = []
         entries.reserveCapacity(windowCount * entriesPerWindow)
         var base = AffineCoordinates(.generator)
         for _ in 0..<windowCount {
-            // 1·base … 16·base; the last is the next window's base.
+            // 1·base … 16·base, then 32·base, the next window's base.
             var multiples: [JacobianPoint] = [JacobianPoint(base)]
-            for _ in 0..<entriesPerWindow { multiples.append(multiples[multiples.count - 1].adding(base)) }
+            for _ in 1..<entriesPerWindow { multiples.append(multiples[multiples.count - 1].adding(base)) }
+            multiples.append(multiples[multiples.count - 1].doubled())
             let affine = JacobianPoint.batchAffine(multiples)
             entries += affine[..<entriesPerWindow].map(AffinePoint.init)
             base = affine[entriesPerWindow]
@@ -32,17 +35,24 @@ enum GeneratorMultiplication {
     static func multiply(_ scalar: Scalar) -> AffinePoint? {
         table.withUnsafeBufferPointer { entries in
             var accumulator = ProjectivePoint.infinity
+            var carry: UInt64 = 0
             for window in 0..<windowCount {
-                let digit = scalar.limbs.bits(window * windowBits, count: windowBits)
+                // value in 0…32; above 16 it stands for value − 32 and a carry into the next window.
+                let value = scalar.limbs.bits(window * windowBits, count: windowBits) &+ carry
+                carry = (UInt64(entriesPerWindow) &- value) >> 63
+                let isNegative = UInt64.mask(ofBit: carry)
+                let complement = (1 << UInt64(windowBits)) &- value  // |value − 32|
+                let magnitude = value ^ ((value ^ complement) & isNegative)
                 var selected = AffinePoint(x: .zero, y: .zero)
                 for entry in 0..<entriesPerWindow {
-                    let isWanted = UInt64.mask(isZero: UInt64(entry + 1) ^ digit)
+                    let isWanted = UInt64.hiddenFromOptimizer(.mask(isZero: UInt64(entry + 1) ^ magnitude))
                     let candidate = entries[window * entriesPerWindow + entry]
                     selected.x = .select(isWanted, candidate.x, selected.x)
                     selected.y = .select(isWanted, candidate.y, selected.y)
                 }
+                selected.y = .select(isNegative, -selected.y, selected.y)
                 let sum = accumulator.adding(selected)
-                accumulator = .select(UInt64.mask(isZero: digit), accumulator, sum)
+                accumulator = .select(UInt64.mask(isZero: magnitude), accumulator, sum)
             }
             return accumulator.affine
         }

@@ -128,27 +128,16 @@ struct Scalar: Hashable, Sendable {
         Scalar(reduced: .select(mask, (-self).limbs, limbs))
     }
 
-    /// The multiplicative inverse, self^(n−2), by a fixed 4-bit window over the public exponent: the sequence of
-    /// operations never depends on the value, so this is constant-time.
+    /// The multiplicative inverse (zero maps to zero) by constant-time safegcd (``SafegcdInverse/inverse(of:)``).
     func inverted() -> Scalar {
-        let exponent = Self.order.subtractingReportingBorrow(UInt256Limbs(2, 0, 0, 0)).difference
-        return withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 16) { powers in
-            powers.initialize(repeating: .one)
-            for index in 1..<16 { powers[index] = powers[index - 1] * self }
-            var result = Scalar.one
-            for window in stride(from: 63, through: 0, by: -1) {
-                result = result.squared().squared().squared().squared()
-                result = result * powers[Int(exponent.bits(window * 4, count: 4))]
-            }
-            return result
-        }
+        Scalar(reduced: SafegcdInverse.groupOrder.inverse(of: limbs))
     }
 }
 
 extension Scalar {
-    /// The multiplicative inverse (zero maps to zero) by ``VariableTimeInverse`` (safegcd), several times faster
-    /// than ``inverted()`` but with data-dependent branches: for public values only (verification and recovery).
+    /// The multiplicative inverse (zero maps to zero) by variable-time safegcd, about twice as fast as
+    /// ``inverted()`` but with data-dependent branches: for public values only (verification and recovery).
     func invertedVariableTime() -> Scalar {
-        Scalar(reduced: VariableTimeInverse.groupOrder.inverse(of: limbs))
+        Scalar(reduced: SafegcdInverse.groupOrder.inverseVariableTime(of: limbs))
     }
 }

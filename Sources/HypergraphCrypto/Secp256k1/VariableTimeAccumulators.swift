@@ -1,5 +1,5 @@
-// 128-bit accumulators for the variable-time multiplications (VariableTimeFieldElement and VariableTimeInverse):
-// sums of 64×64-bit products.
+// 128-bit accumulators for the lazy field multiplication (VariableTimeFieldElement) and safegcd inversion (both
+// flavours, so the signed accumulator must stay branch-free): sums of 64×64-bit products.
 
 #if canImport(Darwin)
 /// An unsigned 128-bit sum of limb products. `UInt128` needs macOS 15 and the package supports macOS 13, so Darwin

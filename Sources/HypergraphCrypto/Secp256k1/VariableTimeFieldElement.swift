@@ -9,10 +9,8 @@
 ///   Sums add magnitudes, ``negated(magnitude:)`` turns m into m + 1, and multiplication accepts m ≤ 8 and
 ///   returns m = 1. The callers' formulas keep to these bounds; debug builds store the magnitude and assert every
 ///   bound, so running the tests once through each formula proves it (the magnitudes never depend on the data).
-/// * Multiplication sums partial products in 128-bit accumulators (``UInt128Accumulator``) and folds the upper
-///   half with 2^260 mod p while it goes (libsecp256k1's `field_5x52_int128`): 25 + 6 limb products, no final
-///   carry pass.
-/// * Inversion is ``VariableTimeInverse`` (safegcd); the square root is x^((p+1)/4) by an addition chain.
+/// * Multiplication is ``FieldLimbs/product(_:_:)``, shared with ``FieldElement``.
+/// * Inversion is variable-time safegcd (``SafegcdInverse/inverseVariableTime(of:)``); the square root is x^((p+1)/4) by an addition chain.
 struct VariableTimeFieldElement: Sendable {
     private var n0: UInt64
     private var n1: UInt64
@@ -31,8 +29,6 @@ struct VariableTimeFieldElement: Sendable {
     private static let mask48: UInt64 = (1 << 48) - 1
     /// 2^256 mod p = 2^32 + 977.
     private static let fold256: UInt64 = 0x1_0000_03D1
-    /// 2^260 mod p, for folding the limbs above the fifth.
-    private static let fold260: UInt64 = 0x10_0000_3D10
 
     static let zero = Self(UInt256Limbs.zero)
     static let one = Self(UInt256Limbs(1, 0, 0, 0))
@@ -158,83 +154,23 @@ struct VariableTimeFieldElement: Sendable {
     @inline(__always)
     static func * (a: Self, b: Self) -> Self {
         assert(a.magnitude <= 8 && b.magnitude <= 8, "multiplying magnitudes \(a.magnitude) and \(b.magnitude)")
-        let (a0, a1, a2, a3, a4) = (a.n0, a.n1, a.n2, a.n3, a.n4)
-        let (b0, b1, b2, b3, b4) = (b.n0, b.n1, b.n2, b.n3, b.n4)
-        // pₖ is the column Σ aᵢ·bⱼ (i + j = k); column k ≥ 5 folds onto k − 5 times 2^260 mod p. Comments give the
-        // bit bounds from libsecp256k1's analysis for limbs below 2^56 (2^52 for limb 4).
-        var d = UInt128Accumulator(a0, b3)
-        d.add(a1, b2); d.add(a2, b1); d.add(a3, b0)  // p3, < 2^114
-        var c = UInt128Accumulator(a4, b4)  // p8, < 2^112
-        d.add(Self.fold260, c.low); c.shiftRight64()  // d < 2^115, c < 2^48
-        let t3 = d.low & Self.mask52; d.shiftRight52()
-        d.add(a0, b4); d.add(a1, b3); d.add(a2, b2); d.add(a3, b1); d.add(a4, b0)  // + p4
-        d.add(Self.fold260 << 12, c.low)  // < 2^116
-        var t4 = d.low & Self.mask52; d.shiftRight52()
-        let tx = t4 >> 48
-        t4 &= Self.mask48
-        c = UInt128Accumulator(a0, b0)  // p0
-        d.add(a1, b4); d.add(a2, b3); d.add(a3, b2); d.add(a4, b1)  // + p5
-        var u0 = d.low & Self.mask52; d.shiftRight52()
-        u0 = u0 << 4 | tx
-        c.add(u0, Self.fold260 >> 4)
-        let r0 = c.low & Self.mask52; c.shiftRight52()
-        c.add(a0, b1); c.add(a1, b0)  // + p1
-        d.add(a2, b4); d.add(a3, b3); d.add(a4, b2)  // + p6
-        c.add(d.low & Self.mask52, Self.fold260); d.shiftRight52()
-        let r1 = c.low & Self.mask52; c.shiftRight52()
-        c.add(a0, b2); c.add(a1, b1); c.add(a2, b0)  // + p2
-        d.add(a3, b4); d.add(a4, b3)  // + p7
-        c.add(Self.fold260, d.low); d.shiftRight64()
-        let r2 = c.low & Self.mask52; c.shiftRight52()
-        c.add(Self.fold260 << 12, d.low)
-        c.add(t3)
-        let r3 = c.low & Self.mask52; c.shiftRight52()
-        return Self(r0, r1, r2, r3, c.low &+ t4, magnitude: 1)
+        let r = FieldLimbs.product((a.n0, a.n1, a.n2, a.n3, a.n4), (b.n0, b.n1, b.n2, b.n3, b.n4))
+        return Self(r.0, r.1, r.2, r.3, r.4, magnitude: 1)
     }
 
     @inline(__always)
     static func *= (a: inout Self, b: Self) { a = a * b }
 
-    /// self², the multiplication above with the cross products computed once and doubled.
     @inline(__always)
     func squared() -> Self {
         assert(magnitude <= 8, "squaring magnitude \(magnitude)")
-        var (a0, a1, a2, a3, a4) = (n0, n1, n2, n3, n4)
-        var d = UInt128Accumulator(a0 &* 2, a3)
-        d.add(a1 &* 2, a2)  // p3
-        var c = UInt128Accumulator(a4, a4)  // p8
-        d.add(Self.fold260, c.low); c.shiftRight64()
-        let t3 = d.low & Self.mask52; d.shiftRight52()
-        a4 &*= 2
-        d.add(a0, a4); d.add(a1 &* 2, a3); d.add(a2, a2)  // + p4
-        d.add(Self.fold260 << 12, c.low)
-        var t4 = d.low & Self.mask52; d.shiftRight52()
-        let tx = t4 >> 48
-        t4 &= Self.mask48
-        c = UInt128Accumulator(a0, a0)  // p0
-        d.add(a1, a4); d.add(a2 &* 2, a3)  // + p5
-        var u0 = d.low & Self.mask52; d.shiftRight52()
-        u0 = u0 << 4 | tx
-        c.add(u0, Self.fold260 >> 4)
-        let r0 = c.low & Self.mask52; c.shiftRight52()
-        a0 &*= 2
-        c.add(a0, a1)  // + p1
-        d.add(a2, a4); d.add(a3, a3)  // + p6
-        c.add(d.low & Self.mask52, Self.fold260); d.shiftRight52()
-        let r1 = c.low & Self.mask52; c.shiftRight52()
-        c.add(a0, a2); c.add(a1, a1)  // + p2
-        d.add(a3, a4)  // + p7
-        c.add(Self.fold260, d.low); d.shiftRight64()
-        let r2 = c.low & Self.mask52; c.shiftRight52()
-        c.add(Self.fold260 << 12, d.low)
-        c.add(t3)
-        let r3 = c.low & Self.mask52; c.shiftRight52()
-        return Self(r0, r1, r2, r3, c.low &+ t4, magnitude: 1)
+        let r = FieldLimbs.square((n0, n1, n2, n3, n4))
+        return Self(r.0, r.1, r.2, r.3, r.4, magnitude: 1)
     }
 
-    /// The multiplicative inverse (zero maps to zero), by ``VariableTimeInverse``.
+    /// The multiplicative inverse (zero maps to zero), by variable-time safegcd.
     func inverted() -> Self {
-        Self(VariableTimeInverse.fieldPrime.inverse(of: limbs))
+        Self(SafegcdInverse.fieldPrime.inverseVariableTime(of: limbs))
     }
 
     /// A square root, x^((p+1)/4) since p ≡ 3 (mod 4), or `nil` when x is not a square. The exponent is computed
@@ -245,8 +181,6 @@ struct VariableTimeFieldElement: Sendable {
         return root.squared() == self ? root : nil
     }
 }
-
-extension VariableTimeFieldElement: FieldAdditionChainElement {}
 
 extension VariableTimeFieldElement: Equatable {
     /// Equality of the values modulo p, whatever the representations.

@@ -13,8 +13,9 @@ extension PostgresHypergraphStorage {
     public func createAccountInbox(_ inbox: AccountInboxRecord) async throws -> AccountInboxRecord {
         var stored = inbox
         stored.createdAt = configuration.clock()
-        let inserted = try await transaction { [stored] connection in
-            try await connection.query(
+        let node = feed.node
+        try await transaction { [stored] connection in
+            let inserted = try await connection.query(
                 "INSERT INTO account_inboxes (\(Self.accountInboxColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
                     + "ON CONFLICT DO NOTHING",
                 [
@@ -23,9 +24,12 @@ extension PostgresHypergraphStorage {
                     .int32(Int32(truncatingIfNeeded: stored.signature.recovery)), .int64(stored.createdAt),
                 ]
             ).affectedRows
-        }
-        guard inserted == 1 else {
-            throw StoreError.conflict(.accountInbox(accountAddress: inbox.accountAddress, inboxId: inbox.inboxId))
+            guard inserted == 1 else {
+                throw StoreError.conflict(.accountInbox(accountAddress: inbox.accountAddress, inboxId: inbox.inboxId))
+            }
+            _ = try await connection.query(
+                "SELECT " + ChangeNotification.notifySQL(kind: "ai", [("a", "$4::text"), ("i", "$5::text")]),
+                ChangeNotification.parameters(node: node, token: 0) + [.text(stored.accountAddress), .text(stored.inboxId)])
         }
         return stored
     }
@@ -136,6 +140,7 @@ extension PostgresHypergraphStorage {
     private func insert(
         _ record: InboxMessageRecord, into kind: InboxKind, owner: String, inboxId: String
     ) async throws {
+        let node = feed.node
         try await transaction { connection in
             guard try await !connection.query(
                 "SELECT 1 FROM \(kind.inboxTable) WHERE \(kind.ownerColumn) = $1 AND id = $2 FOR UPDATE",
@@ -165,7 +170,37 @@ extension PostgresHypergraphStorage {
                     .optionalText(record.message.signature?.hex), .optionalInt32(record.message.signature?.recovery),
                     .optionalText(record.message.authorAccountAddress), .int64(record.createdAt),
                 ])
+            // Other processes deliver it to their connections; this one publishes it itself (token 0: no echo).
+            let notify = kind == .space
+                ? ChangeNotification.notifySQL(kind: "sm", [("s", "$4::text"), ("i", "$5::text"), ("m", "$6::text")])
+                : ChangeNotification.notifySQL(kind: "am", [("a", "$4::text"), ("i", "$5::text"), ("m", "$6::text")])
+            _ = try await connection.query(
+                "SELECT " + notify,
+                ChangeNotification.parameters(node: node, token: 0) + [.text(owner), .text(inboxId), .text(record.id)])
         }
+    }
+
+    /// One message by id, for the change feed.
+    static func message(
+        id: String, in kind: InboxKind, _ connection: PostgresConnection
+    ) async throws -> InboxMessageRecord? {
+        try await connection.query(
+            """
+            SELECT id, ciphertext, signature_hex, signature_recovery, author_account_address, created_at
+            FROM \(kind.messageTable) WHERE id = $1
+            """,
+            [.text(id)]
+        ).rows.first.map(InboxMessageRecord.init(row:))
+    }
+
+    /// One account inbox, for the change feed.
+    static func accountInbox(
+        accountAddress: String, inboxId: String, _ connection: PostgresConnection
+    ) async throws -> AccountInboxRecord? {
+        try await connection.query(
+            "SELECT \(accountInboxColumns) FROM account_inboxes WHERE account_address = $1 AND id = $2",
+            [.text(accountAddress), .text(inboxId)]
+        ).rows.first.map(AccountInboxRecord.init(row:))
     }
 
     private func messages(
@@ -187,18 +222,22 @@ extension PostgresHypergraphStorage {
             ).rows
         }
         guard !rows.isEmpty else { throw kind.missingInbox(owner: owner, inboxId: inboxId) }
-        return try rows.filter { !$0.isNull(0) }.map { row in
-            let hex = try row.optionalString(2)
-            let recovery = try row.optionalInt64(3)
-            // A signature is reported only when both of its columns are set (§9.6).
-            let signature = hex.flatMap { hex in recovery.map { SignatureRecord(hex: hex, recovery: Int($0)) } }
-            return InboxMessageRecord(
-                id: try row.string(0),
-                message: NewInboxMessage(
-                    ciphertext: try row.string(1), signature: signature,
-                    authorAccountAddress: try row.optionalString(4)),
-                createdAt: try row.int64(5))
-        }
+        return try rows.filter { !$0.isNull(0) }.map(InboxMessageRecord.init(row:))
+    }
+}
+
+extension InboxMessageRecord {
+    /// Reads `id, ciphertext, signature_hex, signature_recovery, author_account_address, created_at`.
+    fileprivate init(row: PostgresRow) throws {
+        let hex = try row.optionalString(2)
+        let recovery = try row.optionalInt64(3)
+        // A signature is reported only when both of its columns are set (§9.6).
+        let signature = hex.flatMap { hex in recovery.map { SignatureRecord(hex: hex, recovery: Int($0)) } }
+        self.init(
+            id: try row.string(0),
+            message: NewInboxMessage(
+                ciphertext: try row.string(1), signature: signature, authorAccountAddress: try row.optionalString(4)),
+            createdAt: try row.int64(5))
     }
 }
 

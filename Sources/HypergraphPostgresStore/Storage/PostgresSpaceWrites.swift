@@ -5,7 +5,8 @@ extension PostgresHypergraphStorage {
     /// Creates a space with everything that comes with it; see ``HypergraphStorage/createSpace(_:)``.
     public func createSpace(_ space: NewSpace) async throws -> SpaceEventRecord {
         let now = configuration.clock()
-        return try await writeSpace(space.spaceId) {
+        let node = feed.node
+        return try await writeReported { token in
             let record = try await transaction { connection in
                 try await Self.requireAppIdentity(space.creatorAppIdentityAddress, connection)
                 let inserted = try await connection.query(
@@ -28,6 +29,7 @@ extension PostgresHypergraphStorage {
                         keyId: space.keyId, accountAddress: space.creatorAccountAddress,
                         appIdentityAddress: space.creatorAppIdentityAddress, payload: space.creatorKeyBox),
                     spaceId: space.spaceId, at: now, connection)
+                try await Self.notify(record, node: node, token: token, connection)
                 return record
             }
             return (record, .spaceEvent(record))
@@ -39,26 +41,37 @@ extension PostgresHypergraphStorage {
     /// The space's row is locked first, so the counter check and the insert see the same head in every process.
     public func appendSpaceEvent(_ event: NewSpaceEvent, effect: SpaceEventEffect) async throws -> SpaceEventRecord {
         let now = configuration.clock()
-        return try await writeSpace(event.spaceId) {
+        let node = feed.node
+        return try await writeReported { token in
             let record = try await transaction { connection in
+                // Lock first, then read the head in a new statement: in READ COMMITTED each statement sees what
+                // was committed when it started, so the head is read after the previous appender committed.
+                guard try await !connection.query(
+                    "SELECT 1 FROM spaces WHERE id = $1 FOR UPDATE", [.text(event.spaceId)]
+                ).rows.isEmpty else { throw StoreError.notFound(.space(id: event.spaceId)) }
                 let head = try await connection.query(
-                    """
-                    SELECT (SELECT max(counter) FROM space_events WHERE space_id = $1)
-                    FROM spaces WHERE id = $1 FOR UPDATE
-                    """,
-                    [.text(event.spaceId)])
-                guard let row = head.rows.first else { throw StoreError.notFound(.space(id: event.spaceId)) }
-                let nextCounter = (try row.optionalInt64(0) ?? -1) + 1
+                    "SELECT max(counter) FROM space_events WHERE space_id = $1", [.text(event.spaceId)])
+                let nextCounter = (try head.rows[0].optionalInt64(0) ?? -1) + 1
                 guard event.counter == nextCounter else {
                     throw StoreError.conflict(
                         .spaceEventCounter(spaceId: event.spaceId, counter: event.counter, nextCounter: nextCounter))
                 }
                 let record = try await Self.insert(event, at: now, connection)
                 try await Self.apply(effect, of: event, at: now, connection)
+                try await Self.notify(record, node: node, token: token, connection)
                 return record
             }
             return (record, .spaceEvent(record))
         }
+    }
+
+    /// Tells every listening store that `record` is being committed (delivered after the commit).
+    private static func notify(
+        _ record: SpaceEventRecord, node: String, token: UInt64, _ connection: PostgresConnection
+    ) async throws {
+        _ = try await connection.query(
+            "SELECT " + ChangeNotification.notifySQL(kind: "e", [("s", "$4::text"), ("c", "$5::bigint")]),
+            ChangeNotification.parameters(node: node, token: token) + [.text(record.spaceId), .int64(record.counter)])
     }
 
     private static func apply(

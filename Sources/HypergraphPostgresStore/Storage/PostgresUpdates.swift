@@ -13,20 +13,24 @@ extension PostgresHypergraphStorage {
         spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String
     ) async throws -> UpdateAppendResult {
         let now = configuration.clock()
-        return try await writeSpace(spaceId) {
+        let node = feed.node
+        return try await writeReported { token in
             let inserted: PostgresQueryResult
             do {
                 inserted = try await pool.query(
                     """
                     WITH next AS (
-                        UPDATE spaces SET next_clock = next_clock + 1 WHERE id = $1 RETURNING next_clock - 1 AS clock
+                        UPDATE spaces SET next_clock = next_clock + 1 WHERE id = $4 RETURNING next_clock - 1 AS clock
+                    ), stored AS (
+                        INSERT INTO updates (space_id, clock, update_id, account_address, content, signature_hex,
+                                             signature_recovery, created_at)
+                        SELECT $4, clock, $5, $6, $7, $8, $9, $10 FROM next
+                        RETURNING clock
                     )
-                    INSERT INTO updates (space_id, clock, update_id, account_address, content, signature_hex,
-                                         signature_recovery, created_at)
-                    SELECT $1, clock, $2, $3, $4, $5, $6, $7 FROM next
-                    RETURNING clock
+                    SELECT clock, \(ChangeNotification.notifySQL(kind: "u", [("s", "$4::text"), ("c", "clock")]))
+                    FROM stored
                     """,
-                    [
+                    ChangeNotification.parameters(node: node, token: token) + [
                         .text(spaceId), .text(updateId), .text(accountAddress), .bytea(update), .text(signature.hex),
                         .int32(Int32(truncatingIfNeeded: signature.recovery)), .int64(now),
                     ])
@@ -123,16 +127,16 @@ extension PostgresHypergraphStorage {
         }
     }
 
-    /// The space's updates with a clock greater than `after` (all when nil), ascending.
+    /// The space's updates with `after < clock <= through` (no bound when nil), ascending.
     static func updates(
-        spaceId: String, after: Int64?, _ connection: PostgresConnection
+        spaceId: String, after: Int64?, through: Int64? = nil, _ connection: PostgresConnection
     ) async throws -> [UpdateRecord] {
         try await connection.query(
             """
             SELECT clock, update_id, account_address, content, signature_hex, signature_recovery FROM updates
-            WHERE space_id = $1 AND clock > $2 ORDER BY clock
+            WHERE space_id = $1 AND clock > $2 AND clock <= $3 ORDER BY clock
             """,
-            [.text(spaceId), .int64(after ?? -1)]
+            [.text(spaceId), .int64(after ?? -1), .int64(through ?? Int64.max)]
         ).rows.map { try UpdateRecord(spaceId: spaceId, row: $0) }
     }
 }

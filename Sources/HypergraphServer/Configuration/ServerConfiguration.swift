@@ -1,5 +1,6 @@
 // Everything `hypergraph serve` can be told, plus the test-only behaviour override.
 import HypergraphStore
+import HypergraphTLS
 
 /// How a ``HypergraphServer`` runs.
 public struct ServerConfiguration: Sendable {
@@ -20,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var limits: ServerLimits
     /// How long a WebSocket connection may stay open while the server stops before it is dropped.
     public var shutdownGracePeriod: Duration
+    /// The certificate to serve wss:// and https:// with; nil serves plain ws:// and http://.
+    public var tls: TLSServerContext? = nil
     /// **Test-only.** Deviations from the protocol used to prove that the conformance suite catches faulty
     /// servers. The default, ``StandardBehavior``, is the protocol; the command line cannot change it.
     public var behavior: any ServerBehavior

@@ -27,11 +27,13 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         let path = value.hasPrefix("sqlite:") ? String(value.dropFirst("sqlite:".count)) : value
         guard !path.isEmpty else {
             throw StoreLocationError(
-                value: value, reason: "expected a file path, sqlite:PATH or postgres://user:password@host:port/db")
+                value: value,
+                reason: "'\(value)' names no file; expected a file path, sqlite:PATH or postgres://user:password@host:port/db")
         }
         if let scheme = path.range(of: "://").map({ String(path[..<$0.lowerBound]) }) {
             throw StoreLocationError(
-                value: value, reason: "unknown scheme '\(scheme)'; expected postgres://, postgresql:// or a file path")
+                value: value,
+                reason: "unknown scheme '\(scheme)' in '\(value)'; expected postgres://, postgresql:// or a file path")
         }
         self = .sqlite(path: path)
     }
@@ -58,8 +60,11 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     /// - Parameters:
     ///   - readers: SQLite read connections (a command-line tool needs one; the server more).
     ///   - onCommit: the commit hook that feeds fan-out (see ``SQLiteStoreConfiguration/onCommit``).
+    ///   - onRemoteChange: changes other processes commit (PostgreSQL only; see
+    ///     ``PostgresStoreConfiguration/onRemoteChange``).
     public func open(
-        readers: Int = 4, onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil
+        readers: Int = 4, onCommit: (@Sendable ([CommittedChange]) -> Void)? = nil,
+        onRemoteChange: (@Sendable (RemoteChange) async -> Void)? = nil
     ) async throws -> any HypergraphStorage {
         switch self {
         case .sqlite(let path):
@@ -67,21 +72,19 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
                 configuration: SQLiteStoreConfiguration(path: path, readerCount: readers, onCommit: onCommit))
         case .postgres(let configuration):
             return try await PostgresHypergraphStorage(
-                configuration: PostgresStoreConfiguration(database: configuration, onCommit: onCommit))
+                configuration: PostgresStoreConfiguration(
+                    database: configuration, onCommit: onCommit, onRemoteChange: onRemoteChange))
         }
     }
 }
 
 /// A `--store` value that names no usable store.
 public struct StoreLocationError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The value as given (a PostgreSQL password in it is not repeated).
+    /// The value as given (never printed: a PostgreSQL URL may hold a password).
     public var value: String
-    /// What is wrong and what was expected.
+    /// What is wrong, where, and what was expected.
     public var reason: String
 
-    /// Where and why, in one line.
-    public var description: String {
-        let shown = value.contains("@") ? "the PostgreSQL URL" : "'\(value)'"
-        return "invalid store \(shown): \(reason)"
-    }
+    /// Why, in one line (for a PostgreSQL URL the client's error names the part that is wrong).
+    public var description: String { reason }
 }

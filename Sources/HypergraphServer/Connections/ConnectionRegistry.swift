@@ -54,6 +54,9 @@ final class ConnectionRegistry: Sendable {
         let socket: WebSocket
         /// Whether the subscription's snapshot is on its way (its broadcasts are held), mirroring `.pending`.
         var isHolding: Bool
+        /// Where the last snapshot sent ends: a change it holds whose broadcast comes only after the subscription
+        /// became active (its request had not released it yet) is not sent again.
+        var horizon: SnapshotHorizon?
     }
 
     private struct State {
@@ -63,11 +66,35 @@ final class ConnectionRegistry: Sendable {
         var accounts: [String: Set<ConnectionID>] = [:]
         var held: [HoldKey: [HeldMessage]] = [:]
         var heldBytes: [ConnectionID: Int] = [:]
+        /// Per subscribed space, the newest change its subscribers have (sent, or in their snapshot).
+        var progress: [String: SpaceProgress] = [:]
 
         /// Takes the connection out of the space's subscribers, dropping the space's index once it is empty.
         mutating func removeSubscriber(_ id: ConnectionID, of spaceId: String) {
             subscribers[spaceId]?[id] = nil
             if subscribers[spaceId]?.isEmpty == true { subscribers[spaceId] = nil }
+        }
+    }
+
+    /// How far a space's subscribers on this server are: the newest update clock and event counter they have.
+    struct SpaceProgress: Sendable, Equatable {
+        var clock: Int64?
+        var counter: Int64?
+
+        /// Raises the progress to include `position`.
+        mutating func advance(to position: SpacePosition) {
+            switch position {
+            case .update(let clock): self.clock = max(self.clock ?? clock, clock)
+            case .event(let counter): self.counter = max(self.counter ?? counter, counter)
+            }
+        }
+
+        /// Whether a change at `position` is already included.
+        func includes(_ position: SpacePosition) -> Bool {
+            switch position {
+            case .update(let clock): return self.clock.map { clock <= $0 } ?? false
+            case .event(let counter): return self.counter.map { counter <= $0 } ?? false
+            }
         }
     }
 
@@ -104,6 +131,7 @@ final class ConnectionRegistry: Sendable {
             for spaceId in entry.subscriptions.keys {
                 state.removeSubscriber(id, of: spaceId)
                 state.held[HoldKey(connection: id, spaceId: spaceId)] = nil
+                Self.advance(&state, spaceId: spaceId, to: nil)
             }
         }
     }
@@ -128,7 +156,8 @@ final class ConnectionRegistry: Sendable {
             }
             entry.subscriptions[spaceId] = .pending(wasActive: wasActive)
             state.entries[id] = entry
-            state.subscribers[spaceId, default: [:]][id] = Subscriber(socket: entry.socket, isHolding: true)
+            state.subscribers[spaceId, default: [:]][id, default: Subscriber(socket: entry.socket, isHolding: true)]
+                .isHolding = true
             return true
         }
     }
@@ -151,6 +180,11 @@ final class ConnectionRegistry: Sendable {
             entry.subscriptions[spaceId] = .active
             state.entries[id] = entry
             state.subscribers[spaceId]?[id]?.isHolding = false
+            if let horizon { state.subscribers[spaceId]?[id]?.horizon = horizon }
+            if let horizon {
+                if let clock = horizon.lastClock { Self.advance(&state, spaceId: spaceId, to: .update(clock: clock)) }
+                Self.advance(&state, spaceId: spaceId, to: .event(counter: horizon.lastEventCounter))
+            }
             for message in held where horizon?.isAfter(message.position) ?? true {
                 entry.socket.send(message.frame)
             }
@@ -165,11 +199,12 @@ final class ConnectionRegistry: Sendable {
             var sockets: [WebSocket] = []
             switch broadcast.audience {
             case .subscribers(let spaceId):
+                Self.advance(&state, spaceId: spaceId, to: broadcast.position)
                 let subscribers = state.subscribers[spaceId] ?? [:]
                 sockets.reserveCapacity(subscribers.count)
                 for (id, subscriber) in subscribers where id != broadcast.excluding {
                     guard subscriber.isHolding else {
-                        sockets.append(subscriber.socket)
+                        if subscriber.horizon?.isAfter(broadcast.position) ?? true { sockets.append(subscriber.socket) }
                         continue
                     }
                     let heldBytes = state.heldBytes[id, default: 0] + frame.encodedCount
@@ -192,8 +227,37 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
+    /// The progress of every space that has subscribers here (what a change feed that lost notifications must
+    /// read again, see ``RemoteDelivery``).
+    func subscribedProgress() -> [String: SpaceProgress] {
+        state.withLock { state in
+            state.subscribers.keys.reduce(into: [:]) { result, spaceId in
+                result[spaceId] = state.progress[spaceId] ?? SpaceProgress()
+            }
+        }
+    }
+
+    /// The account of one of the space's subscribers here, or nil when it has none (a member: subscribing needs
+    /// membership, and membership is never revoked).
+    func anySubscriberAccount(of spaceId: String) -> String? {
+        state.withLock { state in
+            let entries = state.entries
+            return state.subscribers[spaceId]?.keys.lazy.compactMap { entries[$0]?.accountAddress }.first
+        }
+    }
+
     private static func remove(_ id: ConnectionID, from index: inout [String: Set<ConnectionID>], key: String) {
         index[key]?.remove(id)
         if index[key]?.isEmpty == true { index[key] = nil }
+    }
+
+    /// Records that the subscribers of `spaceId` have the change at `position`; forgets spaces nobody subscribes to.
+    private static func advance(_ state: inout State, spaceId: String, to position: SpacePosition?) {
+        guard state.subscribers[spaceId] != nil else {
+            state.progress[spaceId] = nil
+            return
+        }
+        guard let position else { return }
+        state.progress[spaceId, default: SpaceProgress()].advance(to: position)
     }
 }

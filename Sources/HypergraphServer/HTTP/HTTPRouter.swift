@@ -19,6 +19,7 @@ struct HTTPRouter: Sendable {
 
     private static let routes: [Route] = [
         Route(method: "GET", pattern: []) { router, request, _ in router.health(request) },
+        Route(method: "GET", pattern: ["health"]) { router, _, _ in await router.readiness() },
         Route(method: "GET", pattern: ["identity"]) { router, request, _ in await router.identity(request) },
         Route(method: "GET", pattern: ["whoami"]) { router, request, _ in await router.whoami(request) },
         Route(method: "POST", pattern: ["admin", "identities"]) { router, request, _ in
@@ -113,6 +114,15 @@ struct HTTPRouter: Sendable {
 
     /// `GET /`: health and version; the operational figures (the connection count) only for a request carrying
     /// the admin token, so an anonymous caller learns nothing about the server's load.
+    /// `GET /health`, for load balancers and orchestration: 200 `{"status":"ok"}` when the store answers (and, on
+    /// PostgreSQL, its change feed listens), else 503 `{"status":"unavailable","reason":…}`.
+    private func readiness() async -> HTTPResponse {
+        if let problem = await server.storage.health() {
+            return .json(["status": "unavailable", "reason": .string(problem)], status: 503)
+        }
+        return .json(["status": "ok"])
+    }
+
     private func health(_ request: HTTPRequest) -> HTTPResponse {
         var body: JSONObject = [
             "status": "ok", "server": "hypergraph-swift", "version": .string(HypergraphServer.version),

@@ -41,6 +41,15 @@ extension RequestContext {
 
     /// The `list-invitations` message for `account`, each invitation chained to its space's current head (§3.5).
     func pendingInvitations(of account: String) async throws -> ListInvitationsResponse {
+        try await ServerContext.pendingInvitations(of: account, in: storage)
+    }
+}
+
+extension ServerContext {
+    /// The `list-invitations` message of `account`'s pending invitations.
+    static func pendingInvitations(
+        of account: String, in storage: any HypergraphStorage
+    ) async throws -> ListInvitationsResponse {
         let records = try await storage.invitations(inviteeAccountAddress: account)
         return ListInvitationsResponse(invitations: records.map { record in
             Invitation(id: record.id, previousEventHash: record.spaceLastEventHash, spaceId: record.spaceId)

@@ -54,10 +54,10 @@ final class ChildServer: @unchecked Sendable {
     private let process = Process()
     private(set) var port: UInt16 = 0
 
-    /// Starts `hypergraph serve --port 0 --db databasePath` (plus `options`) and waits until it reports its port.
-    init(databasePath: String, options: [String] = []) throws {
+    /// Starts `hypergraph serve --port 0 --store store` (plus `options`) and waits until it reports its port.
+    init(store: String, options: [String] = []) throws {
         process.executableURL = try HypergraphExecutable.url()
-        process.arguments = ["serve", "--port", "0", "--db", databasePath, "--log-level", "info"] + options
+        process.arguments = ["serve", "--port", "0", "--store", store, "--log-level", "info"] + options
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

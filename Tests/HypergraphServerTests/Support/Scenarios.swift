@@ -86,6 +86,8 @@ func receivedTypes(_ sessions: [HypergraphSession]) async throws -> [[String]] {
             case .message(let message): message.type
             case .undecodable(let frame): "undecodable: \(frame)"
             case .closed(let code, _): "closed \(code.rawValue)"
+            case .disconnected(let code, _): "disconnected \(code.rawValue)"
+            case .reconnected(let url): "reconnected \(url)"
             }
         })
     }

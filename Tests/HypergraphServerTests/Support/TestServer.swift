@@ -38,15 +38,17 @@ final class TestServer: Sendable {
         self.logs = logs
     }
 
-    /// Starts a server on a free port with a new database in a new temporary directory (or at `databasePath`).
+    /// Starts a server on a free port with a new database in a new temporary directory (or in `directory`), or on
+    /// `store` when given.
     static func start(
         behavior: any ServerBehavior = StandardBehavior(), limits: ServerLimits = ServerLimits(),
-        adminToken: String? = nil, directory: URL? = nil
+        adminToken: String? = nil, directory: URL? = nil, store: StoreLocation? = nil
     ) async throws -> TestServer {
         let directory = try directory ?? makeTemporaryDirectory()
         let logs = LogCollector()
         let configuration = ServerConfiguration(
-            port: 0, store: .sqlite(path: directory.appendingPathComponent("hypergraph.sqlite").path), adminToken: adminToken,
+            port: 0, store: store ?? .sqlite(path: directory.appendingPathComponent("hypergraph.sqlite").path),
+            adminToken: adminToken,
             logLevel: .debug, logSink: logs.sink, limits: limits, shutdownGracePeriod: .seconds(2), behavior: behavior)
         let server = try await HypergraphServer.start(configuration)
         return TestServer(server: server, directory: directory, logs: logs)

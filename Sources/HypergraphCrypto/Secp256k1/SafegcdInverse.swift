@@ -1,31 +1,53 @@
-/// Variable-time modular inversion for public values (field elements in verification and recovery, the scalar
-/// inverses s⁻¹ and r⁻¹), by Bernstein and Yang's "safegcd" with the variable-time refinements of libsecp256k1's
-/// `modinv64_var` (Wuille, Dettman): numbers are five signed 62-bit limbs, and each round applies 62 division
-/// steps at once as a 2×2 matrix computed from the bottom limbs only, skipping runs of zeros and cancelling up to
-/// six bits of g per step. About ten rounds for a 256-bit input, several times faster than Fermat's x^(m−2).
+/// Modular inversion by Bernstein and Yang's "safegcd", in libsecp256k1's two flavours (`modinv64` and
+/// `modinv64_var`, Wuille and Dettman): numbers are five signed 62-bit limbs, and each round applies a batch of
+/// division steps at once as a 2×2 matrix computed from the bottom limbs only.
 ///
-/// With f = m and g = x at the start, d = 0 and e = 1 keep d·x ≡ f and e·x ≡ g (mod m) throughout: each round
-/// applies its matrix to [f, g] and to [d, e] alike and divides both by 2^62, exactly for f and g, and modulo m
-/// for d and e (after adding the multiple of m that clears their low 62 bits). When g reaches 0, f is the gcd, ±1,
-/// so ±d is the inverse.
-struct VariableTimeInverse: Sendable {
+/// * ``inverse(of:)`` is constant-time, for secrets (the signing nonce, k·G's Z): always ten rounds of 59 steps,
+///   each step computed with masks, which suffices for any 256-bit input.
+/// * ``inverseVariableTime(of:)`` is for public values (verification and recovery): rounds of 62 steps that skip
+///   runs of zeros and cancel up to six bits of g per step, stopping as soon as g is 0; about ten rounds.
+///
+/// Both are several times faster than Fermat's x^(m−2). With f = m and g = x at the start, d = 0 and e = 1 keep
+/// d·x ≡ f and e·x ≡ g (mod m) throughout: each round applies its matrix to [f, g] and to [d, e] alike and divides
+/// both by 2^62, exactly for f and g, and modulo m for d and e (after adding the multiple of m that clears their
+/// low 62 bits). When g reaches 0, f is the gcd, ±1, so ±d is the inverse. The updates of [d, e] and [f, g] use
+/// every limb whatever the values, so both flavours share them.
+struct SafegcdInverse: Sendable {
     /// The modulus, odd.
     private let modulus: SignedLimbs62
     /// modulus⁻¹ mod 2^62.
     private let modulusInverse62: UInt64
 
     /// p = 2^256 − 2^32 − 977.
-    static let fieldPrime = VariableTimeInverse(
+    static let fieldPrime = SafegcdInverse(
         modulus: SignedLimbs62(-0x1_0000_03D1, 0, 0, 0, 256), modulusInverse62: 0x27C7_F6E2_2DDA_CACF)
     /// The group order n.
-    static let groupOrder = VariableTimeInverse(
+    static let groupOrder = SafegcdInverse(
         modulus: SignedLimbs62(0x3FD2_5E8C_D036_4141, 0x2ABB_739A_BD22_80EE, -0x15, 0, 256),
         modulusInverse62: 0x34F2_0099_AA77_4EC1)
 
     private static let mask62: UInt64 = (1 << 62) - 1
 
-    /// value⁻¹ mod m for a value below m; 0 maps to 0.
+    /// value⁻¹ mod m for a value below m, in constant time (libsecp256k1's `modinv64`); 0 maps to 0.
     func inverse(of value: UInt256Limbs) -> UInt256Limbs {
+        var d = SignedLimbs62(0, 0, 0, 0, 0)
+        var e = SignedLimbs62(1, 0, 0, 0, 0)
+        var f = modulus
+        var g = SignedLimbs62(value)
+        var zeta: Int64 = -1  // −(δ + 1/2), with δ starting at 1/2
+        // 590 division steps bring any 256-bit input to g = 0.
+        for _ in 0..<10 {
+            let matrix: TransitionMatrix
+            (matrix, zeta) = Self.constantTimeDivisionSteps(zeta: zeta, f: UInt64(bitPattern: f.v0),
+                                                            g: UInt64(bitPattern: g.v0))
+            updateCoefficients(&d, &e, with: matrix)
+            Self.updateValues(&f, &g, with: matrix)
+        }
+        return normalized(d, negateMask: f.v4 >> 63).unsigned
+    }
+
+    /// value⁻¹ mod m for a value below m, in variable time; 0 maps to 0.
+    func inverseVariableTime(of value: UInt256Limbs) -> UInt256Limbs {
         var d = SignedLimbs62(0, 0, 0, 0, 0)
         var e = SignedLimbs62(1, 0, 0, 0, 0)
         var f = modulus
@@ -38,7 +60,38 @@ struct VariableTimeInverse: Sendable {
             Self.updateValues(&f, &g, with: matrix)
             if g.v0 == 0 && (g.v1 | g.v2 | g.v3 | g.v4) == 0 { break }
         }
-        return normalized(d, negate: f.v4 < 0).unsigned
+        return normalized(d, negateMask: f.v4 >> 63).unsigned
+    }
+
+    /// The matrix of 59 division steps (scaled by 2^62) and the new ζ, computed from the bottom 64 bits of f and g
+    /// with masks only (libsecp256k1's `divsteps_59`): each step adds f to an odd g (negated when ζ < 0, in which
+    /// case g then replaces f), and halves g.
+    private static func constantTimeDivisionSteps(
+        zeta: Int64, f f0: UInt64, g g0: UInt64
+    ) -> (TransitionMatrix, Int64) {
+        // The matrix starts at 8 = 2^(62 − 59) times the identity, so that it ends scaled by 2^62.
+        var (u, v, q, r): (UInt64, UInt64, UInt64, UInt64) = (8, 0, 0, 8)
+        var (f, g, zeta) = (f0, g0, zeta)
+        for _ in 0..<59 {
+            let zetaNegative = UInt64(bitPattern: zeta >> 63)
+            let gOdd = 0 &- (g & 1)
+            // g += ±f when g is odd, and the same for its coefficients.
+            g &+= ((f ^ zetaNegative) &- zetaNegative) & gOdd
+            q &+= ((u ^ zetaNegative) &- zetaNegative) & gOdd
+            r &+= ((v ^ zetaNegative) &- zetaNegative) & gOdd
+            // When ζ < 0 and g was odd, f takes g's old value (f + the new g) and ζ becomes −ζ − 2, else ζ − 1.
+            let swap = zetaNegative & gOdd
+            zeta = (zeta ^ Int64(bitPattern: swap)) &- 1
+            f &+= g & swap
+            u &+= q & swap
+            v &+= r & swap
+            g >>= 1
+            u <<= 1
+            v <<= 1
+        }
+        let matrix = TransitionMatrix(
+            u: Int64(bitPattern: u), v: Int64(bitPattern: v), q: Int64(bitPattern: q), r: Int64(bitPattern: r))
+        return (matrix, zeta)
     }
 
     /// The matrix of 62 division steps (scaled by 2^62) and the new η, computed from the bottom 64 bits of f and g
@@ -152,14 +205,15 @@ struct VariableTimeInverse: Sendable {
         g.v4 = Int64(bitPattern: cg.low)
     }
 
-    /// Brings a value in (−2m, m) with limbs in (−2^62, 2^62) into [0, m), negating it first if asked.
-    private func normalized(_ value: SignedLimbs62, negate: Bool) -> SignedLimbs62 {
-        var r = value
-        if r.v4 < 0 { r = r.adding(modulus) }
-        if negate { r = r.negated() }
-        r = r.carried()
-        if r.v4 < 0 { r = r.adding(modulus).carried() }
-        return r
+    /// Brings a value in (−2m, m) with limbs in (−2^62, 2^62) into [0, m), negating it first when `negateMask` is
+    /// all ones (libsecp256k1's `normalize_62`, with masks only).
+    private func normalized(_ value: SignedLimbs62, negateMask: Int64) -> SignedLimbs62 {
+        var r = value.adding(modulus.masked(value.v4 >> 63))
+        r = SignedLimbs62(
+            (r.v0 ^ negateMask) &- negateMask, (r.v1 ^ negateMask) &- negateMask, (r.v2 ^ negateMask) &- negateMask,
+            (r.v3 ^ negateMask) &- negateMask, (r.v4 ^ negateMask) &- negateMask
+        ).carried()
+        return r.adding(modulus.masked(r.v4 >> 63)).carried()
     }
 }
 
@@ -203,8 +257,9 @@ private struct SignedLimbs62 {
         SignedLimbs62(v0 &+ other.v0, v1 &+ other.v1, v2 &+ other.v2, v3 &+ other.v3, v4 &+ other.v4)
     }
 
-    func negated() -> SignedLimbs62 {
-        SignedLimbs62(0 &- v0, 0 &- v1, 0 &- v2, 0 &- v3, 0 &- v4)
+    /// The value where `mask` is all ones, zero where it is all zeros.
+    func masked(_ mask: Int64) -> SignedLimbs62 {
+        SignedLimbs62(v0 & mask, v1 & mask, v2 & mask, v3 & mask, v4 & mask)
     }
 
     /// The same value with limbs 0–3 moved back into [0, 2^62) (arithmetic shifts carry signed overflow up).
