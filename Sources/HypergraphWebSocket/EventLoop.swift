@@ -51,7 +51,7 @@ package final class EventLoop: @unchecked Sendable {
     private let wakeupWriter: Int32
     private static let wakeupID: UInt64 = 0
     private let pending = Mutex(Pending())
-    private var localTasks: [() -> Void] = []
+    private var localTasks: [@Sendable () -> Void] = []
     private var channels: [UInt64: any EventLoopChannel] = [:]
     private var timers = TimerHeap()
     private var flushList: [Connection] = []
@@ -210,10 +210,12 @@ package final class EventLoop: @unchecked Sendable {
             pending.tasks = []
             return tasks
         }
-        for task in handedOver { task() }
+        // After the tasks this loop gave itself before (left from the last iteration): every task still in
+        // `pending` was handed over after them, since giving itself a task moves `pending` over first.
+        localTasks.append(contentsOf: handedOver)
         // Tasks added by these tasks or by I/O handlers run now too — a few rounds, so a handler task running on
         // this loop can read, answer and have its answer flushed in one iteration — then the loop polls again.
-        for _ in 0..<4 where !localTasks.isEmpty {
+        for _ in 0..<5 where !localTasks.isEmpty {
             let local = localTasks
             localTasks = []
             for task in local { task() }

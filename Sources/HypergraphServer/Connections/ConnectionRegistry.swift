@@ -49,15 +49,32 @@ final class ConnectionRegistry: Sendable {
         var subscriptions: [String: Subscription] = [:]
     }
 
+    /// A subscription as delivery sees it, kept in the space's index so that a broadcast looks nothing else up per
+    /// subscriber.
+    private struct Subscriber {
+        let socket: WebSocket
+        /// Whether the subscription's snapshot is on its way (its broadcasts are held), mirroring `.pending`.
+        var isHolding: Bool
+        /// Where the last snapshot sent ends: a change it holds whose broadcast comes only after the subscription
+        /// became active (its request had not released it yet) is not sent again.
+        var horizon: SnapshotHorizon?
+    }
+
     private struct State {
         var nextID: UInt64 = 1
         var entries: [ConnectionID: Entry] = [:]
-        var subscribers: [String: Set<ConnectionID>] = [:]
+        var subscribers: [String: [ConnectionID: Subscriber]] = [:]
         var accounts: [String: Set<ConnectionID>] = [:]
         var held: [HoldKey: [HeldMessage]] = [:]
         var heldBytes: [ConnectionID: Int] = [:]
         /// Per subscribed space, the newest change its subscribers have (sent, or in their snapshot).
         var progress: [String: SpaceProgress] = [:]
+
+        /// Takes the connection out of the space's subscribers, dropping the space's index once it is empty.
+        mutating func removeSubscriber(_ id: ConnectionID, of spaceId: String) {
+            subscribers[spaceId]?[id] = nil
+            if subscribers[spaceId]?.isEmpty == true { subscribers[spaceId] = nil }
+        }
     }
 
     /// How far a space's subscribers on this server are: the newest update clock and event counter they have.
@@ -113,7 +130,7 @@ final class ConnectionRegistry: Sendable {
             Self.remove(id, from: &state.accounts, key: entry.accountAddress)
             state.heldBytes[id] = nil
             for spaceId in entry.subscriptions.keys {
-                Self.remove(id, from: &state.subscribers, key: spaceId)
+                state.removeSubscriber(id, of: spaceId)
                 state.held[HoldKey(connection: id, spaceId: spaceId)] = nil
                 Self.advance(&state, spaceId: spaceId, to: nil)
             }
@@ -140,7 +157,8 @@ final class ConnectionRegistry: Sendable {
             }
             entry.subscriptions[spaceId] = .pending(wasActive: wasActive)
             state.entries[id] = entry
-            state.subscribers[spaceId, default: []].insert(id)
+            state.subscribers[spaceId, default: [:]][id, default: Subscriber(socket: entry.socket, isHolding: true)]
+                .isHolding = true
             return true
         }
     }
@@ -157,11 +175,13 @@ final class ConnectionRegistry: Sendable {
             if horizon == nil, !wasActive {
                 entry.subscriptions[spaceId] = nil
                 state.entries[id] = entry
-                Self.remove(id, from: &state.subscribers, key: spaceId)
+                state.removeSubscriber(id, of: spaceId)
                 return
             }
             entry.subscriptions[spaceId] = .active
             state.entries[id] = entry
+            state.subscribers[spaceId]?[id]?.isHolding = false
+            if let horizon { state.subscribers[spaceId]?[id]?.horizon = horizon }
             if let horizon {
                 if let clock = horizon.lastClock { Self.advance(&state, spaceId: spaceId, to: .update(clock: clock)) }
                 Self.advance(&state, spaceId: spaceId, to: .event(counter: horizon.lastEventCounter))
@@ -181,25 +201,23 @@ final class ConnectionRegistry: Sendable {
             switch broadcast.audience {
             case .subscribers(let spaceId):
                 Self.advance(&state, spaceId: spaceId, to: broadcast.position)
-                for id in state.subscribers[spaceId] ?? [] where id != broadcast.excluding {
-                    guard let entry = state.entries[id] else { continue }
-                    switch entry.subscriptions[spaceId] {
-                    case .active:
-                        sockets.append(entry.socket)
-                    case .pending:
-                        let heldBytes = state.heldBytes[id, default: 0] + frame.encodedCount
-                        guard heldBytes <= heldBytesLimit else {
-                            entry.socket.close(
-                                code: .tryAgainLater,
-                                reason: "peer reads too slowly: more than \(heldBytesLimit) bytes of broadcasts held")
-                            continue
-                        }
-                        state.heldBytes[id] = heldBytes
-                        state.held[HoldKey(connection: id, spaceId: spaceId), default: []].append(
-                            HeldMessage(frame: frame, position: broadcast.position))
-                    case nil:
+                let subscribers = state.subscribers[spaceId] ?? [:]
+                sockets.reserveCapacity(subscribers.count)
+                for (id, subscriber) in subscribers where id != broadcast.excluding {
+                    guard subscriber.isHolding else {
+                        if subscriber.horizon?.isAfter(broadcast.position) ?? true { sockets.append(subscriber.socket) }
                         continue
                     }
+                    let heldBytes = state.heldBytes[id, default: 0] + frame.encodedCount
+                    guard heldBytes <= heldBytesLimit else {
+                        subscriber.socket.close(
+                            code: .tryAgainLater,
+                            reason: "peer reads too slowly: more than \(heldBytesLimit) bytes of broadcasts held")
+                        continue
+                    }
+                    state.heldBytes[id] = heldBytes
+                    state.held[HoldKey(connection: id, spaceId: spaceId), default: []].append(
+                        HeldMessage(frame: frame, position: broadcast.position))
                 }
             case .account(let address):
                 for id in state.accounts[address] ?? [] where id != broadcast.excluding {
@@ -235,7 +253,7 @@ final class ConnectionRegistry: Sendable {
     func anySubscriberAccount(of spaceId: String) -> String? {
         state.withLock { state in
             let entries = state.entries
-            return state.subscribers[spaceId]?.lazy.compactMap { entries[$0]?.accountAddress }.first
+            return state.subscribers[spaceId]?.keys.lazy.compactMap { entries[$0]?.accountAddress }.first
         }
     }
 

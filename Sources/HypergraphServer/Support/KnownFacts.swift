@@ -71,6 +71,11 @@ struct FactKey: Hashable, Sendable {
         }
         self.bytes = bytes
     }
+
+    /// Hashes the bytes as one block (the synthesized conformance would feed the hasher one byte at a time).
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }
 
 /// A bounded set of facts known to be true, forgetting the least recently used first, in two generations: new and
