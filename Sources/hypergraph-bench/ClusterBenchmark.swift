@@ -52,18 +52,18 @@ enum ClusterBenchmark {
         let sqlite = try ChildServer(arguments: ["cluster", "--\(nodeOption)", "sqlite:\(temporaryFile())",
                                                  "--\(nodeIdentitiesOption)", String(identityCount)])
         defer { sqlite.stop() }
-        var nodes = [try ChildServer(arguments: ["cluster", "--\(nodeOption)", cluster.url,
-                                                 "--\(nodeIdentitiesOption)", String(identityCount)])]
-        for _ in 1..<nodeCount {
-            nodes.append(try ChildServer(arguments: ["cluster", "--\(nodeOption)", cluster.url]))
-        }
-        defer { nodes.forEach { $0.stop() } }
+        let first = try ChildServer(arguments: ["cluster", "--\(nodeOption)", cluster.url,
+                                                "--\(nodeIdentitiesOption)", String(identityCount)])
+        // The other nodes start only for the several-node figures, so that the one-node figures pay for no idle
+        // listener.
+        var others: [ChildServer] = []
+        defer { ([first] + others).forEach { $0.stop() } }
         let sqliteIdentities = try sqlite.preamble.map { try HypergraphIdentity(json: .parse($0)) }
-        let postgresIdentities = try nodes[0].preamble.map { try HypergraphIdentity(json: .parse($0)) }
+        let postgresIdentities = try first.preamble.map { try HypergraphIdentity(json: .parse($0)) }
         let sqliteURL = "ws://127.0.0.1:\(sqlite.port)"
-        let nodeURLs = nodes.map { "ws://127.0.0.1:\($0.port)" }
+        let firstURL = "ws://127.0.0.1:\(first.port)"
         let sqliteProcess = "\(sqlite.processIdentifier)"
-        let firstNodeProcess = "\(nodes[0].processIdentifier)"
+        let firstNodeProcess = "\(first.processIdentifier)"
         print("SQLite node and \(nodeCount) PostgreSQL node(s) (throwaway cluster on 127.0.0.1:\(cluster.port), "
             + "fsync on), each a child process; \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
@@ -78,11 +78,17 @@ enum ClusterBenchmark {
             }
             let onPostgres = try blocking {
                 try await WriteLoad.throughServer(
-                    urls: [nodeURLs[0]], identities: postgresIdentities,
+                    urls: [firstURL], identities: postgresIdentities,
                     serverProcess: firstNodeProcess, writers: writers, options: options)
             }
             printWrites("PostgreSQL, 1 node, \(label)", onPostgres, baseline: onSQLite, baselineName: "SQLite")
             if writers == options.writerCounts.max(), nodeCount > 1 {
+                if others.isEmpty {
+                    for _ in 1..<nodeCount {
+                        others.append(try ChildServer(arguments: ["cluster", "--\(nodeOption)", cluster.url]))
+                    }
+                }
+                let nodeURLs = [firstURL] + others.map { "ws://127.0.0.1:\($0.port)" }
                 let spread = try blocking {
                     try await WriteLoad.throughServer(
                         urls: nodeURLs, identities: postgresIdentities, serverProcess: nil, writers: writers,
@@ -103,15 +109,16 @@ enum ClusterBenchmark {
         }
         let sameNode = try blocking {
             try await FanoutLoad.measure(
-                url: nodeURLs[0], identity: postgresIdentities[0], serverProcess: nil, subscribers: subscribers,
+                url: firstURL, identity: postgresIdentities[0], serverProcess: nil, subscribers: subscribers,
                 options: options)
         }
         printLatencies("PostgreSQL, sender and subscribers on 1 node", sameNode.latencies, baseline: local.latencies,
                        baselineName: "SQLite, 1 node")
-        if nodeCount > 1 {
+        if !others.isEmpty {
+            let otherURLs = others.map { "ws://127.0.0.1:\($0.port)" }
             let crossNode = try blocking {
                 try await FanoutLoad.measure(
-                    url: nodeURLs[0], subscriberURLs: Array(nodeURLs.dropFirst()), identity: postgresIdentities[0],
+                    url: firstURL, subscriberURLs: otherURLs, identity: postgresIdentities[0],
                     serverProcess: nil, subscribers: subscribers, options: options)
             }
             printLatencies("PostgreSQL, sender on node 1, subscribers on the other \(nodeCount - 1)",
