@@ -85,7 +85,9 @@ enum CryptoBenchmark {
         }
     }
 
-    private static func signOnce(keyHex: String) throws {
+    /// Signs one digest with a fixed key (building the lazily made tables), then with `keyHex`, and prints the
+    /// signature: the unit of work scripts/check-constant-time-signing.sh compares across keys.
+    static func signOnce(keyHex: String) throws {
         let digest = SHA256.hash("hypergraph-bench".utf8)
         let warmUpKey = try Secp256k1.PrivateKey(bytes: Array(1...32))
         blackHole(try Secp256k1.sign(digest: digest, with: warmUpKey))
