@@ -126,12 +126,14 @@ public final class PostgresConnection: Sendable {
         try await perform(.simple(sql: sql))
     }
 
-    /// Runs `body` between BEGIN and COMMIT. When `body` throws, the transaction is rolled back and the error
-    /// rethrown. A COMMIT that the server turned into a ROLLBACK (an earlier statement failed and the body
-    /// caught the error) throws a server error with SQLSTATE 25P02.
+    /// Runs `body` between BEGIN (as `mode` says) and COMMIT. When `body` throws, the transaction is rolled back
+    /// and the error rethrown. A COMMIT that the server turned into a ROLLBACK (an earlier statement failed and the
+    /// body caught the error) throws a server error with SQLSTATE 25P02.
     @discardableResult
-    public func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await simpleQuery("BEGIN")
+    public func transaction<T: Sendable>(
+        _ mode: PostgresTransactionMode = .readWrite, _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await simpleQuery(mode.beginStatement)
         let value: T
         do {
             value = try await body(self)
@@ -183,6 +185,22 @@ public final class PostgresConnection: Sendable {
         let channel = self.channel
         await withCheckedContinuation { continuation in
             channel.loop.execute { channel.close(continuation: continuation) }
+        }
+    }
+}
+
+/// How a transaction starts.
+public enum PostgresTransactionMode: Sendable, Hashable {
+    /// `BEGIN`: the server's default isolation (READ COMMITTED unless configured otherwise).
+    case readWrite
+    /// `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`: every statement sees the same committed state, and
+    /// nothing can be written.
+    case readOnlySnapshot
+
+    var beginStatement: String {
+        switch self {
+        case .readWrite: "BEGIN"
+        case .readOnlySnapshot: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
         }
     }
 }

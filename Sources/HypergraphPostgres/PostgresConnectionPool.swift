@@ -74,7 +74,7 @@ public final class PostgresConnectionPool: Sendable {
     /// Runs `body` in a transaction on a lent connection (see `PostgresConnection.transaction`).
     @discardableResult
     public func withTransaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await withConnection { connection in try await connection.transaction(body) }
+        try await withConnection { connection in try await connection.transaction(.readWrite, body) }
     }
 
     /// Runs one statement on a lent connection (see `PostgresConnection.query`).

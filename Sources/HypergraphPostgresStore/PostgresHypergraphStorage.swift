@@ -148,17 +148,7 @@ public final class PostgresHypergraphStorage: HypergraphStorage {
 
     /// Runs `body` in one `REPEATABLE READ READ ONLY` transaction, so every query sees the same committed state.
     func readOnlyTransaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await read { connection in
-            try await connection.simpleQuery("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            do {
-                let result = try await body(connection)
-                try await connection.simpleQuery("COMMIT")
-                return result
-            } catch {
-                if !connection.isClosed { _ = try? await connection.simpleQuery("ROLLBACK") }
-                throw error
-            }
-        }
+        try await read { connection in try await connection.transaction(.readOnlySnapshot, body) }
     }
 
     /// Runs a write that reports a change to `onCommit`: `write` gets the token its `NOTIFY` must carry and returns
