@@ -51,6 +51,20 @@ struct ChangeNotification: Hashable, Sendable {
         [.text(channel), .text(node), .int64(Int64(bitPattern: token))]
     }
 
+    /// Sends the notification of a change inside the caller's transaction (PostgreSQL delivers it after the
+    /// commit): `keys` are the subject's key names and values (`.text` or `.int64`).
+    static func send(
+        kind: String, _ keys: [(String, PostgresValue)], node: String, token: UInt64, on connection: PostgresConnection
+    ) async throws {
+        let placeholders = keys.enumerated().map { index, key in
+            let type: String
+            if case .int64 = key.1 { type = "bigint" } else { type = "text" }
+            return (key.0, "$\(index + 4)::\(type)")
+        }
+        _ = try await connection.query(
+            "SELECT " + notifySQL(kind: kind, placeholders), parameters(node: node, token: token) + keys.map(\.1))
+    }
+
     /// Decodes a payload; nil for anything that is not a well-formed change notification.
     init?(payload: String) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],

@@ -27,9 +27,9 @@ extension PostgresHypergraphStorage {
             guard inserted == 1 else {
                 throw StoreError.conflict(.accountInbox(accountAddress: inbox.accountAddress, inboxId: inbox.inboxId))
             }
-            _ = try await connection.query(
-                "SELECT " + ChangeNotification.notifySQL(kind: "ai", [("a", "$4::text"), ("i", "$5::text")]),
-                ChangeNotification.parameters(node: node, token: 0) + [.text(stored.accountAddress), .text(stored.inboxId)])
+            try await ChangeNotification.send(
+                kind: "ai", [("a", .text(stored.accountAddress)), ("i", .text(stored.inboxId))], node: node, token: 0,
+                on: connection)
         }
         return stored
     }
@@ -171,12 +171,10 @@ extension PostgresHypergraphStorage {
                     .optionalText(record.message.authorAccountAddress), .int64(record.createdAt),
                 ])
             // Other processes deliver it to their connections; this one publishes it itself (token 0: no echo).
-            let notify = kind == .space
-                ? ChangeNotification.notifySQL(kind: "sm", [("s", "$4::text"), ("i", "$5::text"), ("m", "$6::text")])
-                : ChangeNotification.notifySQL(kind: "am", [("a", "$4::text"), ("i", "$5::text"), ("m", "$6::text")])
-            _ = try await connection.query(
-                "SELECT " + notify,
-                ChangeNotification.parameters(node: node, token: 0) + [.text(owner), .text(inboxId), .text(record.id)])
+            try await ChangeNotification.send(
+                kind: kind == .space ? "sm" : "am",
+                [(kind == .space ? "s" : "a", .text(owner)), ("i", .text(inboxId)), ("m", .text(record.id))],
+                node: node, token: 0, on: connection)
         }
     }
 

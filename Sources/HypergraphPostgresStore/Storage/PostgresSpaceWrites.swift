@@ -29,7 +29,9 @@ extension PostgresHypergraphStorage {
                         keyId: space.keyId, accountAddress: space.creatorAccountAddress,
                         appIdentityAddress: space.creatorAppIdentityAddress, payload: space.creatorKeyBox),
                     spaceId: space.spaceId, at: now, connection)
-                try await Self.notify(record, node: node, token: token, connection)
+                try await ChangeNotification.send(
+                    kind: "e", [("s", .text(record.spaceId)), ("c", .int64(record.counter))], node: node, token: token,
+                    on: connection)
                 return record
             }
             return (record, .spaceEvent(record))
@@ -58,20 +60,13 @@ extension PostgresHypergraphStorage {
                 }
                 let record = try await Self.insert(event, at: now, connection)
                 try await Self.apply(effect, of: event, at: now, connection)
-                try await Self.notify(record, node: node, token: token, connection)
+                try await ChangeNotification.send(
+                    kind: "e", [("s", .text(record.spaceId)), ("c", .int64(record.counter))], node: node, token: token,
+                    on: connection)
                 return record
             }
             return (record, .spaceEvent(record))
         }
-    }
-
-    /// Tells every listening store that `record` is being committed (delivered after the commit).
-    private static func notify(
-        _ record: SpaceEventRecord, node: String, token: UInt64, _ connection: PostgresConnection
-    ) async throws {
-        _ = try await connection.query(
-            "SELECT " + ChangeNotification.notifySQL(kind: "e", [("s", "$4::text"), ("c", "$5::bigint")]),
-            ChangeNotification.parameters(node: node, token: token) + [.text(record.spaceId), .int64(record.counter)])
     }
 
     private static func apply(
