@@ -25,7 +25,9 @@ final class RemoteDelivery: Sendable {
     private let logger: ServerLogger
     private let storage = Mutex<(any HypergraphStorage)?>(nil)
     /// Per space, the newest change given a place in the sequencer (this node's and remote ones), so a change read
-    /// again after a gap is not delivered twice. Pruned to the subscribed spaces after every gap.
+    /// again after a gap is not delivered twice. Only spaces with subscribers here are entered (a change of a space
+    /// without them removes its entry), and every gap prunes it to the subscribed spaces, so it stays about as large
+    /// as the set of subscribed spaces whatever the number of spaces written.
     private let seen = Mutex([String: ConnectionRegistry.SpaceProgress]())
 
     init(
@@ -46,13 +48,21 @@ final class RemoteDelivery: Sendable {
 
     /// This node's own commits, as the store reports them: remembered so that a gap's re-read skips them.
     func noteCommitted(_ changes: [CommittedChange]) {
-        seen.withLock { seen in
-            for change in changes {
-                switch change {
-                case .update(let update): seen[update.spaceId, default: .init()].advance(to: .update(clock: update.clock))
-                case .spaceEvent(let event): seen[event.spaceId, default: .init()].advance(to: .event(counter: event.counter))
-                }
+        for change in changes { _ = record(change) }
+    }
+
+    /// Records that `change` got its place in the sequencer; false when it already had one (read again after a gap).
+    private func record(_ change: CommittedChange) -> Bool {
+        let (spaceId, position) = change.place
+        let subscribed = registry.hasReceivers(.subscribers(spaceId: spaceId))
+        return seen.withLock { seen in
+            guard subscribed else {
+                seen[spaceId] = nil
+                return true
             }
+            guard !(seen[spaceId]?.includes(position) ?? false) else { return false }
+            seen[spaceId, default: .init()].advance(to: position)
+            return true
         }
     }
 
@@ -85,13 +95,8 @@ final class RemoteDelivery: Sendable {
 
     /// Gives a space change its place in the sequencer and its broadcasts at once (the record is at hand).
     private func deliverSpaceChange(_ change: CommittedChange) {
+        guard record(change) else { return }
         let (spaceId, position) = change.place
-        let isNew = seen.withLock { seen in
-            guard !(seen[spaceId]?.includes(position) ?? false) else { return false }
-            seen[spaceId, default: .init()].advance(to: position)
-            return true
-        }
-        guard isNew else { return }
         sequencer.committed([change])
         sequencer.release(spaceId: spaceId, position: position, broadcasts: broadcasts(for: change))
     }
