@@ -124,11 +124,8 @@ enum AbuseBenchmark {
         print("\n-- \(name)")
         let rss = memory.takePhaseMaximumKiB()
         print("  server RSS max \(rss >> 10) MiB; normal client: \(figures.roundTrips.count) confirmed updates")
-        for percent in [50.0, 99.0] {
-            printComparison(
-                "  round trip p\(Int(percent))", ours: percentile(figures.roundTrips, percent),
-                baseline: percentile(baseline, percent), unit: "ms", baselineName: "quiet")
-        }
+        printPercentileComparison(
+            { "  round trip p\($0)" }, ours: figures.roundTrips, baseline: baseline, baselineName: "quiet")
         let worst = figures.roundTrips.max() ?? 0
         printFigure("  round trip max", worst, unit: "ms")
         if worst > Double(options.rttBoundMilliseconds) {

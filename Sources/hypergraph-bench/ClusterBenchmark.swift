@@ -81,7 +81,7 @@ enum ClusterBenchmark {
                     urls: [firstURL], identities: postgresIdentities,
                     serverProcess: firstNodeProcess, writers: writers, options: options)
             }
-            printWrites("PostgreSQL, 1 node, \(label)", onPostgres, baseline: onSQLite, baselineName: "SQLite")
+            onPostgres.print(label: "PostgreSQL, 1 node, \(label)", baseline: onSQLite, baselineName: "SQLite")
             if writers == options.writerCounts.max(), nodeCount > 1 {
                 if others.isEmpty {
                     for _ in 1..<nodeCount {
@@ -94,8 +94,9 @@ enum ClusterBenchmark {
                         urls: nodeURLs, identities: postgresIdentities, serverProcess: nil, writers: writers,
                         options: options)
                 }
-                printWrites("PostgreSQL, \(nodeCount) nodes, \(label)", spread, baseline: onPostgres,
-                            baselineName: "PostgreSQL, 1 node")
+                spread.print(
+                    label: "PostgreSQL, \(nodeCount) nodes, \(label)", baseline: onPostgres,
+                    baselineName: "PostgreSQL, 1 node")
             }
         }
 
@@ -126,23 +127,11 @@ enum ClusterBenchmark {
         }
     }
 
-    private static func printWrites(_ label: String, _ ours: WriteFigures, baseline: WriteFigures, baselineName: String) {
-        printComparison(
-            "confirmed updates/s, \(label)", ours: ours.perSecond, baseline: baseline.perSecond, unit: "updates/s",
-            baselineName: baselineName)
-        printLatencies(label, ours.latencies, baseline: baseline.latencies, baselineName: baselineName, what: "confirm")
-        if let server = ours.cpuPerUpdate.server { print("  CPU per confirmed update: server \(format(server)) µs") }
-        if ours.failures > 0 { print("  \(ours.failures) updates failed; the first: \(ours.firstFailure ?? "?")") }
-    }
-
     private static func printLatencies(
-        _ label: String, _ ours: [Double], baseline: [Double], baselineName: String, what: String = "fan-out"
+        _ label: String, _ ours: [Double], baseline: [Double], baselineName: String
     ) {
-        for percent in [50.0, 99.0] {
-            printComparison(
-                "\(what) latency p\(Int(percent)), \(label)", ours: percentile(ours, percent),
-                baseline: percentile(baseline, percent), unit: "ms", baselineName: baselineName)
-        }
+        printPercentileComparison(
+            { "fan-out latency p\($0), \(label)" }, ours: ours, baseline: baseline, baselineName: baselineName)
     }
 
     private static func temporaryFile() -> String {

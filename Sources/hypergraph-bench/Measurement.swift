@@ -108,6 +108,18 @@ func format(_ value: Double, _ decimals: Int = 1) -> String {
 }
 
 /// Prints one aligned result row: a label, our figure, the baseline figure and the ratio ours/baseline.
+/// The p50 and p99 of the latencies `ours` (milliseconds) beside those of `baseline`, one line each, labelled by
+/// `label(percent)`.
+func printPercentileComparison(
+    _ label: (Int) -> String, ours: [Double], baseline: [Double], baselineName: String
+) {
+    for percent in [50, 99] {
+        printComparison(
+            label(percent), ours: percentile(ours, Double(percent)), baseline: percentile(baseline, Double(percent)),
+            unit: "ms", baselineName: baselineName)
+    }
+}
+
 func printComparison(_ label: String, ours: Double, baseline: Double, unit: String, baselineName: String) {
     let ratio = baseline > 0 ? ours / baseline : .infinity
     print("\(padded(label)) \(format(ours)) \(unit)   \(baselineName): \(format(baseline)) \(unit)   ratio \(format(ratio, 2))x")

@@ -82,11 +82,9 @@ enum ServerBenchmark {
         let single = try blocking { try await fanout(1) }
         for subscribers in options.subscriberCounts {
             let ours = try blocking { try await fanout(subscribers) }
-            for percent in [50.0, 99.0] {
-                printComparison(
-                    "fan-out p\(Int(percent)), \(subscribers) subscribers", ours: percentile(ours.latencies, percent),
-                    baseline: percentile(single.latencies, percent), unit: "ms", baselineName: "1 subscriber")
-            }
+            printPercentileComparison(
+                { "fan-out p\($0), \(subscribers) subscribers" }, ours: ours.latencies, baseline: single.latencies,
+                baselineName: "1 subscriber")
             if let server = ours.cpuPerRound.server, let client = ours.cpuPerRound.client {
                 print("  CPU per round: server \(format(server, 2)) ms, client \(format(client, 2)) ms")
             }

@@ -15,15 +15,13 @@ struct WriteFigures: Sendable {
     /// CPU microseconds per confirmed update of the server process and of this (client) process, when known.
     var cpuPerUpdate: (server: Double?, client: Double?)
 
-    func print(label: String, baseline: WriteFigures) {
+    func print(label: String, baseline: WriteFigures, baselineName: String = "store alone") {
         printComparison(
             "confirmed updates/s, \(label)", ours: perSecond, baseline: baseline.perSecond, unit: "updates/s",
-            baselineName: "store alone")
-        for percent in [50.0, 99.0] {
-            printComparison(
-                "confirm latency p\(Int(percent)), \(label)", ours: percentile(latencies, percent),
-                baseline: percentile(baseline.latencies, percent), unit: "ms", baselineName: "store alone")
-        }
+            baselineName: baselineName)
+        printPercentileComparison(
+            { "confirm latency p\($0), \(label)" }, ours: latencies, baseline: baseline.latencies,
+            baselineName: baselineName)
         if let server = cpuPerUpdate.server, let client = cpuPerUpdate.client {
             Swift.print("  CPU per confirmed update: server \(format(server)) µs, client \(format(client)) µs")
         }
