@@ -148,7 +148,8 @@ let package = Package(
         .testTarget(
             name: "HypergraphConformanceTests",
             dependencies: [
-                "HypergraphConformance", "HypergraphServer", "HypergraphClient", "HypergraphStore", "HypergraphProtocol",
+                "HypergraphConformance", "HypergraphServer", "HypergraphClient", "HypergraphStore",
+                "HypergraphProtocol",
                 "HypergraphSigning", "HypergraphCrypto", "HypergraphJSON",
             ]
         ),

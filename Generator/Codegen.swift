@@ -17,11 +17,14 @@ enum Codegen {
         while true {
             let manifest = candidate.appendingPathComponent("Package.swift").path
             var isDirectory: ObjCBool = false
-            let schemas = FileManager.default.fileExists(atPath: candidate.appendingPathComponent("Schemas").path, isDirectory: &isDirectory)
+            let schemas = FileManager.default.fileExists(
+                atPath: candidate.appendingPathComponent("Schemas").path, isDirectory: &isDirectory)
             if FileManager.default.fileExists(atPath: manifest), schemas, isDirectory.boolValue { return candidate }
             let parent = candidate.deletingLastPathComponent()
             if parent.path == candidate.path {
-                throw GeneratorError("no folder with Package.swift and Schemas/ at or above \(start.path); run inside the repository or pass --root")
+                throw GeneratorError(
+                    "no folder with Package.swift and Schemas/ at or above \(start.path); run inside the repository or pass --root"
+                )
             }
             candidate = parent
         }

@@ -15,7 +15,9 @@ enum CodegenCommand {
             """,
         options: [
             .flag("check", help: "Only compare; exit 1 and name the stale files when the output is not current."),
-            .value("root", valueName: "PATH", help: "Repository root (default: the nearest folder with Package.swift and Schemas/)."),
+            .value(
+                "root", valueName: "PATH",
+                help: "Repository root (default: the nearest folder with Package.swift and Schemas/)."),
         ],
         action: { arguments in
             try run(check: arguments.flag("check"), root: arguments.value("root"))
@@ -28,7 +30,8 @@ enum CodegenCommand {
     /// Runs the generator; returns the exit status.
     static func run(check: Bool, root: String?) throws -> Int32 {
         let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let rootURL = try root.map { URL(fileURLWithPath: $0, relativeTo: current) } ?? Codegen.repositoryRoot(from: current)
+        let rootURL =
+            try root.map { URL(fileURLWithPath: $0, relativeTo: current) } ?? Codegen.repositoryRoot(from: current)
         let output: GeneratedOutput
         do {
             output = try Codegen.output(root: rootURL)
@@ -42,13 +45,15 @@ enum CodegenCommand {
                 writeStandardOutput("hypergraph-codegen: \(output.files.count) files up to date\n")
                 return ExitStatus.success
             }
-            writeStandardError(stale.map { "stale: \($0)\n" }.joined()
-                + "hypergraph-codegen: generated output is out of date; run `swift run hypergraph-codegen`\n")
+            writeStandardError(
+                stale.map { "stale: \($0)\n" }.joined()
+                    + "hypergraph-codegen: generated output is out of date; run `swift run hypergraph-codegen`\n")
             return ExitStatus.failure
         }
         let written = try output.write(root: rootURL)
-        writeStandardOutput(written.map { "wrote \($0.path) (was \($0.summary))\n" }.joined()
-            + "hypergraph-codegen: \(output.files.count) files, \(written.count) updated\n")
+        writeStandardOutput(
+            written.map { "wrote \($0.path) (was \($0.summary))\n" }.joined()
+                + "hypergraph-codegen: \(output.files.count) files, \(written.count) updated\n")
         return ExitStatus.success
     }
 }

@@ -33,7 +33,8 @@ enum SchemaLoader {
                 throw GeneratorError("cannot read the file", at: location)
             }
             do {
-                return SchemaDocument(path: relative, root: SchemaNode(value: try JSONValue.parse([UInt8](data)), location: location))
+                return SchemaDocument(
+                    path: relative, root: SchemaNode(value: try JSONValue.parse([UInt8](data)), location: location))
             } catch {
                 throw GeneratorError("not valid JSON: \(error)", at: location)
             }

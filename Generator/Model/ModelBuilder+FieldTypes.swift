@@ -5,9 +5,13 @@ extension ModelBuilder {
 
     mutating func fieldType(_ node: SchemaNode, document: SchemaDocument, matcherName: String) throws -> FieldType {
         if let reference = try node.optionalString("$ref") {
-            let extra = Set(node.keys).subtracting(["$ref", "description", "x-hypergraph-seed-alias", "x-hypergraph-seed-default"])
+            let extra = Set(node.keys).subtracting([
+                "$ref", "description", "x-hypergraph-seed-alias", "x-hypergraph-seed-default",
+            ])
             guard extra.isEmpty else {
-                throw GeneratorError("next to $ref only description and seed keywords are supported, found \(extra.sorted())", at: node.location)
+                throw GeneratorError(
+                    "next to $ref only description and seed keywords are supported, found \(extra.sorted())",
+                    at: node.location)
             }
             return try referencedType(reference, from: document, at: node.location)
         }
@@ -28,19 +32,28 @@ extension ModelBuilder {
         case "string":
             return .string(try stringRules(node, matcherName: matcherName, format: nil))
         case "integer":
-            return .integer(IntegerRules(minimum: try node.optionalInteger("minimum"), maximum: try node.optionalInteger("maximum")))
+            return .integer(
+                IntegerRules(minimum: try node.optionalInteger("minimum"), maximum: try node.optionalInteger("maximum"))
+            )
         case "number":
-            return .number(NumberRules(minimum: node["minimum"]?.value.doubleValue, maximum: node["maximum"]?.value.doubleValue))
+            return .number(
+                NumberRules(minimum: node["minimum"]?.value.doubleValue, maximum: node["maximum"]?.value.doubleValue))
         case "boolean":
             return .boolean
         case "array":
             guard let items = node["items"] else { throw GeneratorError("an array needs \"items\"", at: node.location) }
             try checkKeywords(items, allowed: Self.propertyKeywords)
             let element = try fieldType(items, document: document, matcherName: matcherName + "Element")
-            return .array(element, ArrayRules(minimumCount: try node.optionalInteger("minItems"), maximumCount: try node.optionalInteger("maxItems")))
+            return .array(
+                element,
+                ArrayRules(
+                    minimumCount: try node.optionalInteger("minItems"),
+                    maximumCount: try node.optionalInteger("maxItems")))
         default:
             guard let values = node["additionalProperties"], values.isObject else {
-                throw GeneratorError("an object member must be a map: {\"type\":\"object\",\"additionalProperties\":{…}} (use a schema file for structs)", at: node.location)
+                throw GeneratorError(
+                    "an object member must be a map: {\"type\":\"object\",\"additionalProperties\":{…}} (use a schema file for structs)",
+                    at: node.location)
             }
             try checkKeywords(values, allowed: Self.propertyKeywords)
             return .map(try fieldType(values, document: document, matcherName: matcherName + "Value"))
@@ -67,10 +80,13 @@ extension ModelBuilder {
         return rules
     }
 
-    mutating func referencedType(_ reference: String, from document: SchemaDocument, at location: SchemaLocation) throws -> FieldType {
+    mutating func referencedType(_ reference: String, from document: SchemaDocument, at location: SchemaLocation) throws
+        -> FieldType
+    {
         let path = try SchemaLoader.resolve(reference, from: document.path, at: location)
         guard let target = documents[path] else {
-            throw GeneratorError("$ref \"\(reference)\" names no schema file (resolved to Schemas/\(path))", at: location)
+            throw GeneratorError(
+                "$ref \"\(reference)\" names no schema file (resolved to Schemas/\(path))", at: location)
         }
         switch try definition(of: target) {
         case .structure: return .named(try title(of: target), .structure)
@@ -96,17 +112,21 @@ extension ModelBuilder {
         let root = document.root
         let type: FieldType
         if case .codec(let codec) = try definition(of: document) {
-            type = codec  // the rest of a codec schema documents the accepted JSON; the runtime type implements it
+            type = codec // the rest of a codec schema documents the accepted JSON; the runtime type implements it
         } else {
             try checkKeywords(root, allowed: Self.formatKeywords)
             switch try root.optionalString("type") {
             case "string": type = .string(try stringRules(root, matcherName: name, format: name))
             case "integer":
-                type = .integer(IntegerRules(format: name, minimum: try root.optionalInteger("minimum"), maximum: try root.optionalInteger("maximum")))
+                type = .integer(
+                    IntegerRules(
+                        format: name, minimum: try root.optionalInteger("minimum"),
+                        maximum: try root.optionalInteger("maximum")))
             default: throw GeneratorError("a format must be a string or an integer", at: root.location)
             }
         }
-        formats[name] = FormatType(name: name, documentation: try description(of: root), source: document.path, type: type)
+        formats[name] = FormatType(
+            name: name, documentation: try description(of: root), source: document.path, type: type)
         return type
     }
 }

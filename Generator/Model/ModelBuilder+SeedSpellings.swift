@@ -19,9 +19,11 @@ extension ModelBuilder {
                 }
                 if let value = node["value"] {
                     let json = String(decoding: value.value.serialized(), as: UTF8.self)
-                    property.seedDefault = .value(swiftExpression: try swiftLiteral(value, for: property.type), json: json)
+                    property.seedDefault = .value(
+                        swiftExpression: try swiftLiteral(value, for: property.type), json: json)
                 } else if let pointer = try node.optionalString("copy") {
-                    let path = try propertyPath(pointer, in: type, structs: byName, matching: property, at: node.location)
+                    let path = try propertyPath(
+                        pointer, in: type, structs: byName, matching: property, at: node.location)
                     property.seedDefault = .copy(propertyPath: path, pointer: pointer)
                 } else {
                     throw GeneratorError("x-hypergraph-seed-default needs \"value\" or \"copy\"", at: node.location)
@@ -44,7 +46,8 @@ extension ModelBuilder {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             guard let date = formatter.date(from: text) else {
-                throw GeneratorError("a timestamp default must be written as YYYY-MM-DDTHH:mm:ss.sssZ", at: value.location)
+                throw GeneratorError(
+                    "a timestamp default must be written as YYYY-MM-DDTHH:mm:ss.sssZ", at: value.location)
             }
             return "Timestamp(millisecondsSince1970: \(Int64((date.timeIntervalSince1970 * 1000).rounded())))"
         default:
@@ -65,7 +68,8 @@ extension ModelBuilder {
         var current = type
         for (index, name) in names.enumerated() {
             guard let step = current.property(named: name), step.mustBePresent else {
-                throw GeneratorError("\(pointer): \"\(name)\" is not a required member of \(current.name)", at: location)
+                throw GeneratorError(
+                    "\(pointer): \"\(name)\" is not a required member of \(current.name)", at: location)
             }
             if index == names.count - 1 {
                 guard step.type.swiftTypeName == property.type.swiftTypeName else {

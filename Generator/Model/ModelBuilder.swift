@@ -7,7 +7,9 @@ struct ModelBuilder {
 
     /// What a schema file defines.
     enum Definition {
-        case structure, enumeration, union, codec(FieldType), format
+        case structure, enumeration, union
+        case codec(FieldType)
+        case format
     }
 
     /// Builds the model of all `documents`.
@@ -56,28 +58,37 @@ struct ModelBuilder {
             switch codec {
             case "bytes": return .codec(.bytes)
             case "timestamp": return .codec(.timestamp)
-            default: throw GeneratorError("unknown x-hypergraph-codec \"\(codec)\" (expected bytes or timestamp)", at: root.location)
+            default:
+                throw GeneratorError(
+                    "unknown x-hypergraph-codec \"\(codec)\" (expected bytes or timestamp)", at: root.location)
             }
         }
         switch try root.optionalString("type") {
         case "object": return .structure
         case "string" where root["oneOf"] != nil || root["anyOf"] != nil || root["enum"] != nil: return .enumeration
         case _ where document.folder == "formats": return .format
-        default: throw GeneratorError("cannot tell what this schema defines: expected an object, a string enum, a union or a format", at: root.location)
+        default:
+            throw GeneratorError(
+                "cannot tell what this schema defines: expected an object, a string enum, a union or a format",
+                at: root.location)
         }
     }
 
     /// Fails on keywords the generator does not interpret, so a constraint is never dropped unnoticed.
     func checkKeywords(_ node: SchemaNode, allowed: Set<String>) throws {
         for key in node.keys where !allowed.contains(key) {
-            throw GeneratorError("unsupported keyword \"\(key)\" here (the generator understands: \(allowed.sorted().joined(separator: ", ")))", at: node.location)
+            throw GeneratorError(
+                "unsupported keyword \"\(key)\" here (the generator understands: \(allowed.sorted().joined(separator: ", ")))",
+                at: node.location)
         }
     }
 
     func title(of document: SchemaDocument) throws -> String {
         let title = try document.root.requiredString("title")
         guard Naming.isTypeName(title) else {
-            throw GeneratorError("title \"\(title)\" is not an UpperCamelCase Swift type name", at: document.root.location.appending("title"))
+            throw GeneratorError(
+                "title \"\(title)\" is not an UpperCamelCase Swift type name",
+                at: document.root.location.appending("title"))
         }
         return title
     }
@@ -91,7 +102,9 @@ struct ModelBuilder {
 
     // MARK: Structs
 
-    static let structKeywords: Set<String> = ["$schema", "title", "description", "type", "required", "properties", "additionalProperties"]
+    static let structKeywords: Set<String> = [
+        "$schema", "title", "description", "type", "required", "properties", "additionalProperties",
+    ]
     static let propertyKeywords: Set<String> = [
         "description", "type", "$ref", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
         "items", "minItems", "maxItems", "additionalProperties", "format", "x-hypergraph-expected",
@@ -102,38 +115,49 @@ struct ModelBuilder {
         let root = document.root
         try checkKeywords(root, allowed: Self.structKeywords)
         if let additional = root["additionalProperties"], additional.value != .bool(true) {
-            throw GeneratorError("additionalProperties must be true or absent: unknown members are always allowed (PROTOCOL.md §2.4)", at: additional.location)
+            throw GeneratorError(
+                "additionalProperties must be true or absent: unknown members are always allowed (PROTOCOL.md §2.4)",
+                at: additional.location)
         }
         let name = try title(of: document)
         let required = Set(try root["required"]?.elements().map { try $0.string() } ?? [])
         let properties = try root["properties"]?.members() ?? []
         for member in required where !properties.contains(where: { $0.key == member }) {
-            throw GeneratorError("\"\(member)\" is required but not a property", at: root.location.appending("required"))
+            throw GeneratorError(
+                "\"\(member)\" is required but not a property", at: root.location.appending("required"))
         }
         var members: [StructMember] = []
         for (key, node) in properties {
             try checkKeywords(node, allowed: Self.propertyKeywords)
             guard Naming.isIdentifier(key), !Naming.reservedPropertyNames.contains(key) else {
-                throw GeneratorError("member name \"\(key)\" is not usable as a Swift property name (reserved: \(Naming.reservedPropertyNames.sorted()))", at: node.location)
+                throw GeneratorError(
+                    "member name \"\(key)\" is not usable as a Swift property name (reserved: \(Naming.reservedPropertyNames.sorted()))",
+                    at: node.location)
             }
             let documentation = try description(of: node)
             if let constant = node["const"] {
                 guard node.keys.allSatisfy({ ["description", "const", "type"].contains($0) }) else {
-                    throw GeneratorError("a const member may only have description and type besides const", at: node.location)
+                    throw GeneratorError(
+                        "a const member may only have description and type besides const", at: node.location)
                 }
-                members.append(.constant(ConstantMember(
-                    jsonName: key, swiftName: Naming.escaped(key), value: try constant.string(),
-                    documentation: documentation, isRequired: required.contains(key))))
+                members.append(
+                    .constant(
+                        ConstantMember(
+                            jsonName: key, swiftName: Naming.escaped(key), value: try constant.string(),
+                            documentation: documentation, isRequired: required.contains(key))))
                 continue
             }
-            members.append(.property(Property(
-                jsonName: key, swiftName: Naming.escaped(key), documentation: documentation,
-                isRequired: required.contains(key),
-                type: try fieldType(node, document: document, matcherName: name + Naming.upperCamelCase(key)),
-                seedAlias: try node.optionalString("x-hypergraph-seed-alias"),
-                seedDefault: nil)))
+            members.append(
+                .property(
+                    Property(
+                        jsonName: key, swiftName: Naming.escaped(key), documentation: documentation,
+                        isRequired: required.contains(key),
+                        type: try fieldType(node, document: document, matcherName: name + Naming.upperCamelCase(key)),
+                        seedAlias: try node.optionalString("x-hypergraph-seed-alias"),
+                        seedDefault: nil)))
         }
-        let type = StructType(name: name, documentation: try description(of: root), source: document.path, role: role, members: members)
+        let type = StructType(
+            name: name, documentation: try description(of: root), source: document.path, role: role, members: members)
         try checkStructRules(type, at: root.location)
         return type
     }
@@ -144,7 +168,8 @@ struct ModelBuilder {
                 throw GeneratorError("a message needs a const \"type\" member", at: location)
             }
             guard type.name == expected else {
-                throw GeneratorError("message title must be \(expected) (naming rule, docs/codec.md)", at: location.appending("title"))
+                throw GeneratorError(
+                    "message title must be \(expected) (naming rule, docs/codec.md)", at: location.appending("title"))
             }
         }
         guard type.members.filter(\.isRequired).count <= 64 else {
@@ -153,7 +178,9 @@ struct ModelBuilder {
         for property in type.properties {
             if let alias = property.seedAlias {
                 guard property.isRequired, !type.members.contains(where: { $0.jsonName == alias }) else {
-                    throw GeneratorError("seed alias \"\(alias)\" must name no other member and belong to a required member", at: location)
+                    throw GeneratorError(
+                        "seed alias \"\(alias)\" must name no other member and belong to a required member",
+                        at: location)
                 }
             }
         }

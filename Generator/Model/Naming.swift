@@ -12,7 +12,9 @@ enum Naming {
 
     /// Names the generated decoders use for locals (`read(from:context:)`, `init(from:)`), so no property may
     /// take them.
-    static let reservedPropertyNames: Set<String> = ["reader", "context", "present", "key", "alias", "container", "decoder", "report"]
+    static let reservedPropertyNames: Set<String> = [
+        "reader", "context", "present", "key", "alias", "container", "decoder", "report",
+    ]
 
     /// `create-space-event` → `CreateSpaceEvent`, `optional_auth` → `OptionalAuth`: words split at `-` and `_`,
     /// each capitalised.
@@ -33,7 +35,9 @@ enum Naming {
         guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic, first.isASCII else {
             return false
         }
-        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        return name.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0))
+        }
     }
 
     /// Whether `name` is an UpperCamelCase type name.

@@ -80,11 +80,12 @@ struct ByteSet: Hashable {
     /// The set in regular-expression notation, e.g. `[0-9A-Fa-f]`.
     var notation: String {
         if let byte = singleByte { return String(UnicodeScalar(byte)) }
-        return "[" + ranges.map { range in
-            range.lowerBound == range.upperBound
-                ? String(UnicodeScalar(range.lowerBound))
-                : "\(UnicodeScalar(range.lowerBound))-\(UnicodeScalar(range.upperBound))"
-        }.joined() + "]"
+        return "["
+            + ranges.map { range in
+                range.lowerBound == range.upperBound
+                    ? String(UnicodeScalar(range.lowerBound))
+                    : "\(UnicodeScalar(range.lowerBound))-\(UnicodeScalar(range.upperBound))"
+            }.joined() + "]"
     }
 }
 
@@ -173,14 +174,17 @@ struct PatternCompiler {
         let byte = source[position]
         position += 1
         if byte == UInt8(ascii: "d") { return ByteSet(ranges: [UInt8(ascii: "0")...UInt8(ascii: "9")]) }
-        let isPunctuation = !(byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        let isPunctuation =
+            !(byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
             && !((byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z"))
         guard isPunctuation else { throw fail("escape \\\(UnicodeScalar(byte)) is not supported") }
         return ByteSet(byte)
     }
 
     private mutating func bracketClass(until end: Int) throws -> ByteSet {
-        guard position < end, source[position] != UInt8(ascii: "^") else { throw fail("negated classes are not supported") }
+        guard position < end, source[position] != UInt8(ascii: "^") else {
+            throw fail("negated classes are not supported")
+        }
         var ranges: [ClosedRange<UInt8>] = []
         while position < end, source[position] != UInt8(ascii: "]") {
             let low = try classMember(until: end)
@@ -212,9 +216,15 @@ struct PatternCompiler {
         guard position < end else { return (1, 1) }
         let bounds: (Int, Int?)
         switch source[position] {
-        case UInt8(ascii: "?"): bounds = (0, 1); position += 1
-        case UInt8(ascii: "*"): bounds = (0, nil); position += 1
-        case UInt8(ascii: "+"): bounds = (1, nil); position += 1
+        case UInt8(ascii: "?"):
+            bounds = (0, 1)
+            position += 1
+        case UInt8(ascii: "*"):
+            bounds = (0, nil)
+            position += 1
+        case UInt8(ascii: "+"):
+            bounds = (1, nil)
+            position += 1
         case UInt8(ascii: "{"):
             position += 1
             let minimum = try number(until: end)
@@ -230,7 +240,9 @@ struct PatternCompiler {
         default:
             return (1, 1)
         }
-        if position < end, [UInt8(ascii: "?"), UInt8(ascii: "+"), UInt8(ascii: "*"), UInt8(ascii: "{")].contains(source[position]) {
+        if position < end,
+            [UInt8(ascii: "?"), UInt8(ascii: "+"), UInt8(ascii: "*"), UInt8(ascii: "{")].contains(source[position])
+        {
             throw fail("lazy, possessive or stacked quantifiers are not supported")
         }
         return bounds

@@ -35,7 +35,9 @@ enum SchemaRole: String {
         case "models": self = .model
         case "formats": self = .format
         case "": self = .messageUnion
-        default: throw GeneratorError("unexpected folder \"\(folder)\" (expected client, server, models or formats)", at: location)
+        default:
+            throw GeneratorError(
+                "unexpected folder \"\(folder)\" (expected client, server, models or formats)", at: location)
         }
     }
 }
@@ -346,7 +348,8 @@ extension FieldType {
         case .integer(let rules): rules.minimum != nil || rules.maximum != nil
         case .number(let rules): rules.minimum != nil || rules.maximum != nil
         case .boolean, .bytes, .timestamp, .named: false
-        case .array(let element, let rules): rules.minimumCount != nil || rules.maximumCount != nil || element.hasOwnChecks
+        case .array(let element, let rules):
+            rules.minimumCount != nil || rules.maximumCount != nil || element.hasOwnChecks
         case .map(let value): value.hasOwnChecks
         }
     }

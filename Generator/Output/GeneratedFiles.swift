@@ -56,7 +56,8 @@ struct GeneratedOutput {
         }
         let expected = Set(files.map(\.path))
         for folder in generatedFolders {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
+            let names =
+                (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
             for name in names.sorted() where !expected.contains("\(folder)/\(name)") {
                 result.append(.unexpected("\(folder)/\(name)"))
             }
@@ -73,7 +74,8 @@ struct GeneratedOutput {
             let url = root.appendingPathComponent(item.path)
             switch item {
             case .missing(let path), .changed(let path):
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data((contents[path] ?? "").utf8).write(to: url)
             case .unexpected:
                 try FileManager.default.removeItem(at: url)

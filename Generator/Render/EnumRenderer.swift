@@ -11,13 +11,18 @@ enum EnumRenderer {
         source.line()
         source.block("extension \(type.name): WireCodable") { body in
             if type.otherValues == nil {
-                body.documentation("Reads one of the allowed strings; any other value is reported with the list of allowed ones.")
-                body.block("public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?") {
+                body.documentation(
+                    "Reads one of the allowed strings; any other value is reported with the list of allowed ones.")
+                body.block(
+                    "public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?"
+                ) {
                     $0.line("try context.readEnumeration(&reader, as: \(type.name).self)")
                 }
             } else {
                 body.documentation("Reads any string: a known value, or `unknown` keeping the string.")
-                body.block("public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?") {
+                body.block(
+                    "public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?"
+                ) {
                     $0.line("try context.readOpenEnumeration(&reader, as: \(type.name).self)")
                 }
             }
@@ -56,14 +61,20 @@ enum EnumRenderer {
             body.line("public static let knownCases: [\(type.name)] = [\(known)]")
             body.line()
             body.documentation("The case for `rawValue`: a known value, otherwise `unknown(rawValue)`.")
-            let cases = type.cases.map { (raw: SwiftLiteral.string($0.rawValue), name: "." + Naming.escaped($0.swiftName)) }
+            let cases = type.cases.map {
+                (raw: SwiftLiteral.string($0.rawValue), name: "." + Naming.escaped($0.swiftName))
+            }
             body.block("public init(rawValue: String)") {
-                $0.switchOver("rawValue", arms: cases.map { "case \($0.raw): self = \($0.name)" } + ["default: self = .unknown(rawValue)"])
+                $0.switchOver(
+                    "rawValue",
+                    arms: cases.map { "case \($0.raw): self = \($0.name)" } + ["default: self = .unknown(rawValue)"])
             }
             body.line()
             body.documentation("The string on the wire.")
             body.block("public var rawValue: String") {
-                $0.switchOver("self", arms: cases.map { "case \($0.name): \($0.raw)" } + ["case .unknown(let rawValue): rawValue"])
+                $0.switchOver(
+                    "self", arms: cases.map { "case \($0.name): \($0.raw)" } + ["case .unknown(let rawValue): rawValue"]
+                )
             }
             body.line()
             body.documentation("Decodes any string.")

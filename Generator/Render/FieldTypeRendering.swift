@@ -7,7 +7,8 @@ extension FieldType {
     var readExpression: String {
         switch self {
         case .string: "try context.readString(&reader)"
-        case .integer(let rules): "try context.readInteger(&reader, expected: \(SwiftLiteral.string(rules.expectation)))"
+        case .integer(let rules):
+            "try context.readInteger(&reader, expected: \(SwiftLiteral.string(rules.expectation)))"
         case .number: "try context.readNumber(&reader)"
         case .boolean: "try context.readBool(&reader)"
         case .bytes, .timestamp, .named: "try \(swiftTypeName).read(from: &reader, context: &context)"
@@ -43,12 +44,16 @@ extension FieldType {
     /// Statements calling `report(path, message)` for each own constraint `value` violates; `path` is the Swift
     /// array literal content of the relative path (e.g. `.key("hex")`).
     func renderChecks(_ value: String, path: String, into source: inout SwiftSource, depth: Int = 0) {
-        let report = { (source: inout SwiftSource, message: String) in source.wrapped("report(", ["[\(path)]", message], ")") }
+        let report = { (source: inout SwiftSource, message: String) in
+            source.wrapped("report(", ["[\(path)]", message], ")")
+        }
         switch self {
         case .string(let rules):
             if let pattern = rules.pattern {
                 source.block("if !GeneratedPatterns.\(pattern.functionName)(\(value))") {
-                    report(&$0, "\"expected \(SwiftLiteral.escaped(pattern.expectation)), got \\(quoteShortened(\(value)))\"")
+                    report(
+                        &$0,
+                        "\"expected \(SwiftLiteral.escaped(pattern.expectation)), got \\(quoteShortened(\(value)))\"")
                 }
             }
             if let minimum = rules.minimumLength {
@@ -70,22 +75,28 @@ extension FieldType {
                 }
             }
         case .integer(let rules):
-            renderRangeCheck(value, minimum: rules.minimum.map(String.init), maximum: rules.maximum.map(String.init),
-                             expectation: rules.expectation, report: report, into: &source)
+            renderRangeCheck(
+                value, minimum: rules.minimum.map(String.init), maximum: rules.maximum.map(String.init),
+                expectation: rules.expectation, report: report, into: &source)
         case .number(let rules):
-            renderRangeCheck(value, minimum: rules.minimum.map { "\($0)" }, maximum: rules.maximum.map { "\($0)" },
-                             expectation: "number", report: report, into: &source)
+            renderRangeCheck(
+                value, minimum: rules.minimum.map { "\($0)" }, maximum: rules.maximum.map { "\($0)" },
+                expectation: "number", report: report, into: &source)
         case .boolean, .bytes, .timestamp, .named:
             break
         case .array(let element, let rules):
             if let minimum = rules.minimumCount {
                 source.block("if \(value).count < \(minimum)") {
-                    report(&$0, "\"expected at least \(minimum) element\(minimum == 1 ? "" : "s"), got \\(\(value).count)\"")
+                    report(
+                        &$0,
+                        "\"expected at least \(minimum) element\(minimum == 1 ? "" : "s"), got \\(\(value).count)\"")
                 }
             }
             if let maximum = rules.maximumCount {
                 source.block("if \(value).count > \(maximum)") {
-                    report(&$0, "\"expected at most \(maximum) element\(maximum == 1 ? "" : "s"), got \\(\(value).count)\"")
+                    report(
+                        &$0, "\"expected at most \(maximum) element\(maximum == 1 ? "" : "s"), got \\(\(value).count)\""
+                    )
                 }
             }
             if element.hasOwnChecks {

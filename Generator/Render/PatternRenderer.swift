@@ -3,7 +3,8 @@ enum PatternRenderer {
     static func render(_ patterns: [PatternMatcher], into source: inout SwiftSource) {
         let classes = distinctClasses(patterns)
         source.documentation(
-            "Matchers for the `pattern` constraints of `Schemas/`, compiled by hypergraph-codegen into byte checks (no regular-expression engine in the decoding path).")
+            "Matchers for the `pattern` constraints of `Schemas/`, compiled by hypergraph-codegen into byte checks (no regular-expression engine in the decoding path)."
+        )
         source.block("enum GeneratedPatterns") { body in
             for (index, pattern) in patterns.enumerated() {
                 if index > 0 { body.line() }
@@ -30,7 +31,8 @@ enum PatternRenderer {
                 body.block("private static func isInClass\(index)(_ byte: UInt8) -> Bool") { function in
                     function.switchBlock("byte") { cases in
                         let ranges = set.ranges.map { range in
-                            range.lowerBound == range.upperBound ? asciiLiteral(range.lowerBound)
+                            range.lowerBound == range.upperBound
+                                ? asciiLiteral(range.lowerBound)
                                 : "\(asciiLiteral(range.lowerBound))...\(asciiLiteral(range.upperBound))"
                         }
                         cases.wrapped("case ", ranges, ": true")
@@ -46,10 +48,11 @@ enum PatternRenderer {
         var classes: [ByteSet] = []
         for pattern in patterns {
             for item in pattern.program.items {
-                let sets: [ByteSet] = switch item.atom {
-                case .byte(let set): [set]
-                case .group(let sets): sets
-                }
+                let sets: [ByteSet] =
+                    switch item.atom {
+                    case .byte(let set): [set]
+                    case .group(let sets): sets
+                    }
                 for set in sets where set.singleByte == nil && !classes.contains(set) { classes.append(set) }
             }
         }
@@ -76,10 +79,11 @@ enum PatternRenderer {
                 steps.append(.repeated(item))
                 continue
             }
-            let sets: [ByteSet] = switch item.atom {
-            case .byte(let set): [set]
-            case .group(let sets): sets
-            }
+            let sets: [ByteSet] =
+                switch item.atom {
+                case .byte(let set): [set]
+                case .group(let sets): sets
+                }
             if case .run(let previous)? = steps.last {
                 steps[steps.count - 1] = .run(previous + sets)
             } else {
@@ -98,24 +102,27 @@ enum PatternRenderer {
 
     private static func renderRun(_ sets: [ByteSet], classes: [ByteSet], into source: inout SwiftSource) {
         source.line("// " + sets.map(\.notation).joined())
-        source.guardElse(["text.count - position >= \(sets.count)"] + conditions(sets, classes: classes), "return false")
+        source.guardElse(
+            ["text.count - position >= \(sets.count)"] + conditions(sets, classes: classes), "return false")
         source.line("position += \(sets.count)")
     }
 
     private static func renderRepetition(_ item: PatternItem, classes: [ByteSet], into source: inout SwiftSource) {
-        let sets: [ByteSet] = switch item.atom {
-        case .byte(let set): [set]
-        case .group(let sets): sets
-        }
+        let sets: [ByteSet] =
+            switch item.atom {
+            case .byte(let set): [set]
+            case .group(let sets): sets
+            }
         let notation = sets.count == 1 ? sets[0].notation : "(" + sets.map(\.notation).joined() + ")"
-        let bounds: String = switch (item.minimum, item.maximum) {
-        case (0, nil): "*"
-        case (1, nil): "+"
-        case (0, 1): "?"
-        case (let minimum, nil): "{\(minimum),}"
-        case (let minimum, let maximum?) where minimum == maximum: "{\(minimum)}"
-        case (let minimum, let maximum?): "{\(minimum),\(maximum)}"
-        }
+        let bounds: String =
+            switch (item.minimum, item.maximum) {
+            case (0, nil): "*"
+            case (1, nil): "+"
+            case (0, 1): "?"
+            case (let minimum, nil): "{\(minimum),}"
+            case (let minimum, let maximum?) where minimum == maximum: "{\(minimum)}"
+            case (let minimum, let maximum?): "{\(minimum),\(maximum)}"
+            }
         source.line("// \(notation)\(bounds)")
         let test = ["text.count - position >= \(sets.count)"] + conditions(sets, classes: classes)
         guard item.maximum != nil || item.minimum > 0 else {

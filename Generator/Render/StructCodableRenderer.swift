@@ -5,7 +5,9 @@ enum StructCodableRenderer {
             body.block("private enum CodingKeys: String, CodingKey") { keys in
                 for member in type.members { keys.line("case \(Naming.escaped(member.jsonName))") }
                 for property in type.properties {
-                    if let alias = property.seedAlias { keys.line("case \(property.jsonName)SeedAlias = \(SwiftLiteral.string(alias))") }
+                    if let alias = property.seedAlias {
+                        keys.line("case \(property.jsonName)SeedAlias = \(SwiftLiteral.string(alias))")
+                    }
                 }
             }
             body.line()
@@ -17,14 +19,21 @@ enum StructCodableRenderer {
 
     private static func renderDecode(_ type: StructType, into source: inout SwiftSource) {
         source.documentation(
-            "Decodes from any `Decoder` (e.g. Foundation's `JSONDecoder`) with the rules of the wire codec: unknown members ignored, `null` rejected for optional members, seed spellings accepted, constraints checked.")
+            "Decodes from any `Decoder` (e.g. Foundation's `JSONDecoder`) with the rules of the wire codec: unknown members ignored, `null` rejected for optional members, seed spellings accepted, constraints checked."
+        )
         source.block("public init(from decoder: any Decoder) throws") { body in
-            body.line(type.members.isEmpty ? "_ = try decoder.container(keyedBy: CodingKeys.self)" : "let container = try decoder.container(keyedBy: CodingKeys.self)")
+            body.line(
+                type.members.isEmpty
+                    ? "_ = try decoder.container(keyedBy: CodingKeys.self)"
+                    : "let container = try decoder.container(keyedBy: CodingKeys.self)")
             for member in type.members {
                 switch member {
                 case .constant(let constant):
-                    let check = "try container.decodeConstant(Self.\(constant.swiftName), forKey: .\(Naming.escaped(constant.jsonName)))"
-                    body.line(constant.isRequired ? check : "if container.contains(.\(Naming.escaped(constant.jsonName))) { \(check) }")
+                    let check =
+                        "try container.decodeConstant(Self.\(constant.swiftName), forKey: .\(Naming.escaped(constant.jsonName)))"
+                    body.line(
+                        constant.isRequired
+                            ? check : "if container.contains(.\(Naming.escaped(constant.jsonName))) { \(check) }")
                 case .property(let property):
                     let typeName = property.type.swiftTypeName
                     let key = ".\(Naming.escaped(property.jsonName))"
@@ -32,7 +41,8 @@ enum StructCodableRenderer {
                     if property.isOptional || property.seedDefault != nil {
                         decode = "try container.decodeOptionalMember(\(typeName).self, forKey: \(key))"
                     } else if property.seedAlias != nil {
-                        decode = "try container.decode(\(typeName).self, forKey: \(key), seedAlias: .\(property.jsonName)SeedAlias)"
+                        decode =
+                            "try container.decode(\(typeName).self, forKey: \(key), seedAlias: .\(property.jsonName)SeedAlias)"
                     } else {
                         decode = "try container.decode(\(typeName).self, forKey: \(key))"
                     }

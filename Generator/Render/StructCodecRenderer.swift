@@ -21,7 +21,9 @@ enum StructCodecRenderer {
     private static func renderRead(_ type: StructType, into source: inout SwiftSource) {
         let tracked = presenceMembers(type).map(\.jsonName)
         source.documentation("Reads a `\(type.name)` object; see `WireCodable.read(from:context:)`.")
-        source.block("public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?") { body in
+        source.block(
+            "public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?"
+        ) { body in
             body.line("guard try context.beginObject(&reader) else { return nil }")
             for property in type.properties {
                 body.line("var \(property.swiftName): \(property.type.swiftTypeName)?")
@@ -32,7 +34,9 @@ enum StructCodecRenderer {
             if !tracked.isEmpty { body.line("var present = MemberPresence()") }
             body.block("while let key = try reader.nextKey()") { loop in
                 loop.switchBlock("key") { cases in
-                    for member in type.members { renderCase(member, bit: tracked.firstIndex(of: member.jsonName), into: &cases) }
+                    for member in type.members {
+                        renderCase(member, bit: tracked.firstIndex(of: member.jsonName), into: &cases)
+                    }
                     cases.line("default:")
                     cases.indented { $0.line("try reader.skipValue()") }
                 }
@@ -46,13 +50,16 @@ enum StructCodecRenderer {
             }
             if !tracked.isEmpty {
                 body.block("if !present.containsAll(\(tracked.count))") {
-                    $0.wrapped("context.reportMissing(", [SwiftLiteral.stringArray(tracked), "present: present", "in: reader"], ")")
+                    $0.wrapped(
+                        "context.reportMissing(",
+                        [SwiftLiteral.stringArray(tracked), "present: present", "in: reader"], ")")
                 }
             }
             let checked = type.properties.filter(\.type.hasOwnChecks)
             if !checked.isEmpty {
                 let values = checked.map { "\($0.swiftName): \($0.swiftName)" }
-                body.wrapped("Self.checkMembers(", values + ["report: { context.recordViolation(at: reader, $0, $1) }"], ")")
+                body.wrapped(
+                    "Self.checkMembers(", values + ["report: { context.recordViolation(at: reader, $0, $1) }"], ")")
             }
             let unwrapped = type.properties.filter(\.mustBePresent).map { "let \($0.swiftName)" }
             if !unwrapped.isEmpty { body.guardElse(unwrapped, "return nil") }
@@ -81,7 +88,9 @@ enum StructCodecRenderer {
                 body.line("try context.readConstant(&reader, Self.\(constant.swiftName))")
             case .property(let property):
                 if property.isOptional {
-                    body.line("if try context.rejectNull(&reader, expected: \(SwiftLiteral.string(property.type.expectation))) { break }")
+                    body.line(
+                        "if try context.rejectNull(&reader, expected: \(SwiftLiteral.string(property.type.expectation))) { break }"
+                    )
                 }
                 body.statement("\(property.swiftName) = \(property.type.readExpression)")
             }
@@ -89,7 +98,9 @@ enum StructCodecRenderer {
         if case .property(let property) = member, let alias = property.seedAlias {
             source.line("case \(SwiftLiteral.string(alias)):")
             source.indented {
-                $0.statement("\(property.jsonName)SeedAlias = try context.readSeedAlias(&reader) { reader, context in \(property.type.readExpression) }")
+                $0.statement(
+                    "\(property.jsonName)SeedAlias = try context.readSeedAlias(&reader) { reader, context in \(property.type.readExpression) }"
+                )
             }
         }
     }

@@ -10,13 +10,16 @@ enum StructRenderer {
         source.documentation(documentation)
         source.block("public struct \(type.name): Hashable, Sendable") { body in
             for constant in type.constants {
-                body.documentation("The fixed value of the `\(constant.jsonName)` member (\(constant.documentation.trimmingSuffix(".").lowercasedFirst)).")
+                body.documentation(
+                    "The fixed value of the `\(constant.jsonName)` member (\(constant.documentation.trimmingSuffix(".").lowercasedFirst))."
+                )
                 body.line("public static let \(constant.swiftName) = \(SwiftLiteral.string(constant.value))")
                 body.line()
             }
             for property in type.properties {
                 body.documentation(propertyDocumentation(property))
-                body.line("public var \(property.swiftName): \(property.type.swiftTypeName)\(property.isOptional ? "?" : "")")
+                body.line(
+                    "public var \(property.swiftName): \(property.type.swiftTypeName)\(property.isOptional ? "?" : "")")
                 body.line()
             }
             renderInitializer(type, into: &body)
@@ -31,13 +34,17 @@ enum StructRenderer {
             paragraphs.append("Optional: `nil` is omitted from the wire; an explicit `null` is rejected on decode.")
         }
         if let alias = property.seedAlias {
-            paragraphs.append("Seed spelling: decoding also accepts the member name `\(alias)` when `\(property.jsonName)` is absent.")
+            paragraphs.append(
+                "Seed spelling: decoding also accepts the member name `\(alias)` when `\(property.jsonName)` is absent."
+            )
         }
         switch property.seedDefault {
         case .value(_, let json)?:
             paragraphs.append("Seed spelling: decoding accepts a message without this member and then uses `\(json)`.")
         case .copy(let path, _)?:
-            paragraphs.append("Seed spelling: decoding accepts a message without this member and then uses `\(path.joined(separator: "."))`.")
+            paragraphs.append(
+                "Seed spelling: decoding accepts a message without this member and then uses `\(path.joined(separator: "."))`."
+            )
         case nil:
             break
         }
@@ -52,7 +59,9 @@ enum StructRenderer {
             if let pattern = rules.pattern { parts.append("must be \(pattern.expectation) (`\(pattern.source)`)") }
             if let minimum = rules.minimumLength { parts.append("at least \(minimum) characters") }
             if let maximum = rules.maximumLength { parts.append("at most \(maximum) characters") }
-            if let allowed = rules.allowedValues { parts.append("one of " + allowed.map { "`\"\($0)\"`" }.joined(separator: ", ")) }
+            if let allowed = rules.allowedValues {
+                parts.append("one of " + allowed.map { "`\"\($0)\"`" }.joined(separator: ", "))
+            }
             let prefix = rules.format.map { "Format `\($0)`" } ?? "Constraint"
             if parts.isEmpty { return rules.format.map { "Format `\($0)`." } }
             return prefix + ": " + parts.joined(separator: "; ") + "."
@@ -60,10 +69,13 @@ enum StructRenderer {
             return (rules.format.map { "Format `\($0)`: must be an " } ?? "Must be an ") + rules.expectation + "."
         case .array(let element, let rules):
             var parts: [String] = []
-            if let minimum = rules.minimumCount { parts.append("at least \(minimum) element\(minimum == 1 ? "" : "s")") }
+            if let minimum = rules.minimumCount {
+                parts.append("at least \(minimum) element\(minimum == 1 ? "" : "s")")
+            }
             if let maximum = rules.maximumCount { parts.append("at most \(maximum) element\(maximum == 1 ? "" : "s")") }
             let elementRules = constraintSummary(element).map { " Each element: " + $0.lowercasedFirst } ?? ""
-            return parts.isEmpty ? (elementRules.isEmpty ? nil : elementRules.dropFirst().description)
+            return parts.isEmpty
+                ? (elementRules.isEmpty ? nil : elementRules.dropFirst().description)
                 : "Must have " + parts.joined(separator: " and ") + "." + elementRules
         case .bytes:
             return "Wire form `{\"__type\":\"Uint8Array\",\"data\":[…]}`; a bare array is accepted on decode."
@@ -77,7 +89,8 @@ enum StructRenderer {
     private static func renderInitializer(_ type: StructType, into source: inout SwiftSource) {
         let implied = type.constants.map { "`\($0.jsonName)`" }
         source.documentation(
-            "Creates a value from its members" + (implied.isEmpty ? "." : " (\(implied.joined(separator: ", ")) is implied)."))
+            "Creates a value from its members"
+                + (implied.isEmpty ? "." : " (\(implied.joined(separator: ", ")) is implied)."))
         let parameters = type.properties.map { property in
             "\(property.swiftName): \(property.type.swiftTypeName)" + (property.isOptional ? "? = nil" : "")
         }
@@ -86,7 +99,9 @@ enum StructRenderer {
             source.line(signature + " {}")
             return
         }
-        let opener = signature.count + 2 <= SwiftSource.lineWidth - 8 ? signature
+        let opener =
+            signature.count + 2 <= SwiftSource.lineWidth - 8
+            ? signature
             : "public init(\n        " + parameters.joined(separator: ",\n        ") + "\n    )"
         source.block(opener) { body in
             for property in type.properties { body.line("self.\(property.swiftName) = \(property.swiftName)") }

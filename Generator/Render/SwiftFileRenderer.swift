@@ -7,15 +7,16 @@ enum SwiftFileRenderer {
     static func render(_ model: TypeModel) -> [GeneratedFile] {
         var files: [GeneratedFile] = []
         for type in model.structs {
-            files.append(file(type.name, source: "Schemas/\(type.source)") { source in
-                StructRenderer.render(type, into: &source)
-                source.line()
-                StructCodecRenderer.render(type, into: &source)
-                source.line()
-                StructCodableRenderer.render(type, into: &source)
-                source.line()
-                ValidatorRenderer.render(type, into: &source)
-            })
+            files.append(
+                file(type.name, source: "Schemas/\(type.source)") { source in
+                    StructRenderer.render(type, into: &source)
+                    source.line()
+                    StructCodecRenderer.render(type, into: &source)
+                    source.line()
+                    StructCodableRenderer.render(type, into: &source)
+                    source.line()
+                    ValidatorRenderer.render(type, into: &source)
+                })
         }
         for type in model.enums {
             files.append(file(type.name, source: "Schemas/\(type.source)") { EnumRenderer.render(type, into: &$0) })
@@ -23,9 +24,10 @@ enum SwiftFileRenderer {
         for type in model.unions {
             files.append(file(type.name, source: "Schemas/\(type.source)") { UnionRenderer.render(type, into: &$0) })
         }
-        files.append(file("GeneratedPatterns", source: "Schemas/ (every pattern keyword)", imports: []) {
-            PatternRenderer.render(model.patterns, into: &$0)
-        })
+        files.append(
+            file("GeneratedPatterns", source: "Schemas/ (every pattern keyword)", imports: []) {
+                PatternRenderer.render(model.patterns, into: &$0)
+            })
         return files.sorted { $0.path < $1.path }
     }
 

@@ -14,7 +14,8 @@ enum UnionRenderer {
                 body.line()
             }
             body.documentation(
-                "A value whose `\(discriminator)` is none of the known ones: the discriminator and the whole value as raw JSON, written back unchanged by `jsonUTF8()`.")
+                "A value whose `\(discriminator)` is none of the known ones: the discriminator and the whole value as raw JSON, written back unchanged by `jsonUTF8()`."
+            )
             body.line("case unknown(type: String, raw: JSONValue)")
             body.line()
             body.documentation("The `\(discriminator)` values of the known cases, in schema order.")
@@ -46,9 +47,14 @@ enum UnionRenderer {
     private static func renderWireCodec(_ type: UnionType, into source: inout SwiftSource) {
         source.block("extension \(type.name): WireCodable") { body in
             body.documentation(
-                "Reads the discriminator first (looking ahead when it is not the first member), then the variant it selects; see `WireCodable.read(from:context:)`.")
-            body.block("public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?") { read in
-                read.line("guard let type = try context.readDiscriminator(&reader, at: discriminatorKeys) else { return nil }")
+                "Reads the discriminator first (looking ahead when it is not the first member), then the variant it selects; see `WireCodable.read(from:context:)`."
+            )
+            body.block(
+                "public static func read(from reader: inout JSONReader, context: inout DecodingContext) throws -> Self?"
+            ) { read in
+                read.line(
+                    "guard let type = try context.readDiscriminator(&reader, at: discriminatorKeys) else { return nil }"
+                )
                 read.switchBlock("type") { cases in
                     for variant in type.variants {
                         cases.line("case \(SwiftLiteral.string(variant.discriminatorValue)):")
@@ -64,7 +70,10 @@ enum UnionRenderer {
                     }
                     cases.line("default:")
                     cases.indented {
-                        $0.wrapped("let raw = try context.readUnknown(", ["&reader", "type: type", "knownTypes: knownTypes", "discriminator: discriminatorKeys"], ")")
+                        $0.wrapped(
+                            "let raw = try context.readUnknown(",
+                            ["&reader", "type: type", "knownTypes: knownTypes", "discriminator: discriminatorKeys"], ")"
+                        )
                         $0.line("return raw.map { .unknown(type: type, raw: $0) }")
                     }
                 }
@@ -73,7 +82,9 @@ enum UnionRenderer {
             body.documentation("Writes the variant's canonical wire form, or the raw JSON of an unknown value.")
             body.block("public func write(to writer: inout JSONWriter)") { write in
                 write.switchBlock("self") { cases in
-                    for variant in type.variants { cases.line("case .\(variant.caseName)(let value): value.write(to: &writer)") }
+                    for variant in type.variants {
+                        cases.line("case .\(variant.caseName)(let value): value.write(to: &writer)")
+                    }
                     cases.line("case .unknown(_, let raw): writer.value(raw)")
                 }
             }
@@ -92,7 +103,8 @@ enum UnionRenderer {
 
     private static func renderCodable(_ type: UnionType, into source: inout SwiftSource) {
         source.block("extension \(type.name): Codable") { body in
-            body.documentation("Decodes from any `Decoder`: the discriminator, then the variant; unknown kinds become `unknown`.")
+            body.documentation(
+                "Decodes from any `Decoder`: the discriminator, then the variant; unknown kinds become `unknown`.")
             body.block("public init(from decoder: any Decoder) throws") { decode in
                 decode.switchBlock("try decodeDiscriminator(decoder, at: Self.discriminatorKeys)") { cases in
                     for variant in type.variants {
@@ -105,14 +117,17 @@ enum UnionRenderer {
                             cases.indented { $0.line(assignment) }
                         }
                     }
-                    cases.line("case let type: self = .unknown(type: type, raw: try CodableJSONValue(from: decoder).value)")
+                    cases.line(
+                        "case let type: self = .unknown(type: type, raw: try CodableJSONValue(from: decoder).value)")
                 }
             }
             body.line()
             body.documentation("Encodes the variant, or the raw JSON of an unknown value.")
             body.block("public func encode(to encoder: any Encoder) throws") { encode in
                 encode.switchBlock("self") { cases in
-                    for variant in type.variants { cases.line("case .\(variant.caseName)(let value): try value.encode(to: encoder)") }
+                    for variant in type.variants {
+                        cases.line("case .\(variant.caseName)(let value): try value.encode(to: encoder)")
+                    }
                     cases.line("case .unknown(_, let raw): try CodableJSONValue(raw).encode(to: encoder)")
                 }
             }

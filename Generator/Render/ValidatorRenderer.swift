@@ -6,23 +6,34 @@ enum ValidatorRenderer {
         source.block("extension \(type.name)") { body in
             if !checked.isEmpty {
                 body.documentation(
-                    "Reports each violated constraint of the given member values, with paths relative to the value. A `nil` value (absent, or already reported as undecodable) is skipped; nested generated values check themselves. The decoders call this before the value is built, so every violation is reported even when a member is missing.")
+                    "Reports each violated constraint of the given member values, with paths relative to the value. A `nil` value (absent, or already reported as undecodable) is skipped; nested generated values check themselves. The decoders call this before the value is built, so every violation is reported even when a member is missing."
+                )
                 let parameters = checked.map { "\($0.swiftName): \($0.type.swiftTypeName)?" }
-                body.function("static func checkMembers", parameters + ["report: (_ path: [JSONPath.Component], _ message: String) -> Void"]) { checks in
+                body.function(
+                    "static func checkMembers",
+                    parameters + ["report: (_ path: [JSONPath.Component], _ message: String) -> Void"]
+                ) { checks in
                     for property in checked {
                         checks.block(property.unwrapping(property.swiftName)) {
-                            property.type.renderChecks(property.unwrappedName, path: ".key(\(SwiftLiteral.string(property.jsonName)))", into: &$0)
+                            property.type.renderChecks(
+                                property.unwrappedName, path: ".key(\(SwiftLiteral.string(property.jsonName)))",
+                                into: &$0)
                         }
                     }
                 }
                 body.line()
-                body.documentation("Reports each violated constraint of this value's own members; see `checkMembers(…report:)`.")
+                body.documentation(
+                    "Reports each violated constraint of this value's own members; see `checkMembers(…report:)`.")
                 body.block("func checkMembers(_ report: (_ path: [JSONPath.Component], _ message: String) -> Void)") {
-                    $0.wrapped("Self.checkMembers(", checked.map { "\($0.swiftName): self.\($0.swiftName)" } + ["report: report"], ")")
+                    $0.wrapped(
+                        "Self.checkMembers(",
+                        checked.map { "\($0.swiftName): self.\($0.swiftName)" } + ["report: report"], ")")
                 }
                 body.line()
             }
-            body.documentation("Appends every constraint violation of this value and its nested values; see `WireCodable.collectIssues(at:into:)`.")
+            body.documentation(
+                "Appends every constraint violation of this value and its nested values; see `WireCodable.collectIssues(at:into:)`."
+            )
             let nested = type.properties.filter(\.type.containsNestedValues)
             let signature = "public func collectIssues(at path: JSONPath, into issues: inout [JSONError])"
             if checked.isEmpty && nested.isEmpty {

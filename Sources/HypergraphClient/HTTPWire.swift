@@ -1,21 +1,22 @@
+import Foundation
+import HypergraphTLS
+
 // The byte level of `HypergraphHTTPClient`: one blocking request/response exchange on a new socket (through TLS for
 // https://), and parsing the response. Called on a Dispatch worker; stateless.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Foundation
-import HypergraphTLS
 
 /// Sending an HTTP/1.1 request and reading its response over a POSIX socket.
 enum HTTPWire {
     #if os(Linux)
-    private static let streamType = Int32(SOCK_STREAM.rawValue)
-    private static let sendFlags = Int32(MSG_NOSIGNAL)
+        private static let streamType = Int32(SOCK_STREAM.rawValue)
+        private static let sendFlags = Int32(MSG_NOSIGNAL)
     #else
-    private static let streamType = SOCK_STREAM
-    private static let sendFlags: Int32 = 0
+        private static let streamType = SOCK_STREAM
+        private static let sendFlags: Int32 = 0
     #endif
 
     /// Connects, writes `request` (through TLS checked as `tls` says, when given) and reads until the server closes.
@@ -97,7 +98,8 @@ enum HTTPWire {
     /// Splits a response into status, headers and (de-chunked) body.
     static func parse(_ bytes: [UInt8]) throws(HypergraphHTTPError) -> HypergraphHTTPResponse {
         let separator: [UInt8] = [13, 10, 13, 10]
-        guard let end = (0..<max(bytes.count - 3, 0)).first(where: { bytes[$0..<$0 + 4].elementsEqual(separator) }) else {
+        guard let end = (0..<max(bytes.count - 3, 0)).first(where: { bytes[$0..<$0 + 4].elementsEqual(separator) })
+        else {
             throw HypergraphHTTPError(description: "the response has no complete head (\(bytes.count) bytes)")
         }
         let lines = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")
@@ -108,7 +110,8 @@ enum HTTPWire {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var body = Array(bytes[(end + 4)...])
         if headers["transfer-encoding"]?.lowercased().contains("chunked") == true { body = dechunked(body) }
@@ -120,7 +123,10 @@ enum HTTPWire {
         var result: [UInt8] = []
         var index = 0
         while index < bytes.count {
-            guard let lineEnd = (index..<max(bytes.count - 1, index)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 })
+            guard
+                let lineEnd = (index..<max(bytes.count - 1, index)).first(where: {
+                    bytes[$0] == 13 && bytes[$0 + 1] == 10
+                })
             else { break }
             let sizeText = String(decoding: bytes[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
             guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size > 0 else { break }

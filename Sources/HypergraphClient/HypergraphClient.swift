@@ -42,7 +42,8 @@ public enum HypergraphClient {
         for (index, url) in urls.enumerated() {
             do {
                 let socket = try await openSocket(url: url, token: token, configuration: configuration)
-                let failover = configuration.reconnect.isEnabled
+                let failover =
+                    configuration.reconnect.isEnabled
                     ? Failover(urls: urls, token: token, nextIndex: index + 1) : nil
                 return HypergraphSession.start(socket: socket, configuration: configuration, failover: failover)
             } catch {

@@ -96,10 +96,12 @@ public struct HypergraphHTTPClient: Sendable {
         let seconds = max(Int(timeout.components.seconds), 1)
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try HTTPWire.parse(
-                        HTTPWire.exchange(host: host, port: port, tls: tls, request: request, timeoutSeconds: seconds))
-                })
+                continuation.resume(
+                    with: Result {
+                        try HTTPWire.parse(
+                            HTTPWire.exchange(
+                                host: host, port: port, tls: tls, request: request, timeoutSeconds: seconds))
+                    })
             }
         }
     }
@@ -162,7 +164,8 @@ extension HypergraphHTTPClient {
     ) async throws -> HypergraphHTTPResponse {
         try await request(
             method: "POST", path: "/spaces/\(spaceId)/inboxes/\(inboxId)/messages",
-            json: Self.spaceInboxMessageBody(spaceId: spaceId, inboxId: inboxId, ciphertext: ciphertext, author: author))
+            json: Self.spaceInboxMessageBody(spaceId: spaceId, inboxId: inboxId, ciphertext: ciphertext, author: author)
+        )
     }
 
     /// Posts a message to an account inbox (§10.2, `POST /accounts/:accountAddress/inboxes/:inboxId/messages`),

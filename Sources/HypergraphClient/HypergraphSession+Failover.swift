@@ -150,7 +150,7 @@ extension HypergraphSession {
     func noteSpaceReply(_ space: SpaceResponse, subscription: SubscribeSpaceRequest?) {
         guard failover != nil else { return }
         if var delivery = failover?.spaces[space.id] {
-            guard delivery.held == nil else { return }  // A resubscription: `resubscribe` delivers what is new.
+            guard delivery.held == nil else { return } // A resubscription: `resubscribe` delivers what is new.
             delivery.record(space)
             failover?.spaces[space.id] = delivery
         } else if let subscription {
@@ -190,7 +190,7 @@ extension HypergraphSession {
                 do {
                     try await Task.sleep(for: policy.delay(beforeAttempt: attempt, using: &generator))
                 } catch {
-                    return  // Cancelled: the session was closed.
+                    return // Cancelled: the session was closed.
                 }
                 guard let outcome = await self?.attemptReconnection() else { return }
                 switch outcome {

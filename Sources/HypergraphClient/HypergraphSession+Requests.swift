@@ -23,13 +23,16 @@ extension HypergraphSession {
         let text = message.jsonString()
         return try await wait(
             for: expected.description, timeout: timeout ?? configuration.requestTimeout, isReplyWaiter: true,
-            afterRegistering: { () throws(HypergraphClientError) in try sendRaw(text: text) }
-        ) { event in
-            guard case .message(let message) = event else { return nil }
-            if case .error(let error) = message, expected.isRejection(error) { return .failure(.serverError(error)) }
-            guard expected.isReply(message), let reply = extract(message) else { return nil }
-            return .success(reply)
-        }
+            afterRegistering: { () throws(HypergraphClientError) in try sendRaw(text: text) },
+            take: { event in
+                guard case .message(let message) = event else { return nil }
+                if case .error(let error) = message, expected.isRejection(error) {
+                    return .failure(.serverError(error))
+                }
+                guard expected.isReply(message), let reply = extract(message) else { return nil }
+                return .success(reply)
+            }
+        )
     }
 
     /// Subscribes to a space (§4.1) and returns its snapshot. With `lastKnownUpdateClock`, a server that honours it

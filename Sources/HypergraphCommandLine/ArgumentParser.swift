@@ -17,8 +17,9 @@ public func parseArguments(_ words: [String], root: Command) throws -> ParseOutc
     // Select subcommands: leading words that name a child of the current command.
     while let current = chain.last, !current.subcommands.isEmpty {
         guard index < words.count else {
-            throw UsageError("Missing subcommand: expected one of \(quotedList(current.subcommands.map(\.name))).",
-                             commandPath: chain.map(\.name))
+            throw UsageError(
+                "Missing subcommand: expected one of \(quotedList(current.subcommands.map(\.name))).",
+                commandPath: chain.map(\.name))
         }
         let word = words[index]
         if word == "-h" || word == "--help" { return .help(chain) }
@@ -73,7 +74,10 @@ private struct LeafParser {
                 positionalWords.append(word)
                 continue
             }
-            if word == "--" { optionsEnded = true; continue }
+            if word == "--" {
+                optionsEnded = true
+                continue
+            }
             if word == "-h" || word == "--help" { return .help }
             let (option, spelling, inlineValue) = try resolve(word)
             switch option.kind {
@@ -92,7 +96,8 @@ private struct LeafParser {
                 }
                 if !option.allowedValues.isEmpty, !option.allowedValues.contains(value) {
                     throw error(
-                        "The value '\(value)' is invalid for '\(spelling)'. Please provide one of \(quotedList(option.allowedValues)).")
+                        "The value '\(value)' is invalid for '\(spelling)'. Please provide one of \(quotedList(option.allowedValues))."
+                    )
                 }
                 result.values[option.name, default: []].append(value)
             }

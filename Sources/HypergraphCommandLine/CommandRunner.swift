@@ -1,8 +1,8 @@
 // Runs a command tree as a process: parse, show help or errors, run the action, exit with its status.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Exit statuses shared by every tool of the toolkit.

@@ -275,7 +275,8 @@ enum TranscriptLine {
         case .rawBytes(let bytes): return "raw bytes " + FramePayload.binary(bytes).preview(limit: limit)
         case .ping(let bytes): return "ping " + FramePayload.binary(bytes).preview(limit: limit)
         case .pong(let bytes): return "pong " + FramePayload.binary(bytes).preview(limit: limit)
-        case .close(let code, let reason): return reason.isEmpty ? "close \(code)" : "close \(code) \(String(reflecting: reason))"
+        case .close(let code, let reason):
+            return reason.isEmpty ? "close \(code)" : "close \(code) \(String(reflecting: reason))"
         }
     }
 }

@@ -30,11 +30,13 @@ public enum ConformanceCatalogue {
             lines.append("| Id | Level | Spec | Requirement |")
             lines.append("|---|---|---|---|")
             for testCase in ofArea {
-                let needs = testCase.needs.isEmpty
+                let needs =
+                    testCase.needs.isEmpty
                     ? "" : " *(needs \(testCase.needs.map(\.rawValue).sorted().joined(separator: ", ")))*"
                 let requirement = testCase.requirement.replacingOccurrences(of: "|", with: "\\|")
                 lines.append(
-                    "| `\(testCase.id)` | \(testCase.level.rawValue) | \(testCase.specReference) | \(requirement)\(needs) |")
+                    "| `\(testCase.id)` | \(testCase.level.rawValue) | \(testCase.specReference) | \(requirement)\(needs) |"
+                )
             }
         }
         lines.append("")

@@ -139,7 +139,9 @@ public struct ConformanceReport: Sendable {
     public var verdict: String {
         if passed { return "RESULT: PASS (no MUST failure beyond the baseline)" }
         var reasons: [String] = []
-        if !newMustFailures.isEmpty { reasons.append("\(newMustFailures.count) MUST case(s) failed beyond the baseline") }
+        if !newMustFailures.isEmpty {
+            reasons.append("\(newMustFailures.count) MUST case(s) failed beyond the baseline")
+        }
         if !staleBaselineEntries.isEmpty { reasons.append("\(staleBaselineEntries.count) stale baseline entr(ies)") }
         return "RESULT: FAIL (" + reasons.joined(separator: "; ") + ")"
     }
@@ -186,10 +188,12 @@ public struct ConformanceReport: Sendable {
     /// JUnit XML: one test case per conformance case, class name = level, failures with the evidence.
     public func junit() -> String {
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml += #"<testsuite name="hypergraph-conformance" tests="\#(results.count)" failures="\#(count(.failed))" "#
+        xml +=
+            #"<testsuite name="hypergraph-conformance" tests="\#(results.count)" failures="\#(count(.failed))" "#
             + #"skipped="\#(count(.skipped))" time="\#(seconds(duration))">"# + "\n"
         for result in results {
-            xml += #"  <testcase classname="\#(result.level.rawValue)" name="\#(escape(result.id))" "#
+            xml +=
+                #"  <testcase classname="\#(result.level.rawValue)" name="\#(escape(result.id))" "#
                 + #"time="\#(seconds(result.duration))">"# + "\n"
             switch result.status {
             case .passed: break

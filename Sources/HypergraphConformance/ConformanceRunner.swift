@@ -80,7 +80,8 @@ public enum ConformanceRunner {
     public static func preflight(_ target: ConformanceTarget) async throws(ConformanceStop) {
         let identity: HypergraphIdentity
         do {
-            identity = try await IdentityLeases(target.provisioner).identity(for: ObjectIdentifier(ConformanceRunner.self))
+            identity = try await IdentityLeases(target.provisioner).identity(
+                for: ObjectIdentifier(ConformanceRunner.self))
         } catch {
             throw ConformanceStop("cannot provision an identity: \(error)")
         }
@@ -192,7 +193,9 @@ public enum ConformanceRunner {
         return outcome
     }
 
-    private static func run(_ testCase: ConformanceCase, in context: CaseContext) async -> Result<CaseResult, ConformanceStop> {
+    private static func run(_ testCase: ConformanceCase, in context: CaseContext) async -> Result<
+        CaseResult, ConformanceStop
+    > {
         let target = context.target
         let started = ContinuousClock.now
         var result = CaseResult(
@@ -203,7 +206,8 @@ public enum ConformanceRunner {
             if testCase.needs.contains(.http) { _ = try context.http() }
             try await withDeadline(caseDeadline(target)) { try await testCase.check(context) }
             if let problem = await undecodableFrame(context) {
-                throw CaseFailure(expected: "every frame the server sends to decode as a server message (§2.4)", observed: problem)
+                throw CaseFailure(
+                    expected: "every frame the server sends to decode as a server message (§2.4)", observed: problem)
             }
         } catch let error as ProvisioningError {
             return .failure(ConformanceStop("provisioning failed during \(testCase.id): \(error)"))

@@ -4,7 +4,9 @@ import HypergraphJSON
 import HypergraphProtocol
 
 /// Fails the case unless `condition` holds.
-public func require(_ condition: Bool, _ expected: @autoclosure () -> String, observed: @autoclosure () -> String) throws {
+public func require(_ condition: Bool, _ expected: @autoclosure () -> String, observed: @autoclosure () -> String)
+    throws
+{
     if !condition { throw CaseFailure(expected: expected(), observed: observed()) }
 }
 
@@ -52,7 +54,8 @@ extension CaseContext {
     ) async throws -> ErrorResponse? {
         do {
             let reply = try await peer.session.request(message, timeout: target.quietPeriod)
-            throw CaseFailure(expected: requirement, observed: "\(peer.label) received the reply \(reply.type): \(summary(reply))")
+            throw CaseFailure(
+                expected: requirement, observed: "\(peer.label) received the reply \(reply.type): \(summary(reply))")
         } catch let error as HypergraphClientError {
             switch error {
             case .serverError(let response): return response

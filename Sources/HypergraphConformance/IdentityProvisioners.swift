@@ -95,7 +95,8 @@ public struct IdentityFile: IdentityProvisioner {
     /// A file cannot make an identity that expires during the run.
     public func identity(expiringIn lifetime: Duration) throws -> HypergraphIdentity {
         throw CaseSkipped(
-            "an identities file cannot provide a token that expires during the run; use --provision-command or --admin-url")
+            "an identities file cannot provide a token that expires during the run; use --provision-command or --admin-url"
+        )
     }
 }
 
@@ -136,7 +137,8 @@ public struct CommandProvisioner: IdentityProvisioner {
     private func run(_ commandLine: String) async throws -> HypergraphIdentity {
         let (status, output, errors) = try await Self.shell(commandLine)
         guard status == 0 else {
-            let hint = status == 127
+            let hint =
+                status == 127
                 ? " (the command was not found: give its full path, e.g. \"$(swift build --show-bin-path)/hypergraph\" identity create …)"
                 : ""
             throw ProvisioningError("`\(commandLine)` exited with status \(status)\(hint): \(errors.prefix(500))")
@@ -176,7 +178,9 @@ public struct CommandProvisioner: IdentityProvisioner {
                 process.waitUntilExit()
                 group.wait()
                 continuation.resume(
-                    returning: (process.terminationStatus, String(decoding: data, as: UTF8.self), errorText.withLock { $0 }))
+                    returning: (
+                        process.terminationStatus, String(decoding: data, as: UTF8.self), errorText.withLock { $0 }
+                    ))
             }
         }
     }

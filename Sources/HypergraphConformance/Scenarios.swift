@@ -17,8 +17,12 @@ extension CaseContext {
 
     /// `inviter` invites `invitee` to `space` (a snapshot whose last event is the space's latest) and returns the
     /// inviter's new snapshot.
-    public func invite(_ invitee: HypergraphIdentity, to space: SpaceResponse, by inviter: Peer) async throws -> SpaceResponse {
-        guard let request = inviter.identity.createInvitationEvent(in: space, inviteeAccountAddress: invitee.accountAddress)
+    public func invite(_ invitee: HypergraphIdentity, to space: SpaceResponse, by inviter: Peer) async throws
+        -> SpaceResponse
+    {
+        guard
+            let request = inviter.identity.createInvitationEvent(
+                in: space, inviteeAccountAddress: invitee.accountAddress)
         else {
             throw CaseFailure(expected: "setup: a space snapshot with events", observed: "\(space.events.count) events")
         }
@@ -60,9 +64,13 @@ extension CaseContext {
 
     /// `peer` subscribes to `spaceId` and returns the snapshot.
     @discardableResult
-    public func subscribe(_ peer: Peer, to spaceId: String, lastKnownUpdateClock: Int? = nil) async throws -> SpaceResponse {
-        try await expect("\(peer.label)'s subscribe-space answered with space (§4.1)") { () throws(HypergraphClientError) in
-            try await peer.session.subscribe(spaceId: spaceId, lastKnownUpdateClock: lastKnownUpdateClock, timeout: timeout)
+    public func subscribe(_ peer: Peer, to spaceId: String, lastKnownUpdateClock: Int? = nil) async throws
+        -> SpaceResponse
+    {
+        try await expect("\(peer.label)'s subscribe-space answered with space (§4.1)") {
+            () throws(HypergraphClientError) in
+            try await peer.session.subscribe(
+                spaceId: spaceId, lastKnownUpdateClock: lastKnownUpdateClock, timeout: timeout)
         }
     }
 

@@ -21,7 +21,8 @@ public enum TargetURL {
     private static func requireHost(_ text: String, schemes: [String], option: String) throws {
         guard let scheme = schemes.first(where: { text.hasPrefix($0) }) else {
             throw ConformanceInputError(
-                "\(option) \(text): expected a \(schemes.joined(separator: " or ")) URL, e.g. \(schemes[0])127.0.0.1:3030")
+                "\(option) \(text): expected a \(schemes.joined(separator: " or ")) URL, e.g. \(schemes[0])127.0.0.1:3030"
+            )
         }
         let authority = text.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !authority.isEmpty else {

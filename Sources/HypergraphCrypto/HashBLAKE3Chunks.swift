@@ -143,14 +143,15 @@ struct BLAKE3ChunkState: Sendable {
     }
 
     private mutating func compress(_ block: BLAKE3MessageBlock<UInt32>) {
-        chainingValue = BLAKE3CompressionState(
-            chainingValue: chainingValue,
-            block: block,
-            counterLow: UInt32(truncatingIfNeeded: counter),
-            counterHigh: UInt32(truncatingIfNeeded: counter >> 32),
-            blockLength: UInt32(blake3BlockByteCount),
-            flags: startFlag
-        ).chainingValue
+        chainingValue =
+            BLAKE3CompressionState(
+                chainingValue: chainingValue,
+                block: block,
+                counterLow: UInt32(truncatingIfNeeded: counter),
+                counterHigh: UInt32(truncatingIfNeeded: counter >> 32),
+                blockLength: UInt32(blake3BlockByteCount),
+                flags: startFlag
+            ).chainingValue
         blocksCompressed += 1
     }
 }
@@ -200,14 +201,15 @@ enum BLAKE3ChunkBatch {
             var flags: UInt32 = 0
             if blockIndex == 0 { flags |= BLAKE3Flag.chunkStart }
             if blockIndex == blocksPerChunk - 1 { flags |= BLAKE3Flag.chunkEnd }
-            chainingValue = BLAKE3CompressionState(
-                chainingValue: chainingValue,
-                block: block,
-                counterLow: counterLow,
-                counterHigh: counterHigh,
-                blockLength: Lanes(repeating: UInt32(blake3BlockByteCount)),
-                flags: Lanes(repeating: flags)
-            ).chainingValue
+            chainingValue =
+                BLAKE3CompressionState(
+                    chainingValue: chainingValue,
+                    block: block,
+                    counterLow: counterLow,
+                    counterHigh: counterHigh,
+                    blockLength: Lanes(repeating: UInt32(blake3BlockByteCount)),
+                    flags: Lanes(repeating: flags)
+                ).chainingValue
         }
 
         let h = chainingValue

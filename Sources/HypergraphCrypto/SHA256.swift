@@ -71,12 +71,31 @@ struct SHA256Compression: HashBlockCompression {
         @inline(__always) func load(_ index: Int) -> UInt32 {
             UInt32(bigEndian: block.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
         }
-        var w0 = load(0), w1 = load(1), w2 = load(2), w3 = load(3)
-        var w4 = load(4), w5 = load(5), w6 = load(6), w7 = load(7)
-        var w8 = load(8), w9 = load(9), w10 = load(10), w11 = load(11)
-        var w12 = load(12), w13 = load(13), w14 = load(14), w15 = load(15)
+        var w0 = load(0)
+        var w1 = load(1)
+        var w2 = load(2)
+        var w3 = load(3)
+        var w4 = load(4)
+        var w5 = load(5)
+        var w6 = load(6)
+        var w7 = load(7)
+        var w8 = load(8)
+        var w9 = load(9)
+        var w10 = load(10)
+        var w11 = load(11)
+        var w12 = load(12)
+        var w13 = load(13)
+        var w14 = load(14)
+        var w15 = load(15)
 
-        var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+        var a = h0
+        var b = h1
+        var c = h2
+        var d = h3
+        var e = h4
+        var f = h5
+        var g = h6
+        var h = h7
 
         for group in 0..<4 {
             if group > 0 {

@@ -2,9 +2,9 @@
 // One tight loop over the raw bytes: direct digit accumulation, no per-element allocation, no String.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension JSONReader {
@@ -51,7 +51,8 @@ extension JSONReader {
             var value: Int
             var next: Int
             if index + 4 <= end,
-                let (fastValue, length) = Self.parseShortDigits(input.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+                let (fastValue, length) = Self.parseShortDigits(
+                    input.loadUnaligned(fromByteOffset: index, as: UInt32.self))
             {
                 value = fastValue
                 next = index + length
@@ -110,11 +111,11 @@ extension JSONReader {
         let highNibbles = word & 0xF0F0_F0F0
         let shiftedHighNibbles = (word &+ 0x0606_0606) & 0xF0F0_F0F0
         let nonDigits = (highNibbles ^ 0x3030_3030) | (shiftedHighNibbles ^ 0x3030_3030)
-        let length = nonDigits.trailingZeroBitCount >> 3  // digits before the first non-digit; 4 if none
+        let length = nonDigits.trailingZeroBitCount >> 3 // digits before the first non-digit; 4 if none
         guard length >= 1, length <= 3 else { return nil }
         let separator = UInt8(truncatingIfNeeded: word >> (8 * UInt32(length)))
         guard separator == UInt8(ascii: ",") || separator == UInt8(ascii: "]") else { return nil }
-        guard length == 1 || word & 0xFF != UInt32(UInt8(ascii: "0")) else { return nil }  // leading zero
+        guard length == 1 || word & 0xFF != UInt32(UInt8(ascii: "0")) else { return nil } // leading zero
         // Digit values right-aligned into three byte lanes (most significant first; missing digits are 0).
         let digits = ((word &- 0x3030_3030) & ((1 << (8 * UInt32(length))) - 1)) << (8 * (3 - UInt32(length)))
         let value = Int(digits & 0xFF) * 100 + Int(digits >> 8 & 0xFF) * 10 + Int(digits >> 16 & 0xFF)

@@ -125,7 +125,8 @@ extension JSONReader {
     @inline(__always)
     private func digit(_ index: Int, of token: NumberToken) -> UInt64 {
         let integerCount = token.integerDigits.count
-        let offset = index < integerCount
+        let offset =
+            index < integerCount
             ? token.integerDigits.lowerBound + index
             : token.fractionDigits.lowerBound + index - integerCount
         return UInt64(input[offset] &- UInt8(ascii: "0"))
@@ -166,7 +167,7 @@ extension JSONReader {
     /// The nearest `Double` to `token`: exact arithmetic when the digits and exponent are small (Clinger's fast
     /// path), otherwise the standard library's correctly rounded conversion.
     func doubleValue(of token: NumberToken) throws -> Double {
-        if token.isPlainInteger && token.integerDigits.count <= 15 {  // exact: below 2^53
+        if token.isPlainInteger && token.integerDigits.count <= 15 { // exact: below 2^53
             var value = 0
             for offset in token.integerDigits { value = value &* 10 &+ Int(input[offset] &- UInt8(ascii: "0")) }
             return token.isNegative ? -Double(value) : Double(value)

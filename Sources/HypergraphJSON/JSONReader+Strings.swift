@@ -195,7 +195,8 @@ extension JSONReader {
     private func checkStringLength(_ length: Int, at offset: Int) throws {
         if length > limits.maxStringBytes {
             throw error(
-                .invalidValue, "string of \(length) bytes exceeds the limit of \(limits.maxStringBytes) bytes", at: offset)
+                .invalidValue, "string of \(length) bytes exceeds the limit of \(limits.maxStringBytes) bytes",
+                at: offset)
         }
     }
 
@@ -207,11 +208,19 @@ extension JSONReader {
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
-        case 0xED: length = 3; secondRange = 0x80...0x9F
+        case 0xE0:
+            length = 3
+            secondRange = 0xA0...0xBF
+        case 0xED:
+            length = 3
+            secondRange = 0x80...0x9F
         case 0xE1...0xEF: length = 3
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
+        case 0xF0:
+            length = 4
+            secondRange = 0x90...0xBF
+        case 0xF4:
+            length = 4
+            secondRange = 0x80...0x8F
         case 0xF1...0xF3: length = 4
         default:
             throw error(.invalidUTF8, "invalid UTF-8 lead byte 0x\(hexByte(lead)) in string", at: index)
@@ -222,7 +231,8 @@ extension JSONReader {
             }
             let byte = input[index + offset]
             guard (offset == 1 ? secondRange : 0x80...0xBF).contains(byte) else {
-                throw error(.invalidUTF8, "invalid UTF-8 sequence starting with byte 0x\(hexByte(lead)) in string", at: index)
+                throw error(
+                    .invalidUTF8, "invalid UTF-8 sequence starting with byte 0x\(hexByte(lead)) in string", at: index)
             }
         }
         return index + length

@@ -13,7 +13,7 @@ extension JSONReader {
             case .string: _ = try scanString()
             case .number:
                 let token = try scanNumber()
-                _ = try doubleValue(of: token)  // same range check as readValue(): 1e400 is rejected either way
+                _ = try doubleValue(of: token) // same range check as readValue(): 1e400 is rejected either way
             case .bool: _ = try readBool()
             case .null: try readNull()
             }
@@ -54,7 +54,7 @@ extension JSONReader {
                 value = .array([])
             case .string: value = .string(try scanString())
             case .number:
-                let token = try scanNumber()  // separate statement: `doubleValue(of: try scanNumber())` copies self
+                let token = try scanNumber() // separate statement: `doubleValue(of: try scanNumber())` copies self
                 value = .number(try doubleValue(of: token))
             case .bool: value = .bool(try readBool())
             case .null:

@@ -116,7 +116,8 @@ public struct JSONReader {
     /// Consumes the literal `word` (`true`, `false`, `null`) starting at the current position.
     mutating func consumeLiteral(_ word: StaticString) throws {
         let length = word.utf8CodeUnitCount
-        for offset in 0..<length where position + offset >= input.count
+        for offset in 0..<length
+        where position + offset >= input.count
             || input[position + offset] != word.utf8Start[offset]
         {
             throw unexpected("'\(word)'", at: position + offset)

@@ -16,7 +16,7 @@ enum JavaScriptNumber {
     /// Appends the JavaScript rendering of the finite `value`.
     static func append(_ value: Double, to bytes: inout [UInt8]) {
         if value == 0 {
-            bytes.append(UInt8(ascii: "0"))  // JavaScript prints -0 as "0"
+            bytes.append(UInt8(ascii: "0")) // JavaScript prints -0 as "0"
             return
         }
         // Integers below 2^53 have exactly their integer digits as shortest representation.
@@ -49,7 +49,7 @@ enum JavaScriptNumber {
                 } else {
                     digits.append(byte)
                 }
-            default: break  // "+"
+            default: break // "+"
             }
         }
         var pointPosition = (integerDigitCount ?? digits.count) + (exponentIsNegative ? -exponent : exponent)

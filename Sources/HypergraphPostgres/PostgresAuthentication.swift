@@ -24,7 +24,9 @@ package struct SCRAMClient {
     private var expectedServerSignature: [UInt8]?
 
     /// `user` must not contain `,` or `=` (RFC 5802 would escape them; PostgreSQL sends none).
-    package init(user: String = "", password: String, nonce: String = Data(SecureRandom.bytes(18)).base64EncodedString()) {
+    package init(
+        user: String = "", password: String, nonce: String = Data(SecureRandom.bytes(18)).base64EncodedString()
+    ) {
         self.password = Array(SASLprep.prepare(password).utf8)
         clientNonce = nonce
         clientFirstBare = "n=\(user),r=\(nonce)"
@@ -34,11 +36,13 @@ package struct SCRAMClient {
     package var clientFirstMessage: [UInt8] { Array(("n,," + clientFirstBare).utf8) }
 
     /// Answers the server-first message (AuthenticationSASLContinue) with the client-final message.
-    package mutating func clientFinalMessage(serverFirst data: UnsafeRawBufferPointer) throws(PostgresError) -> [UInt8] {
+    package mutating func clientFinalMessage(serverFirst data: UnsafeRawBufferPointer) throws(PostgresError) -> [UInt8]
+    {
         let serverFirst = String(decoding: data, as: UTF8.self)
         let attributes = Self.attributes(serverFirst)
         guard let nonce = attributes["r"], let saltText = attributes["s"], let iterationText = attributes["i"] else {
-            throw .protocolViolation("the SCRAM server-first message lacks r, s or i: \(String(reflecting: serverFirst))")
+            throw .protocolViolation(
+                "the SCRAM server-first message lacks r, s or i: \(String(reflecting: serverFirst))")
         }
         guard nonce.hasPrefix(clientNonce), nonce.count > clientNonce.count else {
             throw .authenticationFailed("the SCRAM server nonce does not extend the client nonce")
@@ -51,7 +55,7 @@ package struct SCRAMClient {
         let saltedPassword = Self.pbkdf2(password: password, salt: Array(salt), iterations: iterations)
         let clientKey = HMACSHA256.authenticationCode(key: saltedPassword, message: Array("Client Key".utf8))
         let storedKey = SHA256.hash(clientKey)
-        let withoutProof = "c=biws,r=\(nonce)"  // biws = base64("n,,")
+        let withoutProof = "c=biws,r=\(nonce)" // biws = base64("n,,")
         let authMessage = Array("\(clientFirstBare),\(serverFirst),\(withoutProof)".utf8)
         let clientSignature = HMACSHA256.authenticationCode(key: storedKey, message: authMessage)
         let proof = zip(clientKey, clientSignature).map { $0 ^ $1 }
@@ -67,7 +71,8 @@ package struct SCRAMClient {
         guard let expectedServerSignature, let signature = attributes["v"].flatMap({ Data(base64Encoded: $0) }),
             Array(signature) == expectedServerSignature
         else {
-            throw .authenticationFailed("the SCRAM server signature does not match: the server does not know the password")
+            throw .authenticationFailed(
+                "the SCRAM server signature does not match: the server does not know the password")
         }
     }
 
@@ -103,7 +108,7 @@ package struct SCRAMClient {
 /// points (such passwords are normalized anyway, which may differ from the server for exotic scripts).
 enum SASLprep {
     static func prepare(_ password: String) -> String {
-        if password.utf8.allSatisfy({ (0x20...0x7e).contains($0) }) { return password }  // printable ASCII: unchanged
+        if password.utf8.allSatisfy({ (0x20...0x7e).contains($0) }) { return password } // printable ASCII: unchanged
         var mapped = String.UnicodeScalarView()
         for scalar in password.unicodeScalars {
             if isMappedToNothing(scalar.value) { continue }
@@ -129,8 +134,10 @@ enum SASLprep {
     private static func isProhibited(_ value: UInt32) -> Bool {
         value < 0x20 || (0x7F...0x9F).contains(value) || (0xE000...0xF8FF).contains(value)
             || (0xF0000...0x10FFFF).contains(value) || (0xFDD0...0xFDEF).contains(value) || value & 0xFFFE == 0xFFFE
-            || (0xD800...0xDFFF).contains(value) || (0xFFF9...0xFFFD).contains(value) || (0x2FF0...0x2FFB).contains(value)
-            || (0x200E...0x200F).contains(value) || (0x202A...0x202E).contains(value) || (0x206A...0x206F).contains(value)
+            || (0xD800...0xDFFF).contains(value) || (0xFFF9...0xFFFD).contains(value)
+            || (0x2FF0...0x2FFB).contains(value)
+            || (0x200E...0x200F).contains(value) || (0x202A...0x202E).contains(value)
+            || (0x206A...0x206F).contains(value)
             || value == 0x0340 || value == 0x0341 || value == 0xE0001 || (0xE0020...0xE007F).contains(value)
             || [0x06DD, 0x070F, 0x180E, 0x2028, 0x2029, 0x2061, 0x2062, 0x2063, 0x1D173].contains(value)
     }

@@ -51,7 +51,8 @@ extension PostgresRequest.Kind {
                 }
             }
             guard size <= Self.maximumSize else {
-                throw .protocolViolation("a query with its parameters takes \(size) bytes; at most \(Self.maximumSize) can be sent")
+                throw .protocolViolation(
+                    "a query with its parameters takes \(size) bytes; at most \(Self.maximumSize) can be sent")
             }
         }
         guard !sql.utf8.contains(0) else { throw .protocolViolation("SQL text cannot contain NUL characters") }
@@ -217,7 +218,8 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
     /// Queues `request`; it is sent once the requests before it are answered.
     func submit(_ request: PostgresRequest) {
         guard phase != .closed else {
-            return request.continuation.resume(returning: .failure(.connectionClosed("before the request was sent (\(closeReason))")))
+            return request.continuation.resume(
+                returning: .failure(.connectionClosed("before the request was sent (\(closeReason))")))
         }
         queue.append(request)
         sendNextRequest()
@@ -243,7 +245,9 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
                 state.statement = key
                 writer.bind(statement: cached.name, parameters: parameters, resultFormats: cached.resultFormats ?? [])
             } else {
-                if statements.count >= Self.statementCacheCapacity, let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+                if statements.count >= Self.statementCacheCapacity,
+                    let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse })
+                {
                     statements[oldest.key] = nil
                     writer.closeStatement(oldest.value.name)
                 }
@@ -276,7 +280,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             return
         }
         closedByClient = true
-        guard phase == .ready else { return connection.disconnect() }  // still starting: nothing to say goodbye to
+        guard phase == .ready else { return connection.disconnect() } // still starting: nothing to say goodbye to
         var writer = MessageWriter()
         writer.terminate()
         send(writer)
@@ -311,10 +315,12 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         status.markClosed(closed)
         if let active {
             self.active = nil
-            active.request.continuation.resume(returning: .failure(.connectionClosed("while a request was running (\(reason))")))
+            active.request.continuation.resume(
+                returning: .failure(.connectionClosed("while a request was running (\(reason))")))
         }
         while let request = queue.popFirst() {
-            request.continuation.resume(returning: .failure(.connectionClosed("before the request was sent (\(reason))")))
+            request.continuation.resume(
+                returning: .failure(.connectionClosed("before the request was sent (\(reason))")))
         }
         if closedByClient { notifications.finish() } else { notifications.finish(throwing: closed) }
         for waiter in closeWaiters { waiter.resume() }
@@ -359,7 +365,10 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             let type = bytes[offset]
             let length = Int(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 1, as: Int32.self)))
             guard length >= 4, length <= Self.maximumMessageSize else {
-                fail(.protocolViolation("a backend message of type \(Character(Unicode.Scalar(type))) claims \(length) bytes (allowed: 4 to \(Self.maximumMessageSize))"))
+                fail(
+                    .protocolViolation(
+                        "a backend message of type \(Character(Unicode.Scalar(type))) claims \(length) bytes (allowed: 4 to \(Self.maximumMessageSize))"
+                    ))
                 return offset
             }
             guard bytes.count - offset - 1 >= length else { break }
@@ -378,7 +387,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         switch type {
         case UInt8(ascii: "D"): try dataRow(body)
         case UInt8(ascii: "R"): try authentication(body)
-        case UInt8(ascii: "S"): break  // ParameterStatus: nothing here depends on server parameters
+        case UInt8(ascii: "S"): break // ParameterStatus: nothing here depends on server parameters
         case UInt8(ascii: "K"):
             var reader = MessageReader(body)
             status.setProcessID(try reader.readInt32())
@@ -399,9 +408,12 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             send(writer)
         case UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "t"), UInt8(ascii: "s"), UInt8(ascii: "v"),
             UInt8(ascii: "H"), UInt8(ascii: "d"), UInt8(ascii: "c"):
-            break  // BindComplete, CloseComplete, ParameterDescription, PortalSuspended, NegotiateProtocolVersion, COPY TO STDOUT data (dropped)
+            // BindComplete, CloseComplete, ParameterDescription, PortalSuspended, NegotiateProtocolVersion,
+            // COPY TO STDOUT data (dropped)
+            break
         default:
-            throw .protocolViolation("unexpected backend message type \(String(reflecting: Character(Unicode.Scalar(type))))")
+            throw .protocolViolation(
+                "unexpected backend message type \(String(reflecting: Character(Unicode.Scalar(type))))")
         }
     }
 
@@ -412,7 +424,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         var writer = MessageWriter()
         switch code {
         case 0:
-            return  // AuthenticationOk; ReadyForQuery follows
+            return // AuthenticationOk; ReadyForQuery follows
         case 3:
             writer.password(try password(for: "cleartext password"))
         case 5:
@@ -462,7 +474,7 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
     private func errorResponse(_ error: PostgresServerError) {
         if phase == .authenticating { return failStartup(startupError(error)) }
         if ["FATAL", "PANIC"].contains(error.severity) {
-            fatalError = error  // the server closes the connection next
+            fatalError = error // the server closes the connection next
             return
         }
         guard var active else { return }
@@ -486,7 +498,8 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         } else if let finished = active {
             active = nil
             resultSet = ResultSet()
-            finished.request.continuation.resume(returning: finished.error.map { .failure($0) } ?? .success(finished.results))
+            finished.request.continuation.resume(
+                returning: finished.error.map { .failure($0) } ?? .success(finished.results))
         }
         sendNextRequest()
     }
@@ -519,9 +532,9 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
         formats.reserveCapacity(count)
         for _ in 0..<count {
             let name = try reader.readCString()
-            _ = try reader.readBytes(6)  // table OID, column number
+            _ = try reader.readBytes(6) // table OID, column number
             let type = UInt32(bitPattern: try reader.readInt32())
-            _ = try reader.readBytes(6)  // type size, type modifier
+            _ = try reader.readBytes(6) // type size, type modifier
             columns.append(PostgresColumn(name: name, typeOID: type))
             formats.append(try reader.readInt16())
         }
@@ -561,7 +574,9 @@ final class PostgresChannel: ConnectionHandler, @unchecked Sendable {
             let bytes = try reader.readBytes(length)
             let oid = columns[index].typeOID
             do {
-                values.append(try formats[index] == 1 ? PostgresBinary.decode(bytes, oid: oid) : PostgresText.decode(bytes, oid: oid))
+                values.append(
+                    try formats[index] == 1
+                        ? PostgresBinary.decode(bytes, oid: oid) : PostgresText.decode(bytes, oid: oid))
             } catch {
                 active?.error = .decoding("column \(index) (\(columns[index].name)): \(error)")
                 resultSet.failed = true

@@ -89,7 +89,8 @@ public struct PostgresConfiguration: Sendable, Equatable {
                 applicationName = value
             case "connect_timeout":
                 guard let seconds = Int(value), seconds > 0 else {
-                    throw .invalidURL(part: name, reason: "expected a positive number of seconds, got \(String(reflecting: value))")
+                    throw .invalidURL(
+                        part: name, reason: "expected a positive number of seconds, got \(String(reflecting: value))")
                 }
                 connectTimeout = .seconds(seconds)
             case "sslmode":
@@ -97,10 +98,18 @@ public struct PostgresConfiguration: Sendable, Equatable {
                 case "disable", "allow", "prefer": break
                 case "require", "verify-ca", "verify-full": throw .tlsNotSupported("sslmode=\(value)")
                 default:
-                    throw .invalidURL(part: name, reason: "expected disable, allow, prefer, require, verify-ca or verify-full, got \(String(reflecting: value))")
+                    throw .invalidURL(
+                        part: name,
+                        reason:
+                            "expected disable, allow, prefer, require, verify-ca or verify-full, got \(String(reflecting: value))"
+                    )
                 }
             default:
-                throw .invalidURL(part: "query", reason: "unknown parameter \(String(reflecting: name)); expected application_name, connect_timeout or sslmode")
+                throw .invalidURL(
+                    part: "query",
+                    reason:
+                        "unknown parameter \(String(reflecting: name)); expected application_name, connect_timeout or sslmode"
+                )
             }
         }
         self.init(
@@ -137,7 +146,8 @@ public struct PostgresConfiguration: Sendable, Equatable {
         guard !host.isEmpty else { throw .invalidURL(part: "host", reason: "empty") }
         guard let portText else { return (host, 5432) }
         guard let port = UInt16(portText), port > 0 else {
-            throw .invalidURL(part: "port", reason: "expected a number from 1 to 65535, got \(String(reflecting: String(portText)))")
+            throw .invalidURL(
+                part: "port", reason: "expected a number from 1 to 65535, got \(String(reflecting: String(portText)))")
         }
         return (host, port)
     }

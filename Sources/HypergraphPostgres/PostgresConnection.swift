@@ -113,9 +113,13 @@ public final class PostgresConnection: Sendable {
     /// Execute, Sync. Parameters are sent in binary with their types (`.null` untyped). The first execution
     /// receives its results in text; later ones in binary for the supported types.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [PostgresValue] = []) async throws(PostgresError) -> PostgresQueryResult {
+    public func query(_ sql: String, _ parameters: [PostgresValue] = []) async throws(PostgresError)
+        -> PostgresQueryResult
+    {
         let results = try await perform(.extended(sql: sql, parameters: parameters))
-        guard let result = results.first else { throw .protocolViolation("an extended query completed without a result") }
+        guard let result = results.first else {
+            throw .protocolViolation("an extended query completed without a result")
+        }
         return result
     }
 
@@ -143,9 +147,10 @@ public final class PostgresConnection: Sendable {
         }
         let results = try await simpleQuery("COMMIT")
         if results.last?.commandTag == "ROLLBACK" {
-            throw PostgresError.server(PostgresServerError(
-                severity: "ERROR", sqlState: "25P02",
-                message: "COMMIT rolled the transaction back because a statement in it had failed"))
+            throw PostgresError.server(
+                PostgresServerError(
+                    severity: "ERROR", sqlState: "25P02",
+                    message: "COMMIT rolled the transaction back because a statement in it had failed"))
         }
         return value
     }

@@ -58,7 +58,8 @@ public final class PostgresConnectionPool: Sendable {
 
     /// Lends a connection to `body` and takes it back afterwards (also when `body` throws).
     @discardableResult
-    public func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    public func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T
+    {
         let connection = try await acquire()
         let value: T
         do {
@@ -73,13 +74,16 @@ public final class PostgresConnectionPool: Sendable {
 
     /// Runs `body` in a transaction on a lent connection (see `PostgresConnection.transaction`).
     @discardableResult
-    public func withTransaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    public func withTransaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T
+    {
         try await withConnection { connection in try await connection.transaction(.readWrite, body) }
     }
 
     /// Runs one statement on a lent connection (see `PostgresConnection.query`).
     @discardableResult
-    public func query(_ sql: String, _ parameters: [PostgresValue] = []) async throws(PostgresError) -> PostgresQueryResult {
+    public func query(_ sql: String, _ parameters: [PostgresValue] = []) async throws(PostgresError)
+        -> PostgresQueryResult
+    {
         let connection = try await acquire()
         do {
             let result = try await connection.query(sql, parameters)
@@ -171,8 +175,9 @@ public final class PostgresConnectionPool: Sendable {
             state.waiters = kept
             return expired
         }
-        expired?.continuation.resume(returning: .failure(
-            .poolTimeout("all \(maximum) connections stayed busy for \(timeout)")))
+        expired?.continuation.resume(
+            returning: .failure(
+                .poolTimeout("all \(maximum) connections stayed busy for \(timeout)")))
     }
 
     /// Whether `connection` may be lent: open, and answering a ping if it sat idle for a while.

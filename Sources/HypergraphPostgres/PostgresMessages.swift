@@ -107,7 +107,7 @@ struct MessageWriter {
     /// StartupMessage for protocol 3.0 with `parameters` as name/value pairs.
     mutating func startup(_ parameters: [(String, String)]) {
         begin(nil)
-        writeInt32(196_608)  // 3 << 16 | 0
+        writeInt32(196_608) // 3 << 16 | 0
         for (name, value) in parameters {
             writeCString(name)
             writeCString(value)
@@ -160,10 +160,10 @@ struct MessageWriter {
     /// (empty: all text).
     mutating func bind(statement: String, parameters: [PostgresValue], resultFormats: [Int16]) {
         begin(UInt8(ascii: "B"))
-        writeByte(0)  // the unnamed portal
+        writeByte(0) // the unnamed portal
         writeCString(statement)
         writeInt16(1)
-        writeInt16(1)  // every parameter in binary
+        writeInt16(1) // every parameter in binary
         writeInt16(Int16(truncatingIfNeeded: parameters.count))
         for parameter in parameters { PostgresBinary.encode(parameter, into: &self) }
         writeInt16(Int16(resultFormats.count))

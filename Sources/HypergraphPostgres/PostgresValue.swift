@@ -93,19 +93,25 @@ public struct PostgresRow: Sendable, Hashable {
 
     /// The value of a bool column.
     public func bool(_ index: Int) throws(PostgresError) -> Bool {
-        guard case .bool(let value) = try value(index) else { throw mismatch(index, expected: "bool", got: values[index]) }
+        guard case .bool(let value) = try value(index) else {
+            throw mismatch(index, expected: "bool", got: values[index])
+        }
         return value
     }
 
     /// The value of a text column (text, varchar, name, or any type decoded as text).
     public func string(_ index: Int) throws(PostgresError) -> String {
-        guard case .text(let value) = try value(index) else { throw mismatch(index, expected: "text", got: values[index]) }
+        guard case .text(let value) = try value(index) else {
+            throw mismatch(index, expected: "text", got: values[index])
+        }
         return value
     }
 
     /// The value of a bytea column.
     public func bytes(_ index: Int) throws(PostgresError) -> [UInt8] {
-        guard case .bytea(let value) = try value(index) else { throw mismatch(index, expected: "bytea", got: values[index]) }
+        guard case .bytea(let value) = try value(index) else {
+            throw mismatch(index, expected: "bytea", got: values[index])
+        }
         return value
     }
 
@@ -119,7 +125,9 @@ public struct PostgresRow: Sendable, Hashable {
 
     /// The value of a uuid column.
     public func uuid(_ index: Int) throws(PostgresError) -> UUID {
-        guard case .uuid(let value) = try value(index) else { throw mismatch(index, expected: "uuid", got: values[index]) }
+        guard case .uuid(let value) = try value(index) else {
+            throw mismatch(index, expected: "uuid", got: values[index])
+        }
         return value
     }
 
@@ -199,7 +207,9 @@ public struct PostgresQueryResult: Sendable {
         affectedRows = Self.rowCount(in: commandTag)
     }
 
-    private static let countingCommands: Set<Substring> = ["INSERT", "UPDATE", "DELETE", "SELECT", "MERGE", "MOVE", "FETCH", "COPY"]
+    private static let countingCommands: Set<Substring> = [
+        "INSERT", "UPDATE", "DELETE", "SELECT", "MERGE", "MOVE", "FETCH", "COPY",
+    ]
 
     private static func rowCount(in tag: String) -> Int? {
         let words = tag.split(separator: " ")

@@ -103,7 +103,8 @@ enum PostgresBinary {
     static func decode(_ bytes: UnsafeRawBufferPointer, oid: UInt32) throws(PostgresError) -> PostgresValue {
         func fixed<T: FixedWidthInteger>(_ type: T.Type) throws(PostgresError) -> T {
             guard bytes.count == MemoryLayout<T>.size else {
-                throw .decoding("a binary value of type \(oid) has \(bytes.count) bytes, expected \(MemoryLayout<T>.size)")
+                throw .decoding(
+                    "a binary value of type \(oid) has \(bytes.count) bytes, expected \(MemoryLayout<T>.size)")
             }
             return T(bigEndian: bytes.loadUnaligned(as: T.self))
         }
@@ -147,7 +148,9 @@ enum PostgresText {
         case PostgresType.bytea: return .bytea(try hexBytea(bytes))
         case PostgresType.timestamptz: return .timestamptz(try timestamp(text))
         case PostgresType.uuid:
-            guard let uuid = UUID(uuidString: text) else { throw .decoding("\(String(reflecting: text)) is not a uuid") }
+            guard let uuid = UUID(uuidString: text) else {
+                throw .decoding("\(String(reflecting: text)) is not a uuid")
+            }
             return .uuid(uuid)
         default:
             return .text(text)
@@ -156,7 +159,8 @@ enum PostgresText {
 
     /// `\x` followed by two hex digits per byte (bytea_output = hex, the default since PostgreSQL 9.0).
     private static func hexBytea(_ bytes: UnsafeRawBufferPointer) throws(PostgresError) -> [UInt8] {
-        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x"), bytes.count % 2 == 0 else {
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x"), bytes.count % 2 == 0
+        else {
             throw .decoding("a text bytea value does not have the form \\x followed by hex digit pairs")
         }
         func nibble(_ digit: UInt8) throws(PostgresError) -> UInt8 {
@@ -204,7 +208,7 @@ enum PostgresText {
         let yearDigits = bytes.firstIndex(of: UInt8(ascii: "-")) ?? 0
         guard yearDigits >= 4 else { throw failure }
         let writtenYear = try number(digits: yearDigits)
-        let year = beforeChrist ? 1 - writtenYear : writtenYear  // 1 BC is year 0 of the proleptic calendar
+        let year = beforeChrist ? 1 - writtenYear : writtenYear // 1 BC is year 0 of the proleptic calendar
         try expect("-")
         let month = try number(digits: 2)
         try expect("-")

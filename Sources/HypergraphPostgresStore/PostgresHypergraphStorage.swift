@@ -183,7 +183,9 @@ public final class PostgresHypergraphStorage: HypergraphStorage {
             switch error {
             case .poolClosed: return .closed
             case .poolTimeout: return .unavailable("PostgreSQL: \(error)")
-            default: return error.isConnectionProblem ? .unavailable("PostgreSQL: \(error)") : .database("PostgreSQL: \(error)")
+            default:
+                return error.isConnectionProblem
+                    ? .unavailable("PostgreSQL: \(error)") : .database("PostgreSQL: \(error)")
             }
         default:
             return .database("\(error)")

@@ -58,11 +58,12 @@ enum CodableValidation {
         checkMembers { violations.append(($0, $1)) }
         guard let first = violations.first else { return }
         let description = violations.map { violation in
-            let location = JSONPath(violation.path).description.dropFirst()  // relative: drop the `$`
+            let location = JSONPath(violation.path).description.dropFirst() // relative: drop the `$`
             return location.isEmpty ? violation.message : "\(location.drop { $0 == "." }): \(violation.message)"
         }.joined(separator: "; ")
-        throw DecodingError.dataCorrupted(DecodingError.Context(
-            codingPath: decoder.codingPath + first.path.map(PathCodingKey.init), debugDescription: description))
+        throw DecodingError.dataCorrupted(
+            DecodingError.Context(
+                codingPath: decoder.codingPath + first.path.map(PathCodingKey.init), debugDescription: description))
     }
 }
 
@@ -141,7 +142,9 @@ struct CodableJSONValue: Codable {
             for element in elements { try array.encode(CodableJSONValue(element)) }
         case .object(let members):
             var object = encoder.container(keyedBy: PathCodingKey.self)
-            for (key, member) in members { try object.encode(CodableJSONValue(member), forKey: PathCodingKey(stringValue: key)) }
+            for (key, member) in members {
+                try object.encode(CodableJSONValue(member), forKey: PathCodingKey(stringValue: key))
+            }
         }
     }
 }

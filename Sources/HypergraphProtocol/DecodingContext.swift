@@ -74,9 +74,11 @@ public struct DecodingContext: Sendable {
             return try reader.readInt()
         } catch let error as JSONError where error.kind == .typeMismatch || error.kind == .numberOutOfRange {
             // The number was consumed; describe it from a copy taken before.
-            record(JSONError(
-                kind: error.kind, path: error.path,
-                message: "expected \(expected), got \(try before.describeNextValue())", byteOffset: error.byteOffset))
+            record(
+                JSONError(
+                    kind: error.kind, path: error.path,
+                    message: "expected \(expected), got \(try before.describeNextValue())", byteOffset: error.byteOffset
+                ))
             return nil
         }
     }
@@ -105,8 +107,9 @@ public struct DecodingContext: Sendable {
     /// `null`: the TS peers reject the whole message). Returns whether the value was `null`.
     mutating func rejectNull(_ reader: inout JSONReader, expected: String) throws -> Bool {
         guard try reader.peek() == .null else { return false }
-        record(reader.error(
-            .typeMismatch, "expected \(expected), got null (an absent optional member must be omitted, not null)"))
+        record(
+            reader.error(
+                .typeMismatch, "expected \(expected), got null (an absent optional member must be omitted, not null)"))
         try reader.readNull()
         return true
     }
@@ -152,7 +155,9 @@ public struct DecodingContext: Sendable {
     /// object was read, when the reader's path is the object's path.
     mutating func reportMissing(_ names: [String], present: MemberPresence, in reader: JSONReader) {
         for (bit, name) in names.enumerated() where !present.contains(bit) {
-            record(JSONError(kind: .missingMember, path: reader.path.appending(key: name), message: "missing required member"))
+            record(
+                JSONError(
+                    kind: .missingMember, path: reader.path.appending(key: name), message: "missing required member"))
         }
     }
 
@@ -231,7 +236,9 @@ public struct DecodingContext: Sendable {
                 try probe.skipValue()
             }
             guard found else {
-                record(JSONError(kind: .missingMember, path: probe.path.appending(key: key), message: "missing required member"))
+                record(
+                    JSONError(
+                        kind: .missingMember, path: probe.path.appending(key: key), message: "missing required member"))
                 try reader.skipValue()
                 return nil
             }
@@ -253,7 +260,9 @@ public struct DecodingContext: Sendable {
         var path = reader.path
         path.components.append(contentsOf: keys.map(JSONPath.Component.key))
         let expected = knownTypes.map(quote).joined(separator: ", ")
-        record(JSONError(kind: .invalidValue, path: path, message: "unknown type \(quote(type)), expected one of \(expected)"))
+        record(
+            JSONError(
+                kind: .invalidValue, path: path, message: "unknown type \(quote(type)), expected one of \(expected)"))
         try reader.skipValue()
         return nil
     }

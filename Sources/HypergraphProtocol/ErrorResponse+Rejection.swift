@@ -5,7 +5,8 @@ extension ErrorResponse {
     /// many were left out.
     public init(rejecting error: MessageDecodingError, requestType: String? = nil, maximumIssues: Int = 20) {
         let code: ErrorCode = error.isMalformedJSON ? .invalidJson : .invalidMessage
-        var summary = error.isMalformedJSON ? "The message is not well-formed JSON." : "The message does not match its schema."
+        var summary =
+            error.isMalformedJSON ? "The message is not well-formed JSON." : "The message does not match its schema."
         let listed = error.issues.prefix(max(maximumIssues, 0))
         if listed.count < error.issues.count {
             summary += " \(error.issues.count - listed.count) more issues are not listed."

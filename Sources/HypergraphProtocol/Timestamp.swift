@@ -138,8 +138,10 @@ extension Timestamp: Codable {
     /// Parses `text` or throws a `DecodingError` located at `codingPath`.
     private init(text: String, codingPath: [any CodingKey]) throws {
         guard let timestamp = Timestamp(iso8601: text) else {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: codingPath, debugDescription: "expected \(Self.expectation), got \(quoteShortened(text))"))
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: codingPath,
+                    debugDescription: "expected \(Self.expectation), got \(quoteShortened(text))"))
         }
         self = timestamp
     }

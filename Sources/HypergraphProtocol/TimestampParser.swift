@@ -193,7 +193,9 @@ enum TimestampFormatter {
     /// Appends `value` in decimal, zero-padded to at least `digits` digits.
     private static func append(_ value: some BinaryInteger, digits: Int, to output: inout [UInt8]) {
         var text = Array(String(value).utf8)
-        if text.count < digits { text.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits - text.count), at: 0) }
+        if text.count < digits {
+            text.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits - text.count), at: 0)
+        }
         output.append(contentsOf: text)
     }
 }

@@ -75,9 +75,12 @@ public final class HypergraphServer: Sendable {
                         sessions.running.withLock { $0 -= 1 }
                     }
                 case .failure(let refusal):
-                    logger.log(.warn, "connection.refused", [
-                        ("peer", request.remoteAddress), ("status", String(refusal.status)), ("reason", refusal.reason),
-                    ])
+                    logger.log(
+                        .warn, "connection.refused",
+                        [
+                            ("peer", request.remoteAddress), ("status", String(refusal.status)),
+                            ("reason", refusal.reason),
+                        ])
                     return .reject(.refusedUpgrade(refusal))
                 }
             })
@@ -88,10 +91,12 @@ public final class HypergraphServer: Sendable {
             await storage.close()
             throw error
         }
-        logger.log(.info, "server.start", [
-            ("version", version), ("host", configuration.host), ("port", String(port)),
-            ("store", configuration.store.description), ("admin", configuration.adminToken == nil ? "off" : "on"),
-        ])
+        logger.log(
+            .info, "server.start",
+            [
+                ("version", version), ("host", configuration.host), ("port", String(port)),
+                ("store", configuration.store.description), ("admin", configuration.adminToken == nil ? "off" : "on"),
+            ])
         return HypergraphServer(
             configuration: configuration, storage: storage, port: port, context: context, transport: transport,
             sessions: sessions)

@@ -3,7 +3,9 @@
 /// The space-event rules depend on that order ("the first invitation in object insertion order", §8.2), and a
 /// state serialises its maps in it. Keys compare by exact code units, as JavaScript compares property names (not
 /// by Swift's canonical equivalence). Lookup is a linear scan, which suits the small maps of a space state.
-public struct InsertionOrderedMap<Value: Hashable & Sendable>: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
+public struct InsertionOrderedMap<Value: Hashable & Sendable>: Hashable, Sendable, Sequence,
+    ExpressibleByDictionaryLiteral
+{
     /// One entry: its key and value.
     public typealias Element = (key: String, value: Value)
 

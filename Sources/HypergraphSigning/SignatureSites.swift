@@ -222,7 +222,9 @@ private struct SignatureWalk {
         for index in updates.updates.indices {
             let update = updates.updates[index]
             let signaturePath = path.appending(key: "updates").appending(index: index).appending(key: "signature")
-            if let signature = record(update.signature, payload: update.signingPayload(spaceId: spaceId), at: signaturePath) {
+            if let signature = record(
+                update.signature, payload: update.signingPayload(spaceId: spaceId), at: signaturePath)
+            {
                 updates.updates[index].signature = signature
             }
         }

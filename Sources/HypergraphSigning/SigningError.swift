@@ -34,7 +34,8 @@ extension Secp256k1.PrivateKey {
     public init(hex text: String) throws(SigningError) {
         let digits = text.hasPrefix("0x") ? text.dropFirst(2) : Substring(text)
         guard digits.utf8.count == 64 else {
-            throw .invalidPrivateKey(reason: "got \(digits.utf8.count) hex digits; expected 0x followed by 64 hex digits")
+            throw .invalidPrivateKey(
+                reason: "got \(digits.utf8.count) hex digits; expected 0x followed by 64 hex digits")
         }
         do {
             try self.init(bytes: Hex.decode(digits))

@@ -104,7 +104,9 @@ extension SigningPayload {
     public static func spaceInboxMessage(
         authorAccountAddress: String?, ciphertext: String, inboxId: String, spaceId: String
     ) -> Self {
-        var members: JSONObject = ["ciphertext": .string(ciphertext), "inboxId": .string(inboxId), "spaceId": .string(spaceId)]
+        var members: JSONObject = [
+            "ciphertext": .string(ciphertext), "inboxId": .string(inboxId), "spaceId": .string(spaceId),
+        ]
         if let authorAccountAddress { members["authorAccountAddress"] = .string(authorAccountAddress) }
         return Self(signedObject: members)
     }

@@ -41,7 +41,8 @@ public enum SpaceEventRules {
     /// Looks up the identity of an author: given the event's `author.accountAddress` and the public key recovered
     /// from its signature (`0x` + 66 lowercase hex digits), returns the identity, or nil when there is none. A
     /// thrown error (say, a database failure) propagates out of ``apply(_:to:policy:resolveIdentity:)`` unchanged.
-    public typealias IdentityResolver = (_ accountAddress: String, _ signaturePublicKey: String) throws -> SignerIdentity?
+    public typealias IdentityResolver = (_ accountAddress: String, _ signaturePublicKey: String) throws ->
+        SignerIdentity?
 
     /// Applies `event` to `state` (nil when the space has no events yet), as the TypeScript `applyEvent` does.
     ///

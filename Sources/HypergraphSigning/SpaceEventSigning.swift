@@ -38,7 +38,9 @@ extension SignedSpaceEvent {
             "transaction": .object(transaction.signedMembers),
             "author": [
                 "accountAddress": .string(author.accountAddress),
-                "signature": ["hex": .string(author.signature.hex), "recovery": .number(Double(author.signature.recovery))],
+                "signature": [
+                    "hex": .string(author.signature.hex), "recovery": .number(Double(author.signature.recovery)),
+                ],
             ],
         ]
         return SigningPayload(signedObject: event).bytes

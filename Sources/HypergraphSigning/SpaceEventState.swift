@@ -83,7 +83,8 @@ extension SpaceEventState {
         } catch let error as JSONError {
             throw MessageDecodingError(issues: context.issues + [error])
         } catch {
-            throw MessageDecodingError(issues: context.issues + [JSONError(kind: .syntax, path: .root, message: "\(error)")])
+            throw MessageDecodingError(
+                issues: context.issues + [JSONError(kind: .syntax, path: .root, message: "\(error)")])
         }
         guard context.issues.isEmpty else { throw MessageDecodingError(issues: context.issues) }
         self = state

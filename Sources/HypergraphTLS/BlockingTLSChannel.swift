@@ -3,9 +3,9 @@
 //
 // Concurrency: used by the one thread that runs the exchange.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A client TLS session that blocks the calling thread (see the header comment).
@@ -15,7 +15,9 @@ package struct BlockingTLSChannel {
     private let timeoutMilliseconds: Int32
 
     /// Performs the handshake on the connected socket `fd` for `host`.
-    package init(fd: Int32, host: String, peer: String, configuration: TLSClientConfiguration, timeoutSeconds: Int) throws(TLSError) {
+    package init(fd: Int32, host: String, peer: String, configuration: TLSClientConfiguration, timeoutSeconds: Int)
+        throws(TLSError)
+    {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         stream = try TLSStream(clientOn: fd, host: host, peer: peer, configuration: configuration)
         self.fd = fd
@@ -69,7 +71,8 @@ package struct BlockingTLSChannel {
             let ready = poll(&descriptor, 1, timeoutMilliseconds)
             if ready > 0 { return }
             if ready < 0 && errno == EINTR { continue }
-            throw .connectionFailed(peer: stream.peer, detail: "no progress within \(timeoutMilliseconds / 1000) s \(what)")
+            throw .connectionFailed(
+                peer: stream.peer, detail: "no progress within \(timeoutMilliseconds / 1000) s \(what)")
         }
     }
 }

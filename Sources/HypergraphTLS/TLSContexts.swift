@@ -59,7 +59,9 @@ final class SSLContext: @unchecked Sendable {
 
     /// Fails with the file's name and OpenSSL's reasons unless `status` is 1.
     func check(_ status: Int32, file: String, doing: String) throws(TLSError) {
-        guard status == 1 else { throw .invalidConfiguration(file: file, detail: "\(doing): \(OpenSSLErrors.take().text)") }
+        guard status == 1 else {
+            throw .invalidConfiguration(file: file, detail: "\(doing): \(OpenSSLErrors.take().text)")
+        }
     }
 }
 
@@ -93,7 +95,10 @@ enum TLSClientContexts {
         }
         let alpn = ALPN.offer
         // SSL_CTX_set_alpn_protos returns 0 on success, unlike the rest of the API.
-        guard alpn.withUnsafeBufferPointer({ SSL_CTX_set_alpn_protos(context.pointer, $0.baseAddress, UInt32($0.count)) }) == 0 else {
+        guard
+            alpn.withUnsafeBufferPointer({ SSL_CTX_set_alpn_protos(context.pointer, $0.baseAddress, UInt32($0.count)) })
+                == 0
+        else {
             throw .invalidConfiguration(file: "(ALPN)", detail: OpenSSLErrors.take().text)
         }
         return cache.withLock { cache in
@@ -152,23 +157,24 @@ enum ALPN {
     static let offer: [UInt8] = [8] + Array("http/1.1".utf8)
 
     /// The server's choice: http/1.1 when offered; otherwise no ALPN answer (the handshake goes on).
-    static let select: @convention(c) (
-        OpaquePointer?, UnsafeMutablePointer<UnsafePointer<UInt8>?>?, UnsafeMutablePointer<UInt8>?,
-        UnsafePointer<UInt8>?, UInt32, UnsafeMutableRawPointer?
-    ) -> Int32 = { _, out, outLength, offered, offeredLength, _ in
-        guard let offered, let out, let outLength else { return SSL_TLSEXT_ERR_NOACK }
-        var index = 0
-        while index < Int(offeredLength) {
-            let length = Int(offered[index])
-            let start = index + 1
-            guard start + length <= Int(offeredLength) else { break }
-            if UnsafeBufferPointer(start: offered + start, count: length).elementsEqual(offer.dropFirst()) {
-                out.pointee = offered + start
-                outLength.pointee = UInt8(length)
-                return SSL_TLSEXT_ERR_OK
+    static let select:
+        @convention(c) (
+            OpaquePointer?, UnsafeMutablePointer<UnsafePointer<UInt8>?>?, UnsafeMutablePointer<UInt8>?,
+            UnsafePointer<UInt8>?, UInt32, UnsafeMutableRawPointer?
+        ) -> Int32 = { _, out, outLength, offered, offeredLength, _ in
+            guard let offered, let out, let outLength else { return SSL_TLSEXT_ERR_NOACK }
+            var index = 0
+            while index < Int(offeredLength) {
+                let length = Int(offered[index])
+                let start = index + 1
+                guard start + length <= Int(offeredLength) else { break }
+                if UnsafeBufferPointer(start: offered + start, count: length).elementsEqual(offer.dropFirst()) {
+                    out.pointee = offered + start
+                    outLength.pointee = UInt8(length)
+                    return SSL_TLSEXT_ERR_OK
+                }
+                index = start + length
             }
-            index = start + length
+            return SSL_TLSEXT_ERR_NOACK
         }
-        return SSL_TLSEXT_ERR_NOACK
-    }
 }

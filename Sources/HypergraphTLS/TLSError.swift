@@ -2,9 +2,9 @@
 import COpenSSL
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A TLS failure: a certificate the client refused, a handshake the peers could not complete, or files that could

@@ -8,9 +8,9 @@
 import COpenSSL
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The outcome of reading or writing through TLS.
@@ -40,7 +40,8 @@ package final class TLSStream {
 
     /// Starts the client side on the connected (or connecting) socket `fd`, for `host` (a name is sent as SNI and
     /// checked against the certificate; an address is only checked).
-    package init(clientOn fd: Int32, host: String, peer: String, configuration: TLSClientConfiguration) throws(TLSError) {
+    package init(clientOn fd: Int32, host: String, peer: String, configuration: TLSClientConfiguration) throws(TLSError)
+    {
         let context = try TLSClientContexts.context(for: configuration)
         let (ssl, io) = try Self.makeSession(context: context, fd: fd, peer: peer)
         SSL_set_connect_state(ssl)
@@ -74,7 +75,9 @@ package final class TLSStream {
         SSL_free(ssl)
     }
 
-    private static func makeSession(context: SSLContext, fd: Int32, peer: String) throws(TLSError) -> (OpaquePointer, SocketIO) {
+    private static func makeSession(context: SSLContext, fd: Int32, peer: String) throws(TLSError) -> (
+        OpaquePointer, SocketIO
+    ) {
         OpenSSLErrors.clear()
         guard let ssl = SSL_new(context.pointer) else {
             throw .handshakeFailed(peer: peer, detail: "cannot create a TLS session: \(OpenSSLErrors.take().text)")
@@ -174,7 +177,9 @@ package final class TLSStream {
     /// Sends as much of the pending output as the socket takes now (without raising SIGPIPE).
     package func sendPendingOutput() -> PendingOutputResult {
         while pendingOutputCount > 0 {
-            let sent = io.output[io.outputSent...].withUnsafeBytes { send(io.fd, $0.baseAddress, $0.count, SocketIO.sendFlags) }
+            let sent = io.output[io.outputSent...].withUnsafeBytes {
+                send(io.fd, $0.baseAddress, $0.count, SocketIO.sendFlags)
+            }
             if sent > 0 {
                 io.outputSent += sent
                 continue
@@ -185,7 +190,7 @@ package final class TLSStream {
             default: return .failed(errno)
             }
         }
-        io.output = []  // released, so idle connections hold no output buffer
+        io.output = [] // released, so idle connections hold no output buffer
         io.outputSent = 0
         return .sent
     }
@@ -209,9 +214,9 @@ extension OpenSSLErrors {
 /// The socket side of a TLSStream: OpenSSL's reads go to `recv` on the descriptor, its writes to `output`.
 private final class SocketIO {
     #if os(Linux)
-    static let sendFlags = Int32(MSG_NOSIGNAL)
+        static let sendFlags = Int32(MSG_NOSIGNAL)
     #else
-    static let sendFlags: Int32 = 0
+        static let sendFlags: Int32 = 0
     #endif
 
     let fd: Int32

@@ -1,3 +1,5 @@
+import HypergraphTLS
+
 // One TCP connection on an event loop: non-blocking reads into the loop's shared buffer, the outbound queue
 // with gathered writes, readiness interest, deadlines, and the ways a connection ends. What the bytes mean is
 // up to its handler (an HTTP server session, a client handshake, or a WebSocket session), which can change
@@ -6,11 +8,10 @@
 // Concurrency: a Connection, its handler and everything they own belong to their event loop's thread (see
 // EventLoop.swift). Other threads reach them only through `loop.execute`.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import HypergraphTLS
 
 /// The protocol logic driving a connection. Called on the connection's event loop only.
 package protocol ConnectionHandler: AnyObject {
@@ -177,7 +178,8 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
             outbound.forEach { chunk in
                 let remaining = chunk.bytes.buffer[chunk.offset...]
                 loop.writeVectors[count] = iovec(
-                    iov_base: UnsafeMutableRawPointer(mutating: UnsafeRawBufferPointer(rebasing: remaining).baseAddress),
+                    iov_base: UnsafeMutableRawPointer(
+                        mutating: UnsafeRawBufferPointer(rebasing: remaining).baseAddress),
                     iov_len: remaining.count)
                 count += 1
                 return count < EventLoop.writeVectorCapacity
@@ -240,7 +242,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
             guard wantsToRead else { return }
             switch receive(into: loop.readBuffer) {
             case .transferred(let count):
-                if case .finishing = phase { continue }  // input after the end is discarded
+                if case .finishing = phase { continue } // input after the end is discarded
                 handler?.connection(self, received: UnsafeMutableRawBufferPointer(rebasing: loop.readBuffer[..<count]))
                 // A short read drained the socket: skip the read that would only say EAGAIN (level-triggered
                 // readiness reports anything that arrives later).

@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 // One event-loop thread: waits on a Selector and drives every channel registered with it.
 //
 // Concurrency rule (the whole engine follows it):
@@ -7,12 +10,10 @@
 //    `now`) belongs to the loop thread alone, and so does all state of every channel registered with this loop.
 //    Other threads never touch a channel directly: they call `execute` with a closure that runs on the loop thread.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Foundation
-import Synchronization
 
 /// Something registered with an event loop: a listening socket or a connection.
 protocol EventLoopChannel: AnyObject {
@@ -109,7 +110,7 @@ package final class EventLoop: @unchecked Sendable {
         }
         if mustWake {
             var byte: UInt8 = 1
-            _ = write(wakeupWriter, &byte, 1)  // EAGAIN means a wake-up is already pending
+            _ = write(wakeupWriter, &byte, 1) // EAGAIN means a wake-up is already pending
         }
     }
 
@@ -181,12 +182,12 @@ package final class EventLoop: @unchecked Sendable {
     /// `pthread_setname_np`; Linux takes the name through /proc instead).
     private static func nameCurrentThread(_ name: String) {
         #if os(Linux)
-        let fd = open("/proc/thread-self/comm", O_WRONLY)
-        guard fd >= 0 else { return }
-        _ = name.withCString { write(fd, $0, strlen($0)) }
-        close(fd)
+            let fd = open("/proc/thread-self/comm", O_WRONLY)
+            guard fd >= 0 else { return }
+            _ = name.withCString { write(fd, $0, strlen($0)) }
+            close(fd)
         #elseif canImport(Darwin)
-        pthread_setname_np(name)
+            pthread_setname_np(name)
         #endif
     }
 

@@ -178,7 +178,8 @@ struct FrameReceiver {
             throw failure(.messageTooBig, "message exceeds the limit of \(maximumMessageSize) bytes")
         }
         let keyStart = start + size - 4
-        let key = masked
+        let key =
+            masked
             ? WebSocketMaskingKey(bytes[keyStart], bytes[keyStart + 1], bytes[keyStart + 2], bytes[keyStart + 3]) : nil
         return (Frame(fin: fin, opcode: opcode, maskingKey: key, remaining: length), size)
     }
@@ -187,7 +188,9 @@ struct FrameReceiver {
 
     /// Takes an unmasked piece of the current frame's payload. Message bytes are appended in place (through
     /// optional chaining, which does not copy the array).
-    private mutating func consumePayload(_ chunk: UnsafeRawBufferPointer, isControl: Bool) throws(WebSocketProtocolError) {
+    private mutating func consumePayload(_ chunk: UnsafeRawBufferPointer, isControl: Bool)
+        throws(WebSocketProtocolError)
+    {
         if isControl {
             controlPayload.append(contentsOf: chunk)
             return

@@ -58,7 +58,9 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// as for `Connection: keep-alive, Upgrade`.
     public func contains(token: String, in name: String) -> Bool {
         values(for: name).contains { value in
-            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).caseInsensitiveEquals(token) }
+            value.split(separator: ",").contains {
+                $0.trimmingCharacters(in: .whitespaces).caseInsensitiveEquals(token)
+            }
         }
     }
 

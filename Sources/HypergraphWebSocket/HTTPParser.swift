@@ -50,11 +50,14 @@ enum HTTPParser {
         }
         let version = try parseVersion(parts[2], status: 400)
         let headers = try parseFields(lines.dropFirst(), status: 400)
-        return HTTPRequest(method: text(parts[0]), target: target, version: version, headers: headers, remoteAddress: remoteAddress)
+        return HTTPRequest(
+            method: text(parts[0]), target: target, version: version, headers: headers, remoteAddress: remoteAddress)
     }
 
     /// Parses a response head: status code, reason phrase and header fields.
-    static func parseResponse(head: ArraySlice<UInt8>) throws(HTTPParseError) -> (status: Int, reason: String, headers: HTTPHeaders) {
+    static func parseResponse(head: ArraySlice<UInt8>) throws(HTTPParseError) -> (
+        status: Int, reason: String, headers: HTTPHeaders
+    ) {
         let lines = try splitLines(head, status: 0)
         guard let statusLine = lines.first else {
             throw HTTPParseError(status: 0, message: "the response has no status line")
@@ -77,7 +80,8 @@ enum HTTPParser {
         guard values.allSatisfy({ $0 == first }), !first.isEmpty, first.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
             let length = Int(first)
         else {
-            throw HTTPParseError(status: status, message: "Content-Length '\(values.joined(separator: ", "))' is not one decimal number")
+            throw HTTPParseError(
+                status: status, message: "Content-Length '\(values.joined(separator: ", "))' is not one decimal number")
         }
         return length
     }
@@ -85,7 +89,8 @@ enum HTTPParser {
     // MARK: Pieces
 
     /// Lines of a head without their CRLF; the empty line that ends the head is dropped.
-    private static func splitLines(_ head: ArraySlice<UInt8>, status: Int) throws(HTTPParseError) -> [ArraySlice<UInt8>] {
+    private static func splitLines(_ head: ArraySlice<UInt8>, status: Int) throws(HTTPParseError) -> [ArraySlice<UInt8>]
+    {
         var lines: [ArraySlice<UInt8>] = []
         var start = head.startIndex
         var index = head.startIndex
@@ -117,7 +122,9 @@ enum HTTPParser {
         return version
     }
 
-    private static func parseFields(_ lines: ArraySlice<ArraySlice<UInt8>>, status: Int) throws(HTTPParseError) -> HTTPHeaders {
+    private static func parseFields(_ lines: ArraySlice<ArraySlice<UInt8>>, status: Int) throws(HTTPParseError)
+        -> HTTPHeaders
+    {
         var headers = HTTPHeaders()
         for (number, line) in zip(2..., lines) {
             guard let colon = line.firstIndex(of: 0x3A) else {
@@ -127,13 +134,16 @@ enum HTTPParser {
             guard isToken(name) else {
                 throw HTTPParseError(
                     status: status,
-                    message: "header line \(number) has an invalid field name '\(text(name))' (folded lines are not accepted)")
+                    message:
+                        "header line \(number) has an invalid field name '\(text(name))' (folded lines are not accepted)"
+                )
             }
             var value = line[(colon + 1)...]
             while let first = value.first, first == 0x20 || first == 0x09 { value.removeFirst() }
             while let last = value.last, last == 0x20 || last == 0x09 { value.removeLast() }
             guard value.allSatisfy({ $0 >= 0x20 || $0 == 0x09 }), !value.contains(0x7F) else {
-                throw HTTPParseError(status: status, message: "header '\(text(name))' has a control character in its value")
+                throw HTTPParseError(
+                    status: status, message: "header '\(text(name))' has a control character in its value")
             }
             headers.add(name: text(name), value: text(value))
         }
@@ -142,13 +152,15 @@ enum HTTPParser {
 
     /// RFC 9110 token characters: letters, digits and !#$%&'*+-.^_`|~.
     private static func isToken(_ bytes: ArraySlice<UInt8>) -> Bool {
-        !bytes.isEmpty && bytes.allSatisfy { byte in
-            switch byte {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-            case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: return true
-            default: return false
+        !bytes.isEmpty
+            && bytes.allSatisfy { byte in
+                switch byte {
+                case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+                case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E:
+                    return true
+                default: return false
+                }
             }
-        }
     }
 
     private static func text(_ bytes: ArraySlice<UInt8>) -> String {

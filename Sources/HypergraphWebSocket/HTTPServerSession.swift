@@ -63,7 +63,9 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
                     return respondToMalformedRequest(
                         HTTPParseError(
                             status: 413,
-                            message: "the body of \(length) bytes exceeds the limit of \(limits.maximumRequestBodySize) bytes"))
+                            message:
+                                "the body of \(length) bytes exceeds the limit of \(limits.maximumRequestBodySize) bytes"
+                        ))
                 }
                 head = (request, end, length)
             } catch {
@@ -126,7 +128,7 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
         deadline = connection.loop.now + limits.webSocket.handshakeTimeout.nanoseconds
         connection.resumeReading(.awaitingApplication)
         connection.updateDeadline()
-        readRequest()  // a pipelined request may already be buffered
+        readRequest() // a pipelined request may already be buffered
     }
 
     private func upgrade(_ decision: WebSocketUpgradeDecision, accept: String) {
@@ -138,12 +140,13 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
         case .reject(let response):
             respond(response, keepAlive: false)
         case .accept(let headers, let handler):
-            connection.enqueue(Handshake.switchingProtocols(accept: accept, extraHeaders: headers).encoded(closing: false))
+            connection.enqueue(
+                Handshake.switchingProtocols(accept: accept, extraHeaders: headers).encoded(closing: false))
             let session = WebSocketSession(connection: connection, isClient: false, configuration: limits.webSocket)
             connection.handler = session
             connection.resumeReading(.awaitingApplication)
             connection.updateDeadline()
-            var early = buffer  // frames the client sent right behind its request
+            var early = buffer // frames the client sent right behind its request
             buffer = []
             if !early.isEmpty {
                 early.withUnsafeMutableBytes { session.connection(connection, received: $0) }
@@ -169,7 +172,7 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
 
     func connectionReachedEndOfInput(_ connection: Connection) {
         guard case .awaitingApplication = state else { return connection.disconnect() }
-        closeAfterResponse = true  // answer the request, then close
+        closeAfterResponse = true // answer the request, then close
     }
 
     func beginShutdown() {

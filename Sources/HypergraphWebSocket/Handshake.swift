@@ -32,7 +32,8 @@ enum Handshake {
     /// Checks an upgrade request and returns its `Sec-WebSocket-Accept` value.
     static func validate(_ request: HTTPRequest) throws(HandshakeRejection) -> String {
         guard request.method == "GET" else {
-            var response = HTTPResponse.text("WebSocket upgrade requests must use GET, not \(request.method).\n", status: 405)
+            var response = HTTPResponse.text(
+                "WebSocket upgrade requests must use GET, not \(request.method).\n", status: 405)
             response.headers.add(name: "Allow", value: "GET")
             throw HandshakeRejection(response: response)
         }
@@ -52,7 +53,9 @@ enum Handshake {
         }
         let keys = request.headers.values(for: "Sec-WebSocket-Key")
         guard keys.count == 1, let key = keys.first, Data(base64Encoded: key)?.count == 16 else {
-            throw reject("Sec-WebSocket-Key must be exactly one base64-encoded 16-byte value, got '\(keys.joined(separator: ", "))'.")
+            throw reject(
+                "Sec-WebSocket-Key must be exactly one base64-encoded 16-byte value, got '\(keys.joined(separator: ", "))'."
+            )
         }
         return acceptValue(forKey: key)
     }
@@ -133,7 +136,9 @@ struct WebSocketURL: Equatable {
             throw .invalidURL(text, "user information and fragments are not allowed")
         }
         let port = components.port ?? (isSecure ? 443 : 80)
-        guard let validPort = UInt16(exactly: port), validPort > 0 else { throw .invalidURL(text, "port \(port) is out of range") }
+        guard let validPort = UInt16(exactly: port), validPort > 0 else {
+            throw .invalidURL(text, "port \(port) is out of range")
+        }
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         self.port = validPort
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath

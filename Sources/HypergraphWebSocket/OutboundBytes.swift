@@ -57,7 +57,9 @@ package final class OutboundBytes: @unchecked Sendable {
     }
 
     /// Encodes a single-frame message or control frame from bytes.
-    static func frame(opcode: WebSocketOpcode, bytes: some Collection<UInt8>, maskingKey: WebSocketMaskingKey?) -> OutboundBytes {
+    static func frame(opcode: WebSocketOpcode, bytes: some Collection<UInt8>, maskingKey: WebSocketMaskingKey?)
+        -> OutboundBytes
+    {
         if let encoded = bytes.withContiguousStorageIfAvailable({
             frame(opcode: opcode, payload: UnsafeRawBufferPointer($0), maskingKey: maskingKey)
         }) {

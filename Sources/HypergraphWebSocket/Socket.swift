@@ -1,9 +1,9 @@
 // Thin wrappers over the POSIX socket calls the engine needs, with errors that name the failing call.
 // Stateless: every function works on a descriptor owned by its caller.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A failed socket system call.
@@ -52,11 +52,11 @@ enum IOResult: Equatable {
 /// Socket system calls.
 package enum Socket {
     #if os(Linux)
-    private static let streamType = Int32(SOCK_STREAM.rawValue)
-    private static let sendFlags = Int32(MSG_NOSIGNAL)
+        private static let streamType = Int32(SOCK_STREAM.rawValue)
+        private static let sendFlags = Int32(MSG_NOSIGNAL)
     #else
-    private static let streamType = SOCK_STREAM
-    private static let sendFlags: Int32 = 0
+        private static let streamType = SOCK_STREAM
+        private static let sendFlags: Int32 = 0
     #endif
 
     /// Resolves `host` (a name or numeric IPv4/IPv6 address) to socket addresses for `port`.
@@ -74,7 +74,9 @@ package enum Socket {
             if let address = entry.pointee.ai_addr {
                 var storage = sockaddr_storage()
                 let length = min(Int(entry.pointee.ai_addrlen), MemoryLayout<sockaddr_storage>.size)
-                withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: address, count: length)) }
+                withUnsafeMutableBytes(of: &storage) {
+                    $0.copyMemory(from: UnsafeRawBufferPointer(start: address, count: length))
+                }
                 addresses.append(SocketAddress(storage: storage, length: socklen_t(length)))
             }
             cursor = entry.pointee.ai_next
@@ -164,9 +166,9 @@ package enum Socket {
         var message = msghdr()
         message.msg_iov = vectors
         #if os(Linux)
-        message.msg_iovlen = count
+            message.msg_iovlen = count
         #else
-        message.msg_iovlen = Int32(count)
+            message.msg_iovlen = Int32(count)
         #endif
         while true {
             let written = sendmsg(fd, &message, sendFlags)
@@ -214,7 +216,9 @@ package enum Socket {
                 getnameinfo($0, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST)
             }
         }
-        let address = named == 0 ? String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
+        let address =
+            named == 0
+            ? String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
         let text = storage.ss_family == sa_family_t(AF_INET6) ? "[\(address)]" : address
         return "\(text):\(port(of: storage))"
     }
@@ -239,7 +243,7 @@ package enum Socket {
         var enable: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &enable, socklen_t(MemoryLayout<Int32>.size))
         #if canImport(Darwin)
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &enable, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &enable, socklen_t(MemoryLayout<Int32>.size))
         #endif
     }
 
@@ -249,16 +253,19 @@ package enum Socket {
     }
 
     #if os(Linux)
-    private typealias Accept4Function = @convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32
-    /// `accept4` sets non-blocking and close-on-exec in the same call, but Glibc's Swift overlay does not export
-    /// it, so it is looked up once by name.
-    private static let accept4: Accept4Function? = dlsym(nil, "accept4").map { unsafeBitCast($0, to: Accept4Function.self) }
-    private static let acceptFlags = Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
+        private typealias Accept4Function =
+            @convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32
+        /// `accept4` sets non-blocking and close-on-exec in the same call, but Glibc's Swift overlay does not export
+        /// it, so it is looked up once by name.
+        private static let accept4: Accept4Function? = dlsym(nil, "accept4").map {
+            unsafeBitCast($0, to: Accept4Function.self)
+        }
+        private static let acceptFlags = Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
     #endif
 
     private static func acceptNonBlocking(_ listener: Int32) -> Int32 {
         #if os(Linux)
-        if let accept4 { return accept4(listener, nil, nil, acceptFlags) }
+            if let accept4 { return accept4(listener, nil, nil, acceptFlags) }
         #endif
         let fd = accept(listener, nil, nil)
         if fd >= 0 { setNonBlockingAndCloseOnExec(fd) }

@@ -21,7 +21,9 @@ struct UTF8Validator {
         while index < count {
             if pending == 0 {
                 // Fast path: skip ASCII eight bytes at a time.
-                while index + 8 <= count, base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                while index + 8 <= count,
+                    base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
                     index += 8
                 }
                 guard index < count else { return true }
@@ -30,12 +32,12 @@ struct UTF8Validator {
                 switch byte {
                 case 0x00...0x7F: continue
                 case 0xC2...0xDF: begin(1, 0x80, 0xBF)
-                case 0xE0: begin(2, 0xA0, 0xBF)  // no overlong three-byte forms
+                case 0xE0: begin(2, 0xA0, 0xBF) // no overlong three-byte forms
                 case 0xE1...0xEC, 0xEE...0xEF: begin(2, 0x80, 0xBF)
-                case 0xED: begin(2, 0x80, 0x9F)  // no UTF-16 surrogates
-                case 0xF0: begin(3, 0x90, 0xBF)  // no overlong four-byte forms
+                case 0xED: begin(2, 0x80, 0x9F) // no UTF-16 surrogates
+                case 0xF0: begin(3, 0x90, 0xBF) // no overlong four-byte forms
                 case 0xF1...0xF3: begin(3, 0x80, 0xBF)
-                case 0xF4: begin(3, 0x80, 0x8F)  // nothing above U+10FFFF
+                case 0xF4: begin(3, 0x80, 0x8F) // nothing above U+10FFFF
                 default: return false
                 }
             } else {

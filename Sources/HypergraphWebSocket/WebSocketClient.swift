@@ -49,9 +49,11 @@ public enum WebSocketClient {
                     let fd = try Socket.startConnect(to: address, description: description)
                     let connection: Connection
                     do {
-                        let stream = try url.isSecure
+                        let stream =
+                            try url.isSecure
                             ? TLSStream(clientOn: fd, host: url.host, peer: description, configuration: tls) : nil
-                        connection = try Connection(loop: loop, fd: fd, peer: description, connecting: true, tls: stream)
+                        connection = try Connection(
+                            loop: loop, fd: fd, peer: description, connecting: true, tls: stream)
                     } catch {
                         Socket.closeDescriptor(fd)
                         throw error
@@ -125,7 +127,8 @@ private final class ClientHandshake: ConnectionHandler {
             return fail(.invalidHandshakeResponse(error.message))
         }
         guard status == 101 else {
-            let length = (try? HTTPParser.contentLength(of: responseHeaders, status: 0)) ?? ClientHandshake.maximumBodySize
+            let length =
+                (try? HTTPParser.contentLength(of: responseHeaders, status: 0)) ?? ClientHandshake.maximumBodySize
             rejection = (status, reason, responseHeaders, end, min(length, ClientHandshake.maximumBodySize))
             return finishRejectionIfComplete(atEnd: false)
         }
@@ -144,7 +147,7 @@ private final class ClientHandshake: ConnectionHandler {
         let socket = WebSocket(session: session)
         continuation?.resume(returning: socket)
         continuation = nil
-        var early = leftover  // frames the server sent right behind its 101
+        var early = leftover // frames the server sent right behind its 101
         if !early.isEmpty {
             early.withUnsafeMutableBytes { session.connection(connection, received: $0) }
         }
@@ -153,7 +156,9 @@ private final class ClientHandshake: ConnectionHandler {
     private func finishRejectionIfComplete(atEnd: Bool) {
         guard let rejection, atEnd || buffer.count >= rejection.bodyStart + rejection.bodyLength else { return }
         let body = Array(buffer[rejection.bodyStart..<min(buffer.count, rejection.bodyStart + rejection.bodyLength)])
-        fail(.handshakeRejected(status: rejection.status, reason: rejection.reason, headers: rejection.headers, body: body))
+        fail(
+            .handshakeRejected(
+                status: rejection.status, reason: rejection.reason, headers: rejection.headers, body: body))
     }
 
     private func fail(_ error: WebSocketClientError) {
@@ -187,7 +192,9 @@ private final class ClientHandshake: ConnectionHandler {
     func connection(_ connection: Connection, deadlinePassed now: UInt64) {
         guard deadline <= now else { return }
         if let tls = connection.tls, connected, !tls.isEstablished {
-            return fail(.tlsFailed(.handshakeFailed(peer: tls.peer, detail: "no TLS handshake answer in time (is it a TLS port?)")))
+            return fail(
+                .tlsFailed(
+                    .handshakeFailed(peer: tls.peer, detail: "no TLS handshake answer in time (is it a TLS port?)")))
         }
         fail(.handshakeTimedOut)
     }

@@ -61,8 +61,9 @@ public struct WebSocketMaskingKey: Sendable, Hashable {
     public static func random() -> WebSocketMaskingKey {
         var generator = SystemRandomNumberGenerator()
         let value = generator.next() as UInt32
-        return WebSocketMaskingKey(UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
-                                   UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24))
+        return WebSocketMaskingKey(
+            UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
+            UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24))
     }
 
     /// Compares the four bytes.

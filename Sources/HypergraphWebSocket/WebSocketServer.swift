@@ -43,7 +43,8 @@ public final class WebSocketServer: Sendable {
     public init(
         configuration: WebSocketServerConfiguration = WebSocketServerConfiguration(),
         tls: TLSServerContext? = nil,
-        httpHandler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse = { _ in .text("Not Found\n", status: 404) },
+        httpHandler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse = { _ in .text("Not Found\n", status: 404)
+        },
         upgradeHandler: @escaping @Sendable (HTTPRequest) async -> WebSocketUpgradeDecision
     ) {
         self.configuration = configuration

@@ -146,7 +146,7 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
         case (.close, .closeSent):
             finishConnection()
         default:
-            break  // data after our close frame is discarded (RFC 6455 §1.4)
+            break // data after our close frame is discarded (RFC 6455 §1.4)
         }
     }
 
@@ -202,7 +202,8 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
 
     func connectionClosed(_ connection: Connection, error: SocketError?) {
         state = .closed
-        let (code, reason) = closeFrame ?? (.abnormalClosure, error.map { "\($0)" } ?? "connection closed without a close frame")
+        let (code, reason) =
+            closeFrame ?? (.abnormalClosure, error.map { "\($0)" } ?? "connection closed without a close frame")
         _ = events.push(.closed(code, reason: reason))
     }
 
@@ -226,9 +227,9 @@ final class WebSocketSession: ConnectionHandler, GracefulShutdownParticipant, @u
         guard let deadline = nextDeadline, deadline <= now else { return }
         switch state {
         case .failing(let error, _):
-            failNow(error)  // the application did not come back for its events in time
+            failNow(error) // the application did not come back for its events in time
         case .closeSent:
-            connection.disconnect()  // the peer never answered the close frame
+            connection.disconnect() // the peer never answered the close frame
         case .open where pingSent != nil:
             closeFrame = (.abnormalClosure, "no answer to a ping within \(configuration.pongTimeout)")
             connection.disconnect()

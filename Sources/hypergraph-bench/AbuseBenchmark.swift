@@ -10,13 +10,13 @@ import HypergraphProtocol
 import HypergraphServer
 import HypergraphStore
 import HypergraphWebSocket
+import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Synchronization
 
 /// `hypergraph-bench abuse`: see ``command`` for the options. Exits with a failure status when a bound is violated;
 /// `--short` is the form CI runs (well under a minute).
@@ -32,11 +32,15 @@ enum AbuseBenchmark {
             """,
         options: [
             .flag("short", help: "The CI form: a 12 MiB space and fewer abusers (about 40 s in a release build)."),
-            .value("rss-bound-mib", valueName: "N", help: "The most resident memory the server may reach.", default: "256"),
-            .value("rtt-bound-ms", valueName: "N", help: "The longest a normal client's round trip may take.", default: "2000"),
+            .value(
+                "rss-bound-mib", valueName: "N", help: "The most resident memory the server may reach.", default: "256"),
+            .value(
+                "rtt-bound-ms", valueName: "N", help: "The longest a normal client's round trip may take.",
+                default: "2000"),
             .value(
                 "idle-cpu-bound-percent", valueName: "N",
-                help: "The most CPU (percent of a core) the server may use 1-3 s after the abusers left.", default: "10"),
+                help: "The most CPU (percent of a core) the server may use 1-3 s after the abusers left.", default: "10"
+            ),
             .flag(serverOption, help: "Internal: be the server of a parent run."),
         ]
     ) { arguments in
@@ -58,13 +62,15 @@ enum AbuseBenchmark {
             url: "ws://127.0.0.1:\(child.port)", port: child.port, pid: "\(child.processIdentifier)",
             abuser: identities[0], normal: identities[1])
         print("Abuse of the reference server (default limits) in a child process, \(options.form) form")
-        print("bounds: server RSS ≤ \(options.rssBoundMiB) MiB, normal round trip ≤ \(options.rttBoundMilliseconds) ms, "
-            + "server CPU ≤ \(format(options.idleCPUBoundPercent)) % of a core once abusers have gone")
+        print(
+            "bounds: server RSS ≤ \(options.rssBoundMiB) MiB, normal round trip ≤ \(options.rttBoundMilliseconds) ms, "
+                + "server CPU ≤ \(format(options.idleCPUBoundPercent)) % of a core once abusers have gone")
         var verdict = Verdict()
 
         let large = try LargeSpace.create(in: child, target: target, bytes: options.spaceMiB << 20)
-        print("\nlarge space: \(large.updateIds.count) updates of \(LargeSpace.updateBytes >> 10) KiB "
-            + "(\(options.spaceMiB) MiB), stored by the server process itself")
+        print(
+            "\nlarge space: \(large.updateIds.count) updates of \(LargeSpace.updateBytes >> 10) KiB "
+                + "(\(options.spaceMiB) MiB), stored by the server process itself")
         fflush(nil)
         let probe = try blocking { try await NormalClient.connect(target) }
         let memory = MemorySampler(pid: target.pid)
@@ -75,19 +81,31 @@ enum AbuseBenchmark {
         report("quiet (baseline)", quiet, baseline: baseline, memory: memory, options: options, verdict: &verdict)
 
         let phases: [(String, () throws -> String)] = [
-            ("\(options.silentReaders) subscribers of the large space that never read, \(Int(options.holdSeconds)) s", {
-                try Scenarios.nonReadingSubscribers(target, space: large.spaceId, options: options)
-            }),
-            ("\(options.pipelines) connections × \(Scenarios.pipelinedRequests) pipelined requests, then a reset", {
-                try Scenarios.pipelinedThenReset(target, space: large.spaceId, options: options)
-            }),
-            ("oversized fields and messages, \(options.oversizedRounds) rounds", {
-                try blocking { try await Scenarios.oversizedFields(target, space: large.spaceId, options: options) }
-            }),
-            ("slowloris: \(options.silentSockets) silent sockets, \(options.slowClients) byte-a-time upgrades and "
-                + "frames, \(Int(options.slowlorisSeconds)) s", {
+            (
+                "\(options.silentReaders) subscribers of the large space that never read, \(Int(options.holdSeconds)) s",
+                {
+                    try Scenarios.nonReadingSubscribers(target, space: large.spaceId, options: options)
+                }
+            ),
+            (
+                "\(options.pipelines) connections × \(Scenarios.pipelinedRequests) pipelined requests, then a reset",
+                {
+                    try Scenarios.pipelinedThenReset(target, space: large.spaceId, options: options)
+                }
+            ),
+            (
+                "oversized fields and messages, \(options.oversizedRounds) rounds",
+                {
+                    try blocking { try await Scenarios.oversizedFields(target, space: large.spaceId, options: options) }
+                }
+            ),
+            (
+                "slowloris: \(options.silentSockets) silent sockets, \(options.slowClients) byte-a-time upgrades and "
+                    + "frames, \(Int(options.slowlorisSeconds)) s",
+                {
                     try Scenarios.slowloris(target, options: options)
-                }),
+                }
+            ),
         ]
         for (name, scenario) in phases {
             var outcome = ""
@@ -132,7 +150,7 @@ enum AbuseBenchmark {
             verdict.failures.append("\(name): a normal round trip took \(format(worst)) ms")
         }
         if let failure = figures.failure { verdict.failures.append("\(name): the normal client failed: \(failure)") }
-        fflush(nil)  // Each phase's figures as soon as they are known (CI logs, long runs).
+        fflush(nil) // Each phase's figures as soon as they are known (CI logs, long runs).
     }
 
     /// The server's CPU, in percent of one core, over 2 s starting 1 s after the call (the abusers have gone).
@@ -385,14 +403,16 @@ private enum Scenarios {
     /// reset at once, with every reply unread: the server must drop what is queued. The phase lasts 1 s more.
     static func pipelinedThenReset(_ target: AbuseTarget, space: String, options: AbuseOptions) throws -> String {
         let requests = (0..<pipelinedRequests).flatMap { index in
-            frame(index.isMultiple(of: 2) ? .subscribeSpace(SubscribeSpaceRequest(id: space)) : .listSpaces(ListSpacesRequest()))
+            frame(
+                index.isMultiple(of: 2)
+                    ? .subscribeSpace(SubscribeSpaceRequest(id: space)) : .listSpaces(ListSpacesRequest()))
         }
         for _ in 0..<options.pipelines {
             let client = try BlockingClient(port: target.port, path: target.path(target.abuser))
             client.send(requests)
             client.resetOnClose()
         }
-        Thread.sleep(forTimeInterval: 1)  // The normal client meanwhile: the dropped work must not slow it.
+        Thread.sleep(forTimeInterval: 1) // The normal client meanwhile: the dropped work must not slow it.
         return ""
     }
 
@@ -427,7 +447,8 @@ private enum Scenarios {
         let stored = Set(try await listing.listSpaces().spaces.map(\.id))
         await listing.close()
         let leaked = refusedSpaces.filter(stored.contains).count
-        let outcome = "\(refusals) of \(expected) refused as expected (too-large, too-large, 1009); "
+        let outcome =
+            "\(refusals) of \(expected) refused as expected (too-large, too-large, 1009); "
             + "\(leaked) refused spaces stored"
         return refusals == expected && leaked == 0 ? outcome : "FAILED: \(outcome)"
     }
@@ -450,8 +471,11 @@ private enum Scenarios {
         let silent = try (0..<options.silentSockets).map { _ in try connectLoopback(port: target.port) }
         defer { for fd in silent { close(fd) } }
         let deadline = MonotonicClock.now() + UInt64(options.slowlorisSeconds * 1e9)
-        let upgrade = Array("GET \(target.path(target.abuser)) HTTP/1.1\r\nHost: abuse\r\nUpgrade: websocket\r\n".utf8)
-            + Array("Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".utf8)
+        let upgrade =
+            Array("GET \(target.path(target.abuser)) HTTP/1.1\r\nHost: abuse\r\nUpgrade: websocket\r\n".utf8)
+            + Array(
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                    .utf8)
         let request = frame(.listSpaces(ListSpacesRequest()))
         let cutOff = CutOffCount()
         onThreads(options.slowClients * 2) { index in
@@ -462,7 +486,9 @@ private enum Scenarios {
                 guard let opened = try? connectLoopback(port: target.port) else { return }
                 (fd, client) = (opened, nil)
             } else {
-                guard let opened = try? BlockingClient(port: target.port, path: target.path(target.abuser)) else { return }
+                guard let opened = try? BlockingClient(port: target.port, path: target.path(target.abuser)) else {
+                    return
+                }
                 (fd, client) = (opened.fd, opened)
             }
             defer { if client == nil { close(fd) } }
@@ -480,7 +506,8 @@ private enum Scenarios {
         }
         let closed = silent.filter(peerClosed).count
         let (upgrades, frames) = cutOff.counts
-        let outcome = "server closed \(closed) of \(silent.count) silent sockets, \(upgrades) of "
+        let outcome =
+            "server closed \(closed) of \(silent.count) silent sockets, \(upgrades) of "
             + "\(options.slowClients) byte-a-time upgrades, \(frames) of \(options.slowClients) authenticated "
             + "byte-a-time senders"
         return closed == silent.count && upgrades == options.slowClients

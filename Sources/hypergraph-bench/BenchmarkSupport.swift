@@ -3,13 +3,13 @@
 import Dispatch
 import Foundation
 import HypergraphCommandLine
+import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Synchronization
 
 /// A benchmark that could not run as planned.
 struct BenchmarkError: Error, CustomStringConvertible {
@@ -27,7 +27,7 @@ func benchmarkCommand(
     Command(name: name, abstract: abstract, discussion: discussion, options: options, arguments: arguments) { parsed in
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             let thread = Thread { done.resume(with: Result { try run(parsed) }) }
-            thread.stackSize = 8 << 20  // the main thread's size: the areas were written for it
+            thread.stackSize = 8 << 20 // the main thread's size: the areas were written for it
             thread.start()
         }
         return ExitStatus.success
@@ -109,17 +109,17 @@ final class LineReader {
 /// usual 1,024).
 func raiseDescriptorLimit() {
     var limit = rlimit()
-    guard getrlimit(RLIMIT_NOFILE_CONSTANT, &limit) == 0 else { return }
+    guard getrlimit(fileDescriptorLimitResource, &limit) == 0 else { return }
     limit.rlim_cur = limit.rlim_max
-    setrlimit(RLIMIT_NOFILE_CONSTANT, &limit)
+    setrlimit(fileDescriptorLimitResource, &limit)
 }
 
 #if os(Linux)
-private let RLIMIT_NOFILE_CONSTANT = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
-let RUSAGE_SELF_CONSTANT = RUSAGE_SELF.rawValue
+    private let fileDescriptorLimitResource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    let resourceUsageOfSelf = RUSAGE_SELF.rawValue
 #else
-private let RLIMIT_NOFILE_CONSTANT = RLIMIT_NOFILE
-let RUSAGE_SELF_CONSTANT = RUSAGE_SELF
+    private let fileDescriptorLimitResource = RLIMIT_NOFILE
+    let resourceUsageOfSelf = RUSAGE_SELF
 #endif
 
 /// Figures printed by a Python reference script (`name value` lines), or why there are none.

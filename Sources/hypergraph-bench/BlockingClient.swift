@@ -1,9 +1,9 @@
 // Plain blocking sockets, written as a C program would: the baselines of the transport benchmarks (a blocking
 // WebSocket client, and the kernel's own fan-out floor in BroadcastBenchmark.swift).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A blocking WebSocket client written as a C program would: one socket, `send` and `recv` in a loop.
@@ -14,7 +14,10 @@ final class BlockingClient: @unchecked Sendable {
 
     init(port: UInt16, path: String) throws {
         fd = try connectLoopback(port: port)
-        send(Array("GET \(path) HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".utf8))
+        send(
+            Array(
+                "GET \(path) HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                    .utf8))
         while true {
             if let end = buffer.firstRange(of: [13, 10, 13, 10]) {
                 guard buffer.starts(with: Array("HTTP/1.1 101".utf8)) else { throw BenchmarkError("upgrade refused") }
@@ -72,7 +75,8 @@ final class BlockingClient: @unchecked Sendable {
             let short = Int(buffer[offset + 1] & 0x7F)
             let headerSize = short == 126 ? 4 : short == 127 ? 10 : 2
             guard buffer.count - offset >= headerSize else { break }
-            let length = short < 126 ? short : buffer[(offset + 2)..<(offset + headerSize)].reduce(0) { $0 << 8 | Int($1) }
+            let length =
+                short < 126 ? short : buffer[(offset + 2)..<(offset + headerSize)].reduce(0) { $0 << 8 | Int($1) }
             guard buffer.count - offset >= headerSize + length else { break }
             body(buffer[(offset + headerSize)..<(offset + headerSize + length)])
             offset += headerSize + length
@@ -123,9 +127,9 @@ func disableNagle(_ fd: Int32) {
 }
 
 #if os(Linux)
-let streamType = Int32(SOCK_STREAM.rawValue)
-private let sendFlags = Int32(MSG_NOSIGNAL)
+    let streamType = Int32(SOCK_STREAM.rawValue)
+    private let sendFlags = Int32(MSG_NOSIGNAL)
 #else
-let streamType = SOCK_STREAM
-private let sendFlags: Int32 = 0
+    let streamType = SOCK_STREAM
+    private let sendFlags: Int32 = 0
 #endif

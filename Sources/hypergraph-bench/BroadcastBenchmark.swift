@@ -6,13 +6,13 @@
 import Dispatch
 import Foundation
 import HypergraphWebSocket
+import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Synchronization
 
 struct BroadcastBenchmark {
     let server: BenchmarkServer
@@ -32,8 +32,8 @@ struct BroadcastBenchmark {
     /// What one sequence of messages measured.
     struct Run {
         var deliveriesPerSecond: Double
-        var latencies: [Double]  // milliseconds, one per message
-        var processorsBusy: Double  // cores used by the whole process while it ran
+        var latencies: [Double] // milliseconds, one per message
+        var processorsBusy: Double // cores used by the whole process while it ran
 
         var p50: Double { percentile(latencies, 50) }
         var p99: Double { percentile(latencies, 99) }
@@ -54,17 +54,27 @@ struct BroadcastBenchmark {
 
         let interval = 1_000_000_000 / UInt64(Self.pacedRate)
         let schedules = [
-            Schedule(label: "one message in flight", count: 1000, pacing: .inFlight(1), figures: [.deliveries, .latency]),
-            Schedule(label: "8 messages in flight", count: 2000, pacing: .inFlight(8), figures: [.deliveries, .latency]),
-            Schedule(label: "paced at 200k deliveries/s", count: 2 * Self.pacedRate, pacing: .every(interval), figures: [.latency, .cores]),
+            Schedule(
+                label: "one message in flight", count: 1000, pacing: .inFlight(1), figures: [.deliveries, .latency]),
+            Schedule(
+                label: "8 messages in flight", count: 2000, pacing: .inFlight(8), figures: [.deliveries, .latency]),
+            Schedule(
+                label: "paced at 200k deliveries/s", count: 2 * Self.pacedRate, pacing: .every(interval),
+                figures: [.latency, .cores]),
             // A burst's latencies only measure how long the queue was, so only its rate is shown.
             Schedule(label: "saturated (burst of 1,000)", count: 1000, pacing: .inFlight(.max), figures: [.deliveries]),
         ]
-        print("broadcast 1→\(Self.subscriberCount), \(Self.messageSize) B (latency: send → read by the last subscriber)")
+        print(
+            "broadcast 1→\(Self.subscriberCount), \(Self.messageSize) B (latency: send → read by the last subscriber)")
         for schedule in schedules {
-            let ours = try Self.measure(schedule.count, through: { shared.send(Self.message($0)) }, to: subscribers, pacing: schedule.pacing)
-            let kernel = try Self.measure(schedule.count, through: { floorPublisher(Self.message($0)) }, to: floorSubscribers, pacing: schedule.pacing)
-            let each = try Self.measure(schedule.count, through: { perSubscriber.send(Self.message($0)) }, to: subscribers, pacing: schedule.pacing)
+            let ours = try Self.measure(
+                schedule.count, through: { shared.send(Self.message($0)) }, to: subscribers, pacing: schedule.pacing)
+            let kernel = try Self.measure(
+                schedule.count, through: { floorPublisher(Self.message($0)) }, to: floorSubscribers,
+                pacing: schedule.pacing)
+            let each = try Self.measure(
+                schedule.count, through: { perSubscriber.send(Self.message($0)) }, to: subscribers,
+                pacing: schedule.pacing)
             report(schedule, ours: ours, kernel: kernel, perSubscriber: each)
         }
         shared.close()
@@ -89,16 +99,23 @@ struct BroadcastBenchmark {
     /// Prints the schedule's figures against the kernel floor, then the shared frame against one `send` per
     /// subscriber.
     private func report(_ schedule: Schedule, ours: Run, kernel: Run, perSubscriber: Run) {
-        func row(_ name: String, _ figure: (Run) -> Double, unit: String, against baseline: Run, _ baselineName: String) {
-            printComparison("  \(schedule.label): \(name)", ours: figure(ours), baseline: figure(baseline), unit: unit, baselineName: baselineName)
+        func row(_ name: String, _ figure: (Run) -> Double, unit: String, against baseline: Run, _ baselineName: String)
+        {
+            printComparison(
+                "  \(schedule.label): \(name)", ours: figure(ours), baseline: figure(baseline), unit: unit,
+                baselineName: baselineName)
         }
         let floor = "kernel floor"
-        if schedule.figures.contains(.deliveries) { row("deliveries/s", \.deliveriesPerSecond, unit: "msg/s", against: kernel, floor) }
+        if schedule.figures.contains(.deliveries) {
+            row("deliveries/s", \.deliveriesPerSecond, unit: "msg/s", against: kernel, floor)
+        }
         if schedule.figures.contains(.latency) {
             row("p50 latency", \.p50, unit: "ms", against: kernel, floor)
             row("p99 latency", \.p99, unit: "ms", against: kernel, floor)
         }
-        if schedule.figures.contains(.cores) { row("cores busy", \.processorsBusy, unit: "cores", against: kernel, floor) }
+        if schedule.figures.contains(.cores) {
+            row("cores busy", \.processorsBusy, unit: "cores", against: kernel, floor)
+        }
         let each = "one send per subscriber"
         if schedule.figures.contains(.deliveries) {
             row("deliveries/s", \.deliveriesPerSecond, unit: "msg/s", against: perSubscriber, each)
@@ -116,14 +133,17 @@ struct BroadcastBenchmark {
         while server.subscribers.sockets.withLock({ $0.count }) < count { usleep(1000) }
         let publisher = try EnginePublisher(port: server.port, path: "/pub")
         defer { publisher.close() }
-        return try measure(messages, through: { publisher.send(message($0)) }, to: subscribers, pacing: .inFlight(1)).p99
+        return try measure(messages, through: { publisher.send(message($0)) }, to: subscribers, pacing: .inFlight(1))
+            .p99
     }
 
     /// Sends `count` messages, `publish(n)` sending the one with sequence number n, on the given schedule, and waits
     /// until every subscriber read each.
-    static func measure(_ count: Int, through publish: (Int) -> Void, to reader: SubscriberReader, pacing: Pacing) throws -> Run {
+    static func measure(_ count: Int, through publish: (Int) -> Void, to reader: SubscriberReader, pacing: Pacing)
+        throws -> Run
+    {
         let sequences = try reader.reserve(count)
-        let busyBefore = cpuSeconds(of: "self") ?? 0  // server, senders and subscriber readers alike
+        let busyBefore = cpuSeconds(of: "self") ?? 0 // server, senders and subscriber readers alike
         var sentAt: [UInt64] = []
         sentAt.reserveCapacity(count)
         let start = MonotonicClock.now()
@@ -187,7 +207,9 @@ final class KernelFanOut: Sendable {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         var bound = sockaddr_in()
         guard withLoopbackAddress(port: 0, { bind(listener, $0, $1) }) == 0, listen(listener, 1024) == 0,
-            withUnsafeMutablePointer(to: &bound, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }) == 0
+            withUnsafeMutablePointer(
+                to: &bound,
+                { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }) == 0
         else {
             close(listener)
             throw BenchmarkError("kernel fan-out: cannot listen on loopback: errno \(errno)")
@@ -200,7 +222,9 @@ final class KernelFanOut: Sendable {
                 guard fd >= 0 else { return }
                 disableNagle(fd)
                 KernelFanOut.skipUpgradeRequest(fd)
-                sendAll(fd, Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".utf8))
+                sendAll(
+                    fd,
+                    Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".utf8))
                 sockets.withLock { $0.append(fd) }
             }
         }.start()
@@ -245,8 +269,8 @@ final class SubscriberReader: Sendable {
     }
 
     private struct Progress {
-        var receipts: [Int]  // by sequence number: subscribers that have read it
-        var lastReceipt: [UInt64]  // by sequence number: when the last subscriber read it
+        var receipts: [Int] // by sequence number: subscribers that have read it
+        var lastReceipt: [UInt64] // by sequence number: when the last subscriber read it
         var reserved = 0
         var stopped = false
     }
@@ -254,7 +278,8 @@ final class SubscriberReader: Sendable {
     private static let capacity = 100_000
     private let clients: [BlockingClient]
     private let numbering: Numbering
-    private let progress = Mutex(Progress(receipts: Array(repeating: 0, count: capacity), lastReceipt: Array(repeating: 0, count: capacity)))
+    private let progress = Mutex(
+        Progress(receipts: Array(repeating: 0, count: capacity), lastReceipt: Array(repeating: 0, count: capacity)))
     private let completions = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -263,7 +288,8 @@ final class SubscriberReader: Sendable {
 
     /// Connects `count` subscribers to the benchmark server's `/sub`.
     convenience init(port: UInt16, count: Int) throws {
-        try self.init(clients: (0..<count).map { _ in try BlockingClient(port: port, path: "/sub") }, numbering: .leadingDigits)
+        try self.init(
+            clients: (0..<count).map { _ in try BlockingClient(port: port, path: "/sub") }, numbering: .leadingDigits)
     }
 
     /// Reads the given connected clients.
@@ -296,7 +322,9 @@ final class SubscriberReader: Sendable {
     /// The next `count` sequence numbers, not used before.
     func reserve(_ count: Int) throws -> Range<Int> {
         try progress.withLock { progress in
-            guard progress.reserved + count <= Self.capacity else { throw BenchmarkError("too many broadcast messages") }
+            guard progress.reserved + count <= Self.capacity else {
+                throw BenchmarkError("too many broadcast messages")
+            }
             defer { progress.reserved += count }
             return progress.reserved..<progress.reserved + count
         }
@@ -304,7 +332,9 @@ final class SubscriberReader: Sendable {
 
     /// Waits until one more message has reached every subscriber (at most 60 s).
     func awaitOneCompletion() throws {
-        guard completions.wait(timeout: .now() + 60) == .success else { throw BenchmarkError("broadcast messages went missing") }
+        guard completions.wait(timeout: .now() + 60) == .success else {
+            throw BenchmarkError("broadcast messages went missing")
+        }
     }
 
     /// When each message of `sequences` reached its last subscriber.
@@ -315,7 +345,7 @@ final class SubscriberReader: Sendable {
     private func readUntilStopped(_ watcher: ReadinessWatcher) {
         defer { finished.signal() }
         var received: [Int] = []
-        var framesRead = Array(repeating: 0, count: clients.count)  // by client, for `.arrivalOrder`
+        var framesRead = Array(repeating: 0, count: clients.count) // by client, for `.arrivalOrder`
         while !progress.withLock({ $0.stopped }) {
             received.removeAll(keepingCapacity: true)
             do {

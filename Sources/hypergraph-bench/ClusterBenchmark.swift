@@ -23,14 +23,19 @@ enum ClusterBenchmark {
             """,
         options: [
             .value("updates", valueName: "N", help: "Updates per write run.", default: "10000"),
-            .value("writers", valueName: "LIST", help: "Comma-separated writer counts, each at most 100.", default: "1,10,100"),
+            .value(
+                "writers", valueName: "LIST", help: "Comma-separated writer counts, each at most 100.",
+                default: "1,10,100"),
             .value("window", valueName: "K", help: "Updates in flight per writer.", default: "1"),
-            .value("nodes", valueName: "N", help: "PostgreSQL-backed nodes for the several-node figures.", default: "3"),
+            .value(
+                "nodes", valueName: "N", help: "PostgreSQL-backed nodes for the several-node figures.", default: "3"),
             .value("subscribers", valueName: "N", help: "Subscribers for the fan-out figures.", default: "100"),
             .value("rounds", valueName: "N", help: "Fan-out rounds.", default: "100"),
             .value("update-bytes", valueName: "B", help: "Content bytes per update.", default: "64"),
             .value(nodeOption, valueName: "STORE", help: "Internal: be a node of a parent run on this store."),
-            .value(nodeIdentitiesOption, valueName: "COUNT", help: "Internal: identities a node creates first.", default: "0"),
+            .value(
+                nodeIdentitiesOption, valueName: "COUNT", help: "Internal: identities a node creates first.",
+                default: "0"),
         ]
     ) { arguments in
         raiseDescriptorLimit()
@@ -49,11 +54,15 @@ enum ClusterBenchmark {
         let identityCount = options.writerCounts.max() ?? 1
         let cluster = try blocking { try await PostgresTestCluster.start() }
         defer { try? blocking { await cluster.stop() } }
-        let sqlite = try ChildServer(arguments: ["cluster", "--\(nodeOption)", "sqlite:\(temporaryFile())",
-                                                 "--\(nodeIdentitiesOption)", String(identityCount)])
+        let sqlite = try ChildServer(arguments: [
+            "cluster", "--\(nodeOption)", "sqlite:\(temporaryFile())",
+            "--\(nodeIdentitiesOption)", String(identityCount),
+        ])
         defer { sqlite.stop() }
-        let first = try ChildServer(arguments: ["cluster", "--\(nodeOption)", cluster.url,
-                                                "--\(nodeIdentitiesOption)", String(identityCount)])
+        let first = try ChildServer(arguments: [
+            "cluster", "--\(nodeOption)", cluster.url,
+            "--\(nodeIdentitiesOption)", String(identityCount),
+        ])
         // The other nodes start only for the several-node figures, so that the one-node figures pay for no idle
         // listener.
         var others: [ChildServer] = []
@@ -64,11 +73,13 @@ enum ClusterBenchmark {
         let firstURL = "ws://127.0.0.1:\(first.port)"
         let sqliteProcess = "\(sqlite.processIdentifier)"
         let firstNodeProcess = "\(first.processIdentifier)"
-        print("SQLite node and \(nodeCount) PostgreSQL node(s) (throwaway cluster on 127.0.0.1:\(cluster.port), "
-            + "fsync on), each a child process; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "SQLite node and \(nodeCount) PostgreSQL node(s) (throwaway cluster on 127.0.0.1:\(cluster.port), "
+                + "fsync on), each a child process; \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
-        print("\n-- confirmed updates: \(options.updates) per run over \(LoadOptions.spaceCount) spaces, "
-            + "\(options.window) in flight per writer")
+        print(
+            "\n-- confirmed updates: \(options.updates) per run over \(LoadOptions.spaceCount) spaces, "
+                + "\(options.window) in flight per writer")
         for writers in options.writerCounts {
             let label = "\(writers) writer\(writers == 1 ? "" : "s")"
             let onSQLite = try blocking {
@@ -100,8 +111,9 @@ enum ClusterBenchmark {
             }
         }
 
-        print("\n-- fan-out: from sending an update to its receipt by the last of \(options.subscriberCounts.max() ?? 100) "
-            + "subscribers, \(options.rounds) rounds")
+        print(
+            "\n-- fan-out: from sending an update to its receipt by the last of \(options.subscriberCounts.max() ?? 100) "
+                + "subscribers, \(options.rounds) rounds")
         let subscribers = options.subscriberCounts.max() ?? 100
         let local = try blocking {
             try await FanoutLoad.measure(
@@ -113,8 +125,9 @@ enum ClusterBenchmark {
                 url: firstURL, identity: postgresIdentities[0], serverProcess: nil, subscribers: subscribers,
                 options: options)
         }
-        printLatencies("PostgreSQL, sender and subscribers on 1 node", sameNode.latencies, baseline: local.latencies,
-                       baselineName: "SQLite, 1 node")
+        printLatencies(
+            "PostgreSQL, sender and subscribers on 1 node", sameNode.latencies, baseline: local.latencies,
+            baselineName: "SQLite, 1 node")
         if !others.isEmpty {
             let otherURLs = others.map { "ws://127.0.0.1:\($0.port)" }
             let crossNode = try blocking {
@@ -122,8 +135,9 @@ enum ClusterBenchmark {
                     url: firstURL, subscriberURLs: otherURLs, identity: postgresIdentities[0],
                     serverProcess: nil, subscribers: subscribers, options: options)
             }
-            printLatencies("PostgreSQL, sender on node 1, subscribers on the other \(nodeCount - 1)",
-                           crossNode.latencies, baseline: sameNode.latencies, baselineName: "all on 1 node")
+            printLatencies(
+                "PostgreSQL, sender on node 1, subscribers on the other \(nodeCount - 1)",
+                crossNode.latencies, baseline: sameNode.latencies, baselineName: "all on 1 node")
         }
     }
 

@@ -24,7 +24,9 @@ enum CryptoBenchmark {
             .value("seconds", valueName: "S", help: "Measuring time per figure.", default: "1"),
             .flag("cpu-time", help: "Measure thread CPU time instead of the wall clock, on both sides."),
             .flag("no-reference", help: "Skip the Python reference run."),
-            .value("sign-once", valueName: "KEY", help: "Measure nothing: sign one digest with this 64-hex-digit key (for the valgrind check)."),
+            .value(
+                "sign-once", valueName: "KEY",
+                help: "Measure nothing: sign one digest with this 64-hex-digit key (for the valgrind check)."),
         ]
     ) { arguments in
         try run(
@@ -42,28 +44,49 @@ enum CryptoBenchmark {
         let data = (0..<(1 << 20)).map { UInt8($0 % 251) }
         var ours: [(figure: Figure, value: Double)] = []
 
-        ours.append((.sha256, fastest(seconds: options.seconds, clock: clock) { blackHole(SHA256.hash(data)) }
-            .megabytesPerSecond(bytesPerIteration: data.count)))
-        ours.append((.blake3, fastest(seconds: options.seconds, clock: clock) { blackHole(BLAKE3.hash(data)) }
-            .megabytesPerSecond(bytesPerIteration: data.count)))
+        ours.append(
+            (
+                .sha256,
+                fastest(seconds: options.seconds, clock: clock) { blackHole(SHA256.hash(data)) }
+                    .megabytesPerSecond(bytesPerIteration: data.count)
+            ))
+        ours.append(
+            (
+                .blake3,
+                fastest(seconds: options.seconds, clock: clock) { blackHole(BLAKE3.hash(data)) }
+                    .megabytesPerSecond(bytesPerIteration: data.count)
+            ))
 
         let key = [UInt8](repeating: 0x0b, count: 32)
         let message = [UInt8](repeating: 0x5c, count: 64)
-        ours.append((.hmac, fastest(seconds: options.seconds, clock: clock) {
-            blackHole(HMACSHA256.authenticationCode(key: key, message: message))
-        }.perSecond))
+        ours.append(
+            (
+                .hmac,
+                fastest(seconds: options.seconds, clock: clock) {
+                    blackHole(HMACSHA256.authenticationCode(key: key, message: message))
+                }.perSecond
+            ))
 
         let privateKey = try Secp256k1.PrivateKey(bytes: Array(1...32))
         let digest = SHA256.hash("hypergraph-bench".utf8)
         let signature = try Secp256k1.sign(digest: digest, with: privateKey)
-        ours.append((.sign, try fastest(seconds: options.seconds, clock: clock) {
-            blackHole(try Secp256k1.sign(digest: digest, with: privateKey))
-        }.perSecond))
-        ours.append((.recover, try fastest(seconds: options.seconds, clock: clock) {
-            blackHole(try Secp256k1.recover(signature, digest: digest))
-        }.perSecond))
+        ours.append(
+            (
+                .sign,
+                try fastest(seconds: options.seconds, clock: clock) {
+                    blackHole(try Secp256k1.sign(digest: digest, with: privateKey))
+                }.perSecond
+            ))
+        ours.append(
+            (
+                .recover,
+                try fastest(seconds: options.seconds, clock: clock) {
+                    blackHole(try Secp256k1.recover(signature, digest: digest))
+                }.perSecond
+            ))
 
-        let reference = options.runReference
+        let reference =
+            options.runReference
             ? ReferenceScript.run(
                 "scripts/bench-crypto-reference.py",
                 arguments: ["--seconds", String(options.seconds)] + (options.cpuTime ? ["--cpu-time"] : []))
@@ -71,14 +94,16 @@ enum CryptoBenchmark {
         if let problem = reference?.problem {
             print("reference: \(problem)")
         } else if reference != nil {
-            print("ours: portable Swift; reference: scripts/bench-crypto-reference.py on the same inputs in this run"
-                + (options.cpuTime ? " (thread CPU time)" : ""))
+            print(
+                "ours: portable Swift; reference: scripts/bench-crypto-reference.py on the same inputs in this run"
+                    + (options.cpuTime ? " (thread CPU time)" : ""))
             print("(Python bindings, so their per-operation figures include about a microsecond of call overhead)")
         }
         for (figure, value) in ours {
             if let baseline = reference?.figures[figure.rawValue] {
-                printComparison(figure.label, ours: value, baseline: baseline, unit: figure.unit,
-                                baselineName: figure.referenceName)
+                printComparison(
+                    figure.label, ours: value, baseline: baseline, unit: figure.unit,
+                    baselineName: figure.referenceName)
             } else {
                 printFigure(figure.label, value, unit: figure.unit)
             }

@@ -5,9 +5,9 @@ import HypergraphTLS
 import HypergraphWebSocket
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// 10,000 idle WebSocket connections to a server in a child process: the server's resident memory per
@@ -63,19 +63,24 @@ enum IdleConnections {
             usleep(10_000)
             after = try serverFigures()
         }
-        usleep(500_000)  // let every connection's application task reach its first await
+        usleep(500_000) // let every connection's application task reach its first await
         after = try serverFigures()
         let slabAfter = slabKiB()
         let opened = max(clients.count, 1)
         let kind = tlsCertificates == nil ? "idle connection" : "idle TLS connection"
         printFigure("\(kind)s opened", Double(clients.count), unit: "in \(format(openSeconds, 2)) s")
-        printFigure("\(kind): server RSS per connection", Double(after.kib - before.kib) / Double(opened), unit: "KiB (target ≤ 20)")
-        printFigure("\(kind): kernel slab per connection", Double(slabAfter - slabBefore) / Double(opened), unit: "KiB (both socket ends)")
+        printFigure(
+            "\(kind): server RSS per connection", Double(after.kib - before.kib) / Double(opened),
+            unit: "KiB (target ≤ 20)")
+        printFigure(
+            "\(kind): kernel slab per connection", Double(slabAfter - slabBefore) / Double(opened),
+            unit: "KiB (both socket ends)")
         withExtendedLifetime(clients) {}
     }
 
     /// Opens `count` wss:// connections at once with our client (its event loops hold them open).
-    private static func openTLSConnections(_ count: Int, url: String, tls: TLSClientConfiguration) throws -> [AnyObject] {
+    private static func openTLSConnections(_ count: Int, url: String, tls: TLSClientConfiguration) throws -> [AnyObject]
+    {
         let sockets: [WebSocket] = try blocking {
             try await withThrowingTaskGroup(of: WebSocket.self) { group in
                 for _ in 0..<count {
@@ -96,4 +101,3 @@ enum IdleConnections {
         procField("/proc/meminfo", "Slab:") ?? 0
     }
 }
-

@@ -20,7 +20,8 @@ enum JSONBenchmark {
         arrayWriter.byteArray(update)
         let arrayJSON = arrayWriter.bytes
         let message = createUpdateMessage(update)
-        print("update: \(update.count) bytes; byte array JSON: \(arrayJSON.count) bytes; message: \(message.count) bytes")
+        print(
+            "update: \(update.count) bytes; byte array JSON: \(arrayJSON.count) bytes; message: \(message.count) bytes")
 
         // Reading the byte array alone.
         let ours = try measure(minimumSeconds: seconds) {
@@ -55,7 +56,9 @@ enum JSONBenchmark {
                 writer.byteArray(update)
                 blackHole(writer.bytes)
             },
-            try measure(minimumSeconds: seconds) { blackHole(try JSONSerialization.data(withJSONObject: updateNumbers)) },
+            try measure(minimumSeconds: seconds) {
+                blackHole(try JSONSerialization.data(withJSONObject: updateNumbers))
+            },
             bytes: arrayJSON.count)
         compare(
             "write create-update",
@@ -175,7 +178,11 @@ enum JSONBenchmark {
                 case "update":
                     try reader.beginObject()
                     while let member = try reader.nextKey() {
-                        if member == "data" { result.update = try reader.readByteArray() } else { try reader.skipValue() }
+                        if member == "data" {
+                            result.update = try reader.readByteArray()
+                        } else {
+                            try reader.skipValue()
+                        }
                     }
                 case "signature":
                     try reader.beginObject()

@@ -1,9 +1,9 @@
 // Shared timing and reporting helpers for every hypergraph-bench area.
 // Benchmarks print figures; they never assert. Each figure is compared with a baseline measured in the same run.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Monotonic clock readings in nanoseconds.
@@ -52,7 +52,7 @@ func measure(
     clock: () -> UInt64 = MonotonicClock.now,
     _ operation: () throws -> Void
 ) rethrows -> Timing {
-    try operation()  // warm-up: caches, lazy tables, allocator
+    try operation() // warm-up: caches, lazy tables, allocator
     var iterations = 0
     var batch = 1
     let start = clock()
@@ -71,14 +71,16 @@ func measure(
 func cpuSeconds(of process: String) -> Double? {
     if process == "self" {
         var usage = rusage()
-        getrusage(RUSAGE_SELF_CONSTANT, &usage)
-        let micros = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000 + Int(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+        getrusage(resourceUsageOfSelf, &usage)
+        let micros =
+            (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000
+            + Int(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
         return Double(micros) / 1e6
     }
     guard let text = try? String(contentsOfFile: "/proc/\(process)/stat", encoding: .utf8),
         let end = text.lastIndex(of: ")")
     else { return nil }
-    let fields = text[text.index(after: end)...].split(separator: " ")  // fields 3 (state) onwards
+    let fields = text[text.index(after: end)...].split(separator: " ") // fields 3 (state) onwards
     guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
@@ -122,7 +124,9 @@ func printPercentileComparison(
 
 func printComparison(_ label: String, ours: Double, baseline: Double, unit: String, baselineName: String) {
     let ratio = baseline > 0 ? ours / baseline : .infinity
-    print("\(padded(label)) \(format(ours)) \(unit)   \(baselineName): \(format(baseline)) \(unit)   ratio \(format(ratio, 2))x")
+    print(
+        "\(padded(label)) \(format(ours)) \(unit)   \(baselineName): \(format(baseline)) \(unit)   ratio \(format(ratio, 2))x"
+    )
 }
 
 /// Prints one aligned result row without a baseline.

@@ -18,9 +18,12 @@ enum PostgresBenchmark {
         name: "postgres",
         abstract: "PostgreSQL client: prepared INSERT round trips and SELECT rows/s, against psycopg 3 (libpq).",
         options: [
-            .value("inserts", valueName: "N", help: "INSERT round trips per round (a tenth of them durable)", default: "10000"),
+            .value(
+                "inserts", valueName: "N", help: "INSERT round trips per round (a tenth of them durable)",
+                default: "10000"),
             .value("selects", valueName: "N", help: "10,000-row SELECTs per round", default: "20"),
-            .value("rounds", valueName: "N", help: "alternating rounds of libpq and ours; the best counts", default: "3"),
+            .value(
+                "rounds", valueName: "N", help: "alternating rounds of libpq and ours; the best counts", default: "3"),
             .flag("no-reference", help: "skip scripts/bench-postgres-reference.py"),
         ]
     ) { arguments in try run(Options(arguments)) }
@@ -32,7 +35,8 @@ enum PostgresBenchmark {
         let cluster = try blocking { try await PostgresTestCluster.start() }
         defer { _ = try? blocking { await cluster.stop() } }
         _ = try blocking {
-            try await cluster.psql("""
+            try await cluster.psql(
+                """
                 CREATE TABLE bench_insert (a int8, b text);
                 CREATE TABLE bench_rows (id int8 PRIMARY KEY, name text NOT NULL, data bytea NOT NULL);
                 INSERT INTO bench_rows SELECT i, 'name number ' || i, decode(md5(i::text), 'hex') FROM generate_series(1, 10000) AS i;
@@ -48,13 +52,17 @@ enum PostgresBenchmark {
             if options.runReference {
                 let round = ReferenceScript.run(
                     "scripts/bench-postgres-reference.py",
-                    arguments: ["--port", String(cluster.port), "--inserts", String(options.inserts), "--selects", String(options.selects)])
-                reference = reference.map { best in
-                    var merged = best
-                    merged.figures.merge(round.figures, uniquingKeysWith: max)
-                    merged.problem = merged.problem ?? round.problem
-                    return merged
-                } ?? round
+                    arguments: [
+                        "--port", String(cluster.port), "--inserts", String(options.inserts), "--selects",
+                        String(options.selects),
+                    ])
+                reference =
+                    reference.map { best in
+                        var merged = best
+                        merged.figures.merge(round.figures, uniquingKeysWith: max)
+                        merged.problem = merged.problem ?? round.problem
+                        return merged
+                    } ?? round
             }
             let round = try blocking { try await measureOurs(cluster: cluster, options: options) }
             ours.merge(round, uniquingKeysWith: max)
@@ -68,7 +76,9 @@ enum PostgresBenchmark {
             ("select-rows", "select-rows", "SELECT 10,000 rows (int8, text, bytea)"),
         ]
         for (name, baselineName, label) in figures {
-            report(label, ours[name] ?? 0, reference?.figures[baselineName], unit: name.hasSuffix("rows") ? "rows/s" : "ops/s")
+            report(
+                label, ours[name] ?? 0, reference?.figures[baselineName],
+                unit: name.hasSuffix("rows") ? "rows/s" : "ops/s")
         }
     }
 
@@ -84,7 +94,7 @@ enum PostgresBenchmark {
     private static func measureOurs(cluster: PostgresTestCluster, options: Options) async throws -> [String: Double] {
         let connection = try await PostgresConnection.connect(cluster.configuration())
         let insert = "INSERT INTO bench_insert (a, b) VALUES ($1, $2)"
-        for index in 0..<200 {  // warm-up; the statement gets prepared
+        for index in 0..<200 { // warm-up; the statement gets prepared
             try await connection.query(insert, [.int64(Int64(index)), .text("warm-up")])
         }
         func insertsPerSecond(_ count: Int) async throws -> Double {
@@ -102,8 +112,8 @@ enum PostgresBenchmark {
         }
 
         let select = "SELECT id, name, data FROM bench_rows"
-        _ = try await connection.query(select)  // prepared; results in text
-        _ = try await connection.query(select)  // from here on binary
+        _ = try await connection.query(select) // prepared; results in text
+        _ = try await connection.query(select) // from here on binary
         var rows = 0
         let started = MonotonicClock.now()
         for _ in 0..<options.selects {

@@ -8,13 +8,13 @@ import HypergraphCommandLine
 import HypergraphServer
 import HypergraphStore
 import HypergraphWebSocket
+import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Synchronization
 
 /// `hypergraph-bench server`: see ``command`` for the options.
 ///
@@ -33,17 +33,30 @@ enum ServerBenchmark {
             WebSocket connections for idle memory.
             """,
         options: [
-            .value("url", valueName: "ws://HOST:PORT", help: "Measure this server instead of starting one (needs --identities)."),
-            .value("identities", valueName: "FILE", help: "Identities to connect with, as 'hypergraph identity create' prints them."),
-            .value("server-pid", valueName: "PID", help: "The --url server's process id, to read its memory and CPU time."),
+            .value(
+                "url", valueName: "ws://HOST:PORT",
+                help: "Measure this server instead of starting one (needs --identities)."),
+            .value(
+                "identities", valueName: "FILE",
+                help: "Identities to connect with, as 'hypergraph identity create' prints them."),
+            .value(
+                "server-pid", valueName: "PID", help: "The --url server's process id, to read its memory and CPU time."),
             .value("updates", valueName: "N", help: "Updates per write run.", default: "20000"),
-            .value("writers", valueName: "LIST", help: "Comma-separated writer counts, each at most 100.", default: "1,10,100"),
+            .value(
+                "writers", valueName: "LIST", help: "Comma-separated writer counts, each at most 100.",
+                default: "1,10,100"),
             .value("window", valueName: "K", help: "Updates in flight per writer.", default: "1"),
-            .value("subscribers", valueName: "LIST", help: "Comma-separated subscriber counts for fan-out.", default: "100,1000"),
+            .value(
+                "subscribers", valueName: "LIST", help: "Comma-separated subscriber counts for fan-out.",
+                default: "100,1000"),
             .value("rounds", valueName: "N", help: "Fan-out rounds per subscriber count.", default: "100"),
-            .value("idle", valueName: "N", help: "Idle authenticated connections to open (0 skips the part).", default: "10000"),
+            .value(
+                "idle", valueName: "N", help: "Idle authenticated connections to open (0 skips the part).",
+                default: "10000"),
             .value("update-bytes", valueName: "B", help: "Content bytes per update.", default: "64"),
-            .value(referenceServerOption, valueName: "COUNT", help: "Internal: be the reference server of a parent run, with COUNT new identities."),
+            .value(
+                referenceServerOption, valueName: "COUNT",
+                help: "Internal: be the reference server of a parent run, with COUNT new identities."),
         ]
     ) { arguments in
         raiseDescriptorLimit()
@@ -63,8 +76,9 @@ enum ServerBenchmark {
         print("Hypergraph server load on \(url), \(target.description)")
         print("\(ProcessInfo.processInfo.activeProcessorCount) cores; client: HypergraphClient in this process")
 
-        print("\n-- confirmed updates: \(options.updates) per run over \(LoadOptions.spaceCount) spaces, "
-            + "\(options.window) in flight per writer, signed by the client and verified by the server")
+        print(
+            "\n-- confirmed updates: \(options.updates) per run over \(LoadOptions.spaceCount) spaces, "
+                + "\(options.window) in flight per writer, signed by the client and verified by the server")
         for writers in options.writerCounts {
             let ours = try blocking {
                 try await WriteLoad.throughServer(
@@ -137,7 +151,8 @@ struct LoadOptions: Sendable {
         idleConnections = try arguments.integer("idle", in: 0...100_000) ?? 10_000
         updateBytes = try arguments.integer("update-bytes", in: 0...1_000_000) ?? 64
         if (url == nil) != (identitiesPath == nil) {
-            throw arguments.usageError("--url and --identities go together (without them the reference server is started).")
+            throw arguments.usageError(
+                "--url and --identities go together (without them the reference server is started).")
         }
     }
 }
@@ -157,7 +172,9 @@ final class LoadTarget {
             serverPID = options.serverPID
         } else {
             let count = options.writerCounts.max() ?? 1
-            let child = try ChildServer(arguments: ["server", "--\(ServerBenchmark.referenceServerOption)", String(count)])
+            let child = try ChildServer(arguments: [
+                "server", "--\(ServerBenchmark.referenceServerOption)", String(count),
+            ])
             identities = try child.preamble.map { try HypergraphIdentity(json: .parse($0)) }
             url = "ws://127.0.0.1:\(child.port)"
             self.child = child
@@ -172,7 +189,9 @@ final class LoadTarget {
 
     /// The server's port when it listens on this machine's IPv4 loopback (where the raw subscribers can reach it).
     var loopbackPort: UInt16? {
-        guard let address = URL(string: url), address.host == "127.0.0.1" || address.host == "localhost" else { return nil }
+        guard let address = URL(string: url), address.host == "127.0.0.1" || address.host == "localhost" else {
+            return nil
+        }
         return address.port.flatMap { UInt16(exactly: $0) }
     }
 

@@ -159,7 +159,7 @@ extension FanoutLoad {
             updates.count,
             through: { round in
                 sender.send(updates[round])
-                _ = sender.readFrame()  // the confirmation, which the server sends before the notifications
+                _ = sender.readFrame() // the confirmation, which the server sends before the notifications
             }, to: reader, pacing: .inFlight(1))
         return run.p99
     }

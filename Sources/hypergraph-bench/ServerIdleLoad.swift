@@ -4,9 +4,9 @@ import HypergraphClient
 import HypergraphWebSocket
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 enum IdleLoad {
@@ -19,10 +19,10 @@ enum IdleLoad {
         let sockets = try blocking { try await openMany(count) { _ in try await WebSocketClient.connect(to: url) } }
         var waits = 0
         while try child.measure().connections < before.connections + sockets.count, waits < 1000 {
-            usleep(10_000)  // the last upgrades may still be in flight
+            usleep(10_000) // the last upgrades may still be in flight
             waits += 1
         }
-        usleep(500_000)  // let every connection's task reach its first wait
+        usleep(500_000) // let every connection's task reach its first wait
         let after = try child.measure()
         try blocking {
             _ = try await openMany(sockets.count) { index in
@@ -50,7 +50,7 @@ enum IdleLoad {
         }
         let seconds = Double(MonotonicClock.now() - start) / 1e9
         print("authenticated connections: \(sessions.count) opened in \(format(seconds, 2)) s")
-        usleep(500_000)  // let every connection's server task reach its first wait
+        usleep(500_000) // let every connection's server task reach its first wait
         let after = try target.serverResidentKiB()
         try blocking { await closeAll(sessions) }
         guard let before, let after else { return nil }

@@ -142,6 +142,7 @@ enum WriteLoad {
             failures: results.reduce(0) { $0 + $1.failures }, firstFailure: results.compactMap(\.firstFailure).first,
             cpuPerUpdate: (
                 perUpdate(serverCPU, serverProcess.flatMap(cpuSeconds(of:))),
-                perUpdate(clientCPU, cpuSeconds(of: "self"))))
+                perUpdate(clientCPU, cpuSeconds(of: "self"))
+            ))
     }
 }

@@ -12,7 +12,9 @@ enum TLSBenchmark {
         name: "tls",
         abstract: "wss:// handshakes and echo beside ws:// and Python websockets + ssl; idle TLS connection memory.",
         options: [
-            .value("idle", valueName: "N", help: "Idle connections to measure, plain and TLS (0 skips them).", default: "10000")
+            .value(
+                "idle", valueName: "N", help: "Idle connections to measure, plain and TLS (0 skips them).",
+                default: "10000")
         ]
     ) { arguments in
         raiseDescriptorLimit()
@@ -49,7 +51,8 @@ enum TLSBenchmark {
             baseline: try connectionsPerSecond(url: plain.url, tls: trust, clients: 8), unit: "conn/s",
             baselineName: "ws://, same client and server")
 
-        let echo = try TransportBenchmark.roundTripsPerSecond(url: secure.url, tls: trust, clients: 1, onEventLoops: true)
+        let echo = try TransportBenchmark.roundTripsPerSecond(
+            url: secure.url, tls: trust, clients: 1, onEventLoops: true)
         printComparison(
             "wss:// echo round trips/s, 1 client", ours: echo,
             baseline: try TransportBenchmark.roundTripsPerSecond(url: plain.url, clients: 1, onEventLoops: true),
@@ -57,7 +60,8 @@ enum TLSBenchmark {
         printAnchors("echo", ours: echo, reference: reference, unit: "rt/s")
         printComparison(
             "wss:// echo round trips/s, 100 clients",
-            ours: try TransportBenchmark.roundTripsPerSecond(url: secure.url, tls: trust, clients: 100, onEventLoops: true),
+            ours: try TransportBenchmark.roundTripsPerSecond(
+                url: secure.url, tls: trust, clients: 100, onEventLoops: true),
             baseline: try TransportBenchmark.roundTripsPerSecond(url: plain.url, clients: 100, onEventLoops: true),
             unit: "rt/s", baselineName: "ws://, same client and server")
 
@@ -72,7 +76,9 @@ enum TLSBenchmark {
     private static func printAnchors(_ figure: String, ours: Double, reference: ReferenceScript, unit: String) {
         let figures = reference.figures
         if let python = figures["python-wss-\(figure)"] {
-            printComparison("  …beside Python", ours: ours, baseline: python, unit: unit, baselineName: "websockets + ssl, both ends")
+            printComparison(
+                "  …beside Python", ours: ours, baseline: python, unit: unit,
+                baselineName: "websockets + ssl, both ends")
             if let oursFromPython = figures["ours-wss-\(figure)"] {
                 printComparison(
                     "  …Python client → our wss:// server", ours: oursFromPython, baseline: python, unit: unit,
@@ -81,7 +87,8 @@ enum TLSBenchmark {
         }
         if let plain = figures["ours-ws-\(figure)"], let secure = figures["ours-wss-\(figure)"] {
             printComparison(
-                "  …Python client → our server, wss://", ours: secure, baseline: plain, unit: unit, baselineName: "ws://")
+                "  …Python client → our server, wss://", ours: secure, baseline: plain, unit: unit,
+                baselineName: "ws://")
         }
     }
 

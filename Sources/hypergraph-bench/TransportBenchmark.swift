@@ -6,13 +6,13 @@ import Foundation
 import HypergraphCommandLine
 import HypergraphTLS
 import HypergraphWebSocket
+import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Synchronization
 
 enum TransportBenchmark {
     /// The option that makes this process the idle-connection server of `IdleConnections.measure` (started by the
@@ -35,7 +35,10 @@ enum TransportBenchmark {
                 help: "Internal: the idle-connection server serves TLS with the test certificates in DIR."),
         ],
         arguments: [
-            Argument("parts", help: "Parts to run: " + Part.allCases.map(\.rawValue).joined(separator: ", ") + " (default: all).", optional: true, variadic: true)
+            Argument(
+                "parts",
+                help: "Parts to run: " + Part.allCases.map(\.rawValue).joined(separator: ", ") + " (default: all).",
+                optional: true, variadic: true)
         ]
     ) { arguments in
         raiseDescriptorLimit()
@@ -71,14 +74,16 @@ enum TransportBenchmark {
         let globalExecutorServer = try BenchmarkServer(handlersOnEventLoops: false)
         let blockingOne = try blockingRoundTripsPerSecond(port: server.port, clients: 1)
         printComparison(
-            "echo round trips/s, 1 client", ours: try roundTripsPerSecond(url: server.url, clients: 1, onEventLoops: true),
+            "echo round trips/s, 1 client",
+            ours: try roundTripsPerSecond(url: server.url, clients: 1, onEventLoops: true),
             baseline: blockingOne, unit: "rt/s", baselineName: "blocking C-style client")
         printComparison(
             "  …with tasks on the global executor",
             ours: try roundTripsPerSecond(url: globalExecutorServer.url, clients: 1, onEventLoops: false),
             baseline: blockingOne, unit: "rt/s", baselineName: "blocking C-style client")
         printComparison(
-            "echo round trips/s, 100 clients", ours: try roundTripsPerSecond(url: server.url, clients: 100, onEventLoops: true),
+            "echo round trips/s, 100 clients",
+            ours: try roundTripsPerSecond(url: server.url, clients: 100, onEventLoops: true),
             baseline: try blockingRoundTripsPerSecond(port: server.port, clients: 100), unit: "rt/s",
             baselineName: "blocking clients, a thread each")
     }
@@ -125,7 +130,8 @@ enum TransportBenchmark {
         let total = Mutex(0)
         onThreads(clients) { _ in
             guard let client = try? BlockingClient(port: port, path: "/echo") else { return }
-            let frame = WebSocketFrame(opcode: .text, maskingKey: .random(), payload: Array(repeating: 0x78, count: 32)).encoded()
+            let frame = WebSocketFrame(opcode: .text, maskingKey: .random(), payload: Array(repeating: 0x78, count: 32))
+                .encoded()
             var count = 0
             let end = MonotonicClock.now() + UInt64(echoSeconds * 1e9)
             while MonotonicClock.now() < end {

@@ -45,16 +45,23 @@ enum ConformanceCommands {
                 help: "Identity objects (JSON array or one per line), shared by the cases; 4 or more accounts."),
             .value("provision-command", valueName: "CMD", help: "A shell command printing one identity JSON object."),
             .value("admin-url", valueName: "URL", help: "A server with POST /admin/identities."),
-            .value("admin-token", valueName: "TOKEN", help: "The bearer token for --admin-url (or HYPERGRAPH_ADMIN_TOKEN)."),
-            .flag("spawn-reference", help: "Run against the reference server, started in-process on a temporary database."),
+            .value(
+                "admin-token", valueName: "TOKEN", help: "The bearer token for --admin-url (or HYPERGRAPH_ADMIN_TOKEN)."
+            ),
+            .flag(
+                "spawn-reference", help: "Run against the reference server, started in-process on a temporary database."
+            ),
             casesOption, levelOption,
             .value("jobs", valueName: "N", help: "Cases run at the same time.", default: "4"),
-            .value("timeout", valueName: "MS", help: "How long to wait for something that must arrive.", default: "5000"),
+            .value(
+                "timeout", valueName: "MS", help: "How long to wait for something that must arrive.", default: "5000"),
             .value(
                 "quiet-period", valueName: "MS", help: "How long to wait before concluding that nothing arrives.",
                 default: "300"),
             .value("baseline", valueName: "FILE", help: "Case ids expected to fail (one per line, or a JSON array)."),
-            .value("report", valueName: "FORMAT", help: "text, json or junit.", default: "text", allowed: ["text", "json", "junit"]),
+            .value(
+                "report", valueName: "FORMAT", help: "text, json or junit.", default: "text",
+                allowed: ["text", "json", "junit"]),
             .value("output", valueName: "FILE", help: "Write the report here instead of standard output."),
         ] + TLSOptions.client
     ) { arguments in
@@ -62,7 +69,8 @@ enum ConformanceCommands {
         let jobs = try arguments.integer("jobs", in: 1...256) ?? 4
         let timeout = Duration.milliseconds(try arguments.integer("timeout", in: 1...600_000) ?? 5000)
         let quiet = Duration.milliseconds(try arguments.integer("quiet-period", in: 1...60_000) ?? 300)
-        let baseline = try arguments.value("baseline").map { try ConformanceBaseline(contentsOfFile: $0) }
+        let baseline =
+            try arguments.value("baseline").map { try ConformanceBaseline(contentsOfFile: $0) }
             ?? ConformanceBaseline(ids: [])
         var reference: ReferenceServer?
         let tls = try TLSOptions.clientConfiguration(arguments)
@@ -74,7 +82,8 @@ enum ConformanceCommands {
             let server = try await ReferenceServer.start()
             reference = server
             target = ConformanceTarget(
-                url: server.url, httpURL: server.httpURL, provisioner: server.provisioner, timeout: timeout, quietPeriod: quiet)
+                url: server.url, httpURL: server.httpURL, provisioner: server.provisioner, timeout: timeout,
+                quietPeriod: quiet)
         } else {
             let given = arguments.values("url")
             guard !given.isEmpty else {
@@ -106,10 +115,12 @@ enum ConformanceCommands {
         do throws(ConformanceStop) {
             try await ConformanceRunner.preflight(target)
             let parallel = IdentityLeases.jobs(requested: jobs, for: target.provisioner)
-            let limited = parallel < jobs
+            let limited =
+                parallel < jobs
                 ? " (the identities file's accounts allow \(parallel) case(s) at a time, \(IdentityLeases.accountsPerCase) accounts each)"
                 : ""
-            writeStandardError("Running \(cases.count) cases against \(target.urlsDescription) with \(parallel) jobs\(limited)…\n")
+            writeStandardError(
+                "Running \(cases.count) cases against \(target.urlsDescription) with \(parallel) jobs\(limited)…\n")
             results = try await ConformanceRunner.run(cases, against: target, jobs: jobs) { result, finished, total in
                 let tag = result.status == .passed ? "pass" : result.status == .failed ? "FAIL" : "skip"
                 writeStandardError("[\(finished)/\(total)] \(tag) \(result.id)\n")
@@ -157,7 +168,8 @@ enum ConformanceCommands {
         discussion: "With --check, exits 1 (changing nothing) when the catalogue section differs from the case list.",
         options: [
             .flag("check", help: "Only check; exit 1 when the file is out of date."),
-            .value("file", valueName: "PATH", help: "The document holding the catalogue.", default: "docs/conformance.md"),
+            .value(
+                "file", valueName: "PATH", help: "The document holding the catalogue.", default: "docs/conformance.md"),
         ]
     ) { arguments in
         let path = arguments.value("file") ?? "docs/conformance.md"
@@ -168,7 +180,8 @@ enum ConformanceCommands {
         let updated = try ConformanceCatalogue.updating(current)
         if arguments.flag("check") {
             guard updated == current else {
-                writeStandardError("\(path): the case catalogue is out of date; run `hypergraph conformance catalogue`.\n")
+                writeStandardError(
+                    "\(path): the case catalogue is out of date; run `hypergraph conformance catalogue`.\n")
                 return ExitStatus.failure
             }
             writeStandardOutput("\(path): the case catalogue is current (\(ConformanceSuite.allCases.count) cases).\n")
@@ -190,7 +203,9 @@ enum ConformanceCommands {
             default: .extension
             }
         let cases = ConformanceSuite.select(patterns: arguments.values("cases"), maximumLevel: level)
-        guard !cases.isEmpty else { throw arguments.usageError("No case matches --cases \(arguments.values("cases")).") }
+        guard !cases.isEmpty else {
+            throw arguments.usageError("No case matches --cases \(arguments.values("cases")).")
+        }
         return cases
     }
 
@@ -212,8 +227,11 @@ enum ConformanceCommands {
         if let path = arguments.value("identities") { return try IdentityFile(contentsOfFile: path) }
         if let command = arguments.value("provision-command") { return CommandProvisioner(command: command) }
         let token = arguments.value("admin-token") ?? ProcessInfo.processInfo.environment["HYPERGRAPH_ADMIN_TOKEN"]
-        guard let token else { throw arguments.usageError("--admin-url needs --admin-token (or HYPERGRAPH_ADMIN_TOKEN).") }
-        return try AdminProvisioner(baseURL: try arguments.required("admin-url"), token: token, timeout: timeout, tls: tls)
+        guard let token else {
+            throw arguments.usageError("--admin-url needs --admin-token (or HYPERGRAPH_ADMIN_TOKEN).")
+        }
+        return try AdminProvisioner(
+            baseURL: try arguments.required("admin-url"), token: token, timeout: timeout, tls: tls)
     }
 }
 
@@ -231,7 +249,8 @@ private struct ReferenceServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let server = try await HypergraphServer.start(
             ServerConfiguration(
-                port: 0, store: .sqlite(path: directory.appendingPathComponent("reference.sqlite").path), logLevel: .error))
+                port: 0, store: .sqlite(path: directory.appendingPathComponent("reference.sqlite").path),
+                logLevel: .error))
         return ReferenceServer(server: server, directory: directory)
     }
 
@@ -239,9 +258,11 @@ private struct ReferenceServer {
     var provisioner: ClosureProvisioner {
         let storage = server.storage
         return ClosureProvisioner { lifetime in
-            let milliseconds = lifetime.map { $0.components.seconds * 1000 } ?? IdentityProvisioning.defaultLifetimeMilliseconds
+            let milliseconds =
+                lifetime.map { $0.components.seconds * 1000 } ?? IdentityProvisioning.defaultLifetimeMilliseconds
             let provisioned = try await IdentityProvisioning.create(
-                IdentityRequest(lifetimeMilliseconds: milliseconds), in: storage, now: SQLiteStoreConfiguration.systemClock())
+                IdentityRequest(lifetimeMilliseconds: milliseconds), in: storage,
+                now: SQLiteStoreConfiguration.systemClock())
             return try HypergraphIdentity(json: JSONValue.parse(provisioned.jsonUTF8()))
         }
     }

@@ -12,7 +12,8 @@ enum IdentityCommands {
         name: "identity", abstract: "Create and list app identities and their session tokens.",
         subcommands: [create, list])
 
-    private static let storeOptions = StoreOptions.options(dbHelp: "The server's SQLite database; same as --store PATH.")
+    private static let storeOptions = StoreOptions.options(
+        dbHelp: "The server's SQLite database; same as --store PATH.")
 
     /// `hypergraph identity create [--store LOCATION | --db PATH] [--create] [--count N] [--output FILE] [--account 0x…] …`.
     static let create = Command(
@@ -28,17 +29,24 @@ enum IdentityCommands {
             """,
         options: storeOptions + [
             .flag("create", help: "Create the database when it does not exist."),
-            .value("count", valueName: "N", help: "How many identities to create (each with its own account).", default: "1"),
-            .value("output", valueName: "FILE", help: "Write the identities to FILE as a JSON array instead of printing them."),
+            .value(
+                "count", valueName: "N", help: "How many identities to create (each with its own account).",
+                default: "1"),
+            .value(
+                "output", valueName: "FILE",
+                help: "Write the identities to FILE as a JSON array instead of printing them."),
             .value("account", valueName: "0xADDRESS", help: "The account (0x + 40 hex digits); random when left out."),
-            .value("app-id", valueName: "ID", help: "The app the identity is for.", default: IdentityProvisioning.defaultAppId),
+            .value(
+                "app-id", valueName: "ID", help: "The app the identity is for.",
+                default: IdentityProvisioning.defaultAppId),
             .value(
                 "signature-public-key", valueName: "0xKEY",
                 help: "A compressed secp256k1 public key to use instead of generating a key pair."),
             .value(
                 "encryption-public-key", valueName: "0xKEY",
                 help: "An X25519 public key (0x + 64 hex digits) to use instead of a random one."),
-            .value("expires-in", valueName: "DURATION", help: "Token lifetime: a number and s, m, h or d.", default: "30d"),
+            .value(
+                "expires-in", valueName: "DURATION", help: "Token lifetime: a number and s, m, h or d.", default: "30d"),
         ]
     ) { arguments in
         let count = try arguments.integer("count", in: 1...10_000) ?? 1

@@ -38,4 +38,5 @@ struct InputError: Error, CustomStringConvertible {
 }
 
 /// The argument every message command takes: a file, or `-`/nothing for standard input.
-let inputArgument = Argument("file", help: "A JSON file to read, or '-' (the default) for standard input.", optional: true)
+let inputArgument = Argument(
+    "file", help: "A JSON file to read, or '-' (the default) for standard input.", optional: true)

@@ -45,9 +45,13 @@ enum MessageDecoder {
         case .client: return .client(try ClientMessage(jsonUTF8: bytes, options: strict))
         case .server: return .server(try ServerMessage(jsonUTF8: bytes, options: strict))
         case .any:
-            let clientResult = Result { () throws(MessageDecodingError) in try ClientMessage(jsonUTF8: bytes, options: strict) }
+            let clientResult = Result { () throws(MessageDecodingError) in
+                try ClientMessage(jsonUTF8: bytes, options: strict)
+            }
             if case .success(let message) = clientResult { return .client(message) }
-            let serverResult = Result { () throws(MessageDecodingError) in try ServerMessage(jsonUTF8: bytes, options: strict) }
+            let serverResult = Result { () throws(MessageDecodingError) in
+                try ServerMessage(jsonUTF8: bytes, options: strict)
+            }
             if case .success(let message) = serverResult { return .server(message) }
             guard case .failure(let clientError) = clientResult, case .failure(let serverError) = serverResult else {
                 preconditionFailure("both decodes failed above")
@@ -70,7 +74,9 @@ enum MessageDecoder {
             throw MessageDecodingError(issues: [
                 JSONError(
                     kind: .invalidValue, path: JSONPath.root.appending(key: "type"),
-                    message: "unknown message type \"\(type)\"; expected one of \(Set(known).sorted().joined(separator: ", "))")
+                    message:
+                        "unknown message type \"\(type)\"; expected one of \(Set(known).sorted().joined(separator: ", "))"
+                )
             ])
         }
         throw clientError
@@ -82,7 +88,8 @@ enum MessageCommands {
     private static let directionOption = Option.value(
         "from", valueName: "direction", help: "Which side sends the message: client, server or any.", default: "any",
         allowed: MessageDirection.allCases.map(\.rawValue))
-    private static let linesOption = Option.flag("lines", help: "Read one JSON message per line instead of one document.")
+    private static let linesOption = Option.flag(
+        "lines", help: "Read one JSON message per line instead of one document.")
 
     /// `hypergraph message validate [FILE|-] [--from client|server|any] [--lines]`.
     static let validate = Command(

@@ -6,9 +6,9 @@ import HypergraphServer
 import HypergraphWebSocket
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The server command.
@@ -28,7 +28,8 @@ enum ServerCommands {
             """,
         options: [
             .value("host", valueName: "HOST", help: "Address to listen on.", default: "127.0.0.1"),
-            .value("port", short: "p", valueName: "PORT", help: "Port to listen on (0 picks a free one).", default: "3030"),
+            .value(
+                "port", short: "p", valueName: "PORT", help: "Port to listen on (0 picks a free one).", default: "3030"),
         ] + StoreOptions.options(dbHelp: "SQLite database file (created when missing); same as --store PATH.") + [
             .value(
                 "admin-token", valueName: "TOKEN",
@@ -38,7 +39,9 @@ enum ServerCommands {
                 allowed: LogLevel.allCases.map(\.rawValue)),
             .value(
                 "event-loops", valueName: "N",
-                help: "WebSocket event-loop threads (default: one per core, at most 4; here \(WebSocketEventLoops.defaultCount)).")
+                help:
+                    "WebSocket event-loop threads (default: one per core, at most 4; here \(WebSocketEventLoops.defaultCount))."
+            ),
         ] + TLSOptions.server
     ) { arguments in
         let port = try arguments.integer("port", in: 0...65_535) ?? 3030
@@ -55,8 +58,9 @@ enum ServerCommands {
             logLevel: arguments.value("log-level").flatMap(LogLevel.init(rawValue:)) ?? .info)
         configuration.tls = try TLSOptions.serverContext(arguments)
         let reloading = configuration.tls?.reloadOnHangUpSignal { failure in
-            writeStandardError(failure.map { "Error: SIGHUP: \($0); the previous certificate stays in use.\n" }
-                ?? "SIGHUP: reloaded the TLS certificate; new connections use it.\n")
+            writeStandardError(
+                failure.map { "Error: SIGHUP: \($0); the previous certificate stays in use.\n" }
+                    ?? "SIGHUP: reloaded the TLS certificate; new connections use it.\n")
         }
         defer { reloading?.cancel() }
         let signals = TerminationSignals()

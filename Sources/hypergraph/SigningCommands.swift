@@ -120,7 +120,9 @@ private enum SignedDocument {
         do {
             return try decode(bytes)
         } catch let error as MessageDecodingError {
-            let missing = error.issues.filter { $0.kind == .missingMember && $0.path.components.last == .key("signature") }
+            let missing = error.issues.filter {
+                $0.kind == .missingMember && $0.path.components.last == .key("signature")
+            }
             guard !missing.isEmpty, missing.count == error.issues.count else { throw error }
             var value = try JSONValue.parse(bytes)
             let placeholder: JSONValue = ["hex": .string(String(repeating: "0", count: 128)), "recovery": 0]

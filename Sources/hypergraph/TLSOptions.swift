@@ -29,7 +29,8 @@ enum TLSOptions {
         var configuration = TLSClientConfiguration(additionalTrustRootsFile: arguments.value("ca-file"))
         if arguments.flag("insecure-no-tls-verify") {
             writeStandardError(
-                "WARNING: TLS certificate verification is off (--insecure-no-tls-verify): the server is not authenticated.\n")
+                "WARNING: TLS certificate verification is off (--insecure-no-tls-verify): the server is not authenticated.\n"
+            )
             configuration.verification = .insecureNoVerification
         }
         try configuration.validate()

@@ -5,9 +5,9 @@ import HypergraphTLS
 import HypergraphWebSocket
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 enum EchoServer {

@@ -64,9 +64,11 @@ struct InteropChecks {
         let socket = try await WebSocketClient.connect(to: url, tls: tls)
         var events = socket.events.makeAsyncIterator()
         let parts = ["Hello, ", "wörld ", "— fragmented ✓"]
-        socket.sendFrame(WebSocketFrame(fin: false, opcode: .text, maskingKey: .random(), payload: Array(parts[0].utf8)))
+        socket.sendFrame(
+            WebSocketFrame(fin: false, opcode: .text, maskingKey: .random(), payload: Array(parts[0].utf8)))
         socket.sendFrame(WebSocketFrame(opcode: .ping, maskingKey: .random(), payload: [7, 7]))
-        socket.sendFrame(WebSocketFrame(fin: false, opcode: .continuation, maskingKey: .random(), payload: Array(parts[1].utf8)))
+        socket.sendFrame(
+            WebSocketFrame(fin: false, opcode: .continuation, maskingKey: .random(), payload: Array(parts[1].utf8)))
         socket.sendFrame(WebSocketFrame(opcode: .continuation, maskingKey: .random(), payload: Array(parts[2].utf8)))
         try expect(await events.next(), .pong([7, 7]))
         try expect(await events.next(), .text(parts.joined()))
@@ -141,7 +143,7 @@ struct InteropChecks {
 
     /// Text of exactly `byteCount` UTF-8 bytes mixing one-, two- and three-byte characters.
     static func text(byteCount: Int) -> String {
-        var text = String(repeating: "aé€", count: byteCount / 6)  // 1 + 2 + 3 bytes
+        var text = String(repeating: "aé€", count: byteCount / 6) // 1 + 2 + 3 bytes
         text += String(repeating: "x", count: byteCount - text.utf8.count)
         return text
     }

@@ -16,9 +16,11 @@ let root = Command(
     options: [
         .value("port", short: "p", help: "TCP port to listen on; 0 picks a free one.", default: "9001"),
         .value("host", help: "Address to listen on.", default: "127.0.0.1"),
-        .value("autobahn-client", valueName: "URL", help: "Run as Autobahn client driver against URL instead of serving."),
+        .value(
+            "autobahn-client", valueName: "URL", help: "Run as Autobahn client driver against URL instead of serving."),
         .value("agent", help: "Agent name reported to Autobahn.", default: "hypergraph-swift"),
-        .value("interop-client", valueName: "URL", help: "Run the interoperability checks against URL instead of serving."),
+        .value(
+            "interop-client", valueName: "URL", help: "Run the interoperability checks against URL instead of serving."),
         .value("tls-cert", valueName: "PEM", help: "Serve wss://: certificate chain file (leaf first)."),
         .value("tls-key", valueName: "PEM", help: "The private key of --tls-cert."),
         .value("ca-file", valueName: "PEM", help: "Client modes: also trust these CA certificates."),

@@ -17,10 +17,12 @@ final class ModelBuilderTests: XCTestCase {
     }
 
     private func note(_ textSchema: String, extra: String = "") -> [String: String] {
-        ["models/Note.schema.json": """
+        [
+            "models/Note.schema.json": """
             {"title": "Note", "description": "A note.", "type": "object", "required": ["text"]\(extra),
              "properties": {"text": \(textSchema)}}
-            """]
+            """
+        ]
     }
 
     func testTheBaseSchemasBuild() throws {
@@ -29,36 +31,51 @@ final class ModelBuilderTests: XCTestCase {
 
     func testUnsupportedKeywordIsRejected() throws {
         let error = try buildError(note(#"{"description": "T.", "type": "integer", "multipleOf": 2}"#))
-        XCTAssertTrue(error.hasPrefix("Schemas/models/Note.schema.json#/properties/text: unsupported keyword \"multipleOf\""), error)
+        XCTAssertTrue(
+            error.hasPrefix("Schemas/models/Note.schema.json#/properties/text: unsupported keyword \"multipleOf\""),
+            error)
     }
 
     func testMissingDescriptionIsRejected() throws {
         let error = try buildError(note(#"{"type": "string"}"#))
-        XCTAssertEqual(error, "Schemas/models/Note.schema.json#/properties/text: missing description (every schema and property needs one)")
+        XCTAssertEqual(
+            error,
+            "Schemas/models/Note.schema.json#/properties/text: missing description (every schema and property needs one)"
+        )
     }
 
     func testClosedObjectsAreRejected() throws {
-        let error = try buildError(note(#"{"description": "T.", "type": "string"}"#, extra: #", "additionalProperties": false"#))
+        let error = try buildError(
+            note(#"{"description": "T.", "type": "string"}"#, extra: #", "additionalProperties": false"#))
         XCTAssertTrue(error.contains("additionalProperties must be true or absent"), error)
     }
 
     func testMessageNamingRuleIsEnforced() throws {
-        let error = try buildError(["server/pong.schema.json": """
+        let error = try buildError([
+            "server/pong.schema.json": """
             {"title": "Pong", "description": "Answers a ping.", "type": "object", "required": ["type"],
              "properties": {"type": {"description": "Message type.", "const": "pong"}}}
-            """, "ServerMessage.schema.json": """
+            """,
+            "ServerMessage.schema.json": """
             {"title": "ServerMessage", "description": "Server messages.", "x-hypergraph-discriminator": "/type",
              "oneOf": [{"$ref": "server/pong.schema.json"}]}
-            """])
-        XCTAssertEqual(error, "Schemas/server/pong.schema.json#/title: message title must be PongResponse (naming rule, docs/codec.md)")
+            """,
+        ])
+        XCTAssertEqual(
+            error,
+            "Schemas/server/pong.schema.json#/title: message title must be PongResponse (naming rule, docs/codec.md)")
     }
 
     func testEveryMessageMustBeInItsUnion() throws {
-        let error = try buildError(["client/extra.schema.json": """
+        let error = try buildError([
+            "client/extra.schema.json": """
             {"title": "ExtraRequest", "description": "Extra.", "type": "object", "required": ["type"],
              "properties": {"type": {"description": "Message type.", "const": "extra"}}}
-            """])
-        XCTAssertTrue(error.contains("ClientMessage must list exactly the clientMessage schemas; missing [\"ExtraRequest\"]"), error)
+            """
+        ])
+        XCTAssertTrue(
+            error.contains("ClientMessage must list exactly the clientMessage schemas; missing [\"ExtraRequest\"]"),
+            error)
     }
 
     func testUnresolvableReferenceIsRejected() throws {
@@ -72,15 +89,18 @@ final class ModelBuilderTests: XCTestCase {
     }
 
     func testSeedDefaultMustPointAtAMemberOfTheSameType() throws {
-        let error = try buildError(note(#"{"description": "T.", "type": "string", "x-hypergraph-seed-default": {"copy": "/missing"}}"#))
+        let error = try buildError(
+            note(#"{"description": "T.", "type": "string", "x-hypergraph-seed-default": {"copy": "/missing"}}"#))
         XCTAssertTrue(error.contains("\"missing\" is not a required member of Note"), error)
     }
 
     func testReservedPropertyNamesAreRejected() throws {
-        let error = try buildError(["models/Note.schema.json": """
+        let error = try buildError([
+            "models/Note.schema.json": """
             {"title": "Note", "description": "A note.", "type": "object",
              "properties": {"reader": {"description": "T.", "type": "string"}}}
-            """])
+            """
+        ])
         XCTAssertTrue(error.contains("member name \"reader\" is not usable"), error)
     }
 }

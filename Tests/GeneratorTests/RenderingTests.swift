@@ -6,11 +6,15 @@ import XCTest
 /// Constraints that the protocol's schemas do not use yet still render to the right checks, and the Markdown
 /// reference describes them.
 final class RenderingTests: XCTestCase {
-    private func generated(_ noteProperties: String, required: String = "[]") throws -> (swift: String, markdown: String) {
-        let folder = try SchemaFolder(["models/Note.schema.json": """
+    private func generated(_ noteProperties: String, required: String = "[]") throws -> (
+        swift: String, markdown: String
+    ) {
+        let folder = try SchemaFolder([
+            "models/Note.schema.json": """
             {"title": "Note", "description": "A note.", "type": "object", "required": \(required),
              "properties": {\(noteProperties)}}
-            """])
+            """
+        ])
         defer { folder.remove() }
         let files = try Codegen.output(root: folder.root).files
         let swift = try XCTUnwrap(files.first { $0.path.hasSuffix("/Note.swift") }).contents
@@ -19,18 +23,22 @@ final class RenderingTests: XCTestCase {
     }
 
     func testStringLengthAndEnumChecks() throws {
-        let (swift, markdown) = try generated("""
+        let (swift, markdown) = try generated(
+            """
             "text": {"description": "T.", "type": "string", "minLength": 2, "maxLength": 5, "enum": ["ab", "abc"]}
             """)
         XCTAssertTrue(swift.contains("if text.unicodeScalars.count < 2 {"), swift)
         XCTAssertTrue(swift.contains("if text.unicodeScalars.count > 5 {"), swift)
         XCTAssertTrue(swift.contains(#"case "ab", "abc": break"#), swift)
         XCTAssertTrue(swift.contains(#""expected one of \"ab\", \"abc\", got \(quoteShortened(text))""#), swift)
-        XCTAssertTrue(markdown.contains("| `text` | string, ≥ 2 characters, ≤ 5 characters, one of `\"ab\"`, `\"abc\"` | no | T. |"), markdown)
+        XCTAssertTrue(
+            markdown.contains(
+                "| `text` | string, ≥ 2 characters, ≤ 5 characters, one of `\"ab\"`, `\"abc\"` | no | T. |"), markdown)
     }
 
     func testArrayCountAndElementChecks() throws {
-        let (swift, _) = try generated("""
+        let (swift, _) = try generated(
+            """
             "tags": {"description": "T.", "type": "array", "maxItems": 3, "items": {"description": "E.", "type": "string", "pattern": "^[a-z]+$"}}
             """, required: #"["tags"]"#)
         XCTAssertTrue(swift.contains("if tags.count > 3 {"), swift)
@@ -40,7 +48,8 @@ final class RenderingTests: XCTestCase {
     }
 
     func testNumberRangeAndMapChecks() throws {
-        let (swift, markdown) = try generated("""
+        let (swift, markdown) = try generated(
+            """
             "weight": {"description": "W.", "type": "number", "minimum": 0.5, "maximum": 2},
             "scores": {"description": "S.", "type": "object", "additionalProperties": {"description": "V.", "type": "integer", "maximum": 10}}
             """)

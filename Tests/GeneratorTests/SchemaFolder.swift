@@ -29,28 +29,29 @@ struct SchemaFolder {
 
     static let base: [String: String] = [
         "client/ping.schema.json": """
-            {"title": "PingRequest", "description": "Asks for a pong.", "type": "object", "required": ["type", "note"],
-             "properties": {"type": {"description": "Message type.", "const": "ping"},
-                            "note": {"$ref": "../models/Note.schema.json", "description": "A note."}}}
-            """,
+        {"title": "PingRequest", "description": "Asks for a pong.", "type": "object", "required": ["type", "note"],
+         "properties": {"type": {"description": "Message type.", "const": "ping"},
+                        "note": {"$ref": "../models/Note.schema.json", "description": "A note."}}}
+        """,
         "server/pong.schema.json": """
-            {"title": "PongResponse", "description": "Answers a ping.", "type": "object", "required": ["type"],
-             "properties": {"type": {"description": "Message type.", "const": "pong"}}}
-            """,
+        {"title": "PongResponse", "description": "Answers a ping.", "type": "object", "required": ["type"],
+         "properties": {"type": {"description": "Message type.", "const": "pong"}}}
+        """,
         "models/Note.schema.json": """
-            {"title": "Note", "description": "A note.", "type": "object", "required": ["text"],
-             "properties": {"text": {"description": "The text.", "type": "string"}}}
-            """,
+        {"title": "Note", "description": "A note.", "type": "object", "required": ["text"],
+         "properties": {"text": {"description": "The text.", "type": "string"}}}
+        """,
         "ClientMessage.schema.json": """
-            {"title": "ClientMessage", "description": "Client messages.", "x-hypergraph-discriminator": "/type",
-             "oneOf": [{"$ref": "client/ping.schema.json"}]}
-            """,
+        {"title": "ClientMessage", "description": "Client messages.", "x-hypergraph-discriminator": "/type",
+         "oneOf": [{"$ref": "client/ping.schema.json"}]}
+        """,
         "ServerMessage.schema.json": """
-            {"title": "ServerMessage", "description": "Server messages.", "x-hypergraph-discriminator": "/type",
-             "oneOf": [{"$ref": "server/pong.schema.json"}]}
-            """,
+        {"title": "ServerMessage", "description": "Server messages.", "x-hypergraph-discriminator": "/type",
+         "oneOf": [{"$ref": "server/pong.schema.json"}]}
+        """,
     ]
 }
 
 /// The repository this test file belongs to (three levels up from `Tests/GeneratorTests/<file>`).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()

@@ -11,7 +11,8 @@ final class ConnectionTests: XCTestCase {
             try HypergraphClient.authenticatedURL("ws://h/path?x=1", token: "a b+c&d=é"),
             "ws://h/path?x=1&token=a%20b%2Bc%26d%3D%C3%A9")
         XCTAssertEqual(try HypergraphClient.authenticatedURL("ws://h/?", token: "-._~"), "ws://h/?token=-._~")
-        XCTAssertEqual(try HypergraphClient.authenticatedURL("ws://h/?token=a&token=b", token: nil), "ws://h/?token=a&token=b")
+        XCTAssertEqual(
+            try HypergraphClient.authenticatedURL("ws://h/?token=a&token=b", token: nil), "ws://h/?token=a&token=b")
         XCTAssertThrowsError(try HypergraphClient.authenticatedURL("ws://h/#frag", token: "t")) { error in
             guard case .invalidURL(_, let reason) = error as? HypergraphClientError else {
                 return XCTFail("expected invalidURL, got \(error)")

@@ -30,7 +30,8 @@ final class EventStreamTests: XCTestCase {
         try await session.sendRaw(text: "push")
 
         let unknown = try await session.nextMessage(timeout: .seconds(10))
-        XCTAssertEqual(unknown, .unknown(type: "space-renamed", raw: ["type": "space-renamed", "spaceId": "s", "name": "New"]))
+        XCTAssertEqual(
+            unknown, .unknown(type: "space-renamed", raw: ["type": "space-renamed", "spaceId": "s", "name": "New"]))
 
         do {
             _ = try await session.nextMessage(timeout: .seconds(10))
@@ -101,7 +102,8 @@ final class EventStreamTests: XCTestCase {
         var events: [HypergraphSessionEvent] = []
         for await event in session.events { events.append(event) }
         XCTAssertEqual(
-            events, [.message(.unknown(type: "three", raw: ["type": "three"])), .closed(code: .goingAway, reason: "bye")])
+            events,
+            [.message(.unknown(type: "three", raw: ["type": "three"])), .closed(code: .goingAway, reason: "bye")])
         do {
             _ = try await session.nextEvent(timeout: .seconds(1))
             XCTFail("an event after closed")
@@ -121,7 +123,9 @@ final class EventStreamTests: XCTestCase {
 
         try await session.sendRaw(binary: [1, 2, 3])
         try await session.sendFrame(
-            WebSocketFrame(opcode: .text, maskingKey: WebSocketMaskingKey(1, 2, 3, 4), payload: Array(#"{"type":"list-spaces"}"#.utf8)))
+            WebSocketFrame(
+                opcode: .text, maskingKey: WebSocketMaskingKey(1, 2, 3, 4),
+                payload: Array(#"{"type":"list-spaces"}"#.utf8)))
         _ = try await session.nextMessage("list-spaces", timeout: .seconds(10)) { $0.type == "list-spaces" }
         let texts = await server.log.texts
         let binaries = await server.log.binaries
@@ -145,7 +149,8 @@ final class EventStreamTests: XCTestCase {
         XCTAssertEqual(entries[0].direction, .sent)
         XCTAssertEqual(entries[0].content, .data(.text(#"{"type":"list-spaces"}"#)))
         XCTAssertEqual(entries[1].direction, .received)
-        XCTAssertEqual(entries[1].content, .data(.text(#"{"type":"list-spaces","spaces":[{"id":"space-1","name":"One"}]}"#)))
+        XCTAssertEqual(
+            entries[1].content, .data(.text(#"{"type":"list-spaces","spaces":[{"id":"space-1","name":"One"}]}"#)))
         XCTAssertEqual(entries[2].content, .ping([7]))
         XCTAssertTrue(entries.contains { $0.content == .pong([7]) && $0.direction == .received })
         XCTAssertEqual(entries.last?.content, .close(code: .normalClosure, reason: ""))
@@ -160,11 +165,13 @@ final class EventStreamTests: XCTestCase {
         var transcript = Transcript(limit: 3)
         for index in 0..<10 {
             transcript.append(
-                Transcript.Entry(elapsed: .milliseconds(index), date: Date(), direction: .sent, content: .data(.text("\(index)"))))
+                Transcript.Entry(
+                    elapsed: .milliseconds(index), date: Date(), direction: .sent, content: .data(.text("\(index)"))))
         }
         XCTAssertEqual(transcript.entries.map(\.content), [.data(.text("7")), .data(.text("8")), .data(.text("9"))])
         XCTAssertEqual(transcript.omittedCount, 7)
-        XCTAssertTrue(transcript.description.hasPrefix("(7 earlier entries omitted)\n+7.000 ms → text 7"), transcript.description)
+        XCTAssertTrue(
+            transcript.description.hasPrefix("(7 earlier entries omitted)\n+7.000 ms → text 7"), transcript.description)
 
         var none = Transcript(limit: 0)
         none.append(Transcript.Entry(elapsed: .zero, date: Date(), direction: .received, content: .pong([])))

@@ -10,9 +10,12 @@ final class ExpectedReplyTests: XCTestCase {
         let update = identity.createUpdate(spaceId: "s", update: [1], updateId: "u-1")
         let expected = ExpectedReply(for: .createUpdate(update))
         XCTAssertEqual(expected.kind, .updateConfirmed(spaceId: "s", updateId: "u-1"))
-        XCTAssertTrue(expected.isReply(.updateConfirmed(UpdateConfirmedResponse(updateId: "u-1", clock: 3, spaceId: "s"))))
-        XCTAssertFalse(expected.isReply(.updateConfirmed(UpdateConfirmedResponse(updateId: "u-2", clock: 3, spaceId: "s"))))
-        XCTAssertFalse(expected.isReply(.updateConfirmed(UpdateConfirmedResponse(updateId: "u-1", clock: 3, spaceId: "t"))))
+        XCTAssertTrue(
+            expected.isReply(.updateConfirmed(UpdateConfirmedResponse(updateId: "u-1", clock: 3, spaceId: "s"))))
+        XCTAssertFalse(
+            expected.isReply(.updateConfirmed(UpdateConfirmedResponse(updateId: "u-2", clock: 3, spaceId: "s"))))
+        XCTAssertFalse(
+            expected.isReply(.updateConfirmed(UpdateConfirmedResponse(updateId: "u-1", clock: 3, spaceId: "t"))))
         XCTAssertEqual(expected.description, #"update-confirmed for updateId "u-1""#)
 
         let subscribe = ExpectedReply(for: .subscribeSpace(SubscribeSpaceRequest(id: "a")))
@@ -30,7 +33,8 @@ final class ExpectedReplyTests: XCTestCase {
         let update = identity.createUpdate(spaceId: "s", update: [1], updateId: "u-1")
         let expected = ExpectedReply(for: .createUpdate(update))
         func error(_ requestType: String?, spaceId: String? = nil, updateId: String? = nil) -> ErrorResponse {
-            ErrorResponse(code: .forbidden, message: "no", requestType: requestType, spaceId: spaceId, updateId: updateId)
+            ErrorResponse(
+                code: .forbidden, message: "no", requestType: requestType, spaceId: spaceId, updateId: updateId)
         }
         XCTAssertTrue(expected.isRejection(error("create-update")))
         XCTAssertTrue(expected.isRejection(error("create-update", spaceId: "s", updateId: "u-1")))

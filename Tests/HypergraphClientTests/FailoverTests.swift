@@ -51,7 +51,8 @@ final class FailoverTests: XCTestCase {
         var high = FixedRandom(value: .max)
         XCTAssertEqual(policy.delay(beforeAttempt: 1, using: &low), .milliseconds(50))
         XCTAssertEqual(policy.delay(beforeAttempt: 3, using: &low), .milliseconds(200))
-        XCTAssertEqual(policy.delay(beforeAttempt: 5, using: &low), .milliseconds(500), "capped at 1 s, half of it random")
+        XCTAssertEqual(
+            policy.delay(beforeAttempt: 5, using: &low), .milliseconds(500), "capped at 1 s, half of it random")
         XCTAssertEqual(policy.delay(beforeAttempt: 1_000, using: &low), .milliseconds(500), "no overflow far out")
         XCTAssertEqual(policy.delay(beforeAttempt: 1, using: &high), .milliseconds(100))
         XCTAssertEqual(policy.delay(beforeAttempt: 4, using: &high), .milliseconds(800))
@@ -71,12 +72,13 @@ final class FailoverTests: XCTestCase {
     }
 
     func testDeliveryTrackingDropsWhatWasDeliveredAndOwnUpdates() {
-        XCTAssertEqual(SpaceDelivery(snapshot: snapshot(id: "space-1", name: "S"), lastKnownUpdateClock: 8).lastClock, 8)
+        XCTAssertEqual(
+            SpaceDelivery(snapshot: snapshot(id: "space-1", name: "S"), lastKnownUpdateClock: 8).lastClock, 8)
         var space = SpaceDelivery(snapshot: snapshot(id: "space-1", name: "S"), lastKnownUpdateClock: nil)
         XCTAssertEqual(space.lastClock, -1)
         let first = space.undelivered(updates(from: 0, count: 3))
         XCTAssertEqual(first.map(\.firstUpdateClock), [0])
-        space.confirm(clock: 4)  // own update; 3 is someone else's, not yet delivered
+        space.confirm(clock: 4) // own update; 3 is someone else's, not yet delivered
         XCTAssertEqual(space.lastClock, 2)
         let gap = space.undelivered(updates(from: 0, count: 7))
         XCTAssertEqual(gap.map { [$0.firstUpdateClock, $0.lastUpdateClock] }, [[3, 3], [5, 6]])
@@ -99,7 +101,9 @@ final class FailoverTests: XCTestCase {
                 var head = snapshot(id: request.id, name: "S")
                 head.events = [spaceEvents[0]]
                 peer.send(.space(head))
-                peer.send(.updatesNotification(UpdatesNotificationResponse(spaceId: request.id, updates: updates(from: 0, count: 3))))
+                peer.send(
+                    .updatesNotification(
+                        UpdatesNotificationResponse(spaceId: request.id, updates: updates(from: 0, count: 3))))
                 peer.send(.spaceEvent(SpaceEventResponse(spaceId: request.id, event: spaceEvents[1])))
             case .createUpdate:
                 peer.socket.close(code: .goingAway, reason: "node stopping")
@@ -184,7 +188,8 @@ final class FailoverTests: XCTestCase {
         let server = try await FakeServer.start()
         var configuration = HypergraphClientConfiguration()
         configuration.reconnect = HypergraphReconnectPolicy(initialDelay: .seconds(60), jitter: 0)
-        let session = try await HypergraphClient.connect(urls: [server.url], token: validToken, configuration: configuration)
+        let session = try await HypergraphClient.connect(
+            urls: [server.url], token: validToken, configuration: configuration)
         await server.shutdown()
         _ = try await session.nextEvent(timeout: .seconds(10))
         do {
@@ -206,8 +211,10 @@ final class FailoverTests: XCTestCase {
     func testSubscriberSeesEveryClockOnceAcrossANodeStopping() async throws {
         let nodes = try await TwoNodes.start()
         let alice = try await nodes.identity()
-        let writer = try await HypergraphClient.connect(urls: nodes.urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
-        let subscriber = try await HypergraphClient.connect(urls: nodes.urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
+        let writer = try await HypergraphClient.connect(
+            urls: nodes.urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
+        let subscriber = try await HypergraphClient.connect(
+            urls: nodes.urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
         let space = try await writer.createSpace(alice.createSpaceEvent(name: "Failover"))
         _ = try await subscriber.subscribe(spaceId: space.id)
 
@@ -235,7 +242,8 @@ final class FailoverTests: XCTestCase {
         limits.maximumReplyBytes = 8 * 1024
         let nodes = try await TwoNodes.start(limits: limits)
         let alice = try await nodes.identity()
-        let subscriber = try await HypergraphClient.connect(urls: nodes.urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
+        let subscriber = try await HypergraphClient.connect(
+            urls: nodes.urls, token: alice.sessionToken, configuration: quickly(attempts: 50))
         var writer = try await HypergraphClient.connect(url: nodes.urls[0], token: alice.sessionToken)
         let space = try await writer.createSpace(alice.createSpaceEvent(name: "Parts"))
         _ = try await subscriber.subscribe(spaceId: space.id)
@@ -299,13 +307,15 @@ private struct TwoNodes {
     let directory: URL
 
     static func start(limits: ServerLimits = ServerLimits()) async throws -> TwoNodes {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-failover-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hypergraph-failover-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = ServerConfiguration(
             port: 0, store: .sqlite(path: directory.appendingPathComponent("db.sqlite").path), logLevel: .error,
             logSink: LogSink { _ in }, limits: limits, shutdownGracePeriod: .seconds(1))
         return TwoNodes(
-            first: try await HypergraphServer.start(configuration), second: try await HypergraphServer.start(configuration),
+            first: try await HypergraphServer.start(configuration),
+            second: try await HypergraphServer.start(configuration),
             directory: directory)
     }
 

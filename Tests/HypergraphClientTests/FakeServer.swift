@@ -142,11 +142,13 @@ final class FakeServer: Sendable {
                             requestType: request.type, spaceId: update.spaceId, updateId: update.updateId)))
             }
             let clock = await peer.log.nextClock()
-            peer.send(.updateConfirmed(UpdateConfirmedResponse(updateId: update.updateId, clock: clock, spaceId: update.spaceId)))
+            peer.send(
+                .updateConfirmed(
+                    UpdateConfirmedResponse(updateId: update.updateId, clock: clock, spaceId: update.spaceId)))
         case .unknown(let type, _):
             peer.send(.error(ErrorResponse(code: .unknownType, message: "unknown type", requestType: type)))
         default:
-            break  // silence, as the TypeScript server answers what it does not handle
+            break // silence, as the TypeScript server answers what it does not handle
         }
     }
 }
@@ -168,7 +170,8 @@ func waitUntil(
 /// A minimal valid `space` snapshot: no events, one fixed key box.
 func snapshot(id: String, name: String) -> SpaceResponse {
     let keyBox = KeyBoxWithKeyId(
-        id: "key-1", accountAddress: "0x" + String(repeating: "1", count: 40), ciphertext: "0x" + String(repeating: "2", count: 96),
+        id: "key-1", accountAddress: "0x" + String(repeating: "1", count: 40),
+        ciphertext: "0x" + String(repeating: "2", count: 96),
         nonce: "0x" + String(repeating: "3", count: 48), authorPublicKey: "0x" + String(repeating: "4", count: 64))
     return SpaceResponse(id: id, name: name, events: [], keyBoxes: [keyBox], inboxes: [])
 }

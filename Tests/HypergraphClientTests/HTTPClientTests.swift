@@ -50,7 +50,8 @@ final class HTTPClientTests: XCTestCase {
         let alice = try await server.identity()
         let bob = try await server.identity()
         let session = try await server.connect(alice)
-        let inbox = try await session.createAccountInbox(alice.createAccountInbox(isPublic: true, authPolicy: .optionalAuth))
+        let inbox = try await session.createAccountInbox(
+            alice.createAccountInbox(isPublic: true, authPolicy: .optionalAuth))
         let http = try HypergraphHTTPClient(baseURL: "http://127.0.0.1:\(server.server.port)/ignored/path")
 
         let posted = try await http.postAccountInboxMessage(

@@ -20,8 +20,10 @@ final class IdentityTests: XCTestCase {
         XCTAssertEqual(identity.appId, "bench")
         XCTAssertEqual(identity.sessionToken, "00ff")
         XCTAssertEqual(identity.sessionTokenExpires, Timestamp(iso8601: "2030-01-02T03:04:05.678Z"))
-        XCTAssertEqual(identity.signaturePublicKey, "0x02e7b9de2273088b54dec15b9f46fb2b3c3641f2f4cd78ecf1c64963bcd228ac5f")
-        XCTAssertEqual(identity.encryptionPublicKey, "0x15cb9e9b4ecfe2e5924bbd55ac2394e36ae6296356d0ad4b0ff24e6df046b3af")
+        XCTAssertEqual(
+            identity.signaturePublicKey, "0x02e7b9de2273088b54dec15b9f46fb2b3c3641f2f4cd78ecf1c64963bcd228ac5f")
+        XCTAssertEqual(
+            identity.encryptionPublicKey, "0x15cb9e9b4ecfe2e5924bbd55ac2394e36ae6296356d0ad4b0ff24e6df046b3af")
     }
 
     func testListsAreReadAsArraysSingleObjectsOrLines() throws {
@@ -31,10 +33,13 @@ final class IdentityTests: XCTestCase {
     }
 
     func testIdentitiesAreReadFromAFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("identities-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("identities-\(UUID().uuidString).json")
+            .path
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("[\(object)]".utf8)))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        XCTAssertEqual(try HypergraphIdentity.list(contentsOfFile: path).map(\.accountAddress), ["0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"])
+        XCTAssertEqual(
+            try HypergraphIdentity.list(contentsOfFile: path).map(\.accountAddress),
+            ["0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"])
         XCTAssertThrowsError(try HypergraphIdentity.list(contentsOfFile: path + ".missing")) { error in
             XCTAssertEqual(error as? HypergraphClientError, .invalidIdentity("cannot read the file \(path).missing"))
         }
@@ -52,7 +57,8 @@ final class IdentityTests: XCTestCase {
         }
         XCTAssertEqual(problem(#"[{"accountAddress":"0x1"}]"#), "entry 0: member signaturePrivateKey is missing")
         XCTAssertTrue(
-            problem(#"{"accountAddress":"0x1","signaturePrivateKey":"0x12"}"#).hasPrefix("entry 0: signaturePrivateKey:"))
+            problem(#"{"accountAddress":"0x1","signaturePrivateKey":"0x12"}"#).hasPrefix(
+                "entry 0: signaturePrivateKey:"))
         XCTAssertEqual(
             problem(#"{"signaturePrivateKey":"0xcd3e54a2359bf8fac1642af5ba3668eb58e21388c32355a61badbc3880e8a395"}"#),
             "entry 0: member accountAddress is missing")
@@ -63,6 +69,7 @@ final class IdentityTests: XCTestCase {
         XCTAssertTrue(problem("\(object)\n{oops").hasPrefix("line 2: not JSON"), problem("\(object)\n{oops"))
         XCTAssertEqual(problem("[]"), "the array holds no identity objects")
         XCTAssertEqual(problem("  \n"), "no identity objects found")
-        XCTAssertEqual(problem(#"[1]"#), "entry 0: expected a JSON object with accountAddress, sessionToken, signaturePrivateKey…")
+        XCTAssertEqual(
+            problem(#"[1]"#), "entry 0: expected a JSON object with accountAddress, sessionToken, signaturePrivateKey…")
     }
 }

@@ -14,8 +14,11 @@ struct ReferenceServer {
     let directory: URL
 
     /// Starts the server with `limits`; with `tls`, it serves wss:// and https://.
-    static func start(limits: ServerLimits = ServerLimits(), tls: TLSServerContext? = nil) async throws -> ReferenceServer {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-client-\(UUID().uuidString)")
+    static func start(limits: ServerLimits = ServerLimits(), tls: TLSServerContext? = nil) async throws
+        -> ReferenceServer
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hypergraph-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = ServerConfiguration(
             port: 0, store: .sqlite(path: directory.appendingPathComponent("db.sqlite").path), logLevel: .error,
@@ -89,11 +92,14 @@ final class ReferenceServerTests: XCTestCase {
         let owner = try await server.connect(alice)
         let invitee = try await server.connect(bob)
         let space = try await owner.createSpace(alice.createSpaceEvent(name: "Shared"))
-        let invitation = try XCTUnwrap(alice.createInvitationEvent(in: space, inviteeAccountAddress: bob.accountAddress))
+        let invitation = try XCTUnwrap(
+            alice.createInvitationEvent(in: space, inviteeAccountAddress: bob.accountAddress))
         let afterInvite = try await owner.createInvitation(invitation)
         XCTAssertEqual(afterInvite.events.count, 2)
 
-        let pushed = try await invitee.nextMessage("list-invitations", timeout: .seconds(10)) { $0.type == "list-invitations" }
+        let pushed = try await invitee.nextMessage("list-invitations", timeout: .seconds(10)) {
+            $0.type == "list-invitations"
+        }
         guard case .listInvitations(let invitations) = pushed, let pending = invitations.invitations.first else {
             return XCTFail("no invitation pushed: \(pushed)")
         }
@@ -128,7 +134,8 @@ final class ReferenceServerTests: XCTestCase {
         XCTAssertEqual(created.inbox.inboxId, request.inboxId)
         let inboxes = try await session.accountInboxes()
         XCTAssertEqual(inboxes.inboxes.map(\.inboxId), [request.inboxId])
-        let messages = try await session.latestAccountInboxMessages(accountAddress: alice.accountAddress, inboxId: request.inboxId)
+        let messages = try await session.latestAccountInboxMessages(
+            accountAddress: alice.accountAddress, inboxId: request.inboxId)
         XCTAssertEqual(messages.messages, [])
 
         do {

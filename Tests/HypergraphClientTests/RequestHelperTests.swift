@@ -37,7 +37,10 @@ final class RequestHelperTests: XCTestCase {
             guard case .subscribeSpace(let request)? = try? ClientMessage(json: text) else { return }
             peer.send(.space(snapshot(id: "other", name: "Other")))
             peer.send(text: #"{"type":"future-push","x":1}"#)
-            peer.send(.error(ErrorResponse(code: .forbidden, message: "not yours", requestType: "subscribe-space", spaceId: "other")))
+            peer.send(
+                .error(
+                    ErrorResponse(
+                        code: .forbidden, message: "not yours", requestType: "subscribe-space", spaceId: "other")))
             peer.send(.space(snapshot(id: request.id, name: "Mine")))
         }
         let session = try await HypergraphClient.connect(url: server.url, token: validToken)
@@ -48,7 +51,9 @@ final class RequestHelperTests: XCTestCase {
         guard queued.count == 3 else { return }
         XCTAssertEqual(queued[0], .message(.space(snapshot(id: "other", name: "Other"))))
         XCTAssertEqual(queued[1], .message(.unknown(type: "future-push", raw: ["type": "future-push", "x": 1])))
-        guard case .message(.error(let error)) = queued[2] else { return XCTFail("expected the error, got \(queued[2])") }
+        guard case .message(.error(let error)) = queued[2] else {
+            return XCTFail("expected the error, got \(queued[2])")
+        }
         XCTAssertEqual(error.spaceId, "other")
         await session.close()
         await server.shutdown()
@@ -60,7 +65,9 @@ final class RequestHelperTests: XCTestCase {
             guard case .createUpdate(let request)? = try? ClientMessage(json: text) else { return }
             let batch = await pending.add(request)
             for (offset, update) in batch.reversed().enumerated() {
-                peer.send(.updateConfirmed(UpdateConfirmedResponse(updateId: update.updateId, clock: offset, spaceId: update.spaceId)))
+                peer.send(
+                    .updateConfirmed(
+                        UpdateConfirmedResponse(updateId: update.updateId, clock: offset, spaceId: update.spaceId)))
             }
         }
         let session = try await HypergraphClient.connect(url: server.url, token: validToken)

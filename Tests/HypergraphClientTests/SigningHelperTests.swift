@@ -18,7 +18,8 @@ final class SigningHelperTests: XCTestCase {
 
     func testTheIdentityDerivesTheRegisteredPublicKey() throws {
         XCTAssertEqual(
-            try vectorIdentity().signaturePublicKey, "0x02e7b9de2273088b54dec15b9f46fb2b3c3641f2f4cd78ecf1c64963bcd228ac5f")
+            try vectorIdentity().signaturePublicKey,
+            "0x02e7b9de2273088b54dec15b9f46fb2b3c3641f2f4cd78ecf1c64963bcd228ac5f")
     }
 
     func testCreateSpaceMatchesA2() throws {
@@ -28,13 +29,15 @@ final class SigningHelperTests: XCTestCase {
         XCTAssertEqual(
             request.event.author.signature,
             SignatureWithRecovery(
-                hex: "7b022f9ff88c01020329cfeae23717cc582680312cb591f5011cd7a5c37fc8c204bfc0a6440bd65338551c4c4558ee4b051f1500ed1da9c6c64e52efc9688d8b",
+                hex:
+                    "7b022f9ff88c01020329cfeae23717cc582680312cb591f5011cd7a5c37fc8c204bfc0a6440bd65338551c4c4558ee4b051f1500ed1da9c6c64e52efc9688d8b",
                 recovery: 1))
         XCTAssertEqual(request.event.eventHash, "0x9776aba59b09c795e143f7cfb2c89d6f10abe23ce3f605fb12f55e9b85c2e513")
         XCTAssertEqual(request.keyBox.accountAddress, author)
         XCTAssertEqual(request.validationIssues, [], "the opaque key box must have the wire shape")
         let snapshot = SpaceResponse(
-            id: spaceId, name: "My space", events: [.createSpace(request.event)], keyBoxes: [request.keyBox], inboxes: [])
+            id: spaceId, name: "My space", events: [.createSpace(request.event)], keyBoxes: [request.keyBox],
+            inboxes: [])
         XCTAssertEqual(snapshot.lastEventHash, "0x9776aba59b09c795e143f7cfb2c89d6f10abe23ce3f605fb12f55e9b85c2e513")
     }
 
@@ -45,20 +48,24 @@ final class SigningHelperTests: XCTestCase {
             inviteeAccountAddress: invitee, keyBoxes: [], eventId: "0e6f2c1d-3b4a-4f5e-8a7b-9c0d1e2f3a4b")
         XCTAssertEqual(
             request.event.author.signature.hex,
-            "14a4ee89940fb1bc72f064e63014f946910a61f6291c3b657b2520bbc9a9566a4f8a91786d94ea5cc9c21e865a02b9a35192de682e565272fca41c9b58d3fd53")
+            "14a4ee89940fb1bc72f064e63014f946910a61f6291c3b657b2520bbc9a9566a4f8a91786d94ea5cc9c21e865a02b9a35192de682e565272fca41c9b58d3fd53"
+        )
         XCTAssertEqual(request.event.eventHash, "0x5edd68501c538f3174b8ed4e474f762e29dc0eea2b4812157e5e36006a8a56ef")
 
         let created = identity.createSpaceEvent(spaceId: spaceId, name: "My space")
         let snapshot = SpaceResponse(
-            id: spaceId, name: "My space", events: [.createSpace(created.event)], keyBoxes: [created.keyBox], inboxes: [])
+            id: spaceId, name: "My space", events: [.createSpace(created.event)], keyBoxes: [created.keyBox],
+            inboxes: [])
         let chained = try XCTUnwrap(
-            identity.createInvitationEvent(in: snapshot, inviteeAccountAddress: invitee, eventId: "0e6f2c1d-3b4a-4f5e-8a7b-9c0d1e2f3a4b"))
+            identity.createInvitationEvent(
+                in: snapshot, inviteeAccountAddress: invitee, eventId: "0e6f2c1d-3b4a-4f5e-8a7b-9c0d1e2f3a4b"))
         XCTAssertEqual(chained.event, request.event)
         XCTAssertEqual(chained.keyBoxes.map(\.id), [created.keyBox.id])
         XCTAssertEqual(chained.keyBoxes.map(\.accountAddress), [invitee])
         XCTAssertNil(
             identity.createInvitationEvent(
-                in: SpaceResponse(id: spaceId, name: "", events: [], keyBoxes: [], inboxes: []), inviteeAccountAddress: invitee))
+                in: SpaceResponse(id: spaceId, name: "", events: [], keyBoxes: [], inboxes: []),
+                inviteeAccountAddress: invitee))
     }
 
     func testCreateUpdateMatchesA4() throws {
@@ -67,7 +74,8 @@ final class SigningHelperTests: XCTestCase {
         XCTAssertEqual(
             request.signature,
             SignatureWithRecovery(
-                hex: "9e4b604ddf1acfefb06613ab45dddeb2f9446ab7cdfa71f5e579c52cbb8db34063dd9a0f67f665508ae00ff0929d280e49a2722971adc4652ec4a56d57467176",
+                hex:
+                    "9e4b604ddf1acfefb06613ab45dddeb2f9446ab7cdfa71f5e579c52cbb8db34063dd9a0f67f665508ae00ff0929d280e49a2722971adc4652ec4a56d57467176",
                 recovery: 0))
         XCTAssertEqual(request.accountAddress, author)
     }
@@ -79,7 +87,8 @@ final class SigningHelperTests: XCTestCase {
             encryptionPublicKey: "0x15cb9e9b4ecfe2e5924bbd55ac2394e36ae6296356d0ad4b0ff24e6df046b3af")
         XCTAssertEqual(
             request.signature.hex,
-            "3c25cf75253170e1c95e5c8522e817df786a14fd0acdd54398e7f05c1a685f822bc42e4c7743d2f9abee258ddaffb4f395383e33540eefb16267d75816c4dffb")
+            "3c25cf75253170e1c95e5c8522e817df786a14fd0acdd54398e7f05c1a685f822bc42e4c7743d2f9abee258ddaffb4f395383e33540eefb16267d75816c4dffb"
+        )
         XCTAssertEqual(request.signature.recovery, 0)
     }
 
@@ -91,7 +100,8 @@ final class SigningHelperTests: XCTestCase {
         XCTAssertEqual(accept.event.transaction.previousEventHash, hash)
         XCTAssertEqual(accept.event.author.accountAddress, identity.accountAddress)
 
-        let inbox = identity.createSpaceInboxEvent(spaceId: "s", previousEventHash: hash, isPublic: false, authPolicy: .optionalAuth)
+        let inbox = identity.createSpaceInboxEvent(
+            spaceId: "s", previousEventHash: hash, isPublic: false, authPolicy: .optionalAuth)
         XCTAssertEqual(try inbox.event.signer(), identity.signaturePublicKey)
         XCTAssertEqual(inbox.event.transaction.spaceId, "s")
         XCTAssertEqual(inbox.validationIssues, [])

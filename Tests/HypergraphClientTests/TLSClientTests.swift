@@ -19,8 +19,10 @@ final class TLSClientTests: XCTestCase {
         XCTAssertEqual(listed.spaces.map(\.id), [space.id])
         await session.close()
 
-        let http = try HypergraphHTTPClient(baseURL: "https://localhost:\(server.server.port)", tls: try trustingTestCA())
-        let found = try await http.identity(accountAddress: alice.accountAddress, signaturePublicKey: alice.signaturePublicKey)
+        let http = try HypergraphHTTPClient(
+            baseURL: "https://localhost:\(server.server.port)", tls: try trustingTestCA())
+        let found = try await http.identity(
+            accountAddress: alice.accountAddress, signaturePublicKey: alice.signaturePublicKey)
         XCTAssertEqual(found.status, 200, found.text)
         XCTAssertEqual(found.json?["accountAddress"]?.stringValue, alice.accountAddress)
         await server.stop()
@@ -40,10 +42,13 @@ final class TLSClientTests: XCTestCase {
             }
         }
         do {
-            _ = try await HypergraphHTTPClient(baseURL: "https://localhost:\(server.server.port)").spaceInboxes(spaceId: "x")
+            _ = try await HypergraphHTTPClient(baseURL: "https://localhost:\(server.server.port)").spaceInboxes(
+                spaceId: "x")
             XCTFail("an untrusted certificate was accepted over https://")
         } catch let error as HypergraphHTTPError {
-            guard case .untrustedCertificate = error.tlsFailure else { return XCTFail("expected an untrusted CA, got \(error)") }
+            guard case .untrustedCertificate = error.tlsFailure else {
+                return XCTFail("expected an untrusted CA, got \(error)")
+            }
         }
         await server.stop()
     }

@@ -7,7 +7,8 @@ final class ArgumentParserTests: XCTestCase {
         name: "validate",
         abstract: "Validate messages.",
         options: [
-            .value("from", valueName: "side", help: "Direction.", default: "any", allowed: ["client", "server", "any"]),
+            .value(
+                "from", valueName: "side", help: "Direction.", default: "any", allowed: ["client", "server", "any"]),
             .flag("lines", help: "One message per line."),
             .value("port", short: "p", help: "Port."),
             .repeated("case", help: "Case glob."),
@@ -60,7 +61,8 @@ final class ArgumentParserTests: XCTestCase {
     }
 
     func testErrors() {
-        XCTAssertEqual(usageMessage(["message", "validate", "--form", "x"]), "Unknown option '--form'. Did you mean '--from'?")
+        XCTAssertEqual(
+            usageMessage(["message", "validate", "--form", "x"]), "Unknown option '--form'. Did you mean '--from'?")
         XCTAssertEqual(usageMessage(["message", "validate", "--from"]), "Missing value for '--from <side>'.")
         XCTAssertEqual(
             usageMessage(["message", "validate", "--from", "both"]),
@@ -73,11 +75,15 @@ final class ArgumentParserTests: XCTestCase {
     }
 
     func testHelpAnywhere() throws {
-        for words in [["--help"], ["message", "-h"], ["message", "validate", "--lines", "--help"], ["help", "message"]] {
+        for words in [
+            ["--help"], ["message", "-h"], ["message", "validate", "--lines", "--help"], ["help", "message"],
+        ] {
             guard case .help = try parseArguments(words, root: root) else { return XCTFail("no help for \(words)") }
         }
         let text = helpText(for: [root, root.subcommands[0], validate])
-        XCTAssertTrue(text.contains("USAGE: tool message validate [--from <side>] [--lines] [--port <port>] [--case <case> ...] [<file>]"))
+        XCTAssertTrue(
+            text.contains(
+                "USAGE: tool message validate [--from <side>] [--lines] [--port <port>] [--case <case> ...] [<file>]"))
         XCTAssertTrue(text.contains("(default: any)"))
         XCTAssertTrue(text.contains("-h, --help"))
     }

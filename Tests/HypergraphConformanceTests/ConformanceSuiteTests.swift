@@ -16,22 +16,27 @@ private struct ReferenceServer {
     let server: HypergraphServer
     let directory: URL
 
-    static func start(behavior: any ServerBehavior = StandardBehavior(), adminToken: String? = nil) async throws -> ReferenceServer {
+    static func start(behavior: any ServerBehavior = StandardBehavior(), adminToken: String? = nil) async throws
+        -> ReferenceServer
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "hypergraph-conformance-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let server = try await HypergraphServer.start(
             ServerConfiguration(
-                port: 0, store: .sqlite(path: directory.appendingPathComponent("hypergraph.sqlite").path), adminToken: adminToken, logLevel: .error,
+                port: 0, store: .sqlite(path: directory.appendingPathComponent("hypergraph.sqlite").path),
+                adminToken: adminToken, logLevel: .error,
                 logSink: LogSink { _ in }, shutdownGracePeriod: .seconds(2), behavior: behavior))
         return ReferenceServer(server: server, directory: directory)
     }
 
     /// Identities made in the server's store: `lifetime` nil for the default, `.zero` for an expired token.
     func makeIdentity(_ lifetime: Duration?) async throws -> HypergraphIdentity {
-        let milliseconds = lifetime.map { $0.components.seconds * 1000 } ?? IdentityProvisioning.defaultLifetimeMilliseconds
+        let milliseconds =
+            lifetime.map { $0.components.seconds * 1000 } ?? IdentityProvisioning.defaultLifetimeMilliseconds
         let provisioned = try await IdentityProvisioning.create(
-            IdentityRequest(lifetimeMilliseconds: milliseconds), in: server.storage, now: SQLiteStoreConfiguration.systemClock())
+            IdentityRequest(lifetimeMilliseconds: milliseconds), in: server.storage,
+            now: SQLiteStoreConfiguration.systemClock())
         return try HypergraphIdentity(json: JSONValue.parse(provisioned.jsonUTF8()))
     }
 
@@ -109,7 +114,9 @@ final class ConformanceSuiteTests: XCTestCase {
         let report = ConformanceReport(results: results, baseline: ConformanceBaseline(ids: []), duration: .zero)
         let notPassed = results.filter { $0.status != .passed }
         XCTAssertEqual(notPassed.filter { $0.level != .extension }.map(\.id), [], report.text())
-        XCTAssertEqual(notPassed.map(\.id).sorted(), ConformanceSuite.allCases.filter { $0.level == .extension }.map(\.id).sorted())
+        XCTAssertEqual(
+            notPassed.map(\.id).sorted(), ConformanceSuite.allCases.filter { $0.level == .extension }.map(\.id).sorted()
+        )
         XCTAssertTrue(report.passed)
     }
 
@@ -136,7 +143,8 @@ final class ConformanceSuiteTests: XCTestCase {
     /// (a refused TCP connection is not a refused token).
     func testClosedPortStopsTheRunAndPassesNoCase() async throws {
         let reference = try await ReferenceServer.start()
-        let closed = reference.target(provisioner: ClosureProvisioner { _ in HypergraphIdentity.random() }, timeout: .seconds(1))
+        let closed = reference.target(
+            provisioner: ClosureProvisioner { _ in HypergraphIdentity.random() }, timeout: .seconds(1))
         await reference.stop()
         do {
             try await ConformanceRunner.preflight(closed)
@@ -158,8 +166,11 @@ final class ConformanceSuiteTests: XCTestCase {
             (try IdentityFile([stranger]), "does not know its session token"),
             (CommandProvisioner(command: "exit 3"), "exited with status 3"),
             (CommandProvisioner(command: "echo not-json"), "did not print one identity JSON object"),
-            (try AdminProvisioner(baseURL: "http://127.0.0.1:\(reference.server.port)", token: "wrong", timeout: .seconds(2)),
-             "answered 401"),
+            (
+                try AdminProvisioner(
+                    baseURL: "http://127.0.0.1:\(reference.server.port)", token: "wrong", timeout: .seconds(2)),
+                "answered 401"
+            ),
         ]
         for (provisioner, expected) in cases {
             do {
@@ -172,7 +183,8 @@ final class ConformanceSuiteTests: XCTestCase {
         // A provisioning that fails during the run stops it too, instead of failing every later case.
         let failing = ClosureProvisioner { _ in throw ProvisioningError("the provisioning broke") }
         do {
-            _ = try await ConformanceRunner.run(ConformanceSuite.allCases, against: reference.target(provisioner: failing), jobs: 2)
+            _ = try await ConformanceRunner.run(
+                ConformanceSuite.allCases, against: reference.target(provisioner: failing), jobs: 2)
             XCTFail("the run did not stop")
         } catch {
             XCTAssertTrue(error.description.contains("the provisioning broke"), error.description)
@@ -198,9 +210,11 @@ final class ConformanceSuiteTests: XCTestCase {
 
     /// Issue 12 §6: every message type of the protocol is named (as a whole word) by a case id or requirement.
     func testEveryMessageTypeIsNamedByACase() {
-        let words = Set(ConformanceSuite.allCases.flatMap { testCase in
-            (testCase.id + " " + testCase.requirement).split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
-        })
+        let words = Set(
+            ConformanceSuite.allCases.flatMap { testCase in
+                (testCase.id + " " + testCase.requirement).split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(
+                    String.init)
+            })
         for type in ClientMessage.knownTypes + ServerMessage.knownTypes {
             XCTAssertTrue(words.contains(type), "no conformance case names the message type \(type)")
         }
@@ -209,12 +223,17 @@ final class ConformanceSuiteTests: XCTestCase {
     /// Issue 12 §7: an independent JUnit parser reads the same counts the report has.
     func testJUnitReportReadsTheSameInJunitparser() throws {
         func result(_ id: String, _ status: CaseResult.Status) -> CaseResult {
-            CaseResult(id: id, level: .must, requirement: "Quotes \" & <tags>.", specReference: "§1", status: status,
-                       expected: status == .failed ? "x" : nil, observed: status == .passed ? nil : "y <z>",
-                       transcript: status == .failed ? ["12:00:00.000 alice → text {\"a\":1}"] : [], duration: .milliseconds(5))
+            CaseResult(
+                id: id, level: .must, requirement: "Quotes \" & <tags>.", specReference: "§1", status: status,
+                expected: status == .failed ? "x" : nil, observed: status == .passed ? nil : "y <z>",
+                transcript: status == .failed ? ["12:00:00.000 alice → text {\"a\":1}"] : [], duration: .milliseconds(5)
+            )
         }
         let report = ConformanceReport(
-            results: [result("a.one", .passed), result("a.two", .failed), result("a.three", .skipped), result("a.four", .passed)],
+            results: [
+                result("a.one", .passed), result("a.two", .failed), result("a.three", .skipped),
+                result("a.four", .passed),
+            ],
             baseline: ConformanceBaseline(ids: []), duration: .seconds(1))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("junit-\(UUID().uuidString).xml").path
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(report.junit().utf8)))
@@ -249,14 +268,20 @@ final class ConformanceSuiteTests: XCTestCase {
         let ids = Set(ConformanceSuite.allCases.map(\.id))
         let baseline = try ConformanceBaseline(contentsOfFile: path)
         XCTAssertFalse(baseline.ids.isEmpty)
-        XCTAssertEqual(baseline.unstableIds, ["connection.token.valid.request-after-open", "connection.requests.answered-in-order"])
+        XCTAssertEqual(
+            baseline.unstableIds,
+            ["connection.token.valid.request-after-open", "connection.requests.answered-in-order"])
         // Unstable entries are tolerated either way; a listed case that passes is stale.
         let passing = ConformanceReport(
-            results: [CaseResult(id: "connection.requests.answered-in-order", level: .should, requirement: "r.", specReference: "§1",
-                                 status: .passed, expected: nil, observed: nil, transcript: [], duration: .zero)],
+            results: [
+                CaseResult(
+                    id: "connection.requests.answered-in-order", level: .should, requirement: "r.", specReference: "§1",
+                    status: .passed, expected: nil, observed: nil, transcript: [], duration: .zero)
+            ],
             baseline: baseline, duration: .zero)
         XCTAssertEqual(passing.staleBaselineEntries, [])
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.trimmingCharacters(in: .whitespaces).isEmpty {
+        for line in text.split(separator: "\n")
+        where !line.hasPrefix("#") && !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let entry = line.split(separator: "#", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces)
             let id = entry.hasPrefix("?") ? entry.dropFirst().trimmingCharacters(in: .whitespaces) : entry
             XCTAssertTrue(ids.contains(id), "\(id) is not a case")
@@ -266,23 +291,51 @@ final class ConformanceSuiteTests: XCTestCase {
 
     /// Each fault with the cases that must catch it.
     private static let variants: [(ServerFault, [String])] = [
-        (.broadcastsToRequester, ["delivery.create-update.excludes-sender", "delivery.create-invitation.excludes-sender",
-                                  "delivery.create-space-inbox.excludes-sender"]),
-        (.skipsUpdateNotifications, ["delivery.create-update.subscribers-notified",
-                                     "delivery.create-update.same-account-connections-notified",
-                                     "updates.concurrent.notifications-in-clock-order"]),
-        (.acceptsForgedUpdateSignatures, ["updates.forged-signature.refused", "updates.tampered-bytes.refused",
-                                          "updates.high-s-signature.refused", "extension.error.invalid-signature"]),
-        (.acceptsEventsByOtherAccounts, ["events.other-author.create-space.refused", "events.other-author.invitation.refused"]),
+        (
+            .broadcastsToRequester,
+            [
+                "delivery.create-update.excludes-sender", "delivery.create-invitation.excludes-sender",
+                "delivery.create-space-inbox.excludes-sender",
+            ]
+        ),
+        (
+            .skipsUpdateNotifications,
+            [
+                "delivery.create-update.subscribers-notified",
+                "delivery.create-update.same-account-connections-notified",
+                "updates.concurrent.notifications-in-clock-order",
+            ]
+        ),
+        (
+            .acceptsForgedUpdateSignatures,
+            [
+                "updates.forged-signature.refused", "updates.tampered-bytes.refused",
+                "updates.high-s-signature.refused", "extension.error.invalid-signature",
+            ]
+        ),
+        (
+            .acceptsEventsByOtherAccounts,
+            ["events.other-author.create-space.refused", "events.other-author.invitation.refused"]
+        ),
         (.reusesClockForDuplicateUpdate, ["updates.duplicate-id.original-clock"]),
         (.closesOnInvalidJSON, ["resilience.invalid-json.connection-kept", "extension.error.invalid-json"]),
         (.skipsInvitationPush, ["delivery.create-invitation.invitee-list-invitations"]),
         (.readsInboxesOfOtherSpaces, ["inboxes.space-messages.other-space.refused"]),
-        (.sendsNullForAbsentOptionals, ["encoding.optional.space-updates-omitted", "encoding.optional.anonymous-message-omitted",
-                                        "subscribe-space.member.snapshot"]),
-        (.acceptsAnyToken, ["connection.token.missing.refused", "connection.token.empty.refused",
-                            "connection.token.unknown.refused", "connection.token.repeated.refused",
-                            "connection.token.expired.refused"]),
+        (
+            .sendsNullForAbsentOptionals,
+            [
+                "encoding.optional.space-updates-omitted", "encoding.optional.anonymous-message-omitted",
+                "subscribe-space.member.snapshot",
+            ]
+        ),
+        (
+            .acceptsAnyToken,
+            [
+                "connection.token.missing.refused", "connection.token.empty.refused",
+                "connection.token.unknown.refused", "connection.token.repeated.refused",
+                "connection.token.expired.refused",
+            ]
+        ),
     ]
 
     func testFaultyServersFailTheMatchingCases() async throws {
@@ -295,20 +348,26 @@ final class ConformanceSuiteTests: XCTestCase {
             await server.stop()
             for result in results {
                 XCTAssertEqual(result.status, .failed, "\(fault) must fail \(result.id)")
-                if result.status == .failed { XCTAssertFalse(result.transcript.isEmpty, "\(result.id) shows the transcript") }
+                if result.status == .failed {
+                    XCTAssertFalse(result.transcript.isEmpty, "\(result.id) shows the transcript")
+                }
             }
         }
     }
 
     func testBaselineToleratesKnownFailuresAndRejectsStaleEntries() {
         func result(_ id: String, _ status: CaseResult.Status, _ level: ConformanceLevel = .must) -> CaseResult {
-            CaseResult(id: id, level: level, requirement: "r.", specReference: "§1", status: status, expected: nil,
-                       observed: nil, transcript: [], duration: .zero)
+            CaseResult(
+                id: id, level: level, requirement: "r.", specReference: "§1", status: status, expected: nil,
+                observed: nil, transcript: [], duration: .zero)
         }
         let results = [result("a", .failed), result("b", .passed), result("c", .failed, .should)]
-        XCTAssertFalse(ConformanceReport(results: results, baseline: ConformanceBaseline(ids: []), duration: .zero).passed)
-        XCTAssertTrue(ConformanceReport(results: results, baseline: ConformanceBaseline(ids: ["a"]), duration: .zero).passed)
-        let stale = ConformanceReport(results: results, baseline: ConformanceBaseline(ids: ["a", "b"]), duration: .zero)
+        XCTAssertFalse(
+            ConformanceReport(results: results, baseline: ConformanceBaseline(ids: []), duration: .zero).passed)
+        XCTAssertTrue(
+            ConformanceReport(results: results, baseline: ConformanceBaseline(ids: ["a"]), duration: .zero).passed)
+        let stale = ConformanceReport(
+            results: results, baseline: ConformanceBaseline(ids: ["a", "b"]), duration: .zero)
         XCTAssertEqual(stale.staleBaselineEntries, ["b"])
         XCTAssertFalse(stale.passed)
         XCTAssertTrue(stale.junit().contains(#"<testcase classname="MUST" name="a""#))

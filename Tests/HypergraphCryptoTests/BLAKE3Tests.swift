@@ -9,8 +9,10 @@ final class BLAKE3Tests: XCTestCase {
         let cases = try HashVectorFile.load().blake3Official.cases
         XCTAssertEqual(
             cases.map(\.length),
-            [0, 1, 1023, 1024, 1025, 2048, 2049, 3072, 3073, 4096, 4097, 5120, 5121,
-             6144, 6145, 7168, 7169, 8192, 8193, 16384, 31744, 102400]
+            [
+                0, 1, 1023, 1024, 1025, 2048, 2049, 3072, 3073, 4096, 4097, 5120, 5121,
+                6144, 6145, 7168, 7169, 8192, 8193, 16384, 31744, 102400,
+            ]
         )
         for testCase in cases {
             let input = blake3OfficialInput(length: testCase.length)

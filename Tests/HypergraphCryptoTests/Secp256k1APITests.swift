@@ -23,9 +23,11 @@ final class Secp256k1APITests: XCTestCase {
         let signature = try Secp256k1.sign(digest: digest, with: key)
         XCTAssertEqual(signature.compact, signature.r + signature.s)
         XCTAssertEqual(signature.compactHex, Hex.encode(signature.compact))
-        XCTAssertEqual(try Secp256k1.RecoverableSignature(compact: signature.compact, recoveryID: signature.recoveryID), signature)
         XCTAssertEqual(
-            try Secp256k1.RecoverableSignature(compactHex: signature.compactHex.uppercased(), recoveryID: signature.recoveryID),
+            try Secp256k1.RecoverableSignature(compact: signature.compact, recoveryID: signature.recoveryID), signature)
+        XCTAssertEqual(
+            try Secp256k1.RecoverableSignature(
+                compactHex: signature.compactHex.uppercased(), recoveryID: signature.recoveryID),
             signature, "hex digits are case-insensitive")
         XCTAssertEqual(signature.description, "\(signature.compactHex) (recovery id \(signature.recoveryID))")
     }
@@ -47,7 +49,9 @@ final class Secp256k1APITests: XCTestCase {
 
     func testCompactSignatureLengthAndRecoveryIDValidation() {
         for length in [0, 63, 65, 128] {
-            XCTAssertThrowsError(try Secp256k1.RecoverableSignature(compact: [UInt8](repeating: 1, count: length), recoveryID: 0)) {
+            XCTAssertThrowsError(
+                try Secp256k1.RecoverableSignature(compact: [UInt8](repeating: 1, count: length), recoveryID: 0)
+            ) {
                 XCTAssertEqual($0 as? Secp256k1Error, .invalidSignatureLength(length))
             }
         }
@@ -79,17 +83,30 @@ final class Secp256k1APITests: XCTestCase {
     func testErrorDescriptionsSayWhatWasExpected() {
         let expectations: [(Secp256k1Error, String)] = [
             (.invalidPrivateKeyLength(31), "secp256k1 private key has 31 bytes; expected exactly 32"),
-            (.privateKeyOutOfRange, "secp256k1 private key is zero or not below the group order n; expected 1 ≤ key < n"),
-            (.invalidPublicKeyLength(64), "SEC1 public key has 64 bytes; expected 33 (compressed) or 65 (uncompressed)"),
-            (.invalidPublicKeyPrefix(0x05, length: 33), "SEC1 public key of 33 bytes starts with 0x05; expected 0x02 or 0x03"),
+            (
+                .privateKeyOutOfRange,
+                "secp256k1 private key is zero or not below the group order n; expected 1 ≤ key < n"
+            ),
+            (
+                .invalidPublicKeyLength(64),
+                "SEC1 public key has 64 bytes; expected 33 (compressed) or 65 (uncompressed)"
+            ),
+            (
+                .invalidPublicKeyPrefix(0x05, length: 33),
+                "SEC1 public key of 33 bytes starts with 0x05; expected 0x02 or 0x03"
+            ),
             (.invalidPublicKeyPrefix(0x02, length: 65), "SEC1 public key of 65 bytes starts with 0x02; expected 0x04"),
             (.signatureComponentIsZero(.r), "signature r is zero; expected 1 ≤ r < n"),
             (.signatureComponentNotBelowOrder(.s), "signature s is not below the group order n; expected 1 ≤ s < n"),
             (.invalidRecoveryID(4), "recovery id is 4; expected 0, 1, 2 or 3"),
-            (.invalidSignatureHexLength(130),
-             "compact signature hex has 130 characters; expected exactly 128 hex digits without 0x prefix"),
-            (.invalidSignatureHexCharacter("x", offset: 1),
-             "compact signature hex has \"x\" at offset 1; expected a hex digit 0-9, a-f or A-F"),
+            (
+                .invalidSignatureHexLength(130),
+                "compact signature hex has 130 characters; expected exactly 128 hex digits without 0x prefix"
+            ),
+            (
+                .invalidSignatureHexCharacter("x", offset: 1),
+                "compact signature hex has \"x\" at offset 1; expected a hex digit 0-9, a-f or A-F"
+            ),
         ]
         for (error, description) in expectations { XCTAssertEqual(error.description, description) }
         let everyOtherCase: [Secp256k1Error] = [

@@ -1,5 +1,6 @@
-@testable import HypergraphCrypto
 import XCTest
+
+@testable import HypergraphCrypto
 
 /// The internal constant-time field, scalar and group arithmetic, against values computed with Python integers and
 /// against slower independent formulations (``ReferenceCurve``, algebraic identities). The variable-time arithmetic
@@ -12,7 +13,8 @@ final class Secp256k1ArithmeticTests: XCTestCase {
     func testFieldKnownAnswers() {
         XCTAssertEqual(fieldA * fieldB, field(hex: "dd756326b2cb45f901de9bae5c09657a54458c0666e3dd27f2a82bcdbc448cf7"))
         XCTAssertEqual(fieldA.squared(), field(hex: "8e597b06cb7500572c7a623fabed27e276085396a266a260ade62a3404b394c8"))
-        XCTAssertEqual(fieldA.inverted(), field(hex: "e03b6ae236ffbff83f3bc20e62f9126ae78143c86e5d1857e7fb87c65d62b90e"))
+        XCTAssertEqual(
+            fieldA.inverted(), field(hex: "e03b6ae236ffbff83f3bc20e62f9126ae78143c86e5d1857e7fb87c65d62b90e"))
         XCTAssertEqual(fieldA + fieldB, field(hex: "09357df094727e28f53edd64b57ca8c5fa44bf6b843bd7300ac035f6dc164834"))
         XCTAssertEqual(fieldA - fieldB, field(hex: "9b48925790a3e03d237a223c97ca9fdacfe18eb0c900433fda8e65d2c9b7240d"))
         XCTAssertEqual(fieldB - fieldA, field(hex: "64b76da86f5c1fc2dc85ddc368356025301e714f36ffbcc025719a2c3648d822"))
@@ -31,7 +33,8 @@ final class Secp256k1ArithmeticTests: XCTestCase {
         XCTAssertEqual(pMinusOne + pMinusOne, pMinusOne - .one)
         XCTAssertEqual(pMinusOne.multiplied(bySmall: 21), -FieldElement(21))
         XCTAssertEqual(FieldElement.zero.inverted(), .zero)
-        XCTAssertNil(FieldElement(bigEndian: bytes(hex: "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f")))
+        XCTAssertNil(
+            FieldElement(bigEndian: bytes(hex: "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f")))
         // 2^256 − 1 ≡ 2^32 + 976 (mod p): values from p to 2^256 − 1 are valid representations.
         let allOnes = FieldElement(UInt256Limbs(.max, .max, .max, .max))
         XCTAssertEqual(allOnes, FieldElement(0x1_0000_03D0))
@@ -47,7 +50,9 @@ final class Secp256k1ArithmeticTests: XCTestCase {
     func testFieldIdentitiesOnPseudorandomValues() {
         var generator = SplitMix64(seed: 1)
         for _ in 0..<200 {
-            let a = generator.fieldElement(), b = generator.fieldElement(), c = generator.fieldElement()
+            let a = generator.fieldElement()
+            let b = generator.fieldElement()
+            let c = generator.fieldElement()
             XCTAssertEqual((a * b) * c, a * (b * c))
             XCTAssertEqual(a * (b + c), a * b + a * c)
             XCTAssertEqual(a.squared(), a * a)
@@ -87,7 +92,9 @@ final class Secp256k1ArithmeticTests: XCTestCase {
     func testScalarIdentitiesOnPseudorandomValues() {
         var generator = SplitMix64(seed: 2)
         for _ in 0..<100 {
-            let a = generator.scalar(), b = generator.scalar(), c = generator.scalar()
+            let a = generator.scalar()
+            let b = generator.scalar()
+            let c = generator.scalar()
             XCTAssertEqual((a * b) * c, a * (b * c))
             XCTAssertEqual(a * (b + c), a * b + a * c)
             XCTAssertEqual(a.squared(), a * a)
@@ -100,18 +107,23 @@ final class Secp256k1ArithmeticTests: XCTestCase {
 
     func testGeneratorTableMultiplicationMatchesReference() {
         var generator = SplitMix64(seed: 3)
-        let special: [Scalar] = [.one, Scalar(reduced: UInt256Limbs(2, 0, 0, 0)), Scalar(reduced: UInt256Limbs(15, 0, 0, 0)),
-                                 Scalar(reduced: UInt256Limbs(16, 0, 0, 0)), Scalar(reduced: UInt256Limbs(0, 1, 0, 0)),
-                                 -Scalar.one, Scalar(reduced: Scalar.halfOrder)]
+        let special: [Scalar] = [
+            .one, Scalar(reduced: UInt256Limbs(2, 0, 0, 0)), Scalar(reduced: UInt256Limbs(15, 0, 0, 0)),
+            Scalar(reduced: UInt256Limbs(16, 0, 0, 0)), Scalar(reduced: UInt256Limbs(0, 1, 0, 0)),
+            -Scalar.one, Scalar(reduced: Scalar.halfOrder),
+        ]
         // The signed five-bit recoding: digits 16 (the largest kept positive), 17 and 31 (negative, carrying),
         // 32 (a zero digit that carries), every window 16 or 17, and a carry into the top window (bit 255).
-        let recoding: [Scalar] = [17, 31, 32, 33].map { Scalar(reduced: UInt256Limbs($0, 0, 0, 0)) } + [
-            Scalar(reduced: UInt256Limbs(
-                0x0842_1084_2108_4210, 0x1084_2108_4210_8421, 0x2108_4210_8421_0842, 0x4210_8421_0842_1084)),
-            Scalar(reduced: UInt256Limbs(
-                0x18C6_318C_6318_C631, 0x318C_6318_C631_8C63, 0x6318_C631_8C63_18C6, 0x4631_8C63_18C6_318C)),
-            Scalar(reduced: UInt256Limbs(0, 0, 0, 0xFC00_0000_0000_0000)),
-        ]
+        let recoding: [Scalar] =
+            [17, 31, 32, 33].map { Scalar(reduced: UInt256Limbs($0, 0, 0, 0)) } + [
+                Scalar(
+                    reduced: UInt256Limbs(
+                        0x0842_1084_2108_4210, 0x1084_2108_4210_8421, 0x2108_4210_8421_0842, 0x4210_8421_0842_1084)),
+                Scalar(
+                    reduced: UInt256Limbs(
+                        0x18C6_318C_6318_C631, 0x318C_6318_C631_8C63, 0x6318_C631_8C63_18C6, 0x4631_8C63_18C6_318C)),
+                Scalar(reduced: UInt256Limbs(0, 0, 0, 0xFC00_0000_0000_0000)),
+            ]
         for k in special + recoding + (0..<20).map({ _ in generator.scalar() }) {
             XCTAssertEqual(GeneratorMultiplication.multiply(k), ReferenceCurve.multiply(k, .generator))
         }

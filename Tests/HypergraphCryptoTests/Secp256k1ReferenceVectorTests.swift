@@ -41,7 +41,8 @@ final class Secp256k1ReferenceVectorTests: XCTestCase {
 
     func testRecoveryAndVerificationOfReferenceSignatures() throws {
         for (index, entry) in vectors.signatures.enumerated() {
-            let signature = try Secp256k1.RecoverableSignature(compactHex: entry.signature, recoveryID: entry.recoveryID)
+            let signature = try Secp256k1.RecoverableSignature(
+                compactHex: entry.signature, recoveryID: entry.recoveryID)
             let digest = try Hex.decode(entry.digest)
             let publicKey = try Secp256k1.PublicKey(sec1: Hex.decode(entry.publicKeyCompressed))
             XCTAssertEqual(try Secp256k1.recover(signature, digest: digest), publicKey, entry.note)
@@ -59,7 +60,8 @@ final class Secp256k1ReferenceVectorTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(vectors.highS.count, 100)
         for entry in vectors.highS {
             let high = try Secp256k1.RecoverableSignature(compactHex: entry.signature, recoveryID: entry.recoveryID)
-            let low = try Secp256k1.RecoverableSignature(compactHex: entry.lowSSignature, recoveryID: entry.lowSRecoveryID)
+            let low = try Secp256k1.RecoverableSignature(
+                compactHex: entry.lowSSignature, recoveryID: entry.lowSRecoveryID)
             let digest = try Hex.decode(entry.digest)
             let publicKey = try Secp256k1.PublicKey(sec1: Hex.decode(entry.publicKeyCompressed))
             XCTAssertFalse(high.isLowS)
@@ -77,7 +79,8 @@ final class Secp256k1ReferenceVectorTests: XCTestCase {
     func testSAroundHalfTheOrder() throws {
         XCTAssertEqual(vectors.sBoundary.map(\.isLowS), [true, true, false, false])
         for entry in vectors.sBoundary {
-            let signature = try Secp256k1.RecoverableSignature(compactHex: entry.signature, recoveryID: entry.recoveryID)
+            let signature = try Secp256k1.RecoverableSignature(
+                compactHex: entry.signature, recoveryID: entry.recoveryID)
             let digest = try Hex.decode(entry.digest)
             let publicKey = try Secp256k1.PublicKey(sec1: Hex.decode(entry.publicKeyCompressed))
             XCTAssertEqual(signature.isLowS, entry.isLowS, entry.note)
@@ -95,7 +98,8 @@ final class Secp256k1ReferenceVectorTests: XCTestCase {
     func testRecoveryIDsTwoAndThree() throws {
         XCTAssertEqual(Set(vectors.highRecoveryIDs.map(\.recoveryID)), [2, 3])
         for entry in vectors.highRecoveryIDs {
-            let signature = try Secp256k1.RecoverableSignature(compactHex: entry.signature, recoveryID: entry.recoveryID)
+            let signature = try Secp256k1.RecoverableSignature(
+                compactHex: entry.signature, recoveryID: entry.recoveryID)
             let digest = try Hex.decode(entry.digest)
             let publicKey = try Secp256k1.PublicKey(sec1: Hex.decode(entry.publicKeyCompressed))
             XCTAssertEqual(try Secp256k1.recover(signature, digest: digest), publicKey)
@@ -105,7 +109,8 @@ final class Secp256k1ReferenceVectorTests: XCTestCase {
 
     func testVerificationFailures() throws {
         for entry in vectors.verifyFailures {
-            let signature = try Secp256k1.RecoverableSignature(compactHex: entry.signature, recoveryID: entry.recoveryID)
+            let signature = try Secp256k1.RecoverableSignature(
+                compactHex: entry.signature, recoveryID: entry.recoveryID)
             let publicKey = try Secp256k1.PublicKey(sec1: Hex.decode(entry.publicKeyCompressed))
             XCTAssertFalse(Secp256k1.verify(signature, digest: try Hex.decode(entry.digest), publicKey: publicKey))
             if let recovered = try? Secp256k1.recover(signature, digest: try Hex.decode(entry.digest)) {
@@ -119,7 +124,8 @@ final class Secp256k1ReferenceVectorTests: XCTestCase {
             Set(vectors.unrecoverable.map(\.reason)),
             ["recoveryPointNotOnCurve", "recoveryCoordinateOutOfRange", "recoveredPointAtInfinity"])
         for entry in vectors.unrecoverable {
-            let signature = try Secp256k1.RecoverableSignature(compactHex: entry.signature, recoveryID: entry.recoveryID)
+            let signature = try Secp256k1.RecoverableSignature(
+                compactHex: entry.signature, recoveryID: entry.recoveryID)
             XCTAssertThrowsError(try Secp256k1.recover(signature, digest: Hex.decode(entry.digest))) { error in
                 XCTAssertEqual((error as? Secp256k1Error).map(reason), entry.reason)
             }

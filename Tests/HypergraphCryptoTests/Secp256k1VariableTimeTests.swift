@@ -1,5 +1,6 @@
-@testable import HypergraphCrypto
 import XCTest
+
+@testable import HypergraphCrypto
 
 /// The variable-time arithmetic of verification and recovery (lazy field, safegcd inversion, Jacobian formulas,
 /// effective-affine tables, endomorphism split, a·G + b·P), against the constant-time arithmetic and against
@@ -16,8 +17,10 @@ final class Secp256k1VariableTimeTests: XCTestCase {
 
     func testFieldMatchesConstantTimeField() {
         var generator = SplitMix64(seed: 10)
-        let edges = [UInt256Limbs.zero, UInt256Limbs(1, 0, 0, 0), pMinusOne, FieldElement.modulus,
-                     UInt256Limbs(.max, .max, .max, .max), UInt256Limbs(0, 0, 0, 1 << 63)]
+        let edges = [
+            UInt256Limbs.zero, UInt256Limbs(1, 0, 0, 0), pMinusOne, FieldElement.modulus,
+            UInt256Limbs(.max, .max, .max, .max), UInt256Limbs(0, 0, 0, 1 << 63),
+        ]
         let values = edges + (0..<100).map { _ in generator.limbs() }
         for (a, b) in zip(values, values.reversed()) {
             let (fa, fb) = (FieldElement(a), FieldElement(b))
@@ -43,15 +46,15 @@ final class Secp256k1VariableTimeTests: XCTestCase {
     /// Multiplication at its input limit (magnitude 8, every limb at its largest) and the lazy operations at large
     /// magnitudes, against the constant-time field on the reduced values.
     func testFieldAtMaximumMagnitudes() {
-        let largest = Lazy(UInt256Limbs(.max, .max, .max, .max))  // limbs 2^52 − 1, top 2^48 − 1
+        let largest = Lazy(UInt256Limbs(.max, .max, .max, .max)) // limbs 2^52 − 1, top 2^48 − 1
         let values = [largest, Lazy(pMinusOne), Lazy(FieldElement.modulus), Lazy.one, Lazy.zero]
         for a in values {
             // −a with bound 7 has magnitude 8; 8·a has magnitude 8.
             let negated = a.negated(magnitude: 7)
             let eightfold = a.multiplied(bySmall: 8)
             #if DEBUG
-            XCTAssertEqual(negated.magnitude, 8)
-            XCTAssertEqual(eightfold.magnitude, 8)
+                XCTAssertEqual(negated.magnitude, 8)
+                XCTAssertEqual(eightfold.magnitude, 8)
             #endif
             let fa = a.fieldElement
             let (fNegated, fEightfold) = (-fa, fa.multiplied(bySmall: 8))
@@ -62,7 +65,7 @@ final class Secp256k1VariableTimeTests: XCTestCase {
             XCTAssertEqual(eightfold.squared().fieldElement, fEightfold.squared())
             XCTAssertEqual(eightfold.halved().fieldElement, fa.multiplied(bySmall: 4))
             var sum = eightfold
-            for _ in 0..<3 { sum += eightfold }  // magnitude 32
+            for _ in 0..<3 { sum += eightfold } // magnitude 32
             XCTAssertEqual(sum.fieldElement, fa.multiplied(bySmall: 32))
             XCTAssertEqual(sum.normalizedWeakly.fieldElement, fa.multiplied(bySmall: 32))
         }
@@ -89,8 +92,10 @@ final class Secp256k1VariableTimeTests: XCTestCase {
         var generator = SplitMix64(seed: 12)
         let two = UInt256Limbs(2, 0, 0, 0)
         let nMinusOne = Scalar.order.subtractingReportingBorrow(UInt256Limbs(1, 0, 0, 0)).difference
-        let fieldEdges = [UInt256Limbs(1, 0, 0, 0), two, pMinusOne, UInt256Limbs(0, 0, 0, 1 << 63),
-                          UInt256Limbs(0x1_0000_03D1, 0, 0, 0)]
+        let fieldEdges = [
+            UInt256Limbs(1, 0, 0, 0), two, pMinusOne, UInt256Limbs(0, 0, 0, 1 << 63),
+            UInt256Limbs(0x1_0000_03D1, 0, 0, 0),
+        ]
         for value in fieldEdges + (0..<100).map({ _ in FieldElement(generator.limbs()).limbs }) {
             let inverse = SafegcdInverse.fieldPrime.inverseVariableTime(of: value)
             XCTAssertEqual(inverse, FieldElement(value).inverted().limbs)
@@ -190,9 +195,11 @@ final class Secp256k1VariableTimeTests: XCTestCase {
     func testEndomorphismSplitRecombines() {
         var generator = SplitMix64(seed: 14)
         let twoTo128 = Scalar(reduced: UInt256Limbs(0, 0, 1, 0))
-        let edges: [Scalar] = [.zero, .one, -Scalar.one, lambda, -lambda, lambda + .one, lambda * lambda,
-                               twoTo128, twoTo128 + -Scalar.one, -twoTo128, Scalar(reduced: Scalar.halfOrder),
-                               Scalar(reduced: Scalar.halfOrder) + .one]
+        let edges: [Scalar] = [
+            .zero, .one, -Scalar.one, lambda, -lambda, lambda + .one, lambda * lambda,
+            twoTo128, twoTo128 + -Scalar.one, -twoTo128, Scalar(reduced: Scalar.halfOrder),
+            Scalar(reduced: Scalar.halfOrder) + .one,
+        ]
         for k in edges + (0..<100).map({ _ in generator.scalar() }) {
             let split = EndomorphismSplit(k)
             XCTAssertEqual(split.first.l2 | split.first.l3 | split.second.l2 | split.second.l3, 0, "halves < 2^128")
@@ -209,8 +216,10 @@ final class Secp256k1VariableTimeTests: XCTestCase {
     func testLinearCombinationMatchesReference() {
         var generator = SplitMix64(seed: 15)
         let p = ReferenceCurve.multiply(generator.scalar(), .generator)!
-        let edges: [Scalar] = [.zero, .one, -Scalar.one, lambda, -lambda, Scalar(reduced: UInt256Limbs(0, 0, 1, 0)),
-                               Scalar(reduced: Scalar.halfOrder)]
+        let edges: [Scalar] = [
+            .zero, .one, -Scalar.one, lambda, -lambda, Scalar(reduced: UInt256Limbs(0, 0, 1, 0)),
+            Scalar(reduced: Scalar.halfOrder),
+        ]
         var cases: [(Scalar, Scalar)] = []
         for a in edges { cases.append((a, edges[(edges.firstIndex(of: a)! + 3) % edges.count])) }
         cases += (0..<8).map { _ in (generator.scalar(), generator.scalar()) }
@@ -263,7 +272,7 @@ enum ReferenceCurve {
         guard let q else { return p }
         let slope: FieldElement
         if p.x == q.x {
-            guard p.y == q.y else { return nil }  // P + (−P)
+            guard p.y == q.y else { return nil } // P + (−P)
             slope = p.x.squared().multiplied(bySmall: 3) * p.y.multiplied(bySmall: 2).inverted()
         } else {
             slope = (q.y - p.y) * (q.x - p.x).inverted()

@@ -25,7 +25,8 @@ final class FoundationDifferentialTests: XCTestCase {
         var generator = SeededGenerator(seed: 42)
         for _ in 0..<400 {
             let value = RandomJSON.value(depth: 4, using: &generator)
-            let data = try JSONSerialization.data(withJSONObject: Self.foundationObject(value), options: [.fragmentsAllowed])
+            let data = try JSONSerialization.data(
+                withJSONObject: Self.foundationObject(value), options: [.fragmentsAllowed])
             let parsed = try JSONValue.parse(Array(data))
             XCTAssertEqual(try parsed.canonicalUTF8(), try value.canonicalUTF8(), String(decoding: data, as: UTF8.self))
         }
@@ -55,9 +56,10 @@ final class FoundationDifferentialTests: XCTestCase {
         case (.object(let left), .object(let right)):
             let sortedLeft = left.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
             let sortedRight = right.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
-            return sortedLeft.count == sortedRight.count && zip(sortedLeft, sortedRight).allSatisfy {
-                $0.key.utf8.elementsEqual($1.key.utf8) && equivalent($0.value, $1.value, ulps: ulps)
-            }
+            return sortedLeft.count == sortedRight.count
+                && zip(sortedLeft, sortedRight).allSatisfy {
+                    $0.key.utf8.elementsEqual($1.key.utf8) && equivalent($0.value, $1.value, ulps: ulps)
+                }
         default:
             return lhs == rhs
         }
@@ -86,7 +88,8 @@ final class FoundationDifferentialTests: XCTestCase {
         case let text as String: return .string(text)
         case let array as [Any]: return .array(try array.map(jsonValue(fromFoundation:)))
         case let dictionary as [String: Any]:
-            return .object(JSONObject(try dictionary.map { (key: $0.key, value: try jsonValue(fromFoundation: $0.value)) }))
+            return .object(
+                JSONObject(try dictionary.map { (key: $0.key, value: try jsonValue(fromFoundation: $0.value)) }))
         default:
             throw JSONError(kind: .invalidValue, path: .root, message: "unexpected Foundation type \(type(of: object))")
         }

@@ -49,16 +49,20 @@ final class JSONReaderTests: XCTestCase {
             XCTAssertEqual(try JSONReader.read(Array(text.utf8)) { try $0.readInt() }, expected, text)
         }
         assertReadError("5e-1", .typeMismatch, "$: expected integer, got number 5e-1") { try $0.readInt() }
-        assertReadError("1.0000000000000000000001", .typeMismatch, "$: expected integer, got number 1.0000000000000000000001") {
+        assertReadError(
+            "1.0000000000000000000001", .typeMismatch, "$: expected integer, got number 1.0000000000000000000001"
+        ) {
             try $0.readInt()
         }
     }
 
     func testReadDouble() throws {
         let cases: [(String, Double)] = [
-            ("0", 0), ("1.5", 1.5), ("-2.25e-3", -2.25e-3), ("1e308", 1e308), ("5e-324", .leastNonzeroMagnitude), ("1e-400", 0),
+            ("0", 0), ("1.5", 1.5), ("-2.25e-3", -2.25e-3), ("1e308", 1e308), ("5e-324", .leastNonzeroMagnitude),
+            ("1e-400", 0),
             ("0.1", 0.1), ("123456789012345678901234567890", 123456789012345678901234567890.0),
-            ("9007199254740993", 9_007_199_254_740_992), ("2.2250738585072011e-308", Double.leastNormalMagnitude.nextDown),
+            ("9007199254740993", 9_007_199_254_740_992),
+            ("2.2250738585072011e-308", Double.leastNormalMagnitude.nextDown),
         ]
         for (text, expected) in cases {
             XCTAssertEqual(try JSONReader.read(Array(text.utf8)) { try $0.readDouble() }, expected, text)
@@ -72,8 +76,10 @@ final class JSONReaderTests: XCTestCase {
         let cases: [(String, String)] = [
             (#""""#, ""), (#""plain ascii longer than eight bytes""#, "plain ascii longer than eight bytes"),
             (#""\"\\\/\b\f\n\r\t""#, "\"\\/\u{8}\u{C}\n\r\t"), (#""\u0041\u00e9\u20AC""#, "A\u{E9}\u{20AC}"),
-            (#""\ud83d\ude00 \uD834\uDD1E""#, "\u{1F600} \u{1D11E}"), ("\"h\u{E9}llo \u{1F600} \u{7F}\u{2028}\"", "h\u{E9}llo \u{1F600} \u{7F}\u{2028}"),
-            (#""\u0000""#, "\u{0}"), ("\"0123456\u{E9}89abcdef\\n01234567\u{10FFFF}\"", "0123456\u{E9}89abcdef\n01234567\u{10FFFF}"),
+            (#""\ud83d\ude00 \uD834\uDD1E""#, "\u{1F600} \u{1D11E}"),
+            ("\"h\u{E9}llo \u{1F600} \u{7F}\u{2028}\"", "h\u{E9}llo \u{1F600} \u{7F}\u{2028}"),
+            (#""\u0000""#, "\u{0}"),
+            ("\"0123456\u{E9}89abcdef\\n01234567\u{10FFFF}\"", "0123456\u{E9}89abcdef\n01234567\u{10FFFF}"),
         ]
         for (text, expected) in cases {
             let decoded = try JSONReader.read(Array(text.utf8)) { try $0.readString() }
@@ -85,10 +91,15 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertEqual(try JSONReader.read(Array("[]".utf8)) { try $0.readByteArray() }, [])
         XCTAssertEqual(try JSONReader.read(Array("[ ]".utf8)) { try $0.readByteArray() }, [])
         XCTAssertEqual(try JSONReader.read(Array("[255]".utf8)) { try $0.readByteArray() }, [255])
-        XCTAssertEqual(try JSONReader.read(Array("[ 0 ,\n1,\t2 , 99 ]".utf8)) { try $0.readByteArray() }, [0, 1, 2, 99])
-        XCTAssertEqual(try JSONReader.read(Array("[1.0,2e1,-0,2.55e2]".utf8)) { try $0.readByteArray() }, [1, 20, 0, 255])
+        XCTAssertEqual(
+            try JSONReader.read(Array("[ 0 ,\n1,\t2 , 99 ]".utf8)) { try $0.readByteArray() }, [0, 1, 2, 99])
+        XCTAssertEqual(
+            try JSONReader.read(Array("[1.0,2e1,-0,2.55e2]".utf8)) { try $0.readByteArray() }, [1, 20, 0, 255])
         let all = (0...255).map(UInt8.init)
-        XCTAssertEqual(try JSONReader.read(Array("[\(all.map(String.init).joined(separator: ","))]".utf8)) { try $0.readByteArray() }, all)
+        XCTAssertEqual(
+            try JSONReader.read(Array("[\(all.map(String.init).joined(separator: ","))]".utf8)) {
+                try $0.readByteArray()
+            }, all)
 
         var generator = SystemRandomNumberGenerator()
         let large = (0..<65_536).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -123,7 +134,8 @@ final class JSONReaderTests: XCTestCase {
         }
         XCTAssertEqual(kept, "yes")
 
-        let descriptions = try JSONReader.read(Array(#"["x\"y",-1.5e3,true,false,null,{},[]]"#.utf8)) { reader -> [String] in
+        let descriptions = try JSONReader.read(Array(#"["x\"y",-1.5e3,true,false,null,{},[]]"#.utf8)) {
+            reader -> [String] in
             try reader.beginArray()
             var descriptions: [String] = []
             while try reader.nextElement() {

@@ -21,12 +21,14 @@ final class RoundTripTests: XCTestCase {
                 }
             """
         let parsedImage = try JSONValue.parse(image)
-        XCTAssertEqual(parsedImage["Image"]?["Thumbnail"]?["Url"]?.stringValue, "http://www.example.com/image/481989943")
+        XCTAssertEqual(
+            parsedImage["Image"]?["Thumbnail"]?["Url"]?.stringValue, "http://www.example.com/image/481989943")
         XCTAssertEqual(parsedImage["Image"]?["IDs"]?[3]?.intValue, 38793)
         XCTAssertEqual(parsedImage["Image"]?["Animated"]?.boolValue, false)
         XCTAssertEqual(
             serializedText(parsedImage),
-            #"{"Image":{"Width":800,"Height":600,"Title":"View from 15th Floor","Thumbnail":{"Url":"http://www.example.com/image/481989943","Height":125,"Width":100},"Animated":false,"IDs":[116,943,234,38793]}}"#)
+            #"{"Image":{"Width":800,"Height":600,"Title":"View from 15th Floor","Thumbnail":{"Url":"http://www.example.com/image/481989943","Height":125,"Width":100},"Animated":false,"IDs":[116,943,234,38793]}}"#
+        )
 
         let places = """
             [
@@ -56,7 +58,8 @@ final class RoundTripTests: XCTestCase {
         XCTAssertEqual(parsedPlaces[1]?["Longitude"]?.doubleValue, -122.02602)
         XCTAssertEqual(
             try parsedPlaces.canonicalString(),
-            #"[{"Address":"","City":"SAN FRANCISCO","Country":"US","Latitude":37.7668,"Longitude":-122.3959,"State":"CA","Zip":"94107","precision":"zip"},{"Address":"","City":"SUNNYVALE","Country":"US","Latitude":37.371991,"Longitude":-122.02602,"State":"CA","Zip":"94085","precision":"zip"}]"#)
+            #"[{"Address":"","City":"SAN FRANCISCO","Country":"US","Latitude":37.7668,"Longitude":-122.3959,"State":"CA","Zip":"94107","precision":"zip"},{"Address":"","City":"SUNNYVALE","Country":"US","Latitude":37.371991,"Longitude":-122.02602,"State":"CA","Zip":"94085","precision":"zip"}]"#
+        )
         XCTAssertEqual(try JSONValue.parse(#""Hello world!""#), "Hello world!")
         XCTAssertEqual(try JSONValue.parse("42"), 42)
         XCTAssertEqual(try JSONValue.parse("true"), true)
@@ -121,7 +124,8 @@ enum RandomJSON {
         case 2: return .number(number(using: &generator))
         case 3, 4, 5: return .string(string(using: &generator))
         case 6:
-            return .array((0..<Int.random(in: 0...5, using: &generator)).map { _ in value(depth: depth - 1, using: &generator) })
+            return .array(
+                (0..<Int.random(in: 0...5, using: &generator)).map { _ in value(depth: depth - 1, using: &generator) })
         default:
             var object = JSONObject()
             for _ in 0..<Int.random(in: 0...5, using: &generator) {
@@ -146,7 +150,8 @@ enum RandomJSON {
     /// Keys avoid combining marks so that Foundation's dictionaries (which compare canonically) keep them apart.
     static func key(using generator: inout SeededGenerator) -> String {
         let alphabet = Array("abcXYZ_0 -\"\\\u{E9}\u{1F600}\u{E000}\n")
-        return String((0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        return String(
+            (0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
     }
 
     static func string(using generator: inout SeededGenerator) -> String {

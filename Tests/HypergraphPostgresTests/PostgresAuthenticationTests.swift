@@ -6,7 +6,8 @@ import XCTest
 final class PostgresAuthenticationTests: XCTestCase {
     func testEveryMethod() async throws {
         let cluster = try await startOwnCluster()
-        try await cluster.psql("""
+        try await cluster.psql(
+            """
             SET password_encryption = 'md5'; CREATE ROLE md5user LOGIN PASSWORD 'md5 secret';
             SET password_encryption = 'scram-sha-256'; CREATE ROLE scramuser LOGIN PASSWORD 'scram sécret ü';
             CREATE ROLE plainuser LOGIN PASSWORD 'plain secret'; CREATE ROLE gssuser LOGIN;
@@ -20,7 +21,9 @@ final class PostgresAuthenticationTests: XCTestCase {
 
         let trusted = try await PostgresConnection.connect(cluster.configuration(password: nil))
         await trusted.close()
-        for (user, password) in [("plainuser", "plain secret"), ("md5user", "md5 secret"), ("scramuser", "scram sécret ü")] {
+        for (user, password) in [
+            ("plainuser", "plain secret"), ("md5user", "md5 secret"), ("scramuser", "scram sécret ü"),
+        ] {
             let connection = try await PostgresConnection.connect(cluster.configuration(user: user, password: password))
             let whoAmI = try await connection.query("SELECT current_user::text").rows[0].string(0)
             XCTAssertEqual(whoAmI, user)
@@ -35,17 +38,23 @@ final class PostgresAuthenticationTests: XCTestCase {
             let missing = await postgresError {
                 _ = try await PostgresConnection.connect(cluster.configuration(user: user, password: nil))
             }
-            guard case .authenticationFailed(let reason) = missing else { return XCTFail("\(user): \(String(describing: missing))") }
+            guard case .authenticationFailed(let reason) = missing else {
+                return XCTFail("\(user): \(String(describing: missing))")
+            }
             XCTAssertTrue(reason.contains("has none"), reason)
         }
 
-        let gss = await postgresError { _ = try await PostgresConnection.connect(cluster.configuration(user: "gssuser")) }
+        let gss = await postgresError {
+            _ = try await PostgresConnection.connect(cluster.configuration(user: "gssuser"))
+        }
         XCTAssertEqual(gss, .authenticationUnsupported("GSSAPI (code 7)"))
 
         let unknownDatabase = await postgresError {
             _ = try await PostgresConnection.connect(cluster.configuration(database: "no_such_database"))
         }
-        guard case .server(let error) = unknownDatabase else { return XCTFail("\(String(describing: unknownDatabase))") }
+        guard case .server(let error) = unknownDatabase else {
+            return XCTFail("\(String(describing: unknownDatabase))")
+        }
         XCTAssertEqual(error.sqlState, "3D000")
     }
 
@@ -57,10 +66,15 @@ final class PostgresAuthenticationTests: XCTestCase {
         let clientFinal = try Array(serverFirst.utf8).withUnsafeBytes { try client.clientFinalMessage(serverFirst: $0) }
         XCTAssertEqual(
             String(decoding: clientFinal, as: UTF8.self),
-            "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=")
-        try Array("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=".utf8).withUnsafeBytes { try client.verify(serverFinal: $0) }
+            "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="
+        )
+        try Array("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=".utf8).withUnsafeBytes {
+            try client.verify(serverFinal: $0)
+        }
         XCTAssertThrowsError(
-            try Array("v=AAAATRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=".utf8).withUnsafeBytes { try client.verify(serverFinal: $0) }
+            try Array("v=AAAATRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=".utf8).withUnsafeBytes {
+                try client.verify(serverFinal: $0)
+            }
         ) { error in
             guard case .authenticationFailed = error as? PostgresError else { return XCTFail("\(error)") }
         }
@@ -69,9 +83,12 @@ final class PostgresAuthenticationTests: XCTestCase {
     func testRefusedAndSilentServers() async throws {
         let closedPort = try FakeServer.unusedPort()
         let refused = await postgresError {
-            _ = try await PostgresConnection.connect(PostgresConfiguration(host: "127.0.0.1", port: closedPort, user: "x"))
+            _ = try await PostgresConnection.connect(
+                PostgresConfiguration(host: "127.0.0.1", port: closedPort, user: "x"))
         }
-        guard case .connectionFailed(_, let port, let reason) = refused else { return XCTFail("\(String(describing: refused))") }
+        guard case .connectionFailed(_, let port, let reason) = refused else {
+            return XCTFail("\(String(describing: refused))")
+        }
         XCTAssertEqual(port, closedPort)
         XCTAssertTrue(reason.contains("refused"), reason)
         XCTAssertTrue(refused?.isConnectionProblem ?? false)
@@ -79,9 +96,12 @@ final class PostgresAuthenticationTests: XCTestCase {
         let silent = try FakeServer(reply: [])
         let timedOut = await postgresError {
             _ = try await PostgresConnection.connect(
-                PostgresConfiguration(host: "127.0.0.1", port: silent.port, user: "x", connectTimeout: .milliseconds(300)))
+                PostgresConfiguration(
+                    host: "127.0.0.1", port: silent.port, user: "x", connectTimeout: .milliseconds(300)))
         }
-        guard case .connectionFailed(_, _, let timeoutReason) = timedOut else { return XCTFail("\(String(describing: timedOut))") }
+        guard case .connectionFailed(_, _, let timeoutReason) = timedOut else {
+            return XCTFail("\(String(describing: timedOut))")
+        }
         XCTAssertTrue(timeoutReason.contains("timed out"), timeoutReason)
     }
 
@@ -89,7 +109,8 @@ final class PostgresAuthenticationTests: XCTestCase {
         // 'R' claiming 2 GiB - 1 bytes.
         let server = try FakeServer(reply: [UInt8(ascii: "R"), 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0])
         let error = await postgresError {
-            _ = try await PostgresConnection.connect(PostgresConfiguration(host: "127.0.0.1", port: server.port, user: "x"))
+            _ = try await PostgresConnection.connect(
+                PostgresConfiguration(host: "127.0.0.1", port: server.port, user: "x"))
         }
         guard case .protocolViolation(let reason) = error else { return XCTFail("\(String(describing: error))") }
         XCTAssertTrue(reason.contains("claims 2147483647 bytes"), reason)

@@ -27,7 +27,8 @@ final class PostgresFailureTests: XCTestCase {
 
     func testPoolRecoversAfterServerRestart() async throws {
         let cluster = try await startOwnCluster()
-        let pool = PostgresConnectionPool(configuration: cluster.configuration(), maximumConnections: 3, acquireTimeout: .seconds(5))
+        let pool = PostgresConnectionPool(
+            configuration: cluster.configuration(), maximumConnections: 3, acquireTimeout: .seconds(5))
         // Open three connections, so the pool holds idle ones that the restart will break.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<3 {

@@ -29,7 +29,9 @@ final class PostgresQueryTests: XCTestCase {
         let connection = try await PostgresConnection.connect(cluster.configuration())
         let sum = try await withTaskExecutorPreference(connection.executor) {
             var sum: Int64 = 0
-            for value in 1...50 { sum += try await connection.query("SELECT $1::int8", [.int64(Int64(value))]).rows[0].int64(0) }
+            for value in 1...50 {
+                sum += try await connection.query("SELECT $1::int8", [.int64(Int64(value))]).rows[0].int64(0)
+            }
             return sum
         }
         XCTAssertEqual(sum, 1275)
@@ -66,7 +68,9 @@ final class PostgresQueryTests: XCTestCase {
         let duplicate = await postgresError {
             try await connection.query("INSERT INTO \(table) (id, name) VALUES ($1, $2)", [.int64(1), .text("b")])
         }
-        guard case .server(let error) = duplicate else { return XCTFail("expected a server error, got \(String(describing: duplicate))") }
+        guard case .server(let error) = duplicate else {
+            return XCTFail("expected a server error, got \(String(describing: duplicate))")
+        }
         XCTAssertTrue(error.isUniqueViolation)
         XCTAssertEqual(error.severity, "ERROR")
         XCTAssertEqual(error.constraint, "\(table)_pkey")
@@ -109,7 +113,8 @@ final class PostgresQueryTests: XCTestCase {
     func testNoticesReachTheHandler() async throws {
         let cluster = try await SharedCluster.get()
         let notices = Locked<[PostgresNotice]>([])
-        let connection = try await PostgresConnection.connect(cluster.configuration(), onNotice: { notice in notices.withLock { $0.append(notice) } })
+        let connection = try await PostgresConnection.connect(
+            cluster.configuration(), onNotice: { notice in notices.withLock { $0.append(notice) } })
         try await connection.simpleQuery("DO $$ BEGIN RAISE NOTICE 'hello %', 42; END $$")
         XCTAssertEqual(notices.withLock { $0 }.map(\.message), ["hello 42"])
         XCTAssertEqual(notices.withLock { $0 }.first?.severity, "NOTICE")
@@ -157,7 +162,9 @@ final class PostgresQueryTests: XCTestCase {
         try await sender.simpleQuery("NOTIFY hypergraph_events, 'second'; NOTIFY other_channel, 'ignored'")
         var iterator = listener.notifications.makeAsyncIterator()
         let first = try await iterator.next()
-        XCTAssertEqual(first, PostgresNotification(channel: "hypergraph_events", payload: "first ünïcødé 🚀", processID: sender.processID))
+        XCTAssertEqual(
+            first,
+            PostgresNotification(channel: "hypergraph_events", payload: "first ünïcødé 🚀", processID: sender.processID))
         let payload = try await iterator.next()?.payload
         XCTAssertEqual(payload, "second")
         await sender.close()
@@ -171,8 +178,9 @@ final class PostgresQueryTests: XCTestCase {
         let listener = try await PostgresConnection.connect(cluster.configuration())
         try await listener.simpleQuery("LISTEN hypergraph_flood")
         let limit = PostgresConnection.notificationBufferLimit
-        try await cluster.psql("SELECT pg_notify('hypergraph_flood', i::text) FROM generate_series(1, \(limit + 5)) AS i")
-        try await listener.query("SELECT 1")  // the notifications arrive before this answer
+        try await cluster.psql(
+            "SELECT pg_notify('hypergraph_flood', i::text) FROM generate_series(1, \(limit + 5)) AS i")
+        try await listener.query("SELECT 1") // the notifications arrive before this answer
         var received: [String] = []
         do {
             for try await notification in listener.notifications { received.append(notification.payload) }
@@ -199,4 +207,3 @@ final class PostgresQueryTests: XCTestCase {
         }
     }
 }
-

@@ -5,7 +5,9 @@ import XCTest
 final class PostgresURLTests: XCTestCase {
     func testFullURL() throws {
         let configuration = try PostgresConfiguration(
-            url: "postgres://al%40ice:p%3Ass%2Fw%C3%B6rd@db.example.com:6543/my%20db?application_name=hyper%20graph&sslmode=disable&connect_timeout=3")
+            url:
+                "postgres://al%40ice:p%3Ass%2Fw%C3%B6rd@db.example.com:6543/my%20db?application_name=hyper%20graph&sslmode=disable&connect_timeout=3"
+        )
         XCTAssertEqual(configuration.user, "al@ice")
         XCTAssertEqual(configuration.password, "p:ss/wörd")
         XCTAssertEqual(configuration.host, "db.example.com")
@@ -13,7 +15,8 @@ final class PostgresURLTests: XCTestCase {
         XCTAssertEqual(configuration.database, "my db")
         XCTAssertEqual(configuration.applicationName, "hyper graph")
         XCTAssertEqual(configuration.connectTimeout, .seconds(3))
-        XCTAssertEqual(configuration.redactedURL, "postgres://al%40ice@db.example.com:6543/my%20db?application_name=hyper%20graph")
+        XCTAssertEqual(
+            configuration.redactedURL, "postgres://al%40ice@db.example.com:6543/my%20db?application_name=hyper%20graph")
     }
 
     func testDefaultsAndVariants() throws {

@@ -35,7 +35,8 @@ final class BytesTests: XCTestCase {
 
     func testCodableAcceptsBothFormsAndEncodesTheEnvelope() throws {
         let decoder = JSONDecoder()
-        XCTAssertEqual(try decoder.decode(Bytes.self, from: Data(#"{"__type":"Uint8Array","data":[1,2]}"#.utf8)), [1, 2])
+        XCTAssertEqual(
+            try decoder.decode(Bytes.self, from: Data(#"{"__type":"Uint8Array","data":[1,2]}"#.utf8)), [1, 2])
         XCTAssertEqual(try decoder.decode(Bytes.self, from: Data("[1,2]".utf8)), [1, 2])
         XCTAssertThrowsError(try decoder.decode(Bytes.self, from: Data("[1,256]".utf8)))
         XCTAssertThrowsError(try decoder.decode(Bytes.self, from: Data(#"{"__type":"Date","data":[1]}"#.utf8)))

@@ -6,7 +6,8 @@ import XCTest
 /// Decoder behaviour beyond the fixtures: unknown types, discriminator look-ahead, malformed input, limits,
 /// validation of values built in Swift, and the input collection types.
 final class DecodingTests: XCTestCase {
-    private let createUpdate = #"{"type":"create-update","accountAddress":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","spaceId":"s","updateId":"u","update":[1,2,3],"signature":{"hex":"9e4b604ddf1acfefb06613ab45dddeb2f9446ab7cdfa71f5e579c52cbb8db34063dd9a0f67f665508ae00ff0929d280e49a2722971adc4652ec4a56d57467176","recovery":0}}"#
+    private let createUpdate =
+        #"{"type":"create-update","accountAddress":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","spaceId":"s","updateId":"u","update":[1,2,3],"signature":{"hex":"9e4b604ddf1acfefb06613ab45dddeb2f9446ab7cdfa71f5e579c52cbb8db34063dd9a0f67f665508ae00ff0929d280e49a2722971adc4652ec4a56d57467176","recovery":0}}"#
 
     func testUnknownMessageTypesAreKeptAndReencodedUnchanged() throws {
         let json = #"{"version":2,"type":"presence","who":["a",{"b":null}],"at":1.5}"#
@@ -22,7 +23,9 @@ final class DecodingTests: XCTestCase {
     func testUnknownTypesAreIssuesInStrictMode() {
         XCTAssertEqual(
             decodingIssues(utf8(#"{"type":"presence"}"#), .server),
-            [#"$.type: unknown type "presence", expected one of "list-spaces", "list-invitations", "space", "space-event", "update-confirmed", "updates-notification", "account-inbox", "space-inbox-message", "space-inbox-messages", "account-inbox-message", "account-inbox-messages", "account-inboxes", "error""#])
+            [
+                #"$.type: unknown type "presence", expected one of "list-spaces", "list-invitations", "space", "space-event", "update-confirmed", "updates-notification", "account-inbox", "space-inbox-message", "space-inbox-messages", "account-inbox-message", "account-inbox-messages", "account-inboxes", "error""#
+            ])
     }
 
     func testUnknownEventKindInsideASpaceIsKept() throws {
@@ -35,8 +38,11 @@ final class DecodingTests: XCTestCase {
     }
 
     func testDiscriminatorIsFoundWhereverItIs() throws {
-        let typeLast = #"{"spaceId":"s","event":{"author":{"accountAddress":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","signature":{"recovery":1,"hex":"7b022f9ff88c01020329cfeae23717cc582680312cb591f5011cd7a5c37fc8c204bfc0a6440bd65338551c4c4558ee4b051f1500ed1da9c6c64e52efc9688d8b"}},"transaction":{"id":"5b1b8f0e-6a34-4c55-9f0e-2f8b0d0c7a11","creatorAccountAddress":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","type":"create-space"}},"type":"space-event"}"#
-        guard case .spaceEvent(let message) = try ServerMessage(json: typeLast, options: strict) else { return XCTFail("not space-event") }
+        let typeLast =
+            #"{"spaceId":"s","event":{"author":{"accountAddress":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","signature":{"recovery":1,"hex":"7b022f9ff88c01020329cfeae23717cc582680312cb591f5011cd7a5c37fc8c204bfc0a6440bd65338551c4c4558ee4b051f1500ed1da9c6c64e52efc9688d8b"}},"transaction":{"id":"5b1b8f0e-6a34-4c55-9f0e-2f8b0d0c7a11","creatorAccountAddress":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","type":"create-space"}},"type":"space-event"}"#
+        guard case .spaceEvent(let message) = try ServerMessage(json: typeLast, options: strict) else {
+            return XCTFail("not space-event")
+        }
         XCTAssertEqual(message.event.transactionId, "5b1b8f0e-6a34-4c55-9f0e-2f8b0d0c7a11")
         XCTAssertEqual(message.event.author?.signature.recovery, 1)
     }
@@ -82,7 +88,10 @@ final class DecodingTests: XCTestCase {
     func testIssuesFoundBeforeASyntaxErrorAreKept() {
         XCTAssertEqual(
             decodingIssues(utf8(#"{"type":"subscribe-space","id":5,"lastKnownUpdateClock":"#), .client),
-            ["$.id: expected string, got number 5", "$.lastKnownUpdateClock: unexpected end of input, expected a value"])
+            [
+                "$.id: expected string, got number 5",
+                "$.lastKnownUpdateClock: unexpected end of input, expected a value",
+            ])
     }
 
     func testAnyCollectionOfBytesIsAccepted() throws {
@@ -101,13 +110,15 @@ final class DecodingTests: XCTestCase {
         let space = SpaceResponse(
             id: "s", name: "n", events: [], keyBoxes: [], inboxes: [],
             updates: Updates(updates: [update], firstUpdateClock: 0, lastUpdateClock: -1))
-        XCTAssertEqual(space.validationIssues.map(\.description), [
-            "$.keyBoxes: expected at least 1 element, got 0",
-            "$.updates.lastUpdateClock: expected integer 0...9007199254740991, got -1",
-            #"$.updates.updates[0].accountAddress: expected 0x followed by 40 hexadecimal digits, got "alice""#,
-            #"$.updates.updates[0].signature.hex: expected 128 hexadecimal digits without 0x, got "0xabc""#,
-            "$.updates.updates[0].signature.recovery: expected integer 0...3, got 9",
-        ])
+        XCTAssertEqual(
+            space.validationIssues.map(\.description),
+            [
+                "$.keyBoxes: expected at least 1 element, got 0",
+                "$.updates.lastUpdateClock: expected integer 0...9007199254740991, got -1",
+                #"$.updates.updates[0].accountAddress: expected 0x followed by 40 hexadecimal digits, got "alice""#,
+                #"$.updates.updates[0].signature.hex: expected 128 hexadecimal digits without 0x, got "0xabc""#,
+                "$.updates.updates[0].signature.recovery: expected integer 0...3, got 9",
+            ])
         XCTAssertThrowsError(try ServerMessage.space(space).validate())
         XCTAssertEqual(ServerMessage.space(space).validationIssues.count, 5)
     }
@@ -119,7 +130,10 @@ final class DecodingTests: XCTestCase {
             XCTAssertEqual(context.codingPath.map(\.stringValue), ["hex"])
             XCTAssertEqual(context.debugDescription, #"hex: expected 128 hexadecimal digits without 0x, got "zz""#)
         }
-        XCTAssertThrowsError(try JSONDecoder().decode(InboxMessage.self, from: Data(#"{"id":"i","ciphertext":"0x","createdAt":"2025-01-01","signature":null}"#.utf8)))
+        XCTAssertThrowsError(
+            try JSONDecoder().decode(
+                InboxMessage.self,
+                from: Data(#"{"id":"i","ciphertext":"0x","createdAt":"2025-01-01","signature":null}"#.utf8)))
     }
 
     func testErrorResponseForARejectedRequest() throws {
@@ -129,7 +143,9 @@ final class DecodingTests: XCTestCase {
         } catch {
             let reply = ErrorResponse(rejecting: error, requestType: "create-update")
             XCTAssertEqual(reply.code, .invalidMessage)
-            XCTAssertEqual(reply.issues?.first, ErrorIssue(path: "$.signature.recovery", message: #"expected integer 0...3, got string "1""#))
+            XCTAssertEqual(
+                reply.issues?.first,
+                ErrorIssue(path: "$.signature.recovery", message: #"expected integer 0...3, got string "1""#))
             XCTAssertEqual(try ServerMessage(jsonUTF8: ServerMessage.error(reply).jsonUTF8()), .error(reply))
         }
         do {

@@ -83,7 +83,9 @@ enum Mutator {
             var members = object.map { (key: $0.key, value: respell($0.value, using: &random)) }
             members.shuffle(using: &random)
             if random.next() % 4 == 0 {
-                members.insert((key: "x-unknown-\(random.next() % 100)", value: randomJSON(depth: 2, using: &random)), at: Int(random.next() % UInt64(members.count + 1)))
+                members.insert(
+                    (key: "x-unknown-\(random.next() % 100)", value: randomJSON(depth: 2, using: &random)),
+                    at: Int(random.next() % UInt64(members.count + 1)))
             }
             return .object(JSONObject(members))
         case .array(let elements):
@@ -97,7 +99,8 @@ enum Mutator {
     static func randomizeValues(_ value: JSONValue, key: String = "", using random: inout SplitMix64) -> JSONValue {
         switch value {
         case .object(let object):
-            return .object(JSONObject(object.map { (key: $0.key, value: randomizeValues($0.value, key: $0.key, using: &random)) }))
+            return .object(
+                JSONObject(object.map { (key: $0.key, value: randomizeValues($0.value, key: $0.key, using: &random)) }))
         case .array(let elements) where key == "data" || key == "update":
             _ = elements
             return .array((0..<Int(random.next() % 300)).map { _ in .number(Double(random.next() % 256)) })
@@ -130,16 +133,23 @@ enum Mutator {
         }
     }
 
-    private static func collectPaths(_ value: JSONValue, _ path: [JSONPath.Component], into paths: inout [[JSONPath.Component]]) {
+    private static func collectPaths(
+        _ value: JSONValue, _ path: [JSONPath.Component], into paths: inout [[JSONPath.Component]]
+    ) {
         if !path.isEmpty { paths.append(path) }
         switch value {
         case .object(let object): for (key, member) in object { collectPaths(member, path + [.key(key)], into: &paths) }
-        case .array(let elements): for (index, element) in elements.enumerated() { collectPaths(element, path + [.index(index)], into: &paths) }
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                collectPaths(element, path + [.index(index)], into: &paths)
+            }
         default: break
         }
     }
 
-    private static func replacing(_ value: JSONValue, at path: ArraySlice<JSONPath.Component>, with transform: (JSONValue) -> JSONValue) -> JSONValue {
+    private static func replacing(
+        _ value: JSONValue, at path: ArraySlice<JSONPath.Component>, with transform: (JSONValue) -> JSONValue
+    ) -> JSONValue {
         guard let first = path.first else { return transform(value) }
         switch (value, first) {
         case (.object(var object), .key(let key)):
@@ -163,7 +173,8 @@ enum Mutator {
         switch key {
         case "type", "__type", "authPolicy", "code", "role": return original
         case "hex": return hex(128, using: &random)
-        case "inboxId", "encryptionPublicKey", "authorPublicKey", "previousEventHash", "lastEventHash": return "0x" + hex(64, using: &random)
+        case "inboxId", "encryptionPublicKey", "authorPublicKey", "previousEventHash", "lastEventHash":
+            return "0x" + hex(64, using: &random)
         case "nonce": return "0x" + hex(48, using: &random)
         case "ciphertext", "secretKey": return "0x" + hex(2 * Int(random.next() % 80), using: &random)
         case "createdAt", "since", "data": return randomTimestampText(using: &random)
@@ -179,19 +190,22 @@ enum Mutator {
         let canonical = Timestamp(millisecondsSince1970: milliseconds).iso8601
         switch random.next() % 4 {
         case 0: return canonical
-        case 1: return String(canonical.dropLast(5)) + "Z"  // no fraction
+        case 1: return String(canonical.dropLast(5)) + "Z" // no fraction
         case 2: return canonical.replacingOccurrences(of: "Z", with: "+00:00")
-        default: return String(canonical.dropLast(1)) + "123456Z"  // extra fraction digits
+        default: return String(canonical.dropLast(1)) + "123456Z" // extra fraction digits
         }
     }
 
     private static let alphabet: [Unicode.Scalar] = [
-        "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "ß", "€", "\u{2028}", "\u{FEFF}", "😀", "𝄞",
+        "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "ß", "€", "\u{2028}",
+        "\u{FEFF}", "😀", "𝄞",
     ]
 
     private static func randomUnicode(using random: inout SplitMix64) -> String {
         var text = ""
-        for _ in 0..<Int(random.next() % 24) { text.unicodeScalars.append(alphabet[Int(random.next() % UInt64(alphabet.count))]) }
+        for _ in 0..<Int(random.next() % 24) {
+            text.unicodeScalars.append(alphabet[Int(random.next() % UInt64(alphabet.count))])
+        }
         return text
     }
 
@@ -205,7 +219,11 @@ enum Mutator {
         case 4: return .number(-Double(random.next() % 1000) - 0.25)
         case 5: return .array((0..<Int(random.next() % 3)).map { _ in randomJSON(depth: depth - 1, using: &random) })
         default:
-            return .object(JSONObject((0..<Int(random.next() % 3)).map { (key: "k\($0)", value: randomJSON(depth: depth - 1, using: &random)) }))
+            return .object(
+                JSONObject(
+                    (0..<Int(random.next() % 3)).map {
+                        (key: "k\($0)", value: randomJSON(depth: depth - 1, using: &random))
+                    }))
         }
     }
 

@@ -52,7 +52,9 @@ enum Fixtures {
         return try names.map { file in
             let name = String(file.dropLast(".json".count))
             let canonicalURL = directory.appendingPathComponent(name + ".canonical.json")
-            let canonical = FileManager.default.fileExists(atPath: canonicalURL.path) ? [UInt8](try Data(contentsOf: canonicalURL)) : nil
+            let canonical =
+                FileManager.default.fileExists(atPath: canonicalURL.path)
+                ? [UInt8](try Data(contentsOf: canonicalURL)) : nil
             return MessageFixture(
                 name: name, direction: direction,
                 bytes: [UInt8](try Data(contentsOf: directory.appendingPathComponent(file))), canonical: canonical)
@@ -68,14 +70,16 @@ enum Fixtures {
     static func negativeCases(_ direction: Direction) throws -> [String: [NegativeCase]] {
         let directory = try root.appendingPathComponent("invalid").appendingPathComponent(direction.rawValue)
         var result: [String: [NegativeCase]] = [:]
-        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() where file.hasSuffix(".json") {
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        where file.hasSuffix(".json") {
             let type = String(file.dropLast(".json".count))
             let document = try JSONValue.parse([UInt8](try Data(contentsOf: directory.appendingPathComponent(file))))
             result[type] = try (document.arrayValue ?? []).map { entry in
                 guard let name = entry["name"]?.stringValue, let message = entry["message"],
                     let issues = entry["issues"]?.arrayValue?.compactMap(\.stringValue)
                 else { throw FixtureError("malformed case in \(file)") }
-                return NegativeCase(file: "\(direction.rawValue)/\(file)", name: name, bytes: message.serialized(), issues: issues)
+                return NegativeCase(
+                    file: "\(direction.rawValue)/\(file)", name: name, bytes: message.serialized(), issues: issues)
             }
         }
         return result
@@ -91,7 +95,9 @@ struct FixtureError: Error, CustomStringConvertible {
 let strict = DecodingOptions(acceptsUnknownTypes: false)
 
 /// Decodes a fixture message with the union of its direction and re-encodes it.
-func decodeAndEncode(_ bytes: [UInt8], _ direction: Direction, options: DecodingOptions = strict) throws -> (value: AnyHashable, wire: [UInt8]) {
+func decodeAndEncode(_ bytes: [UInt8], _ direction: Direction, options: DecodingOptions = strict) throws -> (
+    value: AnyHashable, wire: [UInt8]
+) {
     switch direction {
     case .client:
         let message = try ClientMessage(jsonUTF8: bytes, options: options)

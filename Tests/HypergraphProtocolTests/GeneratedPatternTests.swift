@@ -23,7 +23,9 @@ final class GeneratedPatternTests: XCTestCase {
             for length in [40, 48, 64, 128] {
                 // Mostly-valid candidates of the interesting lengths, with random damage.
                 for _ in 0..<200 {
-                    var text = (random.next() % 2 == 0 ? "0x" : "") + String((0..<length).map { _ in Array("0123456789abcdefABCDEF")[Int(random.next() % 22)] })
+                    var text =
+                        (random.next() % 2 == 0 ? "0x" : "")
+                        + String((0..<length).map { _ in Array("0123456789abcdefABCDEF")[Int(random.next() % 22)] })
                     if random.next() % 2 == 0 {
                         let index = text.index(text.startIndex, offsetBy: Int(random.next() % UInt64(text.count)))
                         text.replaceSubrange(index...index, with: pieces[Int(random.next() % UInt64(pieces.count))])

@@ -10,7 +10,8 @@ final class NegativeFixtureTests: XCTestCase {
         for (direction, known) in [(Direction.client, ClientMessage.knownTypes), (.server, ServerMessage.knownTypes)] {
             let cases = try Fixtures.negativeCases(direction)
             for type in known {
-                XCTAssertGreaterThanOrEqual(cases[type]?.count ?? 0, 3, "\(direction.rawValue)/\(type): fewer than 3 negative cases")
+                XCTAssertGreaterThanOrEqual(
+                    cases[type]?.count ?? 0, 3, "\(direction.rawValue)/\(type): fewer than 3 negative cases")
             }
         }
     }
@@ -19,7 +20,9 @@ final class NegativeFixtureTests: XCTestCase {
         for direction in Direction.allCases {
             for (_, cases) in try Fixtures.negativeCases(direction).sorted(by: { $0.key < $1.key }) {
                 for negative in cases {
-                    XCTAssertEqual(decodingIssues(negative.bytes, direction), negative.issues, "\(negative.file): \(negative.name)")
+                    XCTAssertEqual(
+                        decodingIssues(negative.bytes, direction), negative.issues, "\(negative.file): \(negative.name)"
+                    )
                 }
             }
         }
@@ -32,8 +35,14 @@ final class NegativeFixtureTests: XCTestCase {
                     // Unknown types are accepted as `unknown` by Codable (it has no strict mode).
                     let data = Data(negative.bytes)
                     switch direction {
-                    case .client: XCTAssertThrowsError(try JSONDecoder().decode(ClientMessage.self, from: data), "\(negative.file): \(negative.name)")
-                    case .server: XCTAssertThrowsError(try JSONDecoder().decode(ServerMessage.self, from: data), "\(negative.file): \(negative.name)")
+                    case .client:
+                        XCTAssertThrowsError(
+                            try JSONDecoder().decode(ClientMessage.self, from: data),
+                            "\(negative.file): \(negative.name)")
+                    case .server:
+                        XCTAssertThrowsError(
+                            try JSONDecoder().decode(ServerMessage.self, from: data),
+                            "\(negative.file): \(negative.name)")
                     }
                 }
             }

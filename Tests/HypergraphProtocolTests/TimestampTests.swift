@@ -14,7 +14,8 @@ final class TimestampTests: XCTestCase {
         XCTAssertEqual(milliseconds("2025-06-30T12:34:56Z"), 1_751_286_896_000)
         XCTAssertEqual(milliseconds("2025-06-30T12:34Z"), 1_751_286_840_000)
         XCTAssertEqual(milliseconds("2025-06-30T12:34:56.7Z"), 1_751_286_896_700)
-        XCTAssertEqual(milliseconds("2025-06-30T12:34:56.789999Z"), 1_751_286_896_789, "digits beyond milliseconds are truncated")
+        XCTAssertEqual(
+            milliseconds("2025-06-30T12:34:56.789999Z"), 1_751_286_896_789, "digits beyond milliseconds are truncated")
         XCTAssertEqual(milliseconds("2025-06-30T14:34:56.789+02:00"), 1_751_286_896_789)
         XCTAssertEqual(milliseconds("2025-06-30T07:04:56.789-05:30"), 1_751_286_896_789)
         XCTAssertEqual(milliseconds("2025-06-30"), 1_751_241_600_000)
@@ -63,7 +64,7 @@ final class TimestampTests: XCTestCase {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var generator = SplitMix64(seed: 11)
         for _ in 0..<2_000 {
-            let milliseconds = Int64(generator.next() % 4_102_444_800_000)  // 1970…2100
+            let milliseconds = Int64(generator.next() % 4_102_444_800_000) // 1970…2100
             let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
             XCTAssertEqual(Timestamp(millisecondsSince1970: milliseconds).iso8601, formatter.string(from: date))
             XCTAssertEqual(Timestamp(date).millisecondsSince1970, milliseconds)
@@ -84,10 +85,14 @@ final class TimestampTests: XCTestCase {
     func testCodableForms() throws {
         let expected = Timestamp(millisecondsSince1970: 1_751_286_896_789)
         let decoder = JSONDecoder()
-        XCTAssertEqual(try decoder.decode([Timestamp].self, from: Data(#"["2025-06-30T14:34:56.789+02:00"]"#.utf8)), [expected])
-        XCTAssertEqual(try decoder.decode([Timestamp].self, from: Data(#"[{"__type":"Date","data":1751286896789}]"#.utf8)), [expected])
+        XCTAssertEqual(
+            try decoder.decode([Timestamp].self, from: Data(#"["2025-06-30T14:34:56.789+02:00"]"#.utf8)), [expected])
+        XCTAssertEqual(
+            try decoder.decode([Timestamp].self, from: Data(#"[{"__type":"Date","data":1751286896789}]"#.utf8)),
+            [expected])
         XCTAssertThrowsError(try decoder.decode([Timestamp].self, from: Data(#"["yesterday"]"#.utf8)))
-        XCTAssertEqual(String(decoding: try JSONEncoder().encode([expected]), as: UTF8.self), #"["2025-06-30T12:34:56.789Z"]"#)
+        XCTAssertEqual(
+            String(decoding: try JSONEncoder().encode([expected]), as: UTF8.self), #"["2025-06-30T12:34:56.789Z"]"#)
     }
 }
 

@@ -38,19 +38,23 @@ final class AppendixAFlowTests: XCTestCase {
             """
         /// A.4.
         static let updateSignature = SignatureWithRecovery(
-            hex: "9e4b604ddf1acfefb06613ab45dddeb2f9446ab7cdfa71f5e579c52cbb8db34063dd9a0f67f665508ae00ff0929d280e49a2722971adc4652ec4a56d57467176",
+            hex:
+                "9e4b604ddf1acfefb06613ab45dddeb2f9446ab7cdfa71f5e579c52cbb8db34063dd9a0f67f665508ae00ff0929d280e49a2722971adc4652ec4a56d57467176",
             recovery: 0)
         /// A.5.
         static let inboxSignature = SignatureWithRecovery(
-            hex: "3c25cf75253170e1c95e5c8522e817df786a14fd0acdd54398e7f05c1a685f822bc42e4c7743d2f9abee258ddaffb4f395383e33540eefb16267d75816c4dffb",
+            hex:
+                "3c25cf75253170e1c95e5c8522e817df786a14fd0acdd54398e7f05c1a685f822bc42e4c7743d2f9abee258ddaffb4f395383e33540eefb16267d75816c4dffb",
             recovery: 0)
         /// A.6.
         static let spaceInboxMessageSignature = SignatureWithRecovery(
-            hex: "76b875cdc2fb7e208c81825fee8ef69815ec10c6cdfaebca6b8a7a39d39ce2ba70d89a3d1ecb6dbd3e1742a0a15a4217f109a8e32fded882a91f7a1aa5b57569",
+            hex:
+                "76b875cdc2fb7e208c81825fee8ef69815ec10c6cdfaebca6b8a7a39d39ce2ba70d89a3d1ecb6dbd3e1742a0a15a4217f109a8e32fded882a91f7a1aa5b57569",
             recovery: 1)
         /// A.7.
         static let accountInboxMessageSignature = SignatureWithRecovery(
-            hex: "c0f644d9c90f022cc44790ab05ab5e9dad510dab601ba3b34768522351ab3dae4b9dd2e9f86461c3c304ccc0f31f60ed46a2954e705afe3dd9b126cbfba57bb8",
+            hex:
+                "c0f644d9c90f022cc44790ab05ab5e9dad510dab601ba3b34768522351ab3dae4b9dd2e9f86461c3c304ccc0f31f60ed46a2954e705afe3dd9b126cbfba57bb8",
             recovery: 0)
     }
 
@@ -61,7 +65,8 @@ final class AppendixAFlowTests: XCTestCase {
         let invitee = try await server.participant(account: Vector.invitee, key: key)
         let keyBox = KeyBoxWithKeyId(
             id: Vector.keyId, accountAddress: Vector.author, ciphertext: "0x" + String(repeating: "11", count: 48),
-            nonce: "0x" + String(repeating: "22", count: 24), authorPublicKey: "0x" + String(repeating: "33", count: 32))
+            nonce: "0x" + String(repeating: "22", count: 24), authorPublicKey: "0x" + String(repeating: "33", count: 32)
+        )
 
         // A.2: the space.
         guard case .createSpace(let createSpace) = try SpaceEvent(json: Vector.createSpace) else { return XCTFail() }
@@ -85,11 +90,12 @@ final class AppendixAFlowTests: XCTestCase {
         }
         XCTAssertEqual(
             pushed,
-            .listInvitations(ListInvitationsResponse(invitations: [
-                Invitation(
-                    id: "0e6f2c1d-3b4a-4f5e-8a7b-9c0d1e2f3a4b", previousEventHash: Vector.createInvitationHash,
-                    spaceId: Vector.spaceId)
-            ])))
+            .listInvitations(
+                ListInvitationsResponse(invitations: [
+                    Invitation(
+                        id: "0e6f2c1d-3b4a-4f5e-8a7b-9c0d1e2f3a4b", previousEventHash: Vector.createInvitationHash,
+                        spaceId: Vector.spaceId)
+                ])))
 
         // A.4: the update.
         let update = CreateUpdateRequest(
@@ -100,15 +106,22 @@ final class AppendixAFlowTests: XCTestCase {
 
         // The invitee accepts (signed with the same key, registered for its account) and sees the history.
         let joined = try await invitee.session.acceptInvitation(
-            invitee.identity.acceptInvitationEvent(spaceId: Vector.spaceId, previousEventHash: Vector.createInvitationHash))
+            invitee.identity.acceptInvitationEvent(
+                spaceId: Vector.spaceId, previousEventHash: Vector.createInvitationHash))
         XCTAssertEqual(joined.events.count, 3)
         XCTAssertEqual(joined.keyBoxes, [inviteeBox])
         XCTAssertEqual(
             joined.updates,
             Updates(
-                updates: [SignedUpdate(update: update.update, accountAddress: Vector.author, signature: Vector.updateSignature, updateId: update.updateId)],
+                updates: [
+                    SignedUpdate(
+                        update: update.update, accountAddress: Vector.author, signature: Vector.updateSignature,
+                        updateId: update.updateId)
+                ],
                 firstUpdateClock: 0, lastUpdateClock: 0))
-        let accepted = try await author.session.nextMessage("space-event", timeout: .seconds(5)) { $0.type == "space-event" }
+        let accepted = try await author.session.nextMessage("space-event", timeout: .seconds(5)) {
+            $0.type == "space-event"
+        }
         guard case .spaceEvent(let acceptedEvent) = accepted else { return XCTFail("\(accepted)") }
         XCTAssertEqual(acceptedEvent.event, joined.events.last)
 

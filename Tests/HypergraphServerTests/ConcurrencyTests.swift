@@ -14,7 +14,9 @@ final class ConcurrencyTests: XCTestCase {
         for subscriber in subscribers { try await subscriber.subscribe(spaceId) }
         var writers: [Participant] = []
         for index in 0..<10 {
-            writers.append(index.isMultiple(of: 2) ? try await server.secondSession(of: alice) : try await server.secondSession(of: bob))
+            writers.append(
+                index.isMultiple(of: 2)
+                    ? try await server.secondSession(of: alice) : try await server.secondSession(of: bob))
         }
         try await settle(subscribers.map(\.session) + writers.map(\.session))
 
@@ -24,15 +26,18 @@ final class ConcurrencyTests: XCTestCase {
                 group.addTask {
                     var updateIds: [String] = []
                     for index in 0..<10 {
-                        let request = writer.identity.createUpdate(spaceId: spaceId, update: [UInt8(writerIndex), UInt8(index)])
+                        let request = writer.identity.createUpdate(
+                            spaceId: spaceId, update: [UInt8(writerIndex), UInt8(index)])
                         updateIds.append(request.updateId)
                         try await writer.session.send(.createUpdate(request))
                     }
                     var confirmed: [UpdateConfirmedResponse] = []
                     for updateId in updateIds {
                         let message = try await writer.session.nextMessage(timeout: .seconds(20))
-                        guard case .updateConfirmed(let confirmation) = message, confirmation.updateId == updateId else {
-                            throw HypergraphClientError.timedOut(waitingFor: "update-confirmed \(updateId), got \(message.type)", after: .zero)
+                        guard case .updateConfirmed(let confirmation) = message, confirmation.updateId == updateId
+                        else {
+                            throw HypergraphClientError.timedOut(
+                                waitingFor: "update-confirmed \(updateId), got \(message.type)", after: .zero)
                         }
                         confirmed.append(confirmation)
                     }

@@ -38,7 +38,9 @@ final class ConnectionTests: XCTestCase {
         for (name, url) in cases {
             do {
                 let session = try await HypergraphClient.connect(url: url, token: nil)
-                XCTFail("\(name): the upgrade was accepted; first event: \(String(describing: try? await session.nextEvent(timeout: .seconds(1))))")
+                XCTFail(
+                    "\(name): the upgrade was accepted; first event: \(String(describing: try? await session.nextEvent(timeout: .seconds(1))))"
+                )
             } catch .connectionFailed(.handshakeRejected(let status, _, _, let body)) {
                 XCTAssertEqual(status, 401, name)
                 let json = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
@@ -60,7 +62,8 @@ final class ConnectionTests: XCTestCase {
         var expected: [String] = []
         for index in 0..<40 {
             if index % 2 == 0 {
-                try await alice.session.send(.createUpdate(alice.identity.createUpdate(spaceId: space.id, update: [UInt8(index)])))
+                try await alice.session.send(
+                    .createUpdate(alice.identity.createUpdate(spaceId: space.id, update: [UInt8(index)])))
                 expected.append("update-confirmed")
             } else {
                 try await alice.session.send(.listInvitations(ListInvitationsRequest()))
@@ -98,7 +101,8 @@ final class ConnectionTests: XCTestCase {
         _ = try await alice.session.listSpaces()
         try await alice.session.sendRaw(text: "{nope")
         _ = try await alice.session.nextMessage(timeout: .seconds(5))
-        let ok = try await server.awaitLogLines(containing: "event=request", "type=list-spaces", "outcome=ok", "duration_ms=")
+        let ok = try await server.awaitLogLines(
+            containing: "event=request", "type=list-spaces", "outcome=ok", "duration_ms=")
         XCTAssertEqual(ok.count, 1)
         XCTAssertTrue(ok.first?.contains("level=info") ?? false)
         XCTAssertTrue(ok.first?.contains(" conn=") ?? false)

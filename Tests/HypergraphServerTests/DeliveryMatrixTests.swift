@@ -51,7 +51,8 @@ final class DeliveryMatrixTests: XCTestCase {
         _ = try await cast.bob2.session.listInvitations()
         _ = try await cast.bob2.session.accountInboxes()
         let received = try await cast.received()
-        XCTAssertEqual(received, [[], [], [], [], []], "subscribe-space, list-spaces, list-invitations, get-account-inboxes")
+        XCTAssertEqual(
+            received, [[], [], [], [], []], "subscribe-space, list-spaces, list-invitations, get-account-inboxes")
         await cast.server.stop()
     }
 
@@ -73,15 +74,18 @@ final class DeliveryMatrixTests: XCTestCase {
         let dave2 = try await cast.server.secondSession(of: dave)
         let request = cast.alice.identity.createInvitationEvent(
             spaceId: cast.spaceId, previousEventHash: try await cast.lastEventHash(),
-            inviteeAccountAddress: dave.account, keyBoxes: [.opaque(keyId: try await keyId(cast), accountAddress: dave.account)])
+            inviteeAccountAddress: dave.account,
+            keyBoxes: [.opaque(keyId: try await keyId(cast), accountAddress: dave.account)])
         try await settle(cast.everyone)
         let reply = try await cast.alice.session.createInvitation(request)
         XCTAssertEqual(reply.events.last, .createInvitation(request.event))
         let received = try await receivedTypes(cast.everyone + [dave.session, dave2.session])
-        XCTAssertEqual(received, [
-            [], ["space-event"], ["space-event"], [], [],
-            ["list-invitations"], ["list-invitations"],
-        ])
+        XCTAssertEqual(
+            received,
+            [
+                [], ["space-event"], ["space-event"], [], [],
+                ["list-invitations"], ["list-invitations"],
+            ])
         let pushed = try await dave.session.listInvitations()
         XCTAssertEqual(pushed.invitations.map(\.spaceId), [cast.spaceId])
         await cast.server.stop()
@@ -147,7 +151,8 @@ final class DeliveryMatrixTests: XCTestCase {
         let cast = try await Cast.assemble()
         let request = cast.alice.identity.createUpdate(spaceId: cast.spaceId, update: Array(0..<48))
         let confirmation = try await cast.alice.session.createUpdate(request)
-        XCTAssertEqual(confirmation, UpdateConfirmedResponse(updateId: request.updateId, clock: 0, spaceId: cast.spaceId))
+        XCTAssertEqual(
+            confirmation, UpdateConfirmedResponse(updateId: request.updateId, clock: 0, spaceId: cast.spaceId))
         let observed = try await cast.received()
         XCTAssertEqual(observed, [[], ["updates-notification"], ["updates-notification"], [], []])
         _ = try await cast.alice.createUpdate(cast.spaceId, [9])

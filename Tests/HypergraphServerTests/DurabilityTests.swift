@@ -10,9 +10,9 @@ import PostgresTestSupport
 import XCTest
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 final class DurabilityTests: XCTestCase {
@@ -22,7 +22,8 @@ final class DurabilityTests: XCTestCase {
         let bob = try await first.participant()
         let space = try await first.sharedSpace(owner: alice, member: bob)
         for index in 0..<5 { _ = try await alice.createUpdate(space.id, [UInt8(index)]) }
-        let inbox = try await alice.session.createAccountInbox(alice.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous))
+        let inbox = try await alice.session.createAccountInbox(
+            alice.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous))
         await alice.session.close()
         await first.stop(keepingFiles: true)
 
@@ -64,7 +65,8 @@ final class DurabilityTests: XCTestCase {
     private func killDuringWriteStorms(store: String) async throws {
         let location = try StoreLocation(parsing: store)
         let setup = try await location.open(readers: 1)
-        let provisioned = try await IdentityProvisioning.create(IdentityRequest(), in: setup, now: SQLiteStoreConfiguration.systemClock())
+        let provisioned = try await IdentityProvisioning.create(
+            IdentityRequest(), in: setup, now: SQLiteStoreConfiguration.systemClock())
         await setup.close()
         let identity = try HypergraphIdentity(json: try JSONValue.parse(provisioned.jsonUTF8()))
 
@@ -92,7 +94,7 @@ final class DurabilityTests: XCTestCase {
                                 mine.append((confirmation.updateId, confirmation.clock))
                                 if await counter.increment() == target { child.send(SIGKILL) }
                             } catch {
-                                return mine  // The server died.
+                                return mine // The server died.
                             }
                         }
                     }
@@ -116,7 +118,9 @@ final class DurabilityTests: XCTestCase {
             XCTAssertEqual(stored[updateId], clock, "confirmed update \(updateId) at clock \(clock) is stored")
         }
         XCTAssertGreaterThanOrEqual(stored.count, confirmed.count)
-        print("crash test (\(location)): 3 SIGKILLs during write storms; \(confirmed.count) updates confirmed, \(stored.count) stored, clocks 0…\(stored.count - 1) without gaps")
+        print(
+            "crash test (\(location)): 3 SIGKILLs during write storms; \(confirmed.count) updates confirmed, \(stored.count) stored, clocks 0…\(stored.count - 1) without gaps"
+        )
     }
 
     /// Also runs the server on a single event loop (`--event-loops 1`), the smallest configuration.
@@ -141,7 +145,9 @@ final class DurabilityTests: XCTestCase {
 
     func testServeRejectsAnEventLoopCountOutsideItsRange() throws {
         for count in ["0", "65", "two"] {
-            let result = try HypergraphExecutable.run(["serve", "--event-loops", count, "--db", "/nonexistent/never-created.sqlite"])
+            let result = try HypergraphExecutable.run([
+                "serve", "--event-loops", count, "--db", "/nonexistent/never-created.sqlite",
+            ])
             XCTAssertEqual(result.status, 2, "--event-loops \(count): \(result.errors)")
             XCTAssertTrue(result.errors.contains("--event-loops"), result.errors)
         }
@@ -176,7 +182,8 @@ final class DurabilityTests: XCTestCase {
         var wrongPassword = cluster.configuration(password: "wrong")
         wrongPassword.connectTimeout = .seconds(5)
         let refused = try HypergraphExecutable.run([
-            "identity", "list", "--store", "postgres://\(wrongPassword.user):wrong@127.0.0.1:\(cluster.port)/hypergraph",
+            "identity", "list", "--store",
+            "postgres://\(wrongPassword.user):wrong@127.0.0.1:\(cluster.port)/hypergraph",
         ])
         await cluster.stop()
         XCTAssertEqual(refused.status, 1, refused.errors)
@@ -193,9 +200,13 @@ final class DurabilityTests: XCTestCase {
         let missing = try HypergraphExecutable.run(["identity", "create", "--db", databasePath])
         XCTAssertEqual(missing.status, 2, missing.errors)
         XCTAssertTrue(missing.errors.contains("--create"), missing.errors)
-        for invalid in [["--account", "0x12"], ["--count", "0"], ["--count", "2", "--account", "0x" + String(repeating: "a", count: 40)],
-                        ["--expires-in", "soon"]] {
-            let result = try HypergraphExecutable.run(["identity", "create", "--db", databasePath, "--create"] + invalid)
+        for invalid in [
+            ["--account", "0x12"], ["--count", "0"],
+            ["--count", "2", "--account", "0x" + String(repeating: "a", count: 40)],
+            ["--expires-in", "soon"],
+        ] {
+            let result = try HypergraphExecutable.run(
+                ["identity", "create", "--db", databasePath, "--create"] + invalid)
             XCTAssertEqual(result.status, 2, "\(invalid): \(result.errors)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: databasePath), "invalid options created the database")
@@ -212,15 +223,20 @@ final class DurabilityTests: XCTestCase {
     func testIdentityCommandsWorkWhileTheServerRuns() async throws {
         let server = try await TestServer.start()
         let databasePath = server.directory.appendingPathComponent("hypergraph.sqlite").path
-        let created = try HypergraphExecutable.run(["identity", "create", "--db", databasePath, "--app-id", "cli-app", "--expires-in", "2h"])
+        let created = try HypergraphExecutable.run([
+            "identity", "create", "--db", databasePath, "--app-id", "cli-app", "--expires-in", "2h",
+        ])
         XCTAssertEqual(created.status, 0, created.errors)
         let lines = created.output.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, "exactly one JSON object")
         let json = try JSONValue.parse(Array(lines[0].utf8))
-        XCTAssertEqual(json.objectValue?.keys, [
-            "accountAddress", "appIdentityAddress", "appId", "sessionToken", "sessionTokenExpires", "signaturePublicKey",
-            "signaturePrivateKey", "encryptionPublicKey",
-        ])
+        XCTAssertEqual(
+            json.objectValue?.keys,
+            [
+                "accountAddress", "appIdentityAddress", "appId", "sessionToken", "sessionTokenExpires",
+                "signaturePublicKey",
+                "signaturePrivateKey", "encryptionPublicKey",
+            ])
         let identity = try HypergraphIdentity(json: json)
         XCTAssertEqual(identity.appId, "cli-app")
         let session = try await server.connect(identity)
@@ -230,7 +246,9 @@ final class DurabilityTests: XCTestCase {
         XCTAssertEqual(listed.status, 0, listed.errors)
         XCTAssertTrue(listed.output.contains(identity.accountAddress))
         XCTAssertFalse(listed.output.contains("signaturePrivateKey"))
-        let duplicate = try HypergraphExecutable.run(["identity", "create", "--db", databasePath, "--account", identity.accountAddress, "--app-id", "cli-app"])
+        let duplicate = try HypergraphExecutable.run([
+            "identity", "create", "--db", databasePath, "--account", identity.accountAddress, "--app-id", "cli-app",
+        ])
         XCTAssertEqual(duplicate.status, 1)
         XCTAssertTrue(duplicate.errors.contains("already has an app identity"), duplicate.errors)
         await server.stop()

@@ -1,8 +1,8 @@
 // Every way a request is refused: the `error` message (code, message, request type, ids), the connection staying
 // open, and nothing persisted.
 import HypergraphClient
-import HypergraphJSON
 import HypergraphCrypto
+import HypergraphJSON
 import HypergraphProtocol
 import HypergraphServer
 import HypergraphSigning
@@ -106,7 +106,8 @@ final class ErrorPathTests: XCTestCase {
     }
 
     func testHighSEventSignatureIsRejected() async throws {
-        var request = try XCTUnwrap(alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: carol.account))
+        var request = try XCTUnwrap(
+            alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: carol.account))
         request.event.author.signature = Self.highS(request.event.author.signature)
         let error = try await alice.rejection(of: .createInvitationEvent(request))
         XCTAssertEqual(error.code, .invalidSignature)
@@ -137,9 +138,11 @@ final class ErrorPathTests: XCTestCase {
         let update = carol.identity.createUpdate(spaceId: space.id, update: [1])
         try await carol.assertRejected(.createUpdate(update), with: .forbidden)
         let read = GetLatestSpaceInboxMessagesRequest(
-            spaceId: space.id, inboxId: RandomIdentifiers.hex(byteCount: 32), since: Timestamp(millisecondsSince1970: 0))
+            spaceId: space.id, inboxId: RandomIdentifiers.hex(byteCount: 32), since: Timestamp(millisecondsSince1970: 0)
+        )
         try await carol.assertRejected(.getLatestSpaceInboxMessages(read), with: .forbidden)
-        let invite = try XCTUnwrap(carol.identity.createInvitationEvent(in: space, inviteeAccountAddress: carol.account))
+        let invite = try XCTUnwrap(
+            carol.identity.createInvitationEvent(in: space, inviteeAccountAddress: carol.account))
         try await carol.assertRejected(.createInvitationEvent(invite), with: .forbidden)
         try await assertNoUpdates()
         // A non-member's subscription attempt does not subscribe it.
@@ -188,7 +191,8 @@ final class ErrorPathTests: XCTestCase {
     func testWrongPreviousEventHashIsRejected() async throws {
         let request = alice.identity.createInvitationEvent(
             spaceId: space.id, previousEventHash: "0x" + String(repeating: "ab", count: 32),
-            inviteeAccountAddress: carol.account, keyBoxes: space.keyBoxes.map { .opaque(keyId: $0.id, accountAddress: carol.account) })
+            inviteeAccountAddress: carol.account,
+            keyBoxes: space.keyBoxes.map { .opaque(keyId: $0.id, accountAddress: carol.account) })
         let error = try await alice.rejection(of: .createInvitationEvent(request))
         XCTAssertEqual(error.code, .invalidEvent)
         XCTAssertTrue(error.message.contains("previousEventHash"), error.message)
@@ -220,7 +224,8 @@ final class ErrorPathTests: XCTestCase {
     }
 
     func testAcceptingWithoutInvitationIsRejected() async throws {
-        let request = carol.identity.acceptInvitationEvent(spaceId: space.id, previousEventHash: try XCTUnwrap(space.lastEventHash))
+        let request = carol.identity.acceptInvitationEvent(
+            spaceId: space.id, previousEventHash: try XCTUnwrap(space.lastEventHash))
         try await carol.assertRejected(.acceptInvitationEvent(request), with: .notFound)
         try await assertEventCount(space.events.count)
     }
@@ -310,7 +315,8 @@ final class ErrorPathTests: XCTestCase {
     func testAccountInboxRulesAreEnforced() async throws {
         let forOther = bob.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous)
         try await alice.assertRejected(.createAccountInbox(forOther), with: .forbidden)
-        let bobs = try await bob.session.createAccountInbox(bob.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous))
+        let bobs = try await bob.session.createAccountInbox(
+            bob.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous))
         let read = GetLatestAccountInboxMessagesRequest(
             accountAddress: bob.account, inboxId: bobs.inbox.inboxId, since: Timestamp(millisecondsSince1970: 0))
         try await alice.assertRejected(.getLatestAccountInboxMessages(read), with: .notFound)
@@ -320,7 +326,8 @@ final class ErrorPathTests: XCTestCase {
 
     private func assertNoUpdates(file: StaticString = #filePath, line: UInt = #line) async throws {
         let snapshot = try await server.storage.spaceSnapshot(
-            spaceId: space.id, accountAddress: alice.account, appIdentityAddress: try XCTUnwrap(alice.identity.appIdentityAddress),
+            spaceId: space.id, accountAddress: alice.account,
+            appIdentityAddress: try XCTUnwrap(alice.identity.appIdentityAddress),
             updatesAfterClock: nil)
         XCTAssertEqual(snapshot.updates, [], "a rejected request persisted an update", file: file, line: line)
     }
@@ -342,6 +349,7 @@ final class ErrorPathTests: XCTestCase {
             if difference < 0 { difference += 256 }
             result[index] = UInt8(difference)
         }
-        return SignatureWithRecovery(hex: String(signature.hex.prefix(64)) + Hex.encode(result), recovery: 1 - signature.recovery)
+        return SignatureWithRecovery(
+            hex: String(signature.hex.prefix(64)) + Hex.encode(result), recovery: 1 - signature.recovery)
     }
 }

@@ -25,7 +25,10 @@ final class HTTPRouteTests: XCTestCase {
             hash = try XCTUnwrap(updated.lastEventHash)
             inboxes[policy] = request.event.transaction.inboxId
         }
-        func post(_ policy: InboxSenderAuthPolicy, signed: Bool, author authorAddress: String?, key: Secp256k1.PrivateKey? = nil)
+        func post(
+            _ policy: InboxSenderAuthPolicy, signed: Bool, author authorAddress: String?,
+            key: Secp256k1.PrivateKey? = nil
+        )
             async throws -> HypergraphHTTPResponse
         {
             let inboxId = try XCTUnwrap(inboxes[policy])
@@ -86,26 +89,30 @@ final class HTTPRouteTests: XCTestCase {
             authPolicy: .optionalAuth)
         _ = try await alice.session.createSpaceInbox(inbox)
         let path = "/spaces/\(space.id)/inboxes/\(inbox.event.transaction.inboxId)/messages"
-        for body in ["not json", "[]", "{}", #"{"ciphertext":1}"#, #"{"ciphertext":"0x01","authorAccountAddress":null}"#,
+        for body in [
+            "not json", "[]", "{}", #"{"ciphertext":1}"#, #"{"ciphertext":"0x01","authorAccountAddress":null}"#,
             #"{"ciphertext":"plain text"}"#, #"{"ciphertext":"0x01","authorAccountAddress":"alice"}"#,
-            #"{"ciphertext":"0x01","authorAccountAddress":"0x01","signature":{"hex":"zz","recovery":0}}"#]
-        {
+            #"{"ciphertext":"0x01","authorAccountAddress":"0x01","signature":{"hex":"zz","recovery":0}}"#,
+        ] {
             let response = try await server.http("POST", path, body: body)
             XCTAssertEqual(response.status, 400, body)
             XCTAssertNotNil(response.json?["error"]?.stringValue, body)
         }
-        let malformed = #"{"ciphertext":"0x01","authorAccountAddress":"0x01","signature":{"hex":"\#(String(repeating: "0", count: 128))","recovery":0}}"#
+        let malformed =
+            #"{"ciphertext":"0x01","authorAccountAddress":"0x01","signature":{"hex":"\#(String(repeating: "0", count: 128))","recovery":0}}"#
         let zero = try await server.http("POST", path, body: malformed)
         XCTAssertEqual(zero.status, 400)
         let missing = try await server.http(
-            "POST", "/spaces/\(space.id)/inboxes/0x\(String(repeating: "1", count: 64))/messages", body: #"{"ciphertext":"0x01"}"#)
+            "POST", "/spaces/\(space.id)/inboxes/0x\(String(repeating: "1", count: 64))/messages",
+            body: #"{"ciphertext":"0x01"}"#)
         XCTAssertEqual(missing.status, 404)
         XCTAssertEqual(missing.json?["error"]?.stringValue, "Inbox not found")
         let otherSpace = try await server.http(
             "POST", "/spaces/\(RandomIdentifiers.uuid())/inboxes/\(inbox.event.transaction.inboxId)/messages",
             body: #"{"ciphertext":"0x01"}"#)
         XCTAssertEqual(otherSpace.status, 404)
-        let stored = try await alice.session.latestSpaceInboxMessages(spaceId: space.id, inboxId: inbox.event.transaction.inboxId)
+        let stored = try await alice.session.latestSpaceInboxMessages(
+            spaceId: space.id, inboxId: inbox.event.transaction.inboxId)
         XCTAssertEqual(stored.messages, [], "nothing of a refused post is stored")
         await server.stop()
     }
@@ -117,15 +124,19 @@ final class HTTPRouteTests: XCTestCase {
         let bob = try await server.participant()
         let author = try await server.identity()
         let inbox = try await bob.session.createAccountInbox(
-            bob.identity.createAccountInbox(isPublic: false, authPolicy: .requiresAuth)).inbox
+            bob.identity.createAccountInbox(isPublic: false, authPolicy: .requiresAuth)
+        ).inbox
         let path = "/accounts/\(bob.account)/inboxes/\(inbox.inboxId)/messages"
         func body(signedBy key: Secp256k1.PrivateKey, owner: String) -> String {
             let signature = SigningPayload.accountInboxMessage(
-                accountAddress: owner, authorAccountAddress: author.accountAddress, ciphertext: "0x99", inboxId: inbox.inboxId
+                accountAddress: owner, authorAccountAddress: author.accountAddress, ciphertext: "0x99",
+                inboxId: inbox.inboxId
             ).signature(with: key)
-            return #"{"ciphertext":"0x99","authorAccountAddress":"\#(author.accountAddress)","signature":{"hex":"\#(signature.hex)","recovery":\#(signature.recovery)}}"#
+            return
+                #"{"ciphertext":"0x99","authorAccountAddress":"\#(author.accountAddress)","signature":{"hex":"\#(signature.hex)","recovery":\#(signature.recovery)}}"#
         }
-        let wrongOwner = try await server.http("POST", path, body: body(signedBy: author.signatureKey, owner: author.accountAddress))
+        let wrongOwner = try await server.http(
+            "POST", path, body: body(signedBy: author.signatureKey, owner: author.accountAddress))
         XCTAssertEqual(wrongOwner.status, 403, "the signature must cover the inbox owner from the URL")
         let anonymous = try await server.http("POST", path, body: #"{"ciphertext":"0x99"}"#)
         XCTAssertEqual(anonymous.status, 400)
@@ -142,9 +153,11 @@ final class HTTPRouteTests: XCTestCase {
         XCTAssertEqual(message.accountAddress, bob.account)
         XCTAssertEqual(message.message.authorAccountAddress, author.accountAddress)
         let missing = try await server.http(
-            "POST", "/accounts/\(author.accountAddress)/inboxes/\(inbox.inboxId)/messages", body: #"{"ciphertext":"0x99"}"#)
+            "POST", "/accounts/\(author.accountAddress)/inboxes/\(inbox.inboxId)/messages",
+            body: #"{"ciphertext":"0x99"}"#)
         XCTAssertEqual(missing.status, 404)
-        let messages = try await bob.session.latestAccountInboxMessages(accountAddress: bob.account, inboxId: inbox.inboxId)
+        let messages = try await bob.session.latestAccountInboxMessages(
+            accountAddress: bob.account, inboxId: inbox.inboxId)
         XCTAssertEqual(messages.messages.count, 1, "the replay was not stored")
         let broadcastAgain = try await receivedMessages(bob.session).filter { $0.type == "account-inbox-message" }
         XCTAssertEqual(broadcastAgain.count, 0, "the replay was not broadcast")
@@ -158,7 +171,8 @@ final class HTTPRouteTests: XCTestCase {
         let alice = try await server.participant()
         let space = try await alice.createSpace()
         let publicInbox = alice.identity.createSpaceInboxEvent(
-            spaceId: space.id, previousEventHash: try XCTUnwrap(space.lastEventHash), isPublic: true, authPolicy: .anonymous)
+            spaceId: space.id, previousEventHash: try XCTUnwrap(space.lastEventHash), isPublic: true,
+            authPolicy: .anonymous)
         let afterPublic = try await alice.session.createSpaceInbox(publicInbox)
         let privateInbox = alice.identity.createSpaceInboxEvent(
             spaceId: space.id, previousEventHash: try XCTUnwrap(afterPublic.lastEventHash), isPublic: false,
@@ -171,20 +185,28 @@ final class HTTPRouteTests: XCTestCase {
         XCTAssertNil(listed.first?["secretKey"], "the public view has no secret key")
         let creationEvent = try XCTUnwrap(listed.first?["creationEvent"])
         XCTAssertEqual(try SpaceEvent(jsonUTF8: creationEvent.serialized()), .createSpaceInbox(publicInbox.event))
-        let single = try await server.http("GET", "/spaces/\(space.id)/inboxes/\(privateInbox.event.transaction.inboxId)")
+        let single = try await server.http(
+            "GET", "/spaces/\(space.id)/inboxes/\(privateInbox.event.transaction.inboxId)")
         XCTAssertEqual(single.status, 200, "by id, as in the TS server, private inboxes are shown too")
         XCTAssertEqual(single.json?["inbox"]?["isPublic"], .bool(false))
         let missing = try await server.http("GET", "/spaces/\(space.id)/inboxes/0x\(String(repeating: "2", count: 64))")
         XCTAssertEqual(missing.status, 404)
 
         let publicAccountInbox = try await alice.session.createAccountInbox(
-            alice.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous)).inbox
-        _ = try await alice.session.createAccountInbox(alice.identity.createAccountInbox(isPublic: false, authPolicy: .anonymous))
+            alice.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous)
+        ).inbox
+        _ = try await alice.session.createAccountInbox(
+            alice.identity.createAccountInbox(isPublic: false, authPolicy: .anonymous))
         let accountList = try await server.http("GET", "/accounts/\(alice.account)/inboxes")
-        XCTAssertEqual(accountList.json?["inboxes"]?.arrayValue?.compactMap { $0["inboxId"]?.stringValue }, [publicAccountInbox.inboxId])
-        let accountInbox = try await server.http("GET", "/accounts/\(alice.account)/inboxes/\(publicAccountInbox.inboxId)")
-        XCTAssertEqual(try AccountInbox(jsonUTF8: try XCTUnwrap(accountInbox.json?["inbox"]).serialized()), publicAccountInbox)
-        let missingAccountInbox = try await server.http("GET", "/accounts/\(alice.account)/inboxes/0x\(String(repeating: "3", count: 64))")
+        XCTAssertEqual(
+            accountList.json?["inboxes"]?.arrayValue?.compactMap { $0["inboxId"]?.stringValue },
+            [publicAccountInbox.inboxId])
+        let accountInbox = try await server.http(
+            "GET", "/accounts/\(alice.account)/inboxes/\(publicAccountInbox.inboxId)")
+        XCTAssertEqual(
+            try AccountInbox(jsonUTF8: try XCTUnwrap(accountInbox.json?["inbox"]).serialized()), publicAccountInbox)
+        let missingAccountInbox = try await server.http(
+            "GET", "/accounts/\(alice.account)/inboxes/0x\(String(repeating: "3", count: 64))")
         XCTAssertEqual(missingAccountInbox.status, 404)
         await server.stop()
     }
@@ -195,11 +217,14 @@ final class HTTPRouteTests: XCTestCase {
         let server = try await TestServer.start()
         let alice = try await server.identity(appId: "app-1")
         let account = alice.accountAddress
-        let byKey = try await server.http("GET", "/identity?accountAddress=\(account)&signaturePublicKey=\(alice.signaturePublicKey)")
+        let byKey = try await server.http(
+            "GET", "/identity?accountAddress=\(account)&signaturePublicKey=\(alice.signaturePublicKey)")
         XCTAssertEqual(byKey.status, 200)
-        XCTAssertEqual(Set(byKey.json?.objectValue?.keys ?? []), [
-            "accountAddress", "signaturePublicKey", "encryptionPublicKey", "accountProof", "keyProof", "appId",
-        ])
+        XCTAssertEqual(
+            Set(byKey.json?.objectValue?.keys ?? []),
+            [
+                "accountAddress", "signaturePublicKey", "encryptionPublicKey", "accountProof", "keyProof", "appId",
+            ])
         XCTAssertEqual(byKey.json?["signaturePublicKey"]?.stringValue, alice.signaturePublicKey)
         XCTAssertEqual(byKey.json?["appId"]?.stringValue, "app-1")
         let byApp = try await server.http("GET", "/identity?accountAddress=\(account)&appId=app-1")
@@ -217,7 +242,8 @@ final class HTTPRouteTests: XCTestCase {
         XCTAssertEqual(noKey.status, 400)
         XCTAssertEqual(noKey.text, "No signaturePublicKey or appId")
 
-        let whoami = try await server.http("GET", "/whoami", headers: ["Authorization": "Bearer \(try XCTUnwrap(alice.sessionToken))"])
+        let whoami = try await server.http(
+            "GET", "/whoami", headers: ["Authorization": "Bearer \(try XCTUnwrap(alice.sessionToken))"])
         XCTAssertEqual(whoami.status, 200)
         XCTAssertEqual(whoami.text, account)
         let anonymous = try await server.http("GET", "/whoami")
@@ -227,7 +253,8 @@ final class HTTPRouteTests: XCTestCase {
 
     func testAdminRouteProvisionsIdentitiesOnlyWithTheAdminToken() async throws {
         let disabled = try await TestServer.start()
-        let notThere = try await disabled.http("POST", "/admin/identities", body: "{}", headers: ["Authorization": "Bearer x"])
+        let notThere = try await disabled.http(
+            "POST", "/admin/identities", body: "{}", headers: ["Authorization": "Bearer x"])
         XCTAssertEqual(notThere.status, 404)
         await disabled.stop()
 
@@ -241,10 +268,13 @@ final class HTTPRouteTests: XCTestCase {
         let created = try await server.http(
             "POST", "/admin/identities", body: #"{"appId":"admin-app","expiresIn":"2h"}"#, headers: authorization)
         XCTAssertEqual(created.status, 200, created.text)
-        XCTAssertEqual(created.json?.objectValue?.keys, [
-            "accountAddress", "appIdentityAddress", "appId", "sessionToken", "sessionTokenExpires", "signaturePublicKey",
-            "signaturePrivateKey", "encryptionPublicKey",
-        ])
+        XCTAssertEqual(
+            created.json?.objectValue?.keys,
+            [
+                "accountAddress", "appIdentityAddress", "appId", "sessionToken", "sessionTokenExpires",
+                "signaturePublicKey",
+                "signaturePrivateKey", "encryptionPublicKey",
+            ])
         let identity = try HypergraphIdentity(json: XCTUnwrap(created.json))
         let session = try await server.connect(identity)
         _ = try await session.listSpaces()
@@ -252,10 +282,12 @@ final class HTTPRouteTests: XCTestCase {
             "POST", "/admin/identities", body: #"{"accountAddress":"\#(identity.accountAddress)","appId":"admin-app"}"#,
             headers: authorization)
         XCTAssertEqual(again.status, 409)
-        let invalid = try await server.http("POST", "/admin/identities", body: #"{"expiresIn":"soon"}"#, headers: authorization)
+        let invalid = try await server.http(
+            "POST", "/admin/identities", body: #"{"expiresIn":"soon"}"#, headers: authorization)
         XCTAssertEqual(invalid.status, 400)
         let withKey = try await server.http(
-            "POST", "/admin/identities", body: #"{"signaturePublicKey":"\#(Secp256k1.PrivateKey.random().publicKey.signaturePublicKeyHex)"}"#,
+            "POST", "/admin/identities",
+            body: #"{"signaturePublicKey":"\#(Secp256k1.PrivateKey.random().publicKey.signaturePublicKeyHex)"}"#,
             headers: authorization)
         XCTAssertEqual(withKey.status, 200)
         XCTAssertNil(withKey.json?["signaturePrivateKey"], "a private key is printed only when generated")

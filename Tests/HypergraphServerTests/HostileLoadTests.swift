@@ -54,8 +54,8 @@ final class HostileLoadTests: XCTestCase {
             of: .createUpdate(alice.identity.createUpdate(spaceId: full.id, update: [UInt8](repeating: 2, count: 41))))
         XCTAssertEqual(error.code, .tooLarge)
         XCTAssertTrue(error.message.contains("quota of 100"), error.message)
-        _ = try await alice.createUpdate(full.id, [UInt8](repeating: 3, count: 40))  // Exactly up to the quota.
-        _ = try await alice.createUpdate(other.id, [UInt8](repeating: 4, count: 60))  // Other spaces have their own.
+        _ = try await alice.createUpdate(full.id, [UInt8](repeating: 3, count: 40)) // Exactly up to the quota.
+        _ = try await alice.createUpdate(other.id, [UInt8](repeating: 4, count: 60)) // Other spaces have their own.
         let snapshot = try await alice.subscribe(full.id)
         XCTAssertEqual(snapshot.updates?.firstUpdateClock, kept.clock)
         XCTAssertEqual(snapshot.updates?.lastUpdateClock, kept.clock + 1)
@@ -73,13 +73,14 @@ final class HostileLoadTests: XCTestCase {
         let second = try await alice.createSpace()
         _ = try await alice.createUpdate(first.id, [UInt8](repeating: 1, count: 60))
         let error = try await alice.rejection(
-            of: .createUpdate(alice.identity.createUpdate(spaceId: second.id, update: [UInt8](repeating: 2, count: 60))))
+            of: .createUpdate(alice.identity.createUpdate(spaceId: second.id, update: [UInt8](repeating: 2, count: 60)))
+        )
         XCTAssertEqual(error.code, .tooLarge)
         XCTAssertTrue(error.message.contains("quota of 100"), error.message)
         let snapshot = try await alice.subscribe(second.id)
         XCTAssertNil(snapshot.updates, "the refused update was not stored")
         let bobs = try await bob.createSpace()
-        _ = try await bob.createUpdate(bobs.id, [UInt8](repeating: 3, count: 60))  // Other accounts have their own.
+        _ = try await bob.createUpdate(bobs.id, [UInt8](repeating: 3, count: 60)) // Other accounts have their own.
         await server.stop()
     }
 
@@ -137,11 +138,12 @@ final class HostileLoadTests: XCTestCase {
         let signature = SignatureRecord(hex: String(repeating: "1", count: 128), recovery: 0)
         for index in 0..<96 {
             _ = try await server.storage.appendUpdate(
-                spaceId: space.id, accountAddress: alice.account, update: [UInt8](repeating: UInt8(index), count: 256 * 1024),
+                spaceId: space.id, accountAddress: alice.account,
+                update: [UInt8](repeating: UInt8(index), count: 256 * 1024),
                 signature: signature, updateId: RandomIdentifiers.uuid())
         }
         var configuration = WebSocketConfiguration()
-        configuration.inboundBufferLimit = 1024  // Stops reading the socket almost at once while events are not taken.
+        configuration.inboundBufferLimit = 1024 // Stops reading the socket almost at once while events are not taken.
         configuration.inboundMessageLimit = 1
         let url = server.url + "?token=\(alice.identity.sessionToken ?? "")"
         let subscriber = try await WebSocketClient.connect(to: url, configuration: configuration)
@@ -154,7 +156,7 @@ final class HostileLoadTests: XCTestCase {
             return XCTFail("the subscriber was not closed: \(server.logs.all.suffix(5).joined(separator: "\n"))")
         }
         var closeCode: WebSocketCloseCode?
-        for await event in subscriber.events {  // Reads what was queued, then the close.
+        for await event in subscriber.events { // Reads what was queued, then the close.
             if case .closed(let code, _) = event {
                 closeCode = code
                 break

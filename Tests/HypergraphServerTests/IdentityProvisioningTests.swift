@@ -11,10 +11,13 @@ final class IdentityProvisioningTests: XCTestCase {
     func testGeneratedIdentityHasExactlyTheContractMembers() throws {
         let identity = try IdentityProvisioning.make(IdentityRequest(), now: now)
         let json = try JSONValue.parse(identity.jsonUTF8())
-        XCTAssertEqual(json.objectValue?.keys, [
-            "accountAddress", "appIdentityAddress", "appId", "sessionToken", "sessionTokenExpires", "signaturePublicKey",
-            "signaturePrivateKey", "encryptionPublicKey",
-        ])
+        XCTAssertEqual(
+            json.objectValue?.keys,
+            [
+                "accountAddress", "appIdentityAddress", "appId", "sessionToken", "sessionTokenExpires",
+                "signaturePublicKey",
+                "signaturePrivateKey", "encryptionPublicKey",
+            ])
         XCTAssertEqual(json["appId"], "default")
         XCTAssertEqual(json["sessionTokenExpires"], "2025-07-15T15:06:40.000Z", "30 days later, ISO-8601 with ms")
         let token = try XCTUnwrap(json["sessionToken"]?.stringValue)

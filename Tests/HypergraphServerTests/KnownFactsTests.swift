@@ -4,9 +4,10 @@
 import HypergraphClient
 import HypergraphCrypto
 import HypergraphProtocol
-@testable import HypergraphServer
 import HypergraphStore
 import XCTest
+
+@testable import HypergraphServer
 
 final class KnownFactsTests: XCTestCase {
     func testUpdatesAreRefusedUntilTheInvitationIsAcceptedAndAcceptedAfterwards() async throws {
@@ -46,7 +47,8 @@ final class KnownFactsTests: XCTestCase {
         _ = try await server.storage.createSpace(
             NewSpace(
                 spaceId: spaceId, name: "elsewhere", creatorAccountAddress: bob.account,
-                creatorAppIdentityAddress: try XCTUnwrap(bob.identity.appIdentityAddress), eventJSON: "{}", stateJSON: "{}",
+                creatorAppIdentityAddress: try XCTUnwrap(bob.identity.appIdentityAddress), eventJSON: "{}",
+                stateJSON: "{}",
                 lastEventHash: "0x" + String(repeating: "0", count: 64), keyId: RandomIdentifiers.uuid(),
                 creatorKeyBox: KeyBoxPayload(ciphertext: "0x00", nonce: "0x00", authorPublicKey: "0x00")))
         try await bob.createUpdate(spaceId)
@@ -55,7 +57,8 @@ final class KnownFactsTests: XCTestCase {
         let signedWithSecondKey = HypergraphIdentity(
             accountAddress: bob.account, signatureKey: secondKey, appIdentityAddress: bob.identity.appIdentityAddress,
             appId: bob.identity.appId, sessionToken: bob.identity.sessionToken,
-            sessionTokenExpires: bob.identity.sessionTokenExpires, encryptionPublicKey: bob.identity.encryptionPublicKey)
+            sessionTokenExpires: bob.identity.sessionTokenExpires, encryptionPublicKey: bob.identity.encryptionPublicKey
+        )
         let request = ClientMessage.createUpdate(signedWithSecondKey.createUpdate(spaceId: spaceId, update: [7]))
         try await bob.assertRejected(request, with: .invalidSignature)
         _ = try await server.identity(account: bob.account, appId: "second app", key: secondKey)

@@ -73,7 +73,9 @@ final class MultiNodeTests: XCTestCase {
         try await settle([aliceOnB, bob.session])
 
         try await a.invite(bob, to: space, by: alice)
-        let push = try await bob.session.nextMessage("list-invitations", timeout: .seconds(5)) { $0.type == "list-invitations" }
+        let push = try await bob.session.nextMessage("list-invitations", timeout: .seconds(5)) {
+            $0.type == "list-invitations"
+        }
         guard case .listInvitations(let invitations) = push else { return XCTFail("\(push)") }
         XCTAssertEqual(invitations.invitations.map(\.spaceId), [space.id])
         let event = try await aliceOnB.nextMessage("space-event", timeout: .seconds(5)) { $0.type == "space-event" }
@@ -81,7 +83,9 @@ final class MultiNodeTests: XCTestCase {
 
         let inbox = try await alice.session.createAccountInbox(
             alice.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous))
-        let announced = try await aliceOnB.nextMessage("account-inbox", timeout: .seconds(5)) { $0.type == "account-inbox" }
+        let announced = try await aliceOnB.nextMessage("account-inbox", timeout: .seconds(5)) {
+            $0.type == "account-inbox"
+        }
         guard case .accountInbox(let received) = announced else { return XCTFail("\(announced)") }
         XCTAssertEqual(received.inbox, inbox.inbox)
         await aliceOnB.close()
@@ -128,7 +132,8 @@ final class MultiNodeTests: XCTestCase {
         let healthy = try await node.http("GET", "/health")
         XCTAssertEqual(healthy.status, 200)
 
-        _ = try await nodes.cluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()")
+        _ = try await nodes.cluster.psql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()")
         try await nodes.cluster.stopServer()
         let down = try await node.http("GET", "/health")
         XCTAssertEqual(down.status, 503)

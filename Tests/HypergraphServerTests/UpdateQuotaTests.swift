@@ -18,7 +18,8 @@ final class UpdateQuotaTests: XCTestCase {
         let spaceFull = try await alice.rejection(
             of: .createUpdate(alice.identity.createUpdate(spaceId: first.id, update: [2])))
         XCTAssertEqual(spaceFull.code, .tooLarge)
-        XCTAssertTrue(spaceFull.message.hasPrefix("space \(first.id) holds 10 bytes of updates; 1 more"), spaceFull.message)
+        XCTAssertTrue(
+            spaceFull.message.hasPrefix("space \(first.id) holds 10 bytes of updates; 1 more"), spaceFull.message)
         try await alice.createUpdate(second.id, [UInt8](repeating: 3, count: 5))
         let accountFull = try await alice.rejection(
             of: .createUpdate(alice.identity.createUpdate(spaceId: second.id, update: [4])))

@@ -20,7 +20,9 @@ final class AppendixATests: XCTestCase {
         XCTAssertEqual(Hex.encode(payload.digest), sha256, file: file, line: line)
         let signature = SignatureWithRecovery(hex: hex, recovery: recovery)
         XCTAssertEqual(try payload.signer(of: signature), AppendixA.signaturePublicKey, file: file, line: line)
-        XCTAssertEqual(try payload.signer(of: signature, policy: .rejectHighS), AppendixA.signaturePublicKey, file: file, line: line)
+        XCTAssertEqual(
+            try payload.signer(of: signature, policy: .rejectHighS), AppendixA.signaturePublicKey, file: file,
+            line: line)
         XCTAssertEqual(payload.signature(with: try key), signature, file: file, line: line)
     }
 
@@ -44,7 +46,9 @@ final class AppendixATests: XCTestCase {
         XCTAssertEqual(key.publicKey.signaturePublicKeyHex, AppendixA.signaturePublicKey)
         XCTAssertEqual("0x" + Hex.encode(key.publicKey.uncompressed), AppendixA.uncompressed)
         XCTAssertEqual(key.hex, AppendixA.privateKey)
-        XCTAssertEqual(try Secp256k1.PrivateKey(hex: String(AppendixA.privateKey.dropFirst(2)).uppercased()).hex, AppendixA.privateKey)
+        XCTAssertEqual(
+            try Secp256k1.PrivateKey(hex: String(AppendixA.privateKey.dropFirst(2)).uppercased()).hex,
+            AppendixA.privateKey)
     }
 
     func testA2CreateSpaceEvent() throws {
@@ -54,7 +58,8 @@ final class AppendixATests: XCTestCase {
         try check(
             try event.signingPayload(), canonical: AppendixA.CreateSpace.canonicalTransaction,
             sha256: AppendixA.CreateSpace.sha256, hex: signature.hex, recovery: signature.recovery)
-        XCTAssertEqual(String(decoding: createSpace.canonicalEventUTF8, as: UTF8.self), AppendixA.CreateSpace.canonicalEvent)
+        XCTAssertEqual(
+            String(decoding: createSpace.canonicalEventUTF8, as: UTF8.self), AppendixA.CreateSpace.canonicalEvent)
         XCTAssertEqual(try event.eventHash(), AppendixA.CreateSpace.eventHash)
         XCTAssertEqual(try event.signer(), AppendixA.signaturePublicKey)
         XCTAssertEqual(try event.signed(with: key), event)
@@ -62,13 +67,16 @@ final class AppendixATests: XCTestCase {
 
     func testA3CreateInvitationEvent() throws {
         let event = try SpaceEvent(json: AppendixA.CreateInvitation.event)
-        guard case .createInvitation(let createInvitation) = event else { return XCTFail("not an invitation: \(event)") }
+        guard case .createInvitation(let createInvitation) = event else {
+            return XCTFail("not an invitation: \(event)")
+        }
         let signature = createInvitation.author.signature
         try check(
             try event.signingPayload(), canonical: AppendixA.CreateInvitation.canonicalTransaction,
             sha256: AppendixA.CreateInvitation.sha256, hex: signature.hex, recovery: signature.recovery)
         XCTAssertEqual(
-            String(decoding: createInvitation.canonicalEventUTF8, as: UTF8.self), AppendixA.CreateInvitation.canonicalEvent)
+            String(decoding: createInvitation.canonicalEventUTF8, as: UTF8.self),
+            AppendixA.CreateInvitation.canonicalEvent)
         XCTAssertEqual(try event.eventHash(), AppendixA.CreateInvitation.eventHash)
         XCTAssertEqual(try event.signed(with: key), event)
     }
@@ -117,7 +125,8 @@ final class AppendixATests: XCTestCase {
     }
 
     func testA5AccountInbox() throws {
-        let signature = SignatureWithRecovery(hex: AppendixA.AccountInbox.hex, recovery: AppendixA.AccountInbox.recovery)
+        let signature = SignatureWithRecovery(
+            hex: AppendixA.AccountInbox.hex, recovery: AppendixA.AccountInbox.recovery)
         let request = CreateAccountInboxRequest(
             accountAddress: AppendixA.author, inboxId: AppendixA.inboxId, isPublic: true, authPolicy: .requiresAuth,
             encryptionPublicKey: AppendixA.AccountInbox.encryptionPublicKey, signature: signature)
@@ -151,18 +160,21 @@ final class AppendixATests: XCTestCase {
             hex: AppendixA.AccountInboxMessage.hex, recovery: AppendixA.AccountInboxMessage.recovery)
         let message = InboxMessage(
             id: "0195f1a2-0000-7000-8000-000000000001", ciphertext: AppendixA.ciphertext, signature: signature,
-            authorAccountAddress: AppendixA.invitee, createdAt: try XCTUnwrap(Timestamp(iso8601: "2025-06-30T12:34:56.789Z")))
+            authorAccountAddress: AppendixA.invitee,
+            createdAt: try XCTUnwrap(Timestamp(iso8601: "2025-06-30T12:34:56.789Z")))
         let payload = message.accountInboxSigningPayload(accountAddress: AppendixA.author, inboxId: AppendixA.inboxId)
         try check(
             payload, canonical: AppendixA.AccountInboxMessage.canonical, sha256: AppendixA.AccountInboxMessage.sha256,
             hex: signature.hex, recovery: signature.recovery)
-        let response = ServerMessage.accountInboxMessage(AccountInboxMessageResponse(
-            accountAddress: AppendixA.author, inboxId: AppendixA.inboxId, message: message))
+        let response = ServerMessage.accountInboxMessage(
+            AccountInboxMessageResponse(
+                accountAddress: AppendixA.author, inboxId: AppendixA.inboxId, message: message))
         XCTAssertEqual(try response.signatureSites().map(\.payload), [payload])
     }
 
     func testSpaceInfoPayload() {
-        let payload = SigningPayload.spaceInfo(accountAddress: AppendixA.author, infoContent: [7, 255], spaceId: AppendixA.spaceId)
+        let payload = SigningPayload.spaceInfo(
+            accountAddress: AppendixA.author, infoContent: [7, 255], spaceId: AppendixA.spaceId)
         XCTAssertEqual(
             payload.string,
             #"{"accountAddress":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","infoContent":{"0":7,"1":255},"#
@@ -171,10 +183,13 @@ final class AppendixATests: XCTestCase {
 
     func testInboxMessagePayloadsOmitAnAbsentAuthor() {
         XCTAssertEqual(
-            SigningPayload.spaceInboxMessage(authorAccountAddress: nil, ciphertext: "0x00", inboxId: "i", spaceId: "s").string,
+            SigningPayload.spaceInboxMessage(authorAccountAddress: nil, ciphertext: "0x00", inboxId: "i", spaceId: "s")
+                .string,
             #"{"ciphertext":"0x00","inboxId":"i","spaceId":"s"}"#)
         XCTAssertEqual(
-            SigningPayload.accountInboxMessage(accountAddress: "a", authorAccountAddress: nil, ciphertext: "0x00", inboxId: "i").string,
+            SigningPayload.accountInboxMessage(
+                accountAddress: "a", authorAccountAddress: nil, ciphertext: "0x00", inboxId: "i"
+            ).string,
             #"{"accountAddress":"a","ciphertext":"0x00","inboxId":"i"}"#)
     }
 }

@@ -68,12 +68,14 @@ final class RandomHistoryTests: XCTestCase {
             let invitees = accounts.filter { account in model.invitations.contains { $0.invitee == account.address } }
             let kind = Int.random(in: 0..<100, using: &random)
             let author =
-                plausible ? (kind >= 35 && kind < 70 ? invitees.randomElement(using: &random) : accounts[0]) ?? accounts[0]
+                plausible
+                ? (kind >= 35 && kind < 70 ? invitees.randomElement(using: &random) : accounts[0]) ?? accounts[0]
                 : accounts.randomElement(using: &random)!
             let outsiders = accounts.filter { account in
                 model.role(account.address) == nil && !model.invitations.contains { $0.invitee == account.address }
             }
-            let other = (plausible ? outsiders.randomElement(using: &random) : nil) ?? accounts.randomElement(using: &random)!
+            let other =
+                (plausible ? outsiders.randomElement(using: &random) : nil) ?? accounts.randomElement(using: &random)!
             let eventId = uuid("history event \(step)")
             var previous = state.lastEventHash
             let corruption = Int.random(in: 0..<20, using: &random)
@@ -139,7 +141,8 @@ final class RandomHistoryTests: XCTestCase {
                 let payload = known.signingPayload
                 let claimed = payload.signature(with: stranger.key)
                 event = try rebuild(event, author: author.address, signature: claimed)
-                expected = .failure(.unknownIdentity(accountAddress: author.address, signaturePublicKey: stranger.publicKey))
+                expected = .failure(
+                    .unknownIdentity(accountAddress: author.address, signaturePublicKey: stranger.publicKey))
             }
             if previous != state.lastEventHash {
                 expected = .failure(.badChainHash(expected: state.lastEventHash, got: previous))
@@ -166,7 +169,10 @@ final class RandomHistoryTests: XCTestCase {
         for kind in ["create-invitation", "accept-invitation", "create-space-inbox"] {
             XCTAssertGreaterThan(outcomes["accepted \(kind)", default: 0], 3, "\(outcomes)")
         }
-        for rejection in ["notAdmin", "noInvitation", "alreadyMember", "inviteeAlreadyMember", "duplicateInbox", "badChainHash", "unknownIdentity"] {
+        for rejection in [
+            "notAdmin", "noInvitation", "alreadyMember", "inviteeAlreadyMember", "duplicateInbox", "badChainHash",
+            "unknownIdentity",
+        ] {
             XCTAssertGreaterThan(outcomes[rejection, default: 0], 0, "\(outcomes)")
         }
         XCTAssertGreaterThan(accepted.count, 60, "\(outcomes)")
@@ -177,8 +183,10 @@ final class RandomHistoryTests: XCTestCase {
             for (index, event) in accepted.enumerated() {
                 let decoded = try SpaceEvent(jsonUTF8: event.jsonUTF8())
                 XCTAssertEqual(decoded, event)
-                replayed = try SpaceEventRules.apply(decoded, to: replayed, policy: policy, resolveIdentity: registry.resolve)
-                    .accepted()
+                replayed = try SpaceEventRules.apply(
+                    decoded, to: replayed, policy: policy, resolveIdentity: registry.resolve
+                )
+                .accepted()
                 XCTAssertEqual(replayed, states[index], "event \(index)")
             }
         }

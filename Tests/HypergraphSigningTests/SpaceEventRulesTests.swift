@@ -29,9 +29,11 @@ final class SpaceEventRulesTests: XCTestCase {
     private func spaceWithMember() throws -> SpaceEventState {
         let created = try apply(Events.createSpace(spaceId, by: admin), to: nil).accepted()
         let invited = try apply(
-            Events.invite(member.address, id: uuid("invite member"), after: created.lastEventHash, by: admin), to: created
+            Events.invite(member.address, id: uuid("invite member"), after: created.lastEventHash, by: admin),
+            to: created
         ).accepted()
-        return try apply(Events.accept(id: uuid("accept"), after: invited.lastEventHash, by: member), to: invited).accepted()
+        return try apply(Events.accept(id: uuid("accept"), after: invited.lastEventHash, by: member), to: invited)
+            .accepted()
     }
 
     // MARK: Accepted events
@@ -56,7 +58,8 @@ final class SpaceEventRulesTests: XCTestCase {
         XCTAssertTrue(state.invitations.isEmpty)
 
         let inboxId = hex32("inbox")
-        let event = Events.createInbox(inboxId, id: uuid("inbox event"), spaceId: spaceId, after: state.lastEventHash, by: admin)
+        let event = Events.createInbox(
+            inboxId, id: uuid("inbox event"), spaceId: spaceId, after: state.lastEventHash, by: admin)
         let withInbox = try apply(event, to: state).accepted()
         guard case .createSpaceInbox(let createInbox) = event else { return XCTFail("not an inbox event") }
         let transaction = createInbox.transaction
@@ -72,17 +75,21 @@ final class SpaceEventRulesTests: XCTestCase {
     func testDeleteSpaceMovesMembersAndDropsInvitationsButKeepsInboxes() throws {
         var state = try spaceWithMember()
         state = try apply(
-            Events.invite(outsider.address, id: uuid("invite outsider"), after: state.lastEventHash, by: admin), to: state
+            Events.invite(outsider.address, id: uuid("invite outsider"), after: state.lastEventHash, by: admin),
+            to: state
         ).accepted()
         state = try apply(
-            Events.createInbox(hex32("kept"), id: uuid("inbox"), spaceId: spaceId, after: state.lastEventHash, by: admin),
+            Events.createInbox(
+                hex32("kept"), id: uuid("inbox"), spaceId: spaceId, after: state.lastEventHash, by: admin),
             to: state
         ).accepted()
         state.removedMembers["0x" + String(repeating: "ab", count: 20)] = SpaceMember(
             accountAddress: "0x" + String(repeating: "ab", count: 20), role: .member)
         let members = state.members
-        let deleted = try apply(Events.deleteSpace(id: uuid("delete"), after: state.lastEventHash, by: admin), to: state)
-            .accepted()
+        let deleted = try apply(
+            Events.deleteSpace(id: uuid("delete"), after: state.lastEventHash, by: admin), to: state
+        )
+        .accepted()
         XCTAssertTrue(deleted.members.isEmpty)
         XCTAssertTrue(deleted.invitations.isEmpty)
         XCTAssertEqual(deleted.removedMembers, members, "removedMembers is replaced by the members, not extended")
@@ -122,7 +129,8 @@ final class SpaceEventRulesTests: XCTestCase {
         let state = try spaceWithMember()
         let uppercase = "0x" + state.lastEventHash.dropFirst(2).uppercased()
         let event = Events.invite(outsider.address, id: uuid("i"), after: uppercase, by: admin)
-        XCTAssertEqual(apply(event, to: state).rejection(), .badChainHash(expected: state.lastEventHash, got: uppercase))
+        XCTAssertEqual(
+            apply(event, to: state).rejection(), .badChainHash(expected: state.lastEventHash, got: uppercase))
         // The chain is checked before the signature.
         guard case .createInvitation(var forged) = event else { return XCTFail("not an invitation") }
         forged.author.signature = unsignedSignature
@@ -153,7 +161,8 @@ final class SpaceEventRulesTests: XCTestCase {
             let signature = SignatureWithRecovery(hex: hex, recovery: recovery)
             var broken = valid
             broken.author.signature = signature
-            XCTAssertEqual(apply(.createInvitation(broken), to: state).rejection(), .malformedSignature(error), "\(signature)")
+            XCTAssertEqual(
+                apply(.createInvitation(broken), to: state).rejection(), .malformedSignature(error), "\(signature)")
         }
     }
 
@@ -234,24 +243,30 @@ final class SpaceEventRulesTests: XCTestCase {
     func testInvitationsAreUniquePerInviteeAndNotForMembers() throws {
         let state = try spaceWithMember()
         XCTAssertEqual(
-            apply(Events.invite(member.address, id: uuid("i"), after: state.lastEventHash, by: admin), to: state).rejection(),
+            apply(Events.invite(member.address, id: uuid("i"), after: state.lastEventHash, by: admin), to: state)
+                .rejection(),
             .inviteeAlreadyMember(accountAddress: member.address))
         let invited = try apply(
             Events.invite(outsider.address, id: uuid("first"), after: state.lastEventHash, by: admin), to: state
         ).accepted()
         XCTAssertEqual(
-            apply(Events.invite(outsider.address, id: uuid("second"), after: invited.lastEventHash, by: admin), to: invited)
-                .rejection(),
+            apply(
+                Events.invite(outsider.address, id: uuid("second"), after: invited.lastEventHash, by: admin),
+                to: invited
+            )
+            .rejection(),
             .inviteeAlreadyInvited(accountAddress: outsider.address, invitationId: uuid("first")))
     }
 
     func testInboxIdsAreUnique() throws {
         let state = try spaceWithMember()
         let first = try apply(
-            Events.createInbox(hex32("inbox"), id: uuid("one"), spaceId: spaceId, after: state.lastEventHash, by: admin),
+            Events.createInbox(
+                hex32("inbox"), id: uuid("one"), spaceId: spaceId, after: state.lastEventHash, by: admin),
             to: state
         ).accepted()
-        let again = Events.createInbox(hex32("inbox"), id: uuid("two"), spaceId: spaceId, after: first.lastEventHash, by: admin)
+        let again = Events.createInbox(
+            hex32("inbox"), id: uuid("two"), spaceId: spaceId, after: first.lastEventHash, by: admin)
         XCTAssertEqual(apply(again, to: first).rejection(), .duplicateInbox(inboxId: hex32("inbox")))
     }
 
@@ -282,16 +297,25 @@ final class SpaceEventRulesTests: XCTestCase {
         let rejections: [(SpaceEventRejection, String, ErrorCode)] = [
             (.unsupportedKind("x"), "\"x\"", .invalidEvent),
             (.missingState(kind: "accept-invitation"), "accept-invitation", .invalidEvent),
-            (.badChainHash(expected: "0xaa", got: "0xbb"), "0xbb; expected the space's lastEventHash 0xaa", .invalidEvent),
+            (
+                .badChainHash(expected: "0xaa", got: "0xbb"), "0xbb; expected the space's lastEventHash 0xaa",
+                .invalidEvent
+            ),
             (.malformedSignature(.invalidRecoveryID(7)), "recovery id is 7", .invalidSignature),
             (.highSSignature, "high-S", .invalidSignature),
-            (.unknownIdentity(accountAddress: "0xa", signaturePublicKey: "0x02b"), "0xa has the signing key 0x02b", .invalidSignature),
+            (
+                .unknownIdentity(accountAddress: "0xa", signaturePublicKey: "0x02b"), "0xa has the signing key 0x02b",
+                .invalidSignature
+            ),
             (.keyMismatch(registered: "0x02r", recovered: "0x03s"), "made with 0x03s", .invalidSignature),
             (.notAdmin(accountAddress: "0xa"), "0xa is not an admin", .forbidden),
             (.alreadyMember(accountAddress: "0xa"), "already a member", .invalidEvent),
             (.noInvitation(accountAddress: "0xa"), "no pending invitation", .invalidEvent),
             (.inviteeAlreadyMember(accountAddress: "0xa"), "cannot be invited", .invalidEvent),
-            (.inviteeAlreadyInvited(accountAddress: "0xa", invitationId: "i-1"), "pending invitation i-1", .invalidEvent),
+            (
+                .inviteeAlreadyInvited(accountAddress: "0xa", invitationId: "i-1"), "pending invitation i-1",
+                .invalidEvent
+            ),
             (.duplicateInbox(inboxId: "0xi"), "inbox 0xi", .invalidEvent),
             (.creatorMismatch(creator: "0xc", author: "0xa"), "0xc is not the event author 0xa", .invalidEvent),
             (.inboxSpaceMismatch(transactionSpaceId: "s1", spaceId: "s2"), "s1 is not the space s2", .invalidEvent),

@@ -48,7 +48,9 @@ final class SpaceEventStateTests: XCTestCase {
     }
 
     func testDecodingErrorsNameThePath() {
-        XCTAssertThrowsError(try SpaceEventState(json: #"{"id":"s","members":{},"removedMembers":{},"invitations":{},"inboxes":{}}"#)) {
+        XCTAssertThrowsError(
+            try SpaceEventState(json: #"{"id":"s","members":{},"removedMembers":{},"invitations":{},"inboxes":{}}"#)
+        ) {
             let issues = ($0 as? MessageDecodingError)?.issues ?? []
             XCTAssertEqual(issues.map(\.description), ["$.lastEventHash: missing required member"])
         }

@@ -38,10 +38,11 @@ let unsignedSignature = SignatureWithRecovery(hex: String(repeating: "0", count:
 /// Builders of signed events.
 enum Events {
     static func createSpace(_ id: String, creator: String, by author: TestAccount) -> SpaceEvent {
-        .createSpace(CreateSpaceEvent(
-            transaction: CreateSpaceTransaction(id: id, creatorAccountAddress: creator),
-            author: EventAuthor(accountAddress: author.address, signature: unsignedSignature)
-        ).signed(with: author.key))
+        .createSpace(
+            CreateSpaceEvent(
+                transaction: CreateSpaceTransaction(id: id, creatorAccountAddress: creator),
+                author: EventAuthor(accountAddress: author.address, signature: unsignedSignature)
+            ).signed(with: author.key))
     }
 
     static func createSpace(_ id: String, by author: TestAccount) -> SpaceEvent {
@@ -49,37 +50,42 @@ enum Events {
     }
 
     static func invite(_ invitee: String, id: String, after previous: String, by author: TestAccount) -> SpaceEvent {
-        .createInvitation(CreateInvitationEvent(
-            transaction: CreateInvitationTransaction(id: id, inviteeAccountAddress: invitee, previousEventHash: previous),
-            author: EventAuthor(accountAddress: author.address, signature: unsignedSignature)
-        ).signed(with: author.key))
+        .createInvitation(
+            CreateInvitationEvent(
+                transaction: CreateInvitationTransaction(
+                    id: id, inviteeAccountAddress: invitee, previousEventHash: previous),
+                author: EventAuthor(accountAddress: author.address, signature: unsignedSignature)
+            ).signed(with: author.key))
     }
 
     static func accept(id: String, after previous: String, by author: TestAccount) -> SpaceEvent {
-        .acceptInvitation(AcceptInvitationEvent(
-            transaction: AcceptInvitationTransaction(id: id, previousEventHash: previous),
-            author: EventAuthor(accountAddress: author.address, signature: unsignedSignature)
-        ).signed(with: author.key))
+        .acceptInvitation(
+            AcceptInvitationEvent(
+                transaction: AcceptInvitationTransaction(id: id, previousEventHash: previous),
+                author: EventAuthor(accountAddress: author.address, signature: unsignedSignature)
+            ).signed(with: author.key))
     }
 
     static func createInbox(
         _ inboxId: String, id: String, spaceId: String, after previous: String, by author: TestAccount,
         authPolicy: InboxSenderAuthPolicy = .optionalAuth
     ) -> SpaceEvent {
-        .createSpaceInbox(CreateSpaceInboxEvent(
-            transaction: CreateSpaceInboxTransaction(
-                id: id, spaceId: spaceId, inboxId: inboxId, encryptionPublicKey: hex32("encryption \(inboxId)"),
-                secretKey: "0x" + Hex.encode(SHA256.hash(Array("secret \(inboxId)".utf8)) + [1, 2, 3]),
-                isPublic: inboxId.hasSuffix("0"), authPolicy: authPolicy, previousEventHash: previous),
-            author: EventAuthor(accountAddress: author.address, signature: unsignedSignature)
-        ).signed(with: author.key))
+        .createSpaceInbox(
+            CreateSpaceInboxEvent(
+                transaction: CreateSpaceInboxTransaction(
+                    id: id, spaceId: spaceId, inboxId: inboxId, encryptionPublicKey: hex32("encryption \(inboxId)"),
+                    secretKey: "0x" + Hex.encode(SHA256.hash(Array("secret \(inboxId)".utf8)) + [1, 2, 3]),
+                    isPublic: inboxId.hasSuffix("0"), authPolicy: authPolicy, previousEventHash: previous),
+                author: EventAuthor(accountAddress: author.address, signature: unsignedSignature)
+            ).signed(with: author.key))
     }
 
     static func deleteSpace(id: String, after previous: String, by author: TestAccount) -> SpaceEvent {
-        .deleteSpace(DeleteSpaceEvent(
-            transaction: DeleteSpaceTransaction(id: id, previousEventHash: previous),
-            author: EventAuthor(accountAddress: author.address, signature: unsignedSignature)
-        ).signed(with: author.key))
+        .deleteSpace(
+            DeleteSpaceEvent(
+                transaction: DeleteSpaceTransaction(id: id, previousEventHash: previous),
+                author: EventAuthor(accountAddress: author.address, signature: unsignedSignature)
+            ).signed(with: author.key))
     }
 }
 

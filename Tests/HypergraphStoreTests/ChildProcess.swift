@@ -1,13 +1,13 @@
 import Foundation
 import XCTest
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 @testable import HypergraphStore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs this test binary again as a child process that executes ``ChildProcessTests/testChildProcessEntryPoint()``
 /// in one of the modes below, and reads the lines it reports on stderr.
@@ -34,18 +34,18 @@ final class ChildProcess {
 
     init(mode: Mode, databasePath: String, argument: String) throws {
         #if os(Linux)
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = ["HypergraphStoreTests.ChildProcessTests/testChildProcessEntryPoint"]
-        var environment = ProcessInfo.processInfo.environment
-        environment[Self.modeVariable] = mode.rawValue
-        environment[Self.databaseVariable] = databasePath
-        environment[Self.argumentVariable] = argument
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = reports
-        try process.run()
+            process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+            process.arguments = ["HypergraphStoreTests.ChildProcessTests/testChildProcessEntryPoint"]
+            var environment = ProcessInfo.processInfo.environment
+            environment[Self.modeVariable] = mode.rawValue
+            environment[Self.databaseVariable] = databasePath
+            environment[Self.argumentVariable] = argument
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = reports
+            try process.run()
         #else
-        throw XCTSkip("child processes of the test binary are only started on Linux")
+            throw XCTSkip("child processes of the test binary are only started on Linux")
         #endif
     }
 
@@ -56,7 +56,7 @@ final class ChildProcess {
         let handle = reports.fileHandleForReading
         while !enough(found) {
             let chunk = handle.availableData
-            if chunk.isEmpty { break }  // End of file.
+            if chunk.isEmpty { break } // End of file.
             buffer += chunk
             while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[..<newline], as: UTF8.self)

@@ -77,7 +77,7 @@ final class ChildProcessTests: XCTestCase {
                 let child = try ChildProcess(mode: .updateStorm, databasePath: path, argument: String(round))
                 var reports = child.readReports(tag: "CONFIRMED") { $0.count >= killAfter }
                 child.kill()
-                reports += child.readReports(tag: "CONFIRMED")  // Whatever it confirmed before dying.
+                reports += child.readReports(tag: "CONFIRMED") // Whatever it confirmed before dying.
                 let exit = child.waitForExit()
                 XCTAssertEqual(exit.reason, .uncaughtSignal, "round \(round): the child should have been killed")
                 XCTAssertGreaterThanOrEqual(reports.count, killAfter, "round \(round): the child stopped early")
@@ -100,7 +100,8 @@ final class ChildProcessTests: XCTestCase {
                     for (clock, updateId) in confirmed[space, default: [:]] {
                         XCTAssertLessThan(clock, Int64(updates.count), "round \(round): confirmed clock \(clock) lost")
                         if clock < Int64(updates.count) {
-                            XCTAssertEqual(updates[Int(clock)].updateId, updateId, "round \(round): \(space) @ \(clock)")
+                            XCTAssertEqual(
+                                updates[Int(clock)].updateId, updateId, "round \(round): \(space) @ \(clock)")
                         }
                     }
                 }
@@ -142,7 +143,8 @@ final class ChildProcessTests: XCTestCase {
         XCTAssertEqual(exit.status, 0)
         XCTAssertEqual(created.count, 40)
         let identities = try await store.identities()
-        XCTAssertEqual(Set(identities.map(\.appIdentityAddress)), Set([alice.appIdentityAddress] + created.map { $0[0] }))
+        XCTAssertEqual(
+            Set(identities.map(\.appIdentityAddress)), Set([alice.appIdentityAddress] + created.map { $0[0] }))
         let updates = try await store.spaceSnapshot(
             spaceId: "space-1", accountAddress: alice.accountAddress, appIdentityAddress: alice.appIdentityAddress,
             updatesAfterClock: nil

@@ -55,7 +55,7 @@ final class IdentityTests: XCTestCase {
 
             let valid = try await store.identity(sessionToken: alice.sessionToken)
             XCTAssertEqual(valid, .valid(alice))
-            clock.advance(by: 1_000)  // now == expiry: still valid (expired only when expiry < now, §9.7)
+            clock.advance(by: 1_000) // now == expiry: still valid (expired only when expiry < now, §9.7)
             let atExpiry = try await store.identity(sessionToken: alice.sessionToken)
             XCTAssertEqual(atExpiry, .valid(alice))
             clock.advance(by: 1)

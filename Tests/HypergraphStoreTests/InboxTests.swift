@@ -86,8 +86,10 @@ final class InboxTests: XCTestCase {
             let emptyAuthor = NewInboxMessage(ciphertext: "0x03", signature: nil, authorAccountAddress: "")
             let first = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: signed)
             clock.advance(by: 10)
-            let second = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: anonymous)
-            let third = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: emptyAuthor)
+            let second = try await store.addSpaceInboxMessage(
+                spaceId: "space-1", inboxId: "inbox-a", message: anonymous)
+            let third = try await store.addSpaceInboxMessage(
+                spaceId: "space-1", inboxId: "inbox-a", message: emptyAuthor)
             XCTAssertEqual(first.createdAt, 1_000)
             XCTAssertEqual(second.createdAt, 1_010)
             XCTAssertTrue(isUUID(first.id, version: 4), first.id)
@@ -100,12 +102,14 @@ final class InboxTests: XCTestCase {
                 try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: signed)
             }
             // Unsigned messages are never compared: the same one again is stored again.
-            let again = try await store.addSpaceInboxMessage(spaceId: "space-1", inboxId: "inbox-a", message: emptyAuthor)
+            let again = try await store.addSpaceInboxMessage(
+                spaceId: "space-1", inboxId: "inbox-a", message: emptyAuthor)
 
             let all = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 0)
             XCTAssertEqual(all, [first, second, third, again], "the replayed signed message is not stored")
             let sinceSecond = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_010)
-            XCTAssertEqual(sinceSecond, [second, third, again], "since is inclusive and equal times keep insertion order")
+            XCTAssertEqual(
+                sinceSecond, [second, third, again], "since is inclusive and equal times keep insertion order")
             let later = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_011)
             XCTAssertEqual(later, [])
 

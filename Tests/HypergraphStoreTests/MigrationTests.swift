@@ -103,17 +103,22 @@ final class MigrationTests: XCTestCase {
         _ = try await store.createSpace(makeSpace("space-2", creator: bob))
         await store.close()
         // Updates written by version 2 code: straight into the table, without the triggers.
-        try connection.executeScript("PRAGMA user_version = 2; DROP TRIGGER updates_add_bytes; DROP TRIGGER updates_remove_bytes")
+        try connection.executeScript(
+            "PRAGMA user_version = 2; DROP TRIGGER updates_add_bytes; DROP TRIGGER updates_remove_bytes")
         try connection.executeScript("DROP TABLE space_update_bytes; DROP TABLE account_update_bytes")
-        for (space, clock, account, size) in [("space-1", 0, "0xAlice", 10), ("space-1", 1, "0xBob", 20), ("space-2", 0, "0xBob", 40)] {
+        for (space, clock, account, size) in [
+            ("space-1", 0, "0xAlice", 10), ("space-1", 1, "0xBob", 20), ("space-2", 0, "0xBob", 40),
+        ] {
             try connection.executeScript(
-                "INSERT INTO updates VALUES ('\(space)', \(clock), 'u\(clock)', '\(account)', zeroblob(\(size)), 'sig', 0, 0)")
+                "INSERT INTO updates VALUES ('\(space)', \(clock), 'u\(clock)', '\(account)', zeroblob(\(size)), 'sig', 0, 0)"
+            )
         }
         let migrated = try await SQLiteHypergraphStorage(path: path)
         let before = try await migrated.storedUpdateBytes(spaceId: "space-1", accountAddress: "0xBob")
         XCTAssertEqual(before, StoredUpdateBytes(space: 30, account: 60))
         _ = try await migrated.appendUpdate(
-            spaceId: "space-1", accountAddress: "0xBob", update: [1, 2, 3], signature: SignatureRecord(hex: "s", recovery: 0),
+            spaceId: "space-1", accountAddress: "0xBob", update: [1, 2, 3],
+            signature: SignatureRecord(hex: "s", recovery: 0),
             updateId: "u-new")
         let after = try await migrated.storedUpdateBytes(spaceId: "space-1", accountAddress: "0xBob")
         XCTAssertEqual(after, StoredUpdateBytes(space: 33, account: 63))

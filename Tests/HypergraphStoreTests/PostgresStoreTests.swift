@@ -77,7 +77,7 @@ final class PostgresStoreTests: XCTestCase {
 
     func testAnUnreachableOrRefusingDatabaseIsUnavailableAndSaysWhy() async throws {
         var unreachable = try await newDatabase()
-        unreachable.port = 1  // tcpmux: nothing listens there on loopback
+        unreachable.port = 1 // tcpmux: nothing listens there on loopback
         unreachable.connectTimeout = .seconds(2)
         do {
             _ = try await PostgresHypergraphStorage(configuration: PostgresStoreConfiguration(database: unreachable))

@@ -11,7 +11,7 @@ final class SQLiteConnectionTests: XCTestCase {
     func testWriterConnectionUsesWALFullSyncAndForeignKeys() throws {
         let connection = try openConnection()
         XCTAssertEqual(try connection.queryFirst("PRAGMA journal_mode") { try $0.text(0) }, "wal")
-        XCTAssertEqual(try connection.queryFirst("PRAGMA synchronous") { try $0.int64(0) }, 2)  // FULL
+        XCTAssertEqual(try connection.queryFirst("PRAGMA synchronous") { try $0.int64(0) }, 2) // FULL
         XCTAssertEqual(try connection.queryFirst("PRAGMA foreign_keys") { try $0.int64(0) }, 1)
     }
 
@@ -27,8 +27,10 @@ final class SQLiteConnectionTests: XCTestCase {
             try connection.execute("INSERT INTO t VALUES (?1, ?2, ?3)", [number, text, blob])
         }
         let rows = try connection.query("SELECT n, s, b, b IS NULL FROM t ORDER BY rowid") { row in
-            [SQLiteValue.integer(try row.optionalInt64(0)), .text(try row.optionalText(1)),
-             try row.boolean(3) ? .null : .blob(try row.blob(2))]
+            [
+                SQLiteValue.integer(try row.optionalInt64(0)), .text(try row.optionalText(1)),
+                try row.boolean(3) ? .null : .blob(try row.blob(2)),
+            ]
         }
         XCTAssertEqual(rows, cases.map { [$0.0, $0.1, $0.2] })
     }
@@ -52,7 +54,7 @@ final class SQLiteConnectionTests: XCTestCase {
         try connection.execute("INSERT INTO t VALUES (?1)", [.text("a")])
         XCTAssertThrowsError(try connection.execute("INSERT INTO t VALUES (?1)", [.text("a")])) { error in
             let error = error as? SQLiteError
-            XCTAssertEqual(error?.code, 1555)  // SQLITE_CONSTRAINT_PRIMARYKEY
+            XCTAssertEqual(error?.code, 1555) // SQLITE_CONSTRAINT_PRIMARYKEY
             XCTAssertEqual(error?.isConstraintViolation, true)
             XCTAssertEqual(error?.message, "UNIQUE constraint failed: t.id")
             XCTAssertEqual(error?.statement, "INSERT INTO t VALUES (?1)")

@@ -43,9 +43,11 @@ final class SharedDatabaseTests: XCTestCase {
                         encryption_public_key, session_token, session_token_expires_at, created_at)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                     """,
-                    [.text(bob.accountAddress), .text(bob.appIdentityAddress), .text(bob.appId),
-                     .text(bob.signaturePublicKey), .text(bob.encryptionPublicKey), .text(bob.sessionToken),
-                     .integer(bob.sessionTokenExpiresAt), .integer(bob.createdAt)])
+                    [
+                        .text(bob.accountAddress), .text(bob.appIdentityAddress), .text(bob.appId),
+                        .text(bob.signaturePublicKey), .text(bob.encryptionPublicKey), .text(bob.sessionToken),
+                        .integer(bob.sessionTokenExpiresAt), .integer(bob.createdAt),
+                    ])
             },
             release: release, locked: locked)
         await withCheckedContinuation { done in

@@ -154,22 +154,27 @@ final class SpaceTests: XCTestCase {
 
             _ = try await store.appendSpaceEvent(
                 makeEvent("space-1", counter: 3),
-                effect: .acceptInvitation(accountAddress: bob.accountAddress, appIdentityAddress: bob.appIdentityAddress))
+                effect: .acceptInvitation(
+                    accountAddress: bob.accountAddress, appIdentityAddress: bob.appIdentityAddress))
             let remaining = try await store.invitations(inviteeAccountAddress: bob.accountAddress)
             XCTAssertEqual(remaining, [])
             let isMemberAfter = try await store.isMember(spaceId: "space-1", accountAddress: bob.accountAddress)
             XCTAssertTrue(isMemberAfter)
             // Bob's app identity is linked by the acceptance (§12 G2) and sees his own key box (§12 G1).
             let linked = try await store.identity(
-                accountAddress: bob.accountAddress, signaturePublicKey: bob.signaturePublicKey, linkedToSpace: "space-1")
+                accountAddress: bob.accountAddress, signaturePublicKey: bob.signaturePublicKey, linkedToSpace: "space-1"
+            )
             XCTAssertEqual(linked, bob)
             let snapshot = try await store.spaceSnapshot(
                 spaceId: "space-1", accountAddress: bob.accountAddress, appIdentityAddress: bob.appIdentityAddress,
                 updatesAfterClock: nil)
             XCTAssertEqual(
                 snapshot.keyBoxes,
-                [KeyBoxRecord(keyId: "key-space-1", accountAddress: bob.accountAddress,
-                              appIdentityAddress: bob.appIdentityAddress, payload: makeKeyBoxPayload("bob"))])
+                [
+                    KeyBoxRecord(
+                        keyId: "key-space-1", accountAddress: bob.accountAddress,
+                        appIdentityAddress: bob.appIdentityAddress, payload: makeKeyBoxPayload("bob"))
+                ])
             XCTAssertEqual(snapshot.events.map(\.counter), [0, 1, 2, 3])
             let listed = try await store.spaces(
                 appIdentityAddress: bob.appIdentityAddress, memberAccountAddress: bob.accountAddress)
@@ -205,8 +210,10 @@ final class SpaceTests: XCTestCase {
                 try await invite(1, [ghost])
             }
             await assertThrows(
-                .conflict(.keyBox(spaceId: "space-1", keyId: "key-space-1", accountAddress: "0xBob",
-                                  appIdentityAddress: bob.appIdentityAddress))
+                .conflict(
+                    .keyBox(
+                        spaceId: "space-1", keyId: "key-space-1", accountAddress: "0xBob",
+                        appIdentityAddress: bob.appIdentityAddress))
             ) {
                 try await invite(1, [box, box])
             }
@@ -216,8 +223,9 @@ final class SpaceTests: XCTestCase {
             }
             // A box for an invitee without an app identity for the inviter's app is kept, addressed to nobody; it is
             // never handed out (no fallback, §12 G1).
-            try await invite(2, [InviteeKeyBox(keyId: "key-space-1", appIdentityAddress: nil, payload: box.payload)],
-                             invitee: "0xCarol")
+            try await invite(
+                2, [InviteeKeyBox(keyId: "key-space-1", appIdentityAddress: nil, payload: box.payload)],
+                invitee: "0xCarol")
             let invitations = try await store.invitations(inviteeAccountAddress: "0xBob")
             XCTAssertEqual(invitations.count, 1)
         }
@@ -246,8 +254,11 @@ final class SpaceTests: XCTestCase {
                 makeEvent("space-1", counter: 1, id: "self-invitation"),
                 effect: .createInvitation(
                     inviterAccountAddress: alice.accountAddress, inviteeAccountAddress: alice.accountAddress,
-                    keyBoxes: [InviteeKeyBox(keyId: "key-space-1", appIdentityAddress: nil,
-                                             payload: makeKeyBoxPayload("self"))]))
+                    keyBoxes: [
+                        InviteeKeyBox(
+                            keyId: "key-space-1", appIdentityAddress: nil,
+                            payload: makeKeyBoxPayload("self"))
+                    ]))
             await assertThrows(.conflict(.member(spaceId: "space-1", accountAddress: alice.accountAddress))) {
                 try await store.appendSpaceEvent(
                     makeEvent("space-1", counter: 2),

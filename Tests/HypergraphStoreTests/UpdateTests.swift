@@ -15,7 +15,9 @@ final class UpdateTests: XCTestCase {
     func testQuotaCheckedAppendStoresNothingPastEitherQuota() async throws {
         try await forEachBackend {
             let (store, _) = try await openBackendStoreWithSpace(self)
-            func append(_ updateId: String, bytes: Int, space: Int64, account: Int64) async throws -> QuotaCheckedAppendResult {
+            func append(_ updateId: String, bytes: Int, space: Int64, account: Int64) async throws
+                -> QuotaCheckedAppendResult
+            {
                 try await store.appendUpdate(
                     spaceId: "space-1", accountAddress: "0xAlice", update: [UInt8](repeating: 1, count: bytes),
                     signature: testSignature, updateId: updateId, quotas: UpdateQuotas(space: space, account: account))
@@ -43,7 +45,8 @@ final class UpdateTests: XCTestCase {
                     group.addTask {
                         try await store.appendUpdate(
                             spaceId: "space-1", accountAddress: "0xAlice", update: [UInt8](repeating: 2, count: 10),
-                            signature: testSignature, updateId: "u\(index)", quotas: UpdateQuotas(space: 105, account: 1_000))
+                            signature: testSignature, updateId: "u\(index)",
+                            quotas: UpdateQuotas(space: 105, account: 1_000))
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -62,7 +65,8 @@ final class UpdateTests: XCTestCase {
             }
             func clocks(after: Int64?, through: Int64? = nil, bytes: Int, count: Int = 100) async throws -> [Int64] {
                 let slice = try await store.updates(
-                    spaceId: "space-1", afterClock: after, throughClock: through, maximumBytes: bytes, maximumCount: count)
+                    spaceId: "space-1", afterClock: after, throughClock: through, maximumBytes: bytes,
+                    maximumCount: count)
                 XCTAssertEqual(slice.latestClock, 5)
                 return slice.updates.map(\.clock)
             }
@@ -150,7 +154,8 @@ final class UpdateTests: XCTestCase {
                 guard case .update(let update) = change else { return nil }
                 return "\(update.spaceId)/\(update.updateId)"
             }
-            XCTAssertEqual(reported, ["space-1/a", "space-1/b", "space-1/c", "space-2/a"], "no rebroadcast of a duplicate")
+            XCTAssertEqual(
+                reported, ["space-1/a", "space-1/b", "space-1/c", "space-2/a"], "no rebroadcast of a duplicate")
         }
     }
 

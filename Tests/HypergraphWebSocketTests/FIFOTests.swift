@@ -1,5 +1,6 @@
 // The engine's FIFO queue: order across compaction, emptying and refilling, and replacing the head.
 import XCTest
+
 @testable import HypergraphWebSocket
 
 final class FIFOTests: XCTestCase {
@@ -39,7 +40,10 @@ final class FIFOTests: XCTestCase {
         [1, 2, 3].forEach { queue.append($0) }
         queue.replaceFirst(with: 10)
         var seen: [Int] = []
-        queue.forEach { seen.append($0); return $0 != 2 }
+        queue.forEach {
+            seen.append($0)
+            return $0 != 2
+        }
         XCTAssertEqual(seen, [10, 2])
         queue.removeAll()
         XCTAssertTrue(queue.isEmpty)

@@ -1,6 +1,7 @@
 // The frame layer against hand-built bytes: the RFC 6455 §5.7 examples, every length boundary, and every way a
 // peer can break the protocol.
 import XCTest
+
 @testable import HypergraphWebSocket
 
 final class FrameReceiverTests: XCTestCase {
@@ -13,7 +14,8 @@ final class FrameReceiverTests: XCTestCase {
     func testSingleFrameMaskedText() {
         let bytes: [UInt8] = [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58]
         XCTAssertEqual(decode(bytes, fromClient: true).events, [.text("Hello")])
-        let frame = WebSocketFrame(opcode: .text, maskingKey: WebSocketMaskingKey(0x37, 0xFA, 0x21, 0x3D), payload: Array("Hello".utf8))
+        let frame = WebSocketFrame(
+            opcode: .text, maskingKey: WebSocketMaskingKey(0x37, 0xFA, 0x21, 0x3D), payload: Array("Hello".utf8))
         XCTAssertEqual(frame.encoded(), bytes)
     }
 
@@ -51,22 +53,27 @@ final class FrameReceiverTests: XCTestCase {
             XCTAssertEqual(decode(encoded).events, [.binary(payload)], "length \(length)")
             let masked = clientFrame(.binary, payload)
             XCTAssertEqual(masked.count, headerSize + 4 + length, "masked length \(length)")
-            XCTAssertEqual(decode(masked, fromClient: true, chunkSize: 1000).events, [.binary(payload)], "masked length \(length)")
+            XCTAssertEqual(
+                decode(masked, fromClient: true, chunkSize: 1000).events, [.binary(payload)], "masked length \(length)")
         }
     }
 
     func testLengthBoundaryHeaderBytes() {
         XCTAssertEqual(Array(serverFrame(.binary, [UInt8](repeating: 0, count: 125)).prefix(2)), [0x82, 125])
-        XCTAssertEqual(Array(serverFrame(.binary, [UInt8](repeating: 0, count: 126)).prefix(4)), [0x82, 126, 0x00, 0x7E])
-        XCTAssertEqual(Array(serverFrame(.binary, [UInt8](repeating: 0, count: 65535)).prefix(4)), [0x82, 126, 0xFF, 0xFF])
+        XCTAssertEqual(
+            Array(serverFrame(.binary, [UInt8](repeating: 0, count: 126)).prefix(4)), [0x82, 126, 0x00, 0x7E])
+        XCTAssertEqual(
+            Array(serverFrame(.binary, [UInt8](repeating: 0, count: 65535)).prefix(4)), [0x82, 126, 0xFF, 0xFF])
         XCTAssertEqual(
             Array(serverFrame(.binary, [UInt8](repeating: 0, count: 65536)).prefix(10)),
             [0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0])
     }
 
     func testByteByByteDeliveryMatchesWholeDelivery() {
-        let stream = clientFrame(.text, Array("frag".utf8), fin: false) + clientFrame(.ping, [1, 2])
-            + clientFrame(.continuation, Array("mented ✓".utf8)) + clientFrame(.binary, [UInt8](repeating: 9, count: 300))
+        let stream =
+            clientFrame(.text, Array("frag".utf8), fin: false) + clientFrame(.ping, [1, 2])
+            + clientFrame(.continuation, Array("mented ✓".utf8))
+            + clientFrame(.binary, [UInt8](repeating: 9, count: 300))
             + clientFrame(.close, closePayload(1000, "done"))
         let expected: [InboundFrameEvent] = [
             .ping([1, 2]), .text("fragmented ✓"), .binary([UInt8](repeating: 9, count: 300)),
@@ -78,7 +85,8 @@ final class FrameReceiverTests: XCTestCase {
     }
 
     func testEmptyMessagesAndEmptyFragments() {
-        let stream = serverFrame(.text, []) + serverFrame(.binary, []) + serverFrame(.text, [], fin: false)
+        let stream =
+            serverFrame(.text, []) + serverFrame(.binary, []) + serverFrame(.text, [], fin: false)
             + serverFrame(.continuation, Array("x".utf8), fin: false) + serverFrame(.continuation, [])
         XCTAssertEqual(decode(stream).events, [.text(""), .binary([]), .text("x")])
     }
@@ -91,7 +99,9 @@ final class FrameReceiverTests: XCTestCase {
     }
 
     func testValidCloseCodes() {
-        for code: UInt16 in [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999] {
+        for code: UInt16 in [
+            1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999,
+        ] {
             XCTAssertEqual(
                 decode(serverFrame(.close, closePayload(code, "ok"))).events,
                 [.close(WebSocketCloseCode(rawValue: code), reason: "ok")], "code \(code)")
@@ -179,7 +189,8 @@ final class FrameReceiverTests: XCTestCase {
 
     func testInvalidUTF8FailsFastInTheFirstBadFragment() {
         // The second fragment carries the bad byte; the message never ends, yet decoding fails there.
-        let stream = serverFrame(.text, Array("κόσμε".utf8), fin: false) + serverFrame(.continuation, [0xF4, 0x90], fin: false)
+        let stream =
+            serverFrame(.text, Array("κόσμε".utf8), fin: false) + serverFrame(.continuation, [0xF4, 0x90], fin: false)
         let decoded = decode(stream)
         XCTAssertEqual(decoded.error?.code, .invalidPayloadData)
         XCTAssertEqual(decoded.events, [])
@@ -192,8 +203,9 @@ final class FrameReceiverTests: XCTestCase {
     }
 
     func testCodePointSplitAcrossFragmentsIsValid() {
-        let euro = Array("€".utf8)  // E2 82 AC
-        let stream = serverFrame(.text, [euro[0]], fin: false) + serverFrame(.continuation, [euro[1]], fin: false)
+        let euro = Array("€".utf8) // E2 82 AC
+        let stream =
+            serverFrame(.text, [euro[0]], fin: false) + serverFrame(.continuation, [euro[1]], fin: false)
             + serverFrame(.continuation, [euro[2]])
         XCTAssertEqual(decode(stream).events, [.text("€")])
     }
@@ -210,12 +222,13 @@ final class FrameReceiverTests: XCTestCase {
     // MARK: Size limits (1009)
 
     func testOversizedFrameIsRejectedFromItsHeader() {
-        let header: [UInt8] = [0x82, 0x7E, 0x04, 0x00]  // 1024 bytes announced, none sent
+        let header: [UInt8] = [0x82, 0x7E, 0x04, 0x00] // 1024 bytes announced, none sent
         XCTAssertEqual(decode(header, maximumFrameSize: 1000).error?.code, .messageTooBig)
     }
 
     func testOversizedMessageAcrossFragmentsIsRejected() {
-        let stream = serverFrame(.binary, [UInt8](repeating: 0, count: 600), fin: false)
+        let stream =
+            serverFrame(.binary, [UInt8](repeating: 0, count: 600), fin: false)
             + serverFrame(.continuation, [UInt8](repeating: 0, count: 600))
         let decoded = decode(stream, maximumMessageSize: 1000)
         XCTAssertEqual(decoded.error?.code, .messageTooBig)
@@ -242,7 +255,9 @@ final class FrameReceiverTests: XCTestCase {
                 bytes.append(UInt8(truncatingIfNeeded: next()))
                 bytes += (0..<Int(next() % 40)).map { _ in UInt8(truncatingIfNeeded: next()) }
             }
-            let decoded = decode(bytes, fromClient: round % 2 == 0, chunkSize: Int(next() % 9) + 1, maximumFrameSize: 300, maximumMessageSize: 500)
+            let decoded = decode(
+                bytes, fromClient: round % 2 == 0, chunkSize: Int(next() % 9) + 1, maximumFrameSize: 300,
+                maximumMessageSize: 500)
             if let error = decoded.error {
                 XCTAssertTrue([.protocolError, .invalidPayloadData, .messageTooBig].contains(error.code))
             }

@@ -1,5 +1,6 @@
 // Request and response heads: what is accepted, and the status and message for what is not.
 import XCTest
+
 @testable import HypergraphWebSocket
 
 final class HTTPParserTests: XCTestCase {
@@ -17,7 +18,8 @@ final class HTTPParserTests: XCTestCase {
     }
 
     func testParsesRequestLineHeadersPathAndQuery() throws {
-        let request = try parse("GET /sync/v1?token=a%2Bb&name=hello+world&flag HTTP/1.1\r\nHost: x\r\nX-Multi: 1\r\nx-multi:  2 \r\n\r\n")
+        let request = try parse(
+            "GET /sync/v1?token=a%2Bb&name=hello+world&flag HTTP/1.1\r\nHost: x\r\nX-Multi: 1\r\nx-multi:  2 \r\n\r\n")
         XCTAssertEqual(request.method, "GET")
         XCTAssertEqual(request.path, "/sync/v1")
         XCTAssertEqual(request.query, "token=a%2Bb&name=hello+world&flag")
@@ -38,23 +40,29 @@ final class HTTPParserTests: XCTestCase {
 
     func testMalformedRequestsSayWhatIsWrong() {
         XCTAssertEqual(error("GET /\r\n\r\n")?.status, 400)
-        XCTAssertEqual(error("GET  / HTTP/1.1\r\n\r\n")?.message, "request line 'GET  / HTTP/1.1' is not 'METHOD /target HTTP/1.1'")
-        XCTAssertEqual(error("GET http://x/ HTTP/1.1\r\n\r\n")?.message, "request target 'http://x/' does not start with '/'")
+        XCTAssertEqual(
+            error("GET  / HTTP/1.1\r\n\r\n")?.message, "request line 'GET  / HTTP/1.1' is not 'METHOD /target HTTP/1.1'"
+        )
+        XCTAssertEqual(
+            error("GET http://x/ HTTP/1.1\r\n\r\n")?.message, "request target 'http://x/' does not start with '/'")
         XCTAssertEqual(error("GET / HTTP/2.0\r\n\r\n")?.status, 505)
         XCTAssertEqual(error("GET / HTTX/1.1\r\n\r\n")?.status, 400)
         XCTAssertEqual(error("GET / HTTP/1.1\r\nNoColon\r\n\r\n")?.message, "header line 2 'NoColon' has no ':'")
         XCTAssertEqual(error("GET / HTTP/1.1\r\nA: 1\r\n folded\r\n\r\n")?.status, 400)
         XCTAssertEqual(error("GET / HTTP/1.1\nHost: x\r\n\r\n")?.message, "line 1 of the head has a bare CR or LF")
         XCTAssertEqual(error("GET / HTTP/1.1\r\nBad Name: 1\r\n\r\n")?.status, 400)
-        XCTAssertEqual(error("GET / HTTP/1.1\r\nA: x\u{1}y\r\n\r\n")?.message, "header 'A' has a control character in its value")
+        XCTAssertEqual(
+            error("GET / HTTP/1.1\r\nA: x\u{1}y\r\n\r\n")?.message, "header 'A' has a control character in its value")
     }
 
     func testContentLength() throws {
         XCTAssertEqual(try HTTPParser.contentLength(of: ["Content-Length": "42"], status: 400), 42)
         XCTAssertEqual(try HTTPParser.contentLength(of: [:], status: 400), 0)
-        XCTAssertThrowsError(try HTTPParser.contentLength(of: ["Content-Length": "4", "content-length": "5"], status: 400))
+        XCTAssertThrowsError(
+            try HTTPParser.contentLength(of: ["Content-Length": "4", "content-length": "5"], status: 400))
         XCTAssertThrowsError(try HTTPParser.contentLength(of: ["Content-Length": "-1"], status: 400))
-        XCTAssertThrowsError(try HTTPParser.contentLength(of: ["Content-Length": "99999999999999999999999"], status: 400))
+        XCTAssertThrowsError(
+            try HTTPParser.contentLength(of: ["Content-Length": "99999999999999999999999"], status: 400))
         XCTAssertThrowsError(try HTTPParser.contentLength(of: ["Transfer-Encoding": "chunked"], status: 400)) { error in
             XCTAssertEqual((error as? HTTPParseError)?.status, 501)
         }
@@ -80,7 +88,8 @@ final class HTTPParserTests: XCTestCase {
         let text = String(decoding: response.encoded(closing: true).bytes, as: UTF8.self)
         XCTAssertEqual(
             text,
-            "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi")
+            "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"
+        )
     }
 
     func testHeaderTokens() {

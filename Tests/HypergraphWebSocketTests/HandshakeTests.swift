@@ -1,5 +1,6 @@
 // The opening handshake rules, close codes, and ws:// URLs.
 import XCTest
+
 @testable import HypergraphWebSocket
 
 final class HandshakeTests: XCTestCase {
@@ -49,23 +50,29 @@ final class HandshakeTests: XCTestCase {
         let text = String(decoding: response.encoded(closing: false).bytes, as: UTF8.self)
         XCTAssertEqual(
             text,
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: abc\r\nSec-WebSocket-Protocol: chat\r\n\r\n")
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: abc\r\nSec-WebSocket-Protocol: chat\r\n\r\n"
+        )
     }
 
     func testClientChecksTheAnswer() {
         let key = Handshake.makeKey()
-        let good: HTTPHeaders = ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": Handshake.acceptValue(forKey: key)]
+        let good: HTTPHeaders = [
+            "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": Handshake.acceptValue(forKey: key),
+        ]
         XCTAssertNoThrow(try Handshake.checkResponse(status: 101, headers: good, key: key, requestHeaders: [:]))
         var wrong = good
         wrong.replace(name: "Sec-WebSocket-Accept", value: "nope")
         XCTAssertThrowsError(try Handshake.checkResponse(status: 101, headers: wrong, key: key, requestHeaders: [:]))
         var extensions = good
         extensions.add(name: "Sec-WebSocket-Extensions", value: "permessage-deflate")
-        XCTAssertThrowsError(try Handshake.checkResponse(status: 101, headers: extensions, key: key, requestHeaders: [:]))
+        XCTAssertThrowsError(
+            try Handshake.checkResponse(status: 101, headers: extensions, key: key, requestHeaders: [:]))
     }
 
     func testURLs() throws {
-        XCTAssertEqual(try WebSocketURL("ws://127.0.0.1:9001/runCase?case=1&agent=x"), try WebSocketURL("ws://127.0.0.1:9001/runCase?case=1&agent=x"))
+        XCTAssertEqual(
+            try WebSocketURL("ws://127.0.0.1:9001/runCase?case=1&agent=x"),
+            try WebSocketURL("ws://127.0.0.1:9001/runCase?case=1&agent=x"))
         let url = try WebSocketURL("ws://127.0.0.1:9001/runCase?case=1&agent=x")
         XCTAssertEqual(url.host, "127.0.0.1")
         XCTAssertEqual(url.port, 9001)
@@ -81,7 +88,8 @@ final class HandshakeTests: XCTestCase {
         XCTAssertEqual(try WebSocketURL("wss://example.com:8443").hostHeader, "example.com:8443")
         XCTAssertEqual(try WebSocketURL("wss://example.com:80").hostHeader, "example.com:80")
         XCTAssertThrowsError(try WebSocketURL("ftp://example.com/")) { error in
-            XCTAssertEqual(error as? WebSocketClientError, .invalidURL("ftp://example.com/", "the scheme must be ws:// or wss://"))
+            XCTAssertEqual(
+                error as? WebSocketClientError, .invalidURL("ftp://example.com/", "the scheme must be ws:// or wss://"))
         }
         XCTAssertThrowsError(try WebSocketURL("http://example.com/"))
         XCTAssertThrowsError(try WebSocketURL("not a url"))
@@ -100,7 +108,7 @@ final class HandshakeTests: XCTestCase {
     }
 
     func testCloseReasonIsCutAtACharacterBoundary() {
-        let reason = String(repeating: "€", count: 50)  // 150 bytes
+        let reason = String(repeating: "€", count: 50) // 150 bytes
         let cut = truncatedUTF8(reason, maximumBytes: 123)
         XCTAssertEqual(cut.count, 123)
         XCTAssertEqual(String(decoding: cut, as: UTF8.self), String(repeating: "€", count: 41))

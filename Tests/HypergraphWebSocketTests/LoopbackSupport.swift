@@ -1,12 +1,13 @@
 // Loopback helpers for integration tests: a blocking raw TCP client (to speak malformed HTTP or stop reading),
 // a server factory, and event collection with a safety timeout.
 import XCTest
+
 @testable import HypergraphWebSocket
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A blocking TCP client on 127.0.0.1 with a receive timeout, so a broken server fails a test instead of hanging it.
@@ -14,11 +15,11 @@ final class RawSocket {
     let fd: Int32
 
     #if os(Linux)
-    private static let streamType = Int32(SOCK_STREAM.rawValue)
-    private static let sendFlags = Int32(MSG_NOSIGNAL)
+        private static let streamType = Int32(SOCK_STREAM.rawValue)
+        private static let sendFlags = Int32(MSG_NOSIGNAL)
     #else
-    private static let streamType = SOCK_STREAM
-    private static let sendFlags: Int32 = 0
+        private static let streamType = SOCK_STREAM
+        private static let sendFlags: Int32 = 0
     #endif
 
     init(port: UInt16) throws {
@@ -30,7 +31,9 @@ final class RawSocket {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else { throw SocketError("connect", code: errno) }
     }
@@ -79,7 +82,8 @@ final class RawSocket {
 }
 
 /// A minimal upgrade request for raw sockets.
-let rawUpgradeRequest = "GET / HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+let rawUpgradeRequest =
+    "GET / HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
 
 /// An echo handler: returns every message, and records the close event it saw.
 @Sendable func echo(_ socket: WebSocket) async {
@@ -95,7 +99,8 @@ let rawUpgradeRequest = "GET / HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nC
 /// Starts a server on a free loopback port.
 func startServer(
     configuration: WebSocketServerConfiguration = WebSocketServerConfiguration(),
-    upgradeHandler: @escaping @Sendable (HTTPRequest) async -> WebSocketUpgradeDecision = { _ in .accept(handler: echo) },
+    upgradeHandler: @escaping @Sendable (HTTPRequest) async -> WebSocketUpgradeDecision = { _ in .accept(handler: echo)
+    },
     httpHandler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse = { _ in .text("Not Found\n", status: 404) }
 ) async throws -> (WebSocketServer, UInt16) {
     let server = WebSocketServer(configuration: configuration, httpHandler: httpHandler, upgradeHandler: upgradeHandler)

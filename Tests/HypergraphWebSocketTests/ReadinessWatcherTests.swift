@@ -1,11 +1,11 @@
+import HypergraphWebSocket
 // ReadinessWatcher: reports a descriptor once it has something to read, under the id it was watched with.
 import XCTest
-import HypergraphWebSocket
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 final class ReadinessWatcherTests: XCTestCase {

@@ -1,8 +1,9 @@
+import Synchronization
 // The server and client together on loopback: messages, HTTP routing, upgrade decisions, close codes, protocol
 // errors provoked with raw frames, limits, timeouts, broadcast and graceful shutdown.
 import XCTest
+
 @testable import HypergraphWebSocket
-import Synchronization
 
 final class ServerClientTests: XCTestCase {
     // MARK: Messages
@@ -46,7 +47,12 @@ final class ServerClientTests: XCTestCase {
             WebSocketFrame(opcode: .text, maskingKey: key, payload: Array("last".utf8)).encoded()
                 + WebSocketFrame(reservedBits: 1, opcode: .text, maskingKey: key).encoded())
         let rest = await collect(socket)
-        XCTAssertEqual(rest, [.text("last"), .closed(.protocolError, reason: "frame has reserved bits 1 set, but no extension was negotiated")])
+        XCTAssertEqual(
+            rest,
+            [
+                .text("last"),
+                .closed(.protocolError, reason: "frame has reserved bits 1 set, but no extension was negotiated"),
+            ])
         await server.shutdown()
     }
 
@@ -65,7 +71,9 @@ final class ServerClientTests: XCTestCase {
 
     // MARK: Protocol errors seen from the client
 
-    private func closeEvent(afterSending bytes: [UInt8], configuration: WebSocketServerConfiguration = WebSocketServerConfiguration()) async throws -> WebSocketEvent? {
+    private func closeEvent(
+        afterSending bytes: [UInt8], configuration: WebSocketServerConfiguration = WebSocketServerConfiguration()
+    ) async throws -> WebSocketEvent? {
         let (server, port) = try await startServer(configuration: configuration)
         defer { Task { await server.shutdown() } }
         let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
@@ -77,7 +85,8 @@ final class ServerClientTests: XCTestCase {
         let key = WebSocketMaskingKey(1, 2, 3, 4)
         let reserved = WebSocketFrame(reservedBits: 0b100, opcode: .text, maskingKey: key, payload: [0x61]).encoded()
         let event = try await closeEvent(afterSending: reserved)
-        XCTAssertEqual(event, .closed(.protocolError, reason: "frame has reserved bits 4 set, but no extension was negotiated"))
+        XCTAssertEqual(
+            event, .closed(.protocolError, reason: "frame has reserved bits 4 set, but no extension was negotiated"))
 
         let unmasked = WebSocketFrame(opcode: .text, payload: [0x61]).encoded()
         let unmaskedEvent = try await closeEvent(afterSending: unmasked)
@@ -93,9 +102,10 @@ final class ServerClientTests: XCTestCase {
         let bigEvent = try await closeEvent(afterSending: big, configuration: small)
         XCTAssertEqual(bigEvent, .closed(.messageTooBig, reason: "message exceeds the limit of 100 bytes"))
 
-        let badClose = WebSocketFrame(opcode: .close, maskingKey: key, payload: [0x03, 0xED]).encoded()  // 1005
+        let badClose = WebSocketFrame(opcode: .close, maskingKey: key, payload: [0x03, 0xED]).encoded() // 1005
         let badCloseEvent = try await closeEvent(afterSending: badClose)
-        XCTAssertEqual(badCloseEvent, .closed(.protocolError, reason: "close code 1005 is not allowed in a close frame"))
+        XCTAssertEqual(
+            badCloseEvent, .closed(.protocolError, reason: "close code 1005 is not allowed in a close frame"))
     }
 
     func testMessagesBeforeAProtocolErrorAreAnsweredFirst() async throws {
@@ -180,7 +190,8 @@ final class ServerClientTests: XCTestCase {
             XCTAssertEqual(status, 401)
             XCTAssertEqual(String(decoding: body, as: UTF8.self), "bad token")
         }
-        let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/sync?token=secret", headers: ["X-User": "ada"])
+        let socket = try await WebSocketClient.connect(
+            to: "ws://127.0.0.1:\(port)/sync?token=secret", headers: ["X-User": "ada"])
         let events = await collect(socket)
         XCTAssertEqual(events, [.text("hello ada"), .closed(.normalClosure, reason: "")])
         await server.shutdown()
@@ -193,7 +204,8 @@ final class ServerClientTests: XCTestCase {
         do {
             let raw = try RawSocket(port: port)
             raw.transmit("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
-            let first = String(decoding: raw.receive { String(decoding: $0, as: UTF8.self).hasSuffix("hello") }, as: UTF8.self)
+            let first = String(
+                decoding: raw.receive { String(decoding: $0, as: UTF8.self).hasSuffix("hello") }, as: UTF8.self)
             XCTAssertTrue(first.hasPrefix("HTTP/1.1 200 OK\r\n"), first)
             XCTAssertTrue(first.hasSuffix("\r\n\r\nPOST /echo hello"), first)
             raw.transmit("GET /again HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -263,7 +275,7 @@ final class ServerClientTests: XCTestCase {
         configuration.webSocket.handshakeTimeout = .milliseconds(200)
         let (server, port) = try await startServer(configuration: configuration)
         let raw = try RawSocket(port: port)
-        raw.transmit("GET / HTTP/1.1\r\n")  // never finished
+        raw.transmit("GET / HTTP/1.1\r\n") // never finished
         XCTAssertTrue(raw.peerClosed())
         await server.shutdown()
     }
@@ -271,7 +283,7 @@ final class ServerClientTests: XCTestCase {
     func testDeadPeerIsDroppedAfterPingTimeout() async throws {
         var configuration = WebSocketServerConfiguration()
         configuration.webSocket.pingInterval = .milliseconds(100)
-        configuration.webSocket.pongTimeout = .seconds(1)  // generous: a live peer must never miss it on a busy machine
+        configuration.webSocket.pongTimeout = .seconds(1) // generous: a live peer must never miss it on a busy machine
         let seen = Mailbox<WebSocketEvent>()
         let (server, port) = try await startServer(configuration: configuration) { _ in
             .accept { socket in for await event in socket.events { await seen.put(event) } }
@@ -301,7 +313,7 @@ final class ServerClientTests: XCTestCase {
         let (server, port) = try await startServer(configuration: configuration) { _ in
             .accept { socket in
                 let chunk = [UInt8](repeating: 7, count: 64 * 1024)
-                for _ in 0..<2000 { socket.send(binary: chunk) }  // 128 MiB to a peer that never reads
+                for _ in 0..<2000 { socket.send(binary: chunk) } // 128 MiB to a peer that never reads
                 for await event in socket.events { await seen.put(event) }
             }
         }

@@ -4,6 +4,7 @@
 import HypergraphTLS
 import TLSTestSupport
 import XCTest
+
 @testable import HypergraphWebSocket
 
 final class TLSTests: XCTestCase {
@@ -32,21 +33,27 @@ final class TLSTests: XCTestCase {
     func testRefusesAServerWhoseCANotTrusted() async throws {
         let (server, port) = try await startTLSServer()
         let error = await connectionError(to: "wss://localhost:\(port)/", tls: TLSClientConfiguration())
-        guard case .untrustedCertificate = error else { return XCTFail("expected an untrusted certificate, got \(String(describing: error))") }
+        guard case .untrustedCertificate = error else {
+            return XCTFail("expected an untrusted certificate, got \(String(describing: error))")
+        }
         await server.shutdown()
     }
 
     func testRefusesACertificateFromAnotherCA() async throws {
         let (server, port) = try await startTLSServer(certificate: "untrusted")
         let error = await connectionError(to: "wss://localhost:\(port)/", tls: trustingTestCA)
-        guard case .untrustedCertificate = error else { return XCTFail("expected an untrusted certificate, got \(String(describing: error))") }
+        guard case .untrustedCertificate = error else {
+            return XCTFail("expected an untrusted certificate, got \(String(describing: error))")
+        }
         await server.shutdown()
     }
 
     func testRefusesAnExpiredCertificate() async throws {
         let (server, port) = try await startTLSServer(certificate: "expired")
         let error = await connectionError(to: "wss://localhost:\(port)/", tls: trustingTestCA)
-        guard case .certificateExpired = error else { return XCTFail("expected an expired certificate, got \(String(describing: error))") }
+        guard case .certificateExpired = error else {
+            return XCTFail("expected an expired certificate, got \(String(describing: error))")
+        }
         await server.shutdown()
     }
 
@@ -64,14 +71,18 @@ final class TLSTests: XCTestCase {
         let port = try await server.start()
         var configuration = WebSocketConfiguration()
         configuration.handshakeTimeout = .milliseconds(500)
-        let error = await connectionError(to: "wss://localhost:\(port)/", tls: trustingTestCA, configuration: configuration)
-        guard case .handshakeFailed = error else { return XCTFail("expected a handshake failure, got \(String(describing: error))") }
+        let error = await connectionError(
+            to: "wss://localhost:\(port)/", tls: trustingTestCA, configuration: configuration)
+        guard case .handshakeFailed = error else {
+            return XCTFail("expected a handshake failure, got \(String(describing: error))")
+        }
         await server.shutdown()
     }
 
     func testVerificationCanBeTurnedOffExplicitly() async throws {
         let (server, port) = try await startTLSServer(certificate: "wrong-host")
-        try await assertEchoes(at: "wss://localhost:\(port)/", tls: TLSClientConfiguration(verification: .insecureNoVerification))
+        try await assertEchoes(
+            at: "wss://localhost:\(port)/", tls: TLSClientConfiguration(verification: .insecureNoVerification))
         await server.shutdown()
     }
 
@@ -102,7 +113,8 @@ final class TLSTests: XCTestCase {
         let context = try TLSServerContext(certificateChainFile: certificate, privateKeyFile: key)
         let (server, port) = try await startTLSServer(context: context)
         let before = try await WebSocketClient.connect(
-            to: "wss://localhost:\(port)/", tls: TLSClientConfiguration(
+            to: "wss://localhost:\(port)/",
+            tls: TLSClientConfiguration(
                 additionalTrustRootsFile: "\(directory)/ca.pem", verification: .insecureNoVerification))
         try install("server")
         try context.reload()
@@ -122,9 +134,12 @@ final class TLSTests: XCTestCase {
     func testMissingOrMismatchedFilesAreRefusedWithTheirName() throws {
         let directory = try TLSTestCertificates.directory()
         XCTAssertThrowsError(
-            try TLSServerContext(certificateChainFile: "\(directory)/server.pem", privateKeyFile: "\(directory)/rotated.key")
+            try TLSServerContext(
+                certificateChainFile: "\(directory)/server.pem", privateKeyFile: "\(directory)/rotated.key")
         ) { error in
-            guard case .invalidConfiguration(let file, let detail) = error as? TLSError else { return XCTFail("\(error)") }
+            guard case .invalidConfiguration(let file, let detail) = error as? TLSError else {
+                return XCTFail("\(error)")
+            }
             XCTAssertEqual(file, "\(directory)/rotated.key")
             XCTAssertTrue(detail.contains("mismatch"), detail)
         }
@@ -146,8 +161,10 @@ final class TLSTests: XCTestCase {
         certificate name: String = "server", context: TLSServerContext? = nil
     ) async throws -> (WebSocketServer, UInt16) {
         let directory = try TLSTestCertificates.directory()
-        let tls = try context
-            ?? TLSServerContext(certificateChainFile: "\(directory)/\(name).pem", privateKeyFile: "\(directory)/\(name).key")
+        let tls =
+            try context
+            ?? TLSServerContext(
+                certificateChainFile: "\(directory)/\(name).pem", privateKeyFile: "\(directory)/\(name).key")
         let server = WebSocketServer(tls: tls) { _ in
             .accept { socket in
                 for await event in socket.events {

@@ -1,5 +1,6 @@
 // WebSocketEventLoops: the loop count is checked, and fixed once the loops run.
 import XCTest
+
 @testable import HypergraphWebSocket
 
 final class WebSocketEventLoopsTests: XCTestCase {

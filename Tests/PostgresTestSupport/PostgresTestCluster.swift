@@ -8,9 +8,9 @@ import HypergraphPostgres
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A PostgreSQL cluster of its own, in a temporary folder, for one test case or benchmark run.
@@ -64,7 +64,9 @@ public final class PostgresTestCluster: Sendable {
     public static func start(authentication: HBA = .trust) async throws -> PostgresTestCluster {
         guard let binaries = locateBinaries() else { throw ClusterError(unavailableReason ?? "PostgreSQL not found") }
         var template = Array((NSTemporaryDirectory() + "/hypergraph-pg-XXXXXX").utf8CString)
-        guard let created = mkdtemp(&template) else { throw ClusterError("mkdtemp failed: \(String(cString: strerror(errno)))") }
+        guard let created = mkdtemp(&template) else {
+            throw ClusterError("mkdtemp failed: \(String(cString: strerror(errno)))")
+        }
         let directory = String(cString: created)
         let cluster = PostgresTestCluster(port: try freePort(), directory: directory, binaries: binaries)
         do {
@@ -81,14 +83,18 @@ public final class PostgresTestCluster: Sendable {
         let passwordFile = directory + "/password"
         try Self.superuser.write(toFile: passwordFile, atomically: true, encoding: .utf8)
         if getuid() == 0 { try await Self.run("/bin/chown", ["-R", "postgres:postgres", directory]) }
-        try await runAsServerUser(binaries + "/initdb", [
-            "-D", dataDirectory, "-U", Self.superuser, "--pwfile=\(passwordFile)", "-E", "UTF8", "--no-locale",
-            "-A", "trust",
-        ])
+        try await runAsServerUser(
+            binaries + "/initdb",
+            [
+                "-D", dataDirectory, "-U", Self.superuser, "--pwfile=\(passwordFile)", "-E", "UTF8", "--no-locale",
+                "-A", "trust",
+            ])
         try await writeHBA(["host all all 127.0.0.1/32 \(authentication.rawValue)"])
-        try await runAsServerUser(binaries + "/pg_ctl", [
-            "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "-o", serverOptions, "start",
-        ])
+        try await runAsServerUser(
+            binaries + "/pg_ctl",
+            [
+                "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "-o", serverOptions, "start",
+            ])
         PostgresTestCluster.running.withLock { $0[directory] = (binaries, dataDirectory) }
         PostgresTestCluster.installExitHandler
         try await createDatabase(Self.database)
@@ -121,15 +127,18 @@ public final class PostgresTestCluster: Sendable {
     /// Makes the server re-read its configuration files.
     public func reload() async throws {
         try await runAsServerUser(binaries + "/pg_ctl", ["-D", dataDirectory, "reload"])
-        try await Task.sleep(for: .milliseconds(300))  // pg_ctl reload only signals the postmaster
+        try await Task.sleep(for: .milliseconds(300)) // pg_ctl reload only signals the postmaster
     }
 
     /// Restarts the server (fast shutdown: sessions are terminated) and waits until it accepts connections.
     public func restart() async throws {
-        try await runAsServerUser(binaries + "/pg_ctl", [
-            "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "-m", "fast", "-o", serverOptions,
-            "restart",
-        ])
+        try await runAsServerUser(
+            binaries + "/pg_ctl",
+            [
+                "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "-m", "fast", "-o",
+                serverOptions,
+                "restart",
+            ])
     }
 
     /// Stops the server (fast shutdown) but keeps the cluster, for outage tests; ``startServer()`` brings it back on
@@ -140,15 +149,18 @@ public final class PostgresTestCluster: Sendable {
 
     /// Starts the server of a cluster stopped with ``stopServer()`` and waits until it accepts connections.
     public func startServer() async throws {
-        try await runAsServerUser(binaries + "/pg_ctl", [
-            "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "-o", serverOptions, "start",
-        ])
+        try await runAsServerUser(
+            binaries + "/pg_ctl",
+            [
+                "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "-o", serverOptions, "start",
+            ])
     }
 
     /// Stops the server (immediately) and deletes the cluster's folder.
     public func stop() async {
         if PostgresTestCluster.running.withLock({ $0.removeValue(forKey: directory) }) != nil {
-            _ = try? await runAsServerUser(binaries + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
+            _ = try? await runAsServerUser(
+                binaries + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -161,10 +173,13 @@ public final class PostgresTestCluster: Sendable {
     /// Runs `sql` with psql over the local socket as the superuser and returns its unaligned, tuples-only output.
     @discardableResult
     public func psql(_ sql: String, database: String = PostgresTestCluster.database) async throws -> String {
-        try await runAsServerUser(binaries + "/psql", [
-            "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", String(port), "-U", Self.superuser,
-            "-d", database, "-c", sql,
-        ])
+        try await runAsServerUser(
+            binaries + "/psql",
+            [
+                "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", String(port), "-U",
+                Self.superuser,
+                "-d", database, "-c", sql,
+            ])
     }
 
     // MARK: Processes
@@ -173,7 +188,8 @@ public final class PostgresTestCluster: Sendable {
     @discardableResult
     private func runAsServerUser(_ program: String, _ arguments: [String]) async throws -> String {
         if getuid() == 0 {
-            return try await Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments, in: directory)
+            return try await Self.run(
+                "/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments, in: directory)
         }
         return try await Self.run(program, arguments, in: directory)
     }
@@ -183,27 +199,33 @@ public final class PostgresTestCluster: Sendable {
     /// running that inherits descriptors, so waiting for pipes or for Foundation's termination notice (which
     /// watches an inherited socket) would never end.
     @discardableResult
-    private static func run(_ program: String, _ arguments: [String], in directory: String = "/") async throws -> String {
+    private static func run(_ program: String, _ arguments: [String], in directory: String = "/") async throws -> String
+    {
         let outputPath = NSTemporaryDirectory() + "/hypergraph-pg-\(UUID().uuidString)"
         defer {
             try? FileManager.default.removeItem(atPath: outputPath + ".out")
             try? FileManager.default.removeItem(atPath: outputPath + ".err")
         }
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+        let status = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<Int32, any Error>) in
             Thread {
-                continuation.resume(with: Result { try spawnAndWait(program, arguments, in: directory, output: outputPath) })
+                continuation.resume(
+                    with: Result { try spawnAndWait(program, arguments, in: directory, output: outputPath) })
             }.start()
         }
         let output = (try? String(contentsOfFile: outputPath + ".out", encoding: .utf8)) ?? ""
         guard status == 0 else {
             let errors = (try? String(contentsOfFile: outputPath + ".err", encoding: .utf8)) ?? ""
-            throw ClusterError("\(program) \(arguments.joined(separator: " ")) exited with \(status): \(errors)\(output)")
+            throw ClusterError(
+                "\(program) \(arguments.joined(separator: " ")) exited with \(status): \(errors)\(output)")
         }
         return output
     }
 
     /// Spawns `program` with standard output and error in `output`.out/.err and returns its exit status.
-    private static func spawnAndWait(_ program: String, _ arguments: [String], in directory: String, output: String) throws -> Int32 {
+    private static func spawnAndWait(_ program: String, _ arguments: [String], in directory: String, output: String)
+        throws -> Int32
+    {
         // The child changes directory through a shell, since posix_spawn has no portable chdir action.
         let command = "cd \"$1\" && shift && exec \"$@\" </dev/null >\"$OUT.out\" 2>\"$OUT.err\""
         let argv = ["/bin/sh", "-c", command, "sh", directory, program] + arguments
@@ -242,7 +264,7 @@ public final class PostgresTestCluster: Sendable {
 
     /// A TCP port on 127.0.0.1 that was free a moment ago.
     private static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM_VALUE), 0)
+        let fd = socket(AF_INET, Int32(streamSocketType), 0)
         guard fd >= 0 else { throw ClusterError("socket failed") }
         defer { close(fd) }
         var address = sockaddr_in()
@@ -281,9 +303,9 @@ public final class PostgresTestCluster: Sendable {
 }
 
 #if os(Linux)
-private let SOCK_STREAM_VALUE = SOCK_STREAM.rawValue
+    private let streamSocketType = SOCK_STREAM.rawValue
 #else
-private let SOCK_STREAM_VALUE = SOCK_STREAM
+    private let streamSocketType = SOCK_STREAM
 #endif
 
 /// A cluster could not be created or controlled.

@@ -16,14 +16,19 @@ extension ConformanceSuite {
             }
         },
         refusedTokenCase(
-            "connection.token.missing.refused", "A connection without a token never has a request answered and is closed promptly."
+            "connection.token.missing.refused",
+            "A connection without a token never has a request answered and is closed promptly."
         ) { context in context.nextURL() },
         refusedTokenCase(
-            "connection.token.empty.refused", "A connection with an empty token never has a request answered and is closed promptly."
+            "connection.token.empty.refused",
+            "A connection with an empty token never has a request answered and is closed promptly."
         ) { context in try HypergraphClient.authenticatedURL(context.nextURL(), token: "") },
         refusedTokenCase(
-            "connection.token.unknown.refused", "A connection with an unknown token never has a request answered and is closed promptly."
-        ) { context in try HypergraphClient.authenticatedURL(context.nextURL(), token: String(repeating: "ab", count: 32)) },
+            "connection.token.unknown.refused",
+            "A connection with an unknown token never has a request answered and is closed promptly."
+        ) { context in
+            try HypergraphClient.authenticatedURL(context.nextURL(), token: String(repeating: "ab", count: 32))
+        },
         refusedTokenCase(
             "connection.token.repeated.refused",
             "A connection whose token parameter is repeated (?token=T&token=T) never has a request answered and is closed promptly."
@@ -37,7 +42,8 @@ extension ConformanceSuite {
             "A connection with an expired session token never has a request answered and is closed promptly.",
             needs: [.expiredIdentity]
         ) { context in
-            try await HypergraphClient.authenticatedURL(context.nextURL(), token: context.expiredIdentity().sessionToken)
+            try await HypergraphClient.authenticatedURL(
+                context.nextURL(), token: context.expiredIdentity().sessionToken)
         },
         ConformanceCase(
             "connection.token.expires-while-open.closed", .should, "§1.3, §12 G18",
@@ -49,7 +55,8 @@ extension ConformanceSuite {
             _ = try await context.expect("list-invitations answered while the token is valid") {
                 () throws(HypergraphClientError) in try await alice.session.listInvitations(timeout: context.timeout)
             }
-            let remaining = (identity.sessionTokenExpires?.millisecondsSince1970 ?? 0) - Timestamp.now.millisecondsSince1970
+            let remaining =
+                (identity.sessionTokenExpires?.millisecondsSince1970 ?? 0) - Timestamp.now.millisecondsSince1970
             let close = try await context.expect("the connection closed once the token expired") {
                 () throws(HypergraphClientError) in
                 try await alice.session.waitForClose(timeout: .milliseconds(max(remaining, 0)) + context.timeout)
@@ -75,8 +82,9 @@ extension ConformanceSuite {
                 }
                 types.append(message.type)
             }
-            try requireEqual(types, ["account-inboxes", "list-spaces", "list-invitations", "account-inboxes", "list-spaces"],
-                             "the reply types in order")
+            try requireEqual(
+                types, ["account-inboxes", "list-spaces", "list-invitations", "account-inboxes", "list-spaces"],
+                "the reply types in order")
         },
         ConformanceCase(
             "connection.same-token.several-connections", .must, "§1.3",
@@ -129,7 +137,8 @@ extension ConformanceSuite {
                 guard case .message(let message) = event, message.type != "error" else { return nil }
                 return message.type
             }
-            try require(answered.isEmpty, "no request answered on a refused connection", observed: "received \(answered)")
+            try require(
+                answered.isEmpty, "no request answered on a refused connection", observed: "received \(answered)")
         }
     }
 }

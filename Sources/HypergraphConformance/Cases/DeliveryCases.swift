@@ -24,14 +24,18 @@ extension ConformanceSuite {
         let ownerSubscribed = try await context.secondConnection(of: owner)
         let ownerUnsubscribed = try await context.secondConnection(of: owner)
         for peer in [owner, ownerSubscribed, member] { try await context.subscribe(peer, to: space.id) }
-        for peer in [owner, ownerSubscribed, ownerUnsubscribed, member, outsider] { _ = await peer.session.drainEvents() }
+        for peer in [owner, ownerSubscribed, ownerUnsubscribed, member, outsider] {
+            _ = await peer.session.drainEvents()
+        }
         return Audience(
             owner: owner, ownerSubscribed: ownerSubscribed, ownerUnsubscribed: ownerUnsubscribed, member: member,
             outsider: outsider, space: space)
     }
 
     /// The audience after the owner sent an update; returns the request too.
-    static func afterUpdate(_ context: CaseContext) async throws -> (Audience, CreateUpdateRequest, UpdateConfirmedResponse) {
+    static func afterUpdate(_ context: CaseContext) async throws -> (
+        Audience, CreateUpdateRequest, UpdateConfirmedResponse
+    ) {
         let audience = try await audience(context)
         let request = audience.owner.identity.createUpdate(spaceId: audience.space.id, update: [9, 9, 9])
         let confirmation = try await context.expect("update-confirmed") { () throws(HypergraphClientError) in
@@ -44,13 +48,17 @@ extension ConformanceSuite {
     static func expectNotification(
         _ context: CaseContext, on peer: Peer, of request: CreateUpdateRequest, clock: Int
     ) async throws {
-        let message = try await context.expectMessage(on: peer, "updates-notification for \(request.updateId)") { message in
+        let message = try await context.expectMessage(on: peer, "updates-notification for \(request.updateId)") {
+            message in
             if case .updatesNotification(let note) = message { note.spaceId == request.spaceId } else { false }
         }
         guard case .updatesNotification(let note) = message else { return }
         let expected = Updates(
-            updates: [SignedUpdate(update: request.update, accountAddress: request.accountAddress, signature: request.signature,
-                                   updateId: request.updateId)],
+            updates: [
+                SignedUpdate(
+                    update: request.update, accountAddress: request.accountAddress, signature: request.signature,
+                    updateId: request.updateId)
+            ],
             firstUpdateClock: clock, lastUpdateClock: clock)
         try requireEqual(note.updates, expected, "the notification's updates")
     }
@@ -88,7 +96,8 @@ extension ConformanceSuite {
         ) { context in
             let (audience, request, confirmation) = try await afterUpdate(context)
             try await expectNotification(context, on: audience.member, of: request, clock: confirmation.clock)
-            try await context.expectNothing([audience.ownerUnsubscribed, audience.outsider], "nothing for non-subscribers")
+            try await context.expectNothing(
+                [audience.ownerUnsubscribed, audience.outsider], "nothing for non-subscribers")
         },
         ConformanceCase(
             "delivery.subscribe-space.others-nothing", .must, "§6",
@@ -102,7 +111,8 @@ extension ConformanceSuite {
             _ = try await member.session.listInvitations(timeout: context.timeout)
             _ = try await member.session.accountInboxes(timeout: context.timeout)
             try await context.expectNothing(
-                [audience.owner, audience.ownerSubscribed, audience.member, audience.outsider], "nothing for other connections")
+                [audience.owner, audience.ownerSubscribed, audience.member, audience.outsider],
+                "nothing for other connections")
         },
     ]
 
@@ -113,7 +123,9 @@ extension ConformanceSuite {
         let invitee = try await context.peer("carol")
         let inviteeAgain = try await context.secondConnection(of: invitee)
         let snapshot = try await context.subscribe(audience.owner, to: audience.space.id)
-        guard let request = audience.owner.identity.createInvitationEvent(in: snapshot, inviteeAccountAddress: invitee.account)
+        guard
+            let request = audience.owner.identity.createInvitationEvent(
+                in: snapshot, inviteeAccountAddress: invitee.account)
         else { throw CaseFailure(expected: "a hashable snapshot", observed: "\(snapshot.events)") }
         _ = try await context.expect("a space reply to create-invitation-event") { () throws(HypergraphClientError) in
             try await audience.owner.session.createInvitation(request, timeout: context.timeout)
@@ -122,10 +134,15 @@ extension ConformanceSuite {
     }
 
     /// Waits for the `space-event` carrying `event` on `peer`.
-    static func expectSpaceEvent(_ context: CaseContext, on peer: Peer, spaceId: String, event: SpaceEvent) async throws {
+    static func expectSpaceEvent(_ context: CaseContext, on peer: Peer, spaceId: String, event: SpaceEvent) async throws
+    {
         let id = eventId(event)
         let message = try await context.expectMessage(on: peer, "space-event for event \(id)") { message in
-            if case .spaceEvent(let broadcast) = message { broadcast.spaceId == spaceId && eventId(broadcast.event) == id } else { false }
+            if case .spaceEvent(let broadcast) = message {
+                broadcast.spaceId == spaceId && eventId(broadcast.event) == id
+            } else {
+                false
+            }
         }
         guard case .spaceEvent(let broadcast) = message else { return }
         try requireEqual(broadcast.event, event, "the broadcast event")
@@ -139,7 +156,8 @@ extension ConformanceSuite {
         ) { context in
             let (audience, _, event) = try await afterInvitation(context)
             for peer in [audience.member, audience.ownerSubscribed] {
-                try await expectSpaceEvent(context, on: peer, spaceId: audience.space.id, event: .createInvitation(event))
+                try await expectSpaceEvent(
+                    context, on: peer, spaceId: audience.space.id, event: .createInvitation(event))
             }
         },
         ConformanceCase(
@@ -148,7 +166,8 @@ extension ConformanceSuite {
             area: .delivery
         ) { context in
             let (audience, _, event) = try await afterInvitation(context)
-            try await expectSpaceEvent(context, on: audience.member, spaceId: audience.space.id, event: .createInvitation(event))
+            try await expectSpaceEvent(
+                context, on: audience.member, spaceId: audience.space.id, event: .createInvitation(event))
             try await context.expectNothing([audience.owner], of: ["space-event"], "no space-event for the sender")
         },
         ConformanceCase(
@@ -162,8 +181,9 @@ extension ConformanceSuite {
                     $0.type == "list-invitations"
                 }
                 guard case .listInvitations(let list) = message else { continue }
-                try require(list.invitations.contains { $0.id == event.transaction.id && $0.spaceId == audience.space.id },
-                            "the invitation \(event.transaction.id) listed", observed: "\(list.invitations)")
+                try require(
+                    list.invitations.contains { $0.id == event.transaction.id && $0.spaceId == audience.space.id },
+                    "the invitation \(event.transaction.id) listed", observed: "\(list.invitations)")
             }
         },
         ConformanceCase(
@@ -172,7 +192,8 @@ extension ConformanceSuite {
             area: .delivery
         ) { context in
             let (audience, _, event) = try await afterInvitation(context)
-            try await expectSpaceEvent(context, on: audience.member, spaceId: audience.space.id, event: .createInvitation(event))
+            try await expectSpaceEvent(
+                context, on: audience.member, spaceId: audience.space.id, event: .createInvitation(event))
             try await context.expectNothing([audience.ownerUnsubscribed, audience.outsider], "nothing for the others")
         },
         ConformanceCase(
@@ -187,8 +208,9 @@ extension ConformanceSuite {
             for peer in [audience.owner, audience.member] {
                 try await expectSpaceEvent(context, on: peer, spaceId: audience.space.id, event: accepted)
             }
-            try await context.expectNothing([audience.ownerUnsubscribed, audience.outsider, invitee[1]], of: ["space-event"],
-                                            "no space-event for unsubscribed connections")
+            try await context.expectNothing(
+                [audience.ownerUnsubscribed, audience.outsider, invitee[1]], of: ["space-event"],
+                "no space-event for unsubscribed connections")
         },
         ConformanceCase(
             "delivery.create-space-inbox.subscribers-space-event", .must, "§4.7, §6",
@@ -201,7 +223,8 @@ extension ConformanceSuite {
             _ = try await context.expect("a space reply") { () throws(HypergraphClientError) in
                 try await audience.owner.session.createSpaceInbox(request, timeout: context.timeout)
             }
-            try await expectSpaceEvent(context, on: audience.member, spaceId: audience.space.id, event: .createSpaceInbox(request.event))
+            try await expectSpaceEvent(
+                context, on: audience.member, spaceId: audience.space.id, event: .createSpaceInbox(request.event))
         },
         ConformanceCase(
             "delivery.create-space-inbox.excludes-sender", .must, "§4.7, §6",
@@ -214,9 +237,11 @@ extension ConformanceSuite {
             _ = try await context.expect("a space reply") { () throws(HypergraphClientError) in
                 try await audience.owner.session.createSpaceInbox(request, timeout: context.timeout)
             }
-            try await expectSpaceEvent(context, on: audience.member, spaceId: audience.space.id, event: .createSpaceInbox(request.event))
+            try await expectSpaceEvent(
+                context, on: audience.member, spaceId: audience.space.id, event: .createSpaceInbox(request.event))
             try await context.expectNothing([audience.owner], of: ["space-event"], "no space-event for the sender")
-            try await context.expectNothing([audience.ownerUnsubscribed, audience.outsider], "nothing for non-subscribers")
+            try await context.expectNothing(
+                [audience.ownerUnsubscribed, audience.outsider], "nothing for non-subscribers")
         },
         ConformanceCase(
             "delivery.create-account-inbox.owner-connections", .must, "§4.8, §5.7, §6",
@@ -253,13 +278,17 @@ extension ConformanceSuite {
             let (_, inboxId) = try await context.createSpaceInbox(by: audience.owner, in: snapshot)
             let ciphertext = RandomIdentifiers.hex(byteCount: 40)
             try context.requireStatus(
-                try await context.postSpaceInboxMessage(spaceId: audience.space.id, inboxId: inboxId, ciphertext: ciphertext),
+                try await context.postSpaceInboxMessage(
+                    spaceId: audience.space.id, inboxId: inboxId, ciphertext: ciphertext),
                 [200], "the post to be accepted")
             for peer in [audience.owner, audience.ownerSubscribed, audience.member] {
                 _ = try await context.expectMessage(on: peer, "space-inbox-message") { message in
                     if case .spaceInboxMessage(let posted) = message {
-                        posted.spaceId == audience.space.id && posted.inboxId == inboxId && posted.message.ciphertext == ciphertext
-                    } else { false }
+                        posted.spaceId == audience.space.id && posted.inboxId == inboxId
+                            && posted.message.ciphertext == ciphertext
+                    } else {
+                        false
+                    }
                 }
             }
         },
@@ -275,8 +304,11 @@ extension ConformanceSuite {
             try context.requireStatus(
                 try await context.postSpaceInboxMessage(spaceId: audience.space.id, inboxId: inboxId),
                 [200], "the post to be accepted")
-            _ = try await context.expectMessage(on: audience.member, "space-inbox-message") { $0.type == "space-inbox-message" }
-            try await context.expectNothing([audience.ownerUnsubscribed, audience.outsider], "nothing for non-subscribers")
+            _ = try await context.expectMessage(on: audience.member, "space-inbox-message") {
+                $0.type == "space-inbox-message"
+            }
+            try await context.expectNothing(
+                [audience.ownerUnsubscribed, audience.outsider], "nothing for non-subscribers")
         },
         ConformanceCase(
             "delivery.account-inbox-message.owner-connections", .must, "§5.10, §6, §10.2",
@@ -293,7 +325,9 @@ extension ConformanceSuite {
                 _ = try await context.expectMessage(on: peer, "account-inbox-message") { message in
                     if case .accountInboxMessage(let posted) = message {
                         posted.accountAddress == alice.account && posted.inboxId == inbox.inbox.inboxId
-                    } else { false }
+                    } else {
+                        false
+                    }
                 }
             }
         },
@@ -308,7 +342,9 @@ extension ConformanceSuite {
             try context.requireStatus(
                 try await context.postAccountInboxMessage(accountAddress: alice.account, inboxId: inbox.inbox.inboxId),
                 [200], "the post to be accepted")
-            _ = try await context.expectMessage(on: alice, "account-inbox-message") { $0.type == "account-inbox-message" }
+            _ = try await context.expectMessage(on: alice, "account-inbox-message") {
+                $0.type == "account-inbox-message"
+            }
             try await context.expectNothing([eve], "nothing for another account")
         },
     ]

@@ -18,8 +18,10 @@ extension ConformanceSuite {
             let frame = try await context.lastRawFrame(alice, type: "space")
             let update = frame["updates"]?["updates"]?[0]?["update"]
             let expected: JSONValue = ["__type": "Uint8Array", "data": .array(bytes.map { .number(Double($0)) })]
-            try require(update == expected, "space.updates.updates[0].update = the envelope of bytes 0…255",
-                        observed: update.map { String(decoding: $0.serialized(), as: UTF8.self).prefix(300).description } ?? "absent")
+            try require(
+                update == expected, "space.updates.updates[0].update = the envelope of bytes 0…255",
+                observed: update.map { String(decoding: $0.serialized(), as: UTF8.self).prefix(300).description }
+                    ?? "absent")
         },
         ConformanceCase(
             "encoding.bytes.bare-array-accepted", .should, "§2.2",
@@ -31,7 +33,11 @@ extension ConformanceSuite {
             let request = alice.identity.createUpdate(spaceId: space.id, update: [7, 8, 9])
             try await alice.session.sendRaw(text: edited(.createUpdate(request)) { $0["update"] = [7, 8, 9] })
             _ = try await context.expectMessage(on: alice, "update-confirmed for the bare-array update") { message in
-                if case .updateConfirmed(let confirmed) = message { confirmed.updateId == request.updateId } else { false }
+                if case .updateConfirmed(let confirmed) = message {
+                    confirmed.updateId == request.updateId
+                } else {
+                    false
+                }
             }
             let snapshot = try await context.subscribe(alice, to: space.id)
             try requireEqual(snapshot.updates?.updates.first?.update.bytes ?? [], [7, 8, 9], "the stored update bytes")
@@ -48,7 +54,9 @@ extension ConformanceSuite {
                 text: edited(.createUpdate(request)) { $0["update"] = ["__type": "Uint8Array", "data": [1, 256]] })
             try await context.expectNothing([alice], of: ["update-confirmed"], "no update-confirmed for data [1,256]")
             let snapshot = try await context.subscribe(alice, to: space.id)
-            try require(snapshot.updates == nil, "no update stored", observed: "\(snapshot.updates?.updates.count ?? 0) updates")
+            try require(
+                snapshot.updates == nil, "no update stored", observed: "\(snapshot.updates?.updates.count ?? 0) updates"
+            )
         },
         ConformanceCase(
             "encoding.timestamp.emitted-format", .must, "§2.3",
@@ -57,17 +65,20 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let inbox = try await context.createAccountInbox(by: alice)
-            let posted = try await context.postAccountInboxMessage(accountAddress: alice.account, inboxId: inbox.inbox.inboxId)
+            let posted = try await context.postAccountInboxMessage(
+                accountAddress: alice.account, inboxId: inbox.inbox.inboxId)
             try context.requireStatus(posted, [200], "the anonymous post to be accepted")
             _ = try await alice.session.latestAccountInboxMessages(
                 accountAddress: alice.account, inboxId: inbox.inbox.inboxId, timeout: context.timeout)
             let frame = try await context.lastRawFrame(alice, type: "account-inbox-messages")
             let createdAt = frame["messages"]?[0]?["createdAt"]?.stringValue ?? "absent"
-            try require(isCanonicalTimestamp(createdAt), "messages[0].createdAt like 2025-06-30T12:34:56.789Z",
-                        observed: createdAt)
+            try require(
+                isCanonicalTimestamp(createdAt), "messages[0].createdAt like 2025-06-30T12:34:56.789Z",
+                observed: createdAt)
         },
         sinceCase("encoding.timestamp.since-canonical", .must, "1970-01-01T00:00:00.000Z", "the canonical form"),
-        sinceCase("encoding.timestamp.since-without-fraction", .should, "2020-01-01T00:00:00Z", "RFC 3339 without fraction"),
+        sinceCase(
+            "encoding.timestamp.since-without-fraction", .should, "2020-01-01T00:00:00Z", "RFC 3339 without fraction"),
         sinceCase("encoding.timestamp.since-date-only", .should, "2020-01-01", "a date-only string"),
         ConformanceCase(
             "encoding.timestamp.since-invalid.refused", .must, "§2.3",
@@ -78,7 +89,8 @@ extension ConformanceSuite {
             let inbox = try await context.createAccountInbox(by: alice)
             let request = GetLatestAccountInboxMessagesRequest(
                 accountAddress: alice.account, inboxId: inbox.inbox.inboxId, since: Timestamp(millisecondsSince1970: 0))
-            try await alice.session.sendRaw(text: edited(.getLatestAccountInboxMessages(request)) { $0["since"] = "yesterday" })
+            try await alice.session.sendRaw(
+                text: edited(.getLatestAccountInboxMessages(request)) { $0["since"] = "yesterday" })
             try await context.expectNothing([alice], of: ["account-inbox-messages"], "no reply to since \"yesterday\"")
             try await context.expectUsable(alice, after: "an invalid date")
         },
@@ -91,7 +103,9 @@ extension ConformanceSuite {
             let space = try await context.createSpace(by: alice)
             try await context.subscribe(alice, to: space.id)
             let frame = try await context.lastRawFrame(alice, type: "space")
-            try require(frame["updates"] == nil, "no updates member", observed: "updates = \(frame["updates"].map { "\($0)" } ?? "")")
+            try require(
+                frame["updates"] == nil, "no updates member",
+                observed: "updates = \(frame["updates"].map { "\($0)" } ?? "")")
         },
         ConformanceCase(
             "encoding.optional.anonymous-message-omitted", .must, "§2.4, §3.6",
@@ -103,15 +117,18 @@ extension ConformanceSuite {
             try context.requireStatus(
                 try await context.postAccountInboxMessage(accountAddress: alice.account, inboxId: inbox.inbox.inboxId),
                 [200], "the anonymous post to be accepted")
-            _ = try await context.expectMessage(on: alice, "account-inbox-message") { $0.type == "account-inbox-message" }
+            _ = try await context.expectMessage(on: alice, "account-inbox-message") {
+                $0.type == "account-inbox-message"
+            }
             _ = try await alice.session.latestAccountInboxMessages(
                 accountAddress: alice.account, inboxId: inbox.inbox.inboxId, timeout: context.timeout)
             for type in ["account-inbox-message", "account-inbox-messages"] {
                 let frame = try await context.lastRawFrame(alice, type: type)
                 let message = (type == "account-inbox-message" ? frame["message"] : frame["messages"]?[0])?.objectValue
                 let present = ["signature", "authorAccountAddress"].filter { message?[$0] != nil }
-                try require(present.isEmpty, "\(type): no signature or authorAccountAddress member",
-                            observed: "members \(present) present")
+                try require(
+                    present.isEmpty, "\(type): no signature or authorAccountAddress member",
+                    observed: "members \(present) present")
             }
         },
         ConformanceCase(
@@ -122,12 +139,17 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let space = try await context.createSpace(by: alice)
             let update = alice.identity.createUpdate(spaceId: space.id, update: [4, 2])
-            try await alice.session.sendRaw(text: edited(.createUpdate(update)) {
-                $0["extra"] = ["nested": true]
-                $0["signature"] = .object(($0["signature"]?.objectValue ?? [:]).merging(["note": "x"]))
-            })
+            try await alice.session.sendRaw(
+                text: edited(.createUpdate(update)) {
+                    $0["extra"] = ["nested": true]
+                    $0["signature"] = .object(($0["signature"]?.objectValue ?? [:]).merging(["note": "x"]))
+                })
             _ = try await context.expectMessage(on: alice, "update-confirmed despite unknown members") { message in
-                if case .updateConfirmed(let confirmed) = message { confirmed.updateId == update.updateId } else { false }
+                if case .updateConfirmed(let confirmed) = message {
+                    confirmed.updateId == update.updateId
+                } else {
+                    false
+                }
             }
             try await alice.session.sendRaw(text: #"{"type":"list-invitations","unexpected":[1,2,3]}"#)
             _ = try await context.expectMessage(on: alice, "list-invitations despite an unknown member") {
@@ -170,7 +192,9 @@ extension ConformanceSuite {
     ]
 
     /// A case sending `get-latest-account-inbox-messages` with `since` written as `text`.
-    private static func sinceCase(_ id: String, _ level: ConformanceLevel, _ text: String, _ form: String) -> ConformanceCase {
+    private static func sinceCase(_ id: String, _ level: ConformanceLevel, _ text: String, _ form: String)
+        -> ConformanceCase
+    {
         ConformanceCase(
             id, level, "§2.3", "`since` written as \(form) (\(text)) is accepted and answered.", area: .encoding
         ) { context in
@@ -178,7 +202,8 @@ extension ConformanceSuite {
             let inbox = try await context.createAccountInbox(by: alice)
             let request = GetLatestAccountInboxMessagesRequest(
                 accountAddress: alice.account, inboxId: inbox.inbox.inboxId, since: Timestamp(millisecondsSince1970: 0))
-            try await alice.session.sendRaw(text: edited(.getLatestAccountInboxMessages(request)) { $0["since"] = .string(text) })
+            try await alice.session.sendRaw(
+                text: edited(.getLatestAccountInboxMessages(request)) { $0["since"] = .string(text) })
             _ = try await context.expectMessage(on: alice, "account-inbox-messages for since \(text)") {
                 $0.type == "account-inbox-messages"
             }

@@ -7,7 +7,8 @@ import HypergraphSigning
 extension ConformanceSuite {
     /// Sends an event request that must be refused, then checks that the space's events are unchanged.
     static func expectEventRefused(
-        _ context: CaseContext, _ message: ClientMessage, on peer: Peer, owner: Peer, space: SpaceResponse, _ requirement: String
+        _ context: CaseContext, _ message: ClientMessage, on peer: Peer, owner: Peer, space: SpaceResponse,
+        _ requirement: String
     ) async throws {
         try await context.expectRefused(message, on: peer, requirement)
         let snapshot = try await context.subscribe(owner, to: space.id)
@@ -24,10 +25,12 @@ extension ConformanceSuite {
             let bob = try await context.identity()
             let space = try await context.createSpace(by: alice)
             let request = alice.identity.createInvitationEvent(
-                spaceId: space.id, previousEventHash: RandomIdentifiers.hex(byteCount: 32), inviteeAccountAddress: bob.accountAddress,
+                spaceId: space.id, previousEventHash: RandomIdentifiers.hex(byteCount: 32),
+                inviteeAccountAddress: bob.accountAddress,
                 keyBoxes: space.keyBoxes.map { .opaque(keyId: $0.id, accountAddress: bob.accountAddress) })
-            try await expectEventRefused(context, .createInvitationEvent(request), on: alice, owner: alice, space: space,
-                                         "no space for a wrong previousEventHash")
+            try await expectEventRefused(
+                context, .createInvitationEvent(request), on: alice, owner: alice, space: space,
+                "no space for a wrong previousEventHash")
         },
         ConformanceCase(
             "events.chain.stale-previous-hash.refused", .must, "§8.2",
@@ -38,9 +41,12 @@ extension ConformanceSuite {
             let bob = try await context.identity()
             let created = try await context.createSpace(by: alice)
             let (space, _) = try await context.createSpaceInbox(by: alice, in: created)
-            guard let stale = alice.identity.createInvitationEvent(in: created, inviteeAccountAddress: bob.accountAddress) else { return }
-            try await expectEventRefused(context, .createInvitationEvent(stale), on: alice, owner: alice, space: space,
-                                         "no space for a stale previousEventHash")
+            guard
+                let stale = alice.identity.createInvitationEvent(in: created, inviteeAccountAddress: bob.accountAddress)
+            else { return }
+            try await expectEventRefused(
+                context, .createInvitationEvent(stale), on: alice, owner: alice, space: space,
+                "no space for a stale previousEventHash")
         },
         ConformanceCase(
             "events.non-admin.invitation.refused", .must, "§8.2",
@@ -51,12 +57,15 @@ extension ConformanceSuite {
             let bob = try await context.peer("bob")
             let carol = try await context.peer("carol")
             let space = try await context.sharedSpace(owner: alice, member: bob)
-            guard let request = bob.identity.createInvitationEvent(in: space, inviteeAccountAddress: carol.account) else { return }
-            try await expectEventRefused(context, .createInvitationEvent(request), on: bob, owner: alice, space: space,
-                                         "no space for a member's invitation")
+            guard let request = bob.identity.createInvitationEvent(in: space, inviteeAccountAddress: carol.account)
+            else { return }
+            try await expectEventRefused(
+                context, .createInvitationEvent(request), on: bob, owner: alice, space: space,
+                "no space for a member's invitation")
             let invitations = try await carol.session.listInvitations(timeout: context.timeout).invitations
-            try require(!invitations.contains { $0.spaceId == space.id }, "no invitation to \(space.id) for carol",
-                        observed: "\(invitations)")
+            try require(
+                !invitations.contains { $0.spaceId == space.id }, "no invitation to \(space.id) for carol",
+                observed: "\(invitations)")
         },
         ConformanceCase(
             "events.non-admin.inbox.refused", .must, "§8.2",
@@ -67,8 +76,9 @@ extension ConformanceSuite {
             let bob = try await context.peer("bob")
             let space = try await context.sharedSpace(owner: alice, member: bob)
             let request = try context.inboxEvent(by: bob.identity, in: space)
-            try await expectEventRefused(context, .createSpaceInboxEvent(request), on: bob, owner: alice, space: space,
-                                         "no space for a member's inbox")
+            try await expectEventRefused(
+                context, .createSpaceInboxEvent(request), on: bob, owner: alice, space: space,
+                "no space for a member's inbox")
         },
         ConformanceCase(
             "events.invitation.existing-member.refused", .must, "§8.2",
@@ -78,9 +88,11 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.peer("bob")
             let space = try await context.sharedSpace(owner: alice, member: bob)
-            guard let request = alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: bob.account) else { return }
-            try await expectEventRefused(context, .createInvitationEvent(request), on: alice, owner: alice, space: space,
-                                         "no space for inviting a member")
+            guard let request = alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: bob.account)
+            else { return }
+            try await expectEventRefused(
+                context, .createInvitationEvent(request), on: alice, owner: alice, space: space,
+                "no space for inviting a member")
         },
         ConformanceCase(
             "events.invitation.double-invite.refused", .must, "§8.2",
@@ -90,9 +102,12 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.identity()
             let space = try await context.invite(bob, to: context.createSpace(by: alice), by: alice)
-            guard let request = alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: bob.accountAddress) else { return }
-            try await expectEventRefused(context, .createInvitationEvent(request), on: alice, owner: alice, space: space,
-                                         "no space for a second invitation")
+            guard
+                let request = alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: bob.accountAddress)
+            else { return }
+            try await expectEventRefused(
+                context, .createInvitationEvent(request), on: alice, owner: alice, space: space,
+                "no space for a second invitation")
         },
         ConformanceCase(
             "events.accept.non-invitee.refused", .must, "§4.6, §8.2",
@@ -103,9 +118,11 @@ extension ConformanceSuite {
             let bob = try await context.identity()
             let mallory = try await context.peer("mallory")
             let space = try await context.invite(bob, to: context.createSpace(by: alice), by: alice)
-            let request = mallory.identity.acceptInvitationEvent(spaceId: space.id, previousEventHash: try context.lastHash(space))
-            try await expectEventRefused(context, .acceptInvitationEvent(request), on: mallory, owner: alice, space: space,
-                                         "no space for a non-invitee's acceptance")
+            let request = mallory.identity.acceptInvitationEvent(
+                spaceId: space.id, previousEventHash: try context.lastHash(space))
+            try await expectEventRefused(
+                context, .acceptInvitationEvent(request), on: mallory, owner: alice, space: space,
+                "no space for a non-invitee's acceptance")
         },
         ConformanceCase(
             "events.forged-signature.refused", .must, "§7.2, §8.2",
@@ -115,10 +132,13 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.identity()
             let space = try await context.createSpace(by: alice)
-            guard var request = alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: bob.accountAddress) else { return }
+            guard
+                var request = alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: bob.accountAddress)
+            else { return }
             request.event.author.signature = BrokenSignatures.foreign(request.event.signingPayload)
-            try await expectEventRefused(context, .createInvitationEvent(request), on: alice, owner: alice, space: space,
-                                         "no space for a forged signature")
+            try await expectEventRefused(
+                context, .createInvitationEvent(request), on: alice, owner: alice, space: space,
+                "no space for a forged signature")
         },
         ConformanceCase(
             "events.forged-signature.create-space.refused", .must, "§4.4, §8.2",
@@ -129,8 +149,9 @@ extension ConformanceSuite {
             var request = alice.identity.createSpaceEvent(name: "Forged")
             request.event.author.signature = BrokenSignatures.foreign(request.event.signingPayload)
             try await context.expectRefused(.createSpaceEvent(request), on: alice, "no space for a forged create-space")
-            try await context.expectRefused(.subscribeSpace(SubscribeSpaceRequest(id: request.spaceId)), on: alice,
-                                            "the space not to exist")
+            try await context.expectRefused(
+                .subscribeSpace(SubscribeSpaceRequest(id: request.spaceId)), on: alice,
+                "the space not to exist")
         },
         ConformanceCase(
             "events.other-author.create-space.refused", .must, "§8.3",
@@ -140,7 +161,8 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.identity()
             let request = bob.createSpaceEvent(name: "Bob's, sent by Alice")
-            try await context.expectRefused(.createSpaceEvent(request), on: alice, "no space for another account's event")
+            try await context.expectRefused(
+                .createSpaceEvent(request), on: alice, "no space for another account's event")
         },
         ConformanceCase(
             "events.other-author.invitation.refused", .must, "§8.3",
@@ -151,9 +173,12 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let carol = try await context.identity()
             let space = try await context.sharedSpace(owner: bob, member: alice)
-            guard let request = bob.identity.createInvitationEvent(in: space, inviteeAccountAddress: carol.accountAddress) else { return }
-            try await expectEventRefused(context, .createInvitationEvent(request), on: alice, owner: bob, space: space,
-                                         "no space for bob's invitation sent by alice")
+            guard
+                let request = bob.identity.createInvitationEvent(in: space, inviteeAccountAddress: carol.accountAddress)
+            else { return }
+            try await expectEventRefused(
+                context, .createInvitationEvent(request), on: alice, owner: bob, space: space,
+                "no space for bob's invitation sent by alice")
         },
         ConformanceCase(
             "events.unknown-members.stripped", .must, "§3.10, §7.5",
@@ -163,21 +188,26 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.identity()
             let space = try await context.createSpace(by: alice)
-            guard let request = alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: bob.accountAddress) else { return }
-            try await alice.session.sendRaw(text: edited(.createInvitationEvent(request)) { object in
-                var event = object["event"]?.objectValue ?? [:]
-                event["transaction"] = .object((event["transaction"]?.objectValue ?? [:]).merging(["note": "unsigned extra"]))
-                event["extra"] = true
-                object["event"] = .object(event)
-            })
+            guard
+                let request = alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: bob.accountAddress)
+            else { return }
+            try await alice.session.sendRaw(
+                text: edited(.createInvitationEvent(request)) { object in
+                    var event = object["event"]?.objectValue ?? [:]
+                    event["transaction"] = .object(
+                        (event["transaction"]?.objectValue ?? [:]).merging(["note": "unsigned extra"]))
+                    event["extra"] = true
+                    object["event"] = .object(event)
+                })
             let reply = try await context.expectMessage(on: alice, "space with the invitation") { message in
                 if case .space(let snapshot) = message { snapshot.events.count == 2 } else { false }
             }
             let frame = try await context.lastRawFrame(alice, type: "space")
             let stored = frame["events"]?[1]
-            try require(stored?["transaction"]?["note"] == nil && stored?["extra"] == nil,
-                        "the stored event without the unknown members",
-                        observed: stored.map { String(decoding: $0.serialized(), as: UTF8.self) } ?? "absent")
+            try require(
+                stored?["transaction"]?["note"] == nil && stored?["extra"] == nil,
+                "the stored event without the unknown members",
+                observed: stored.map { String(decoding: $0.serialized(), as: UTF8.self) } ?? "absent")
             guard case .space(let snapshot) = reply else { return }
             _ = try await context.createSpaceInbox(by: alice, in: snapshot)
         },

@@ -4,13 +4,22 @@ import HypergraphProtocol
 
 extension ConformanceSuite {
     static let extensionCases: [ConformanceCase] = [
-        errorCase("extension.error.invalid-json", "A frame that is not JSON is answered with `error` code invalid-json.", .invalidJson) { peer in
+        errorCase(
+            "extension.error.invalid-json", "A frame that is not JSON is answered with `error` code invalid-json.",
+            .invalidJson
+        ) { peer in
             try await peer.session.sendRaw(text: "{oops")
         },
-        errorCase("extension.error.unknown-type", "An unknown message type is answered with `error` code unknown-type.", .unknownType) { peer in
+        errorCase(
+            "extension.error.unknown-type", "An unknown message type is answered with `error` code unknown-type.",
+            .unknownType
+        ) { peer in
             try await peer.session.sendRaw(text: #"{"type":"no-such-request"}"#)
         },
-        errorCase("extension.error.invalid-message", "A request missing a member is answered with `error` code invalid-message.", .invalidMessage) { peer in
+        errorCase(
+            "extension.error.invalid-message",
+            "A request missing a member is answered with `error` code invalid-message.", .invalidMessage
+        ) { peer in
             try await peer.session.sendRaw(text: #"{"type":"subscribe-space"}"#)
         },
         ConformanceCase(
@@ -21,8 +30,11 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let request = alice.identity.createUpdate(spaceId: RandomIdentifiers.uuid(), update: [1])
             let error = try await context.expectRefused(.createUpdate(request), on: alice, "no update-confirmed")
-            try require(error?.requestType == "create-update" && error?.spaceId == request.spaceId && error?.updateId == request.updateId,
-                        "an error with requestType create-update, the spaceId and the updateId", observed: "\(String(describing: error))")
+            try require(
+                error?.requestType == "create-update" && error?.spaceId == request.spaceId
+                    && error?.updateId == request.updateId,
+                "an error with requestType create-update, the spaceId and the updateId",
+                observed: "\(String(describing: error))")
         },
         ConformanceCase(
             "extension.error.invalid-signature", .extension, "§12 G3",

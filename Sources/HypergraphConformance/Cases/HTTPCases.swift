@@ -9,7 +9,9 @@ extension ConformanceSuite {
 
     /// How a policy case posts: signed, unsigned, or with only one of the two members.
     enum PostForm: String, Sendable {
-        case signed, unsigned, authorWithoutSignature = "author-without-signature", emptyAuthor = "empty-author"
+        case signed, unsigned
+        case authorWithoutSignature = "author-without-signature"
+        case emptyAuthor = "empty-author"
     }
 
     /// A case posting `form` to a space inbox with `policy` and requiring `status`.
@@ -17,7 +19,8 @@ extension ConformanceSuite {
         _ policy: InboxSenderAuthPolicy, _ form: PostForm, _ status: Int, _ requirement: String
     ) -> ConformanceCase {
         ConformanceCase(
-            "http.space-inbox-post.\(policy.rawValue).\(form.rawValue)", .must, "§10.1", requirement, area: .http, needs: [.http]
+            "http.space-inbox-post.\(policy.rawValue).\(form.rawValue)", .must, "§10.1", requirement, area: .http,
+            needs: [.http]
         ) { context in
             let alice = try await context.peer("alice")
             let (space, inboxId) = try await context.createSpaceInbox(
@@ -29,7 +32,8 @@ extension ConformanceSuite {
                 response = try await context.postSpaceInboxMessage(
                     spaceId: space.id, inboxId: inboxId, author: alice.identity, ciphertext: ciphertext)
             case .unsigned:
-                response = try await context.postSpaceInboxMessage(spaceId: space.id, inboxId: inboxId, ciphertext: ciphertext)
+                response = try await context.postSpaceInboxMessage(
+                    spaceId: space.id, inboxId: inboxId, ciphertext: ciphertext)
             case .authorWithoutSignature, .emptyAuthor:
                 let author: JSONValue = .string(form == .emptyAuthor ? "" : alice.account)
                 let body: JSONValue = ["ciphertext": .string(ciphertext), "authorAccountAddress": author]
@@ -38,26 +42,35 @@ extension ConformanceSuite {
                     json: String(decoding: body.serialized(), as: UTF8.self))
             }
             try context.requireStatus(response, [status], "HTTP \(status)")
-            let stored = try await alice.session.latestSpaceInboxMessages(spaceId: space.id, inboxId: inboxId, timeout: context.timeout)
+            let stored = try await alice.session.latestSpaceInboxMessages(
+                spaceId: space.id, inboxId: inboxId, timeout: context.timeout)
             try requireEqual(stored.messages.count, status == 200 ? 1 : 0, "the number of stored messages")
             if form == .emptyAuthor, let message = stored.messages.first {
                 // §10.1: the TypeScript server stores the empty author and sends it back as ""; omitting it is as good.
-                try require(message.authorAccountAddress == nil || message.authorAccountAddress == "",
-                            "authorAccountAddress absent or \"\"", observed: "\(String(describing: message.authorAccountAddress))")
+                try require(
+                    message.authorAccountAddress == nil || message.authorAccountAddress == "",
+                    "authorAccountAddress absent or \"\"",
+                    observed: "\(String(describing: message.authorAccountAddress))")
             }
         }
     }
 
     static let policyCases: [ConformanceCase] = [
-        policyCase(.requiresAuth, .signed, 200, "A requires_auth inbox accepts a signed post with its author (200 {})."),
-        policyCase(.requiresAuth, .unsigned, 400, "A requires_auth inbox refuses an unsigned post with 400 and stores nothing."),
+        policyCase(
+            .requiresAuth, .signed, 200, "A requires_auth inbox accepts a signed post with its author (200 {})."),
+        policyCase(
+            .requiresAuth, .unsigned, 400, "A requires_auth inbox refuses an unsigned post with 400 and stores nothing."
+        ),
         policyCase(.anonymous, .unsigned, 200, "An anonymous inbox accepts an unsigned post (200 {})."),
         policyCase(.anonymous, .signed, 400, "An anonymous inbox refuses a signed post with 400 and stores nothing."),
         policyCase(.optionalAuth, .signed, 200, "An optional_auth inbox accepts a signed post with its author."),
         policyCase(.optionalAuth, .unsigned, 200, "An optional_auth inbox accepts an unsigned post."),
-        policyCase(.optionalAuth, .authorWithoutSignature, 400,
-                   "An optional_auth inbox refuses an author without a signature with 400 and stores nothing."),
-        policyCase(.optionalAuth, .emptyAuthor, 200, "An empty-string authorAccountAddress counts as absent: an optional_auth inbox accepts it unsigned."),
+        policyCase(
+            .optionalAuth, .authorWithoutSignature, 400,
+            "An optional_auth inbox refuses an author without a signature with 400 and stores nothing."),
+        policyCase(
+            .optionalAuth, .emptyAuthor, 200,
+            "An empty-string authorAccountAddress counts as absent: an optional_auth inbox accepts it unsigned."),
         ConformanceCase(
             "http.space-inbox-post.unknown-signer.refused", .must, "§10.1",
             "A post signed by a key that is not an identity of the claimed author is refused with 403 and stores nothing.",
@@ -67,7 +80,8 @@ extension ConformanceSuite {
             let (space, inboxId) = try await context.createSpaceInbox(
                 by: alice, in: context.createSpace(by: alice), authPolicy: .requiresAuth)
             let impostor = HypergraphIdentity.random(accountAddress: alice.account)
-            let response = try await context.postSpaceInboxMessage(spaceId: space.id, inboxId: inboxId, author: impostor)
+            let response = try await context.postSpaceInboxMessage(
+                spaceId: space.id, inboxId: inboxId, author: impostor)
             try context.requireStatus(response, [403], "HTTP 403")
         },
         ConformanceCase(
@@ -77,7 +91,8 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let space = try await context.createSpace(by: alice)
-            let response = try await context.postSpaceInboxMessage(spaceId: space.id, inboxId: RandomIdentifiers.hex(byteCount: 32))
+            let response = try await context.postSpaceInboxMessage(
+                spaceId: space.id, inboxId: RandomIdentifiers.hex(byteCount: 32))
             try context.requireStatus(response, [404], "HTTP 404")
         },
         ConformanceCase(
@@ -100,7 +115,8 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let (space, inboxId) = try await context.createSpaceInbox(by: alice, in: context.createSpace(by: alice))
-            let response = try await context.http("POST", "/spaces/\(space.id)/inboxes/\(inboxId)/messages", json: #"{"text":"hi"}"#)
+            let response = try await context.http(
+                "POST", "/spaces/\(space.id)/inboxes/\(inboxId)/messages", json: #"{"text":"hi"}"#)
             try require(response.status >= 400, "an HTTP error status", observed: "HTTP \(response.status)")
         },
         ConformanceCase(
@@ -111,7 +127,8 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.identity()
             let inbox = try await context.createAccountInbox(by: alice)
-            let response = try await context.postAccountInboxMessage(accountAddress: bob.accountAddress, inboxId: inbox.inbox.inboxId)
+            let response = try await context.postAccountInboxMessage(
+                accountAddress: bob.accountAddress, inboxId: inbox.inbox.inboxId)
             try context.requireStatus(response, [404], "HTTP 404")
         },
         ConformanceCase(
@@ -121,7 +138,8 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let inbox = try await context.createAccountInbox(by: alice, authPolicy: .requiresAuth)
-            let response = try await context.postAccountInboxMessage(accountAddress: alice.account, inboxId: inbox.inbox.inboxId)
+            let response = try await context.postAccountInboxMessage(
+                accountAddress: alice.account, inboxId: inbox.inbox.inboxId)
             try context.requireStatus(response, [400], "HTTP 400")
         },
         ConformanceCase(
@@ -145,14 +163,16 @@ extension ConformanceSuite {
             area: .http, needs: [.http]
         ) { context in
             let alice = try await context.peer("alice")
-            let (withPublic, publicId) = try await context.createSpaceInbox(by: alice, in: context.createSpace(by: alice), isPublic: true)
+            let (withPublic, publicId) = try await context.createSpaceInbox(
+                by: alice, in: context.createSpace(by: alice), isPublic: true)
             _ = try await context.createSpaceInbox(by: alice, in: withPublic, isPublic: false)
             let response = try await context.http("GET", "/spaces/\(withPublic.id)/inboxes")
             try context.requireStatus(response, [200], "HTTP 200")
             let inboxes = response.json?["inboxes"]?.arrayValue ?? []
             try requireEqual(inboxes.compactMap { $0["inboxId"]?.stringValue }, [publicId], "the listed inbox ids")
-            try require(inboxes.first?["creationEvent"]?["transaction"]?["inboxId"]?.stringValue == publicId,
-                        "creationEvent of the inbox", observed: response.text)
+            try require(
+                inboxes.first?["creationEvent"]?["transaction"]?["inboxId"]?.stringValue == publicId,
+                "creationEvent of the inbox", observed: response.text)
         },
         ConformanceCase(
             "http.public.space-inbox.by-id", .must, "§10.3",
@@ -176,8 +196,9 @@ extension ConformanceSuite {
             let response = try await context.http("GET", "/accounts/\(alice.account)/inboxes")
             try context.requireStatus(response, [200], "HTTP 200")
             let ids = (response.json?["inboxes"]?.arrayValue ?? []).compactMap { $0["inboxId"]?.stringValue }
-            try require(ids.contains(open.inbox.inboxId) && !ids.contains(closed.inbox.inboxId),
-                        "the public inbox listed, the private one not", observed: "\(ids)")
+            try require(
+                ids.contains(open.inbox.inboxId) && !ids.contains(closed.inbox.inboxId),
+                "the public inbox listed, the private one not", observed: "\(ids)")
         },
         ConformanceCase(
             "http.public.account-inbox.by-id", .must, "§10.3",
@@ -188,8 +209,9 @@ extension ConformanceSuite {
             let inbox = try await context.createAccountInbox(by: alice)
             let response = try await context.http("GET", "/accounts/\(alice.account)/inboxes/\(inbox.inbox.inboxId)")
             try context.requireStatus(response, [200], "HTTP 200")
-            try requireEqual(response.json?["inbox"]?["signature"]?["hex"]?.stringValue ?? "", inbox.inbox.signature.hex,
-                             "inbox.signature.hex")
+            try requireEqual(
+                response.json?["inbox"]?["signature"]?["hex"]?.stringValue ?? "", inbox.inbox.signature.hex,
+                "inbox.signature.hex")
         },
         ConformanceCase(
             "http.identity.by-signature-key", .must, "§10.4",
@@ -198,12 +220,17 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.identity()
             let response = try await context.http(
-                "GET", "/identity?accountAddress=\(alice.accountAddress)&signaturePublicKey=\(alice.signaturePublicKey)")
+                "GET", "/identity?accountAddress=\(alice.accountAddress)&signaturePublicKey=\(alice.signaturePublicKey)"
+            )
             try context.requireStatus(response, [200], "HTTP 200")
-            try requireEqual(response.json?["accountAddress"]?.stringValue ?? "", alice.accountAddress, "accountAddress")
-            try requireEqual(response.json?["signaturePublicKey"]?.stringValue?.lowercased() ?? "", alice.signaturePublicKey,
-                             "signaturePublicKey")
-            try require(response.json?["encryptionPublicKey"]?.stringValue != nil, "an encryptionPublicKey", observed: response.text)
+            try requireEqual(
+                response.json?["accountAddress"]?.stringValue ?? "", alice.accountAddress, "accountAddress")
+            try requireEqual(
+                response.json?["signaturePublicKey"]?.stringValue?.lowercased() ?? "", alice.signaturePublicKey,
+                "signaturePublicKey")
+            try require(
+                response.json?["encryptionPublicKey"]?.stringValue != nil, "an encryptionPublicKey",
+                observed: response.text)
         },
         ConformanceCase(
             "http.identity.by-app-id", .must, "§10.4",
@@ -212,10 +239,12 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.identity()
             guard let appId = alice.appId else { throw CaseSkipped("the provisioned identity has no appId") }
-            let response = try await context.http("GET", "/identity?accountAddress=\(alice.accountAddress)&appId=\(appId)")
+            let response = try await context.http(
+                "GET", "/identity?accountAddress=\(alice.accountAddress)&appId=\(appId)")
             try context.requireStatus(response, [200], "HTTP 200")
-            try requireEqual(response.json?["signaturePublicKey"]?.stringValue?.lowercased() ?? "", alice.signaturePublicKey,
-                             "signaturePublicKey")
+            try requireEqual(
+                response.json?["signaturePublicKey"]?.stringValue?.lowercased() ?? "", alice.signaturePublicKey,
+                "signaturePublicKey")
         },
         ConformanceCase(
             "http.identity.not-found", .must, "§10.4",
@@ -225,9 +254,11 @@ extension ConformanceSuite {
             let alice = try await context.identity()
             let stranger = HypergraphIdentity.random()
             let response = try await context.http(
-                "GET", "/identity?accountAddress=\(alice.accountAddress)&signaturePublicKey=\(stranger.signaturePublicKey)")
+                "GET",
+                "/identity?accountAddress=\(alice.accountAddress)&signaturePublicKey=\(stranger.signaturePublicKey)")
             try context.requireStatus(response, [404], "HTTP 404")
-            try requireEqual(response.json?["accountAddress"]?.stringValue ?? "", alice.accountAddress, "accountAddress")
+            try requireEqual(
+                response.json?["accountAddress"]?.stringValue ?? "", alice.accountAddress, "accountAddress")
         },
         ConformanceCase(
             "http.identity.missing-account.400", .must, "§10.4",
@@ -243,9 +274,12 @@ extension ConformanceSuite {
             area: .http, needs: [.http]
         ) { context in
             let alice = try await context.identity()
-            let response = try await context.http("GET", "/whoami", headers: ["Authorization": "Bearer \(alice.sessionToken ?? "")"])
+            let response = try await context.http(
+                "GET", "/whoami", headers: ["Authorization": "Bearer \(alice.sessionToken ?? "")"])
             try context.requireStatus(response, [200], "HTTP 200")
-            try require(response.text.contains(alice.accountAddress), "the account address in the body", observed: response.text)
+            try require(
+                response.text.contains(alice.accountAddress), "the account address in the body", observed: response.text
+            )
             try context.requireStatus(try await context.http("GET", "/whoami"), [401], "HTTP 401 without a token")
         },
     ]

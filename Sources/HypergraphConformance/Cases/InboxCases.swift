@@ -31,10 +31,12 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.peer("bob")
             let request = bob.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous)
-            try await context.expectRefused(.createAccountInbox(request), on: alice, "no account-inbox for bob's inbox sent by alice")
+            try await context.expectRefused(
+                .createAccountInbox(request), on: alice, "no account-inbox for bob's inbox sent by alice")
             let inboxes = try await bob.session.accountInboxes(timeout: context.timeout).inboxes
-            try require(!inboxes.contains { $0.inboxId == request.inboxId }, "bob's inboxes without \(request.inboxId)",
-                        observed: "\(inboxes.map(\.inboxId))")
+            try require(
+                !inboxes.contains { $0.inboxId == request.inboxId }, "bob's inboxes without \(request.inboxId)",
+                observed: "\(inboxes.map(\.inboxId))")
         },
         ConformanceCase(
             "inboxes.create-account-inbox.unknown-key.refused", .must, "§4.8",
@@ -44,7 +46,8 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             var request = alice.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous)
             request.signature = BrokenSignatures.foreign(request.signingPayload)
-            try await context.expectRefused(.createAccountInbox(request), on: alice, "no account-inbox for a foreign signature")
+            try await context.expectRefused(
+                .createAccountInbox(request), on: alice, "no account-inbox for a foreign signature")
         },
         ConformanceCase(
             "inboxes.create-account-inbox.duplicate-id.refused", .must, "§4.8, §12 G13",
@@ -53,10 +56,14 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let first = try await context.createAccountInbox(by: alice, isPublic: true, authPolicy: .anonymous)
-            let again = alice.identity.createAccountInbox(isPublic: false, authPolicy: .requiresAuth, inboxId: first.inbox.inboxId)
-            try await context.expectRefused(.createAccountInbox(again), on: alice, "no account-inbox for a duplicate id")
+            let again = alice.identity.createAccountInbox(
+                isPublic: false, authPolicy: .requiresAuth, inboxId: first.inbox.inboxId)
+            try await context.expectRefused(
+                .createAccountInbox(again), on: alice, "no account-inbox for a duplicate id")
             let inboxes = try await alice.session.accountInboxes(timeout: context.timeout).inboxes
-            try requireEqual(inboxes.filter { $0.inboxId == first.inbox.inboxId }, [first.inbox], "alice's inbox \(first.inbox.inboxId)")
+            try requireEqual(
+                inboxes.filter { $0.inboxId == first.inbox.inboxId }, [first.inbox],
+                "alice's inbox \(first.inbox.inboxId)")
         },
         ConformanceCase(
             "inboxes.create-account-inbox.clean-object", .should, "§5.7, §12 G13",
@@ -66,7 +73,9 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             _ = try await context.createAccountInbox(by: alice)
             let frame = try await context.lastRawFrame(alice, type: "account-inbox")
-            try require(frame["inbox"]?["type"] == nil, "no inbox.type", observed: "inbox.type = \(String(describing: frame["inbox"]?["type"]))")
+            try require(
+                frame["inbox"]?["type"] == nil, "no inbox.type",
+                observed: "inbox.type = \(String(describing: frame["inbox"]?["type"]))")
         },
         ConformanceCase(
             "inboxes.account-inboxes.public-and-private", .must, "§4.11, §5.12",
@@ -77,8 +86,9 @@ extension ConformanceSuite {
             let open = try await context.createAccountInbox(by: alice, isPublic: true)
             let closed = try await context.createAccountInbox(by: alice, isPublic: false)
             let listed = Set(try await alice.session.accountInboxes(timeout: context.timeout).inboxes.map(\.inboxId))
-            try require(listed.isSuperset(of: [open.inbox.inboxId, closed.inbox.inboxId]),
-                        "both \(open.inbox.inboxId) and \(closed.inbox.inboxId) listed", observed: "\(listed.sorted())")
+            try require(
+                listed.isSuperset(of: [open.inbox.inboxId, closed.inbox.inboxId]),
+                "both \(open.inbox.inboxId) and \(closed.inbox.inboxId) listed", observed: "\(listed.sorted())")
         },
         ConformanceCase(
             "inboxes.account-inboxes.excludes-other-accounts", .must, "§4.11",
@@ -89,7 +99,8 @@ extension ConformanceSuite {
             let bob = try await context.peer("bob")
             let inbox = try await context.createAccountInbox(by: bob)
             let listed = try await alice.session.accountInboxes(timeout: context.timeout).inboxes.map(\.inboxId)
-            try require(!listed.contains(inbox.inbox.inboxId), "bob's inbox not listed for alice", observed: "\(listed)")
+            try require(
+                !listed.contains(inbox.inbox.inboxId), "bob's inbox not listed for alice", observed: "\(listed)")
         },
     ]
 
@@ -102,7 +113,8 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let (space, inboxId) = try await context.createSpaceInbox(by: alice, in: context.createSpace(by: alice))
             let reply = try await context.expect("space-inbox-messages") { () throws(HypergraphClientError) in
-                try await alice.session.latestSpaceInboxMessages(spaceId: space.id, inboxId: inboxId, timeout: context.timeout)
+                try await alice.session.latestSpaceInboxMessages(
+                    spaceId: space.id, inboxId: inboxId, timeout: context.timeout)
             }
             try requireEqual(reply.messages, [], "messages of a new inbox")
         },
@@ -114,8 +126,10 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let mallory = try await context.peer("mallory")
             let (space, inboxId) = try await context.createSpaceInbox(by: alice, in: context.createSpace(by: alice))
-            let request = GetLatestSpaceInboxMessagesRequest(spaceId: space.id, inboxId: inboxId, since: Timestamp(millisecondsSince1970: 0))
-            try await context.expectRefused(.getLatestSpaceInboxMessages(request), on: mallory, "no messages for a non-member")
+            let request = GetLatestSpaceInboxMessagesRequest(
+                spaceId: space.id, inboxId: inboxId, since: Timestamp(millisecondsSince1970: 0))
+            try await context.expectRefused(
+                .getLatestSpaceInboxMessages(request), on: mallory, "no messages for a non-member")
         },
         ConformanceCase(
             "inboxes.space-messages.other-space.refused", .should, "§12 G11",
@@ -125,8 +139,10 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let (_, inboxId) = try await context.createSpaceInbox(by: alice, in: context.createSpace(by: alice))
             let other = try await context.createSpace(by: alice)
-            let request = GetLatestSpaceInboxMessagesRequest(spaceId: other.id, inboxId: inboxId, since: Timestamp(millisecondsSince1970: 0))
-            try await context.expectRefused(.getLatestSpaceInboxMessages(request), on: alice, "no messages of another space's inbox")
+            let request = GetLatestSpaceInboxMessagesRequest(
+                spaceId: other.id, inboxId: inboxId, since: Timestamp(millisecondsSince1970: 0))
+            try await context.expectRefused(
+                .getLatestSpaceInboxMessages(request), on: alice, "no messages of another space's inbox")
         },
         ConformanceCase(
             "inboxes.space-messages.since-inclusive-ascending", .must, "§4.9",
@@ -139,16 +155,22 @@ extension ConformanceSuite {
             for _ in 0..<3 {
                 let ciphertext = RandomIdentifiers.hex(byteCount: 32)
                 texts.append(ciphertext)
-                try context.requireStatus(try await context.postSpaceInboxMessage(spaceId: space.id, inboxId: inboxId, ciphertext: ciphertext),
-                                          [200], "the post to be accepted")
+                try context.requireStatus(
+                    try await context.postSpaceInboxMessage(
+                        spaceId: space.id, inboxId: inboxId, ciphertext: ciphertext),
+                    [200], "the post to be accepted")
             }
-            let all = try await alice.session.latestSpaceInboxMessages(spaceId: space.id, inboxId: inboxId, timeout: context.timeout)
+            let all = try await alice.session.latestSpaceInboxMessages(
+                spaceId: space.id, inboxId: inboxId, timeout: context.timeout)
             try requireEqual(all.messages.map(\.ciphertext), texts, "the messages in order")
             guard let last = all.messages.last else { return }
             let since = try await alice.session.latestSpaceInboxMessages(
                 spaceId: space.id, inboxId: inboxId, since: last.createdAt, timeout: context.timeout)
-            try require(since.messages.contains { $0.id == last.id } && since.messages.allSatisfy { $0.createdAt >= last.createdAt },
-                        "since = the last createdAt returns that message and nothing older", observed: "\(since.messages.map(\.id))")
+            try require(
+                since.messages.contains { $0.id == last.id }
+                    && since.messages.allSatisfy { $0.createdAt >= last.createdAt },
+                "since = the last createdAt returns that message and nothing older",
+                observed: "\(since.messages.map(\.id))")
         },
         ConformanceCase(
             "inboxes.space-messages.signed-author-kept", .must, "§3.6, §10.1",
@@ -158,12 +180,15 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let (space, inboxId) = try await context.createSpaceInbox(
                 by: alice, in: context.createSpace(by: alice), authPolicy: .requiresAuth)
-            try context.requireStatus(try await context.postSpaceInboxMessage(spaceId: space.id, inboxId: inboxId, author: alice.identity),
-                                      [200], "the signed post to be accepted")
-            let reply = try await alice.session.latestSpaceInboxMessages(spaceId: space.id, inboxId: inboxId, timeout: context.timeout)
-            try require(reply.messages.count == 1 && reply.messages[0].authorAccountAddress == alice.account
-                            && reply.messages[0].signature != nil,
-                        "one message with alice's address and a signature", observed: "\(reply.messages)")
+            try context.requireStatus(
+                try await context.postSpaceInboxMessage(spaceId: space.id, inboxId: inboxId, author: alice.identity),
+                [200], "the signed post to be accepted")
+            let reply = try await alice.session.latestSpaceInboxMessages(
+                spaceId: space.id, inboxId: inboxId, timeout: context.timeout)
+            try require(
+                reply.messages.count == 1 && reply.messages[0].authorAccountAddress == alice.account
+                    && reply.messages[0].signature != nil,
+                "one message with alice's address and a signature", observed: "\(reply.messages)")
         },
         ConformanceCase(
             "inboxes.account-messages.reply-echo", .must, "§4.10, §5.11",
@@ -189,7 +214,8 @@ extension ConformanceSuite {
             let inbox = try await context.createAccountInbox(by: alice)
             let request = GetLatestAccountInboxMessagesRequest(
                 accountAddress: alice.account, inboxId: inbox.inbox.inboxId, since: Timestamp(millisecondsSince1970: 0))
-            try await context.expectRefused(.getLatestAccountInboxMessages(request), on: eve, "no messages of alice's inbox for eve")
+            try await context.expectRefused(
+                .getLatestAccountInboxMessages(request), on: eve, "no messages of alice's inbox for eve")
         },
         ConformanceCase(
             "inboxes.account-messages.since-inclusive", .must, "§4.10",
@@ -199,17 +225,22 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let inbox = try await context.createAccountInbox(by: alice)
             for _ in 0..<2 {
-                try context.requireStatus(try await context.postAccountInboxMessage(accountAddress: alice.account, inboxId: inbox.inbox.inboxId),
-                                          [200], "the post to be accepted")
+                try context.requireStatus(
+                    try await context.postAccountInboxMessage(
+                        accountAddress: alice.account, inboxId: inbox.inbox.inboxId),
+                    [200], "the post to be accepted")
             }
             let all = try await alice.session.latestAccountInboxMessages(
                 accountAddress: alice.account, inboxId: inbox.inbox.inboxId, timeout: context.timeout)
-            try require(all.messages.count == 2 && all.messages[0].createdAt <= all.messages[1].createdAt,
-                        "two messages, ascending", observed: "\(all.messages)")
+            try require(
+                all.messages.count == 2 && all.messages[0].createdAt <= all.messages[1].createdAt,
+                "two messages, ascending", observed: "\(all.messages)")
             let since = try await alice.session.latestAccountInboxMessages(
-                accountAddress: alice.account, inboxId: inbox.inbox.inboxId, since: all.messages[1].createdAt, timeout: context.timeout)
-            try require(since.messages.contains { $0.id == all.messages[1].id }, "the newest message again (inclusive)",
-                        observed: "\(since.messages.map(\.id))")
+                accountAddress: alice.account, inboxId: inbox.inbox.inboxId, since: all.messages[1].createdAt,
+                timeout: context.timeout)
+            try require(
+                since.messages.contains { $0.id == all.messages[1].id }, "the newest message again (inclusive)",
+                observed: "\(since.messages.map(\.id))")
         },
     ]
 }

@@ -4,12 +4,18 @@ import HypergraphProtocol
 
 extension ConformanceSuite {
     static let resilienceCases: [ConformanceCase] = [
-        garbageCase("resilience.invalid-json.connection-kept", "A frame that is not JSON gets no reply and the connection stays usable.",
-                    frames: ["{not json", "", "{\"type\":"]),
-        garbageCase("resilience.unknown-type.connection-kept", "A message with an unknown `type` gets no reply and the connection stays usable.",
-                    frames: [#"{"type":"delete-everything"}"#, #"{"type":"connect-create-space-event"}"#]),
-        garbageCase("resilience.not-an-object.connection-kept", "JSON that is not an object with a string `type` gets no reply and the connection stays usable.",
-                    frames: ["[1,2,3]", "42", "null", #"{"type":7}"#]),
+        garbageCase(
+            "resilience.invalid-json.connection-kept",
+            "A frame that is not JSON gets no reply and the connection stays usable.",
+            frames: ["{not json", "", "{\"type\":"]),
+        garbageCase(
+            "resilience.unknown-type.connection-kept",
+            "A message with an unknown `type` gets no reply and the connection stays usable.",
+            frames: [#"{"type":"delete-everything"}"#, #"{"type":"connect-create-space-event"}"#]),
+        garbageCase(
+            "resilience.not-an-object.connection-kept",
+            "JSON that is not an object with a string `type` gets no reply and the connection stays usable.",
+            frames: ["[1,2,3]", "42", "null", #"{"type":7}"#]),
         ConformanceCase(
             "resilience.binary-frame.connection-kept", .must, "§1.4",
             "A binary frame holding a request is answered as text or ignored, and the connection stays usable.",
@@ -33,7 +39,9 @@ extension ConformanceSuite {
                 guard case .closed(let code, let reason) = error else {
                     throw CaseFailure(expected: "the connection usable or closed with 1009", observed: "\(error)")
                 }
-                try require(code == .messageTooBig, "a close with 1009 if the connection is closed", observed: "close \(code) \(reason)")
+                try require(
+                    code == .messageTooBig, "a close with 1009 if the connection is closed",
+                    observed: "close \(code) \(reason)")
             }
         },
     ]

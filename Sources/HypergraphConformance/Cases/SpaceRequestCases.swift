@@ -16,10 +16,14 @@ extension ConformanceSuite {
             let space = try await context.subscribe(alice, to: created.id)
             try requireEqual(space.id, created.id, "space.id")
             try requireEqual(space.name, "Snapshot", "space.name")
-            try requireEqual(space.events.map(\.type), ["create-space", "create-space-inbox"], "the event kinds in order")
-            try require(!space.keyBoxes.isEmpty && space.keyBoxes.allSatisfy { $0.accountAddress == alice.account },
-                        "at least one key box, each for \(alice.account)", observed: "\(space.keyBoxes)")
-            try require(space.inboxes.map(\.inboxId) == [inboxId], "inboxes = [\(inboxId)]", observed: "\(space.inboxes.map(\.inboxId))")
+            try requireEqual(
+                space.events.map(\.type), ["create-space", "create-space-inbox"], "the event kinds in order")
+            try require(
+                !space.keyBoxes.isEmpty && space.keyBoxes.allSatisfy { $0.accountAddress == alice.account },
+                "at least one key box, each for \(alice.account)", observed: "\(space.keyBoxes)")
+            try require(
+                space.inboxes.map(\.inboxId) == [inboxId], "inboxes = [\(inboxId)]",
+                observed: "\(space.inboxes.map(\.inboxId))")
         },
         ConformanceCase(
             "subscribe-space.snapshot.full-history", .must, "§5.3",
@@ -41,9 +45,11 @@ extension ConformanceSuite {
             try requireEqual(updates.firstUpdateClock, 0, "firstUpdateClock")
             try requireEqual(updates.lastUpdateClock, 2, "lastUpdateClock")
             try requireEqual(updates.updates.map(\.updateId), ids, "the update ids in clock order")
-            try requireEqual(updates.updates.map { $0.update.bytes }, [[0, 42], [1, 42], [2, 42]], "the update bytes")
-            try require(updates.updates.allSatisfy { $0.accountAddress == alice.account }, "every author = \(alice.account)",
-                        observed: "\(updates.updates.map(\.accountAddress))")
+            try requireEqual(
+                updates.updates.map { $0.update.bytes }, [[0, 42], [1, 42], [2, 42]], "the update bytes")
+            try require(
+                updates.updates.allSatisfy { $0.accountAddress == alice.account }, "every author = \(alice.account)",
+                observed: "\(updates.updates.map(\.accountAddress))")
         },
         ConformanceCase(
             "subscribe-space.non-member.refused", .must, "§4.1",
@@ -53,10 +59,12 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let mallory = try await context.peer("mallory")
             let space = try await context.createSpace(by: alice)
-            try await context.expectRefused(.subscribeSpace(SubscribeSpaceRequest(id: space.id)), on: mallory,
-                                            "no space for a non-member")
+            try await context.expectRefused(
+                .subscribeSpace(SubscribeSpaceRequest(id: space.id)), on: mallory,
+                "no space for a non-member")
             try await context.createUpdate(by: alice, in: space.id)
-            try await context.expectNothing([mallory], of: ["updates-notification", "space"], "nothing for the non-member")
+            try await context.expectNothing(
+                [mallory], of: ["updates-notification", "space"], "nothing for the non-member")
         },
         ConformanceCase(
             "subscribe-space.unknown-space.refused", .must, "§4.1",
@@ -64,8 +72,9 @@ extension ConformanceSuite {
             area: .requests
         ) { context in
             let alice = try await context.peer("alice")
-            try await context.expectRefused(.subscribeSpace(SubscribeSpaceRequest(id: RandomIdentifiers.uuid())), on: alice,
-                                            "no space for an unknown id")
+            try await context.expectRefused(
+                .subscribeSpace(SubscribeSpaceRequest(id: RandomIdentifiers.uuid())), on: alice,
+                "no space for an unknown id")
         },
         ConformanceCase(
             "subscribe-space.last-known-update-clock.consistent", .must, "§4.1, §12 G10",
@@ -77,8 +86,10 @@ extension ConformanceSuite {
             for _ in 0..<3 { try await context.createUpdate(by: alice, in: space.id) }
             let snapshot = try await context.subscribe(alice, to: space.id, lastKnownUpdateClock: 1)
             let clocks = snapshot.updates.map { ($0.firstUpdateClock, $0.lastUpdateClock, $0.updates.count) }
-            try require(clocks.map { $0 == (0, 2, 3) || $0 == (2, 2, 1) } ?? false,
-                        "updates (first 0, last 2, 3 updates) or (first 2, last 2, 1 update)", observed: "\(String(describing: clocks))")
+            try require(
+                clocks.map { $0 == (0, 2, 3) || $0 == (2, 2, 1) } ?? false,
+                "updates (first 0, last 2, 3 updates) or (first 2, last 2, 1 update)",
+                observed: "\(String(describing: clocks))")
             try requireEqual(snapshot.events.map(\.type), ["create-space"], "the events")
         },
         ConformanceCase(
@@ -101,8 +112,10 @@ extension ConformanceSuite {
             let list = try await context.expect("a list-spaces reply") { () throws(HypergraphClientError) in
                 try await alice.session.listSpaces(timeout: context.timeout)
             }
-            try require(list.spaces.contains { $0.id == space.id && $0.name == "Listed" }, "{id: \(space.id), name: Listed} listed",
-                        observed: "\(list.spaces)")
+            try require(
+                list.spaces.contains { $0.id == space.id && $0.name == "Listed" },
+                "{id: \(space.id), name: Listed} listed",
+                observed: "\(list.spaces)")
         },
         ConformanceCase(
             "list-spaces.id-and-name-only", .should, "§5.1, §12 G17",
@@ -113,7 +126,9 @@ extension ConformanceSuite {
             _ = try await context.createSpace(by: alice)
             _ = try await alice.session.listSpaces(timeout: context.timeout)
             let frame = try await context.lastRawFrame(alice, type: "list-spaces")
-            let extra = (frame["spaces"]?.arrayValue ?? []).flatMap { ($0.objectValue?.keys ?? []).filter { !["id", "name"].contains($0) } }
+            let extra = (frame["spaces"]?.arrayValue ?? []).flatMap {
+                ($0.objectValue?.keys ?? []).filter { !["id", "name"].contains($0) }
+            }
             try require(extra.isEmpty, "only id and name", observed: "extra members \(Set(extra).sorted())")
         },
         ConformanceCase(
@@ -127,7 +142,9 @@ extension ConformanceSuite {
             let list = try await context.expect("a list-spaces reply") { () throws(HypergraphClientError) in
                 try await alice.session.listSpaces(timeout: context.timeout)
             }
-            try require(!list.spaces.contains { $0.id == space.id }, "bob's space not listed for alice", observed: "\(list.spaces)")
+            try require(
+                !list.spaces.contains { $0.id == space.id }, "bob's space not listed for alice",
+                observed: "\(list.spaces)")
         },
         ConformanceCase(
             "list-invitations.empty", .must, "§4.3, §5.2",
@@ -149,7 +166,8 @@ extension ConformanceSuite {
             let bob = try await context.peer("bob")
             let space = try await context.invite(bob.identity, to: context.createSpace(by: alice), by: alice)
             let invitation = try await context.pendingInvitation(space.id, of: bob)
-            try requireEqual(invitation.id, space.events.last.map(eventId) ?? "", "invitation.id (the event's transaction id)")
+            try requireEqual(
+                invitation.id, space.events.last.map(eventId) ?? "", "invitation.id (the event's transaction id)")
             try requireEqual(invitation.previousEventHash, try context.lastHash(space), "invitation.previousEventHash")
         },
         ConformanceCase(
@@ -174,8 +192,9 @@ extension ConformanceSuite {
             let bob = try await context.peer("bob")
             let space = try await context.sharedSpace(owner: alice, member: bob)
             let list = try await bob.session.listInvitations(timeout: context.timeout)
-            try require(!list.invitations.contains { $0.spaceId == space.id }, "no invitation to \(space.id)",
-                        observed: "\(list.invitations)")
+            try require(
+                !list.invitations.contains { $0.spaceId == space.id }, "no invitation to \(space.id)",
+                observed: "\(list.invitations)")
         },
         ConformanceCase(
             "create-space-event.reply-space", .should, "§4.4, §12 G1",
@@ -184,13 +203,16 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let request = alice.identity.createSpaceEvent(name: "Fresh")
-            let space = try await context.expect("a space reply to create-space-event") { () throws(HypergraphClientError) in
+            let space = try await context.expect("a space reply to create-space-event") {
+                () throws(HypergraphClientError) in
                 try await alice.session.createSpace(request, timeout: context.timeout)
             }
             try requireEqual(space.events, [.createSpace(request.event)], "space.events")
             try requireEqual(space.keyBoxes.map(\.id), [request.keyBox.id], "the key box ids")
             try requireEqual(space.name, "Fresh", "space.name")
-            try require(space.inboxes.isEmpty && space.updates == nil, "no inboxes, no updates", observed: "\(space.inboxes), \(String(describing: space.updates))")
+            try require(
+                space.inboxes.isEmpty && space.updates == nil, "no inboxes, no updates",
+                observed: "\(space.inboxes), \(String(describing: space.updates))")
         },
         ConformanceCase(
             "create-space-event.duplicate-id.refused", .must, "§4.4",
@@ -200,8 +222,9 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.peer("bob")
             let space = try await context.createSpace(by: alice, name: "Original")
-            try await context.expectRefused(.createSpaceEvent(bob.identity.createSpaceEvent(spaceId: space.id, name: "Hijack")),
-                                            on: bob, "no space for a reused id")
+            try await context.expectRefused(
+                .createSpaceEvent(bob.identity.createSpaceEvent(spaceId: space.id, name: "Hijack")),
+                on: bob, "no space for a reused id")
             let snapshot = try await context.subscribe(alice, to: space.id)
             try requireEqual(snapshot.name, "Original", "the space's name")
             try requireEqual(snapshot.events.count, 1, "the number of events")
@@ -226,10 +249,13 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.identity()
             let space = try await context.createSpace(by: alice)
-            guard let request = alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: bob.accountAddress) else {
+            guard
+                let request = alice.identity.createInvitationEvent(in: space, inviteeAccountAddress: bob.accountAddress)
+            else {
                 throw CaseFailure(expected: "a hashable snapshot", observed: "\(space.events)")
             }
-            let reply = try await context.expect("a space reply to create-invitation-event") { () throws(HypergraphClientError) in
+            let reply = try await context.expect("a space reply to create-invitation-event") {
+                () throws(HypergraphClientError) in
                 try await alice.session.createInvitation(request, timeout: context.timeout)
             }
             try requireEqual(reply.events.last, .createInvitation(request.event), "the last event")
@@ -246,10 +272,12 @@ extension ConformanceSuite {
             let request = mallory.identity.createInvitationEvent(
                 spaceId: space.id, previousEventHash: try context.lastHash(space), inviteeAccountAddress: carol.account,
                 keyBoxes: space.keyBoxes.map { .opaque(keyId: $0.id, accountAddress: carol.account) })
-            try await context.expectRefused(.createInvitationEvent(request), on: mallory, "no space for a non-member's invitation")
+            try await context.expectRefused(
+                .createInvitationEvent(request), on: mallory, "no space for a non-member's invitation")
             let invitations = try await carol.session.listInvitations(timeout: context.timeout).invitations
-            try require(!invitations.contains { $0.spaceId == space.id }, "no invitation to \(space.id) for carol",
-                        observed: "\(invitations)")
+            try require(
+                !invitations.contains { $0.spaceId == space.id }, "no invitation to \(space.id) for carol",
+                observed: "\(invitations)")
         },
         ConformanceCase(
             "create-invitation-event.key-boxes-cover-keys", .should, "§12 G16",
@@ -260,9 +288,11 @@ extension ConformanceSuite {
             let bob = try await context.identity()
             let space = try await context.createSpace(by: alice)
             let request = alice.identity.createInvitationEvent(
-                spaceId: space.id, previousEventHash: try context.lastHash(space), inviteeAccountAddress: bob.accountAddress,
+                spaceId: space.id, previousEventHash: try context.lastHash(space),
+                inviteeAccountAddress: bob.accountAddress,
                 keyBoxes: [.opaque(accountAddress: bob.accountAddress)])
-            try await context.expectRefused(.createInvitationEvent(request), on: alice, "no space for foreign key boxes")
+            try await context.expectRefused(
+                .createInvitationEvent(request), on: alice, "no space for foreign key boxes")
         },
         ConformanceCase(
             "accept-invitation-event.reply-space", .must, "§4.6, §6",
@@ -272,7 +302,8 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.peer("bob")
             let space = try await context.sharedSpace(owner: alice, member: bob)
-            try requireEqual(space.events.map(\.type), ["create-space", "create-invitation", "accept-invitation"], "the event kinds")
+            try requireEqual(
+                space.events.map(\.type), ["create-space", "create-invitation", "accept-invitation"], "the event kinds")
         },
         ConformanceCase(
             "accept-invitation-event.member-subscribes", .should, "§12 G1, G2",
@@ -283,8 +314,9 @@ extension ConformanceSuite {
             let bob = try await context.peer("bob")
             let space = try await context.sharedSpace(owner: alice, member: bob)
             let snapshot = try await context.subscribe(bob, to: space.id)
-            try require(!snapshot.keyBoxes.isEmpty && snapshot.keyBoxes.allSatisfy { $0.accountAddress == bob.account },
-                        "key boxes for \(bob.account)", observed: "\(snapshot.keyBoxes)")
+            try require(
+                !snapshot.keyBoxes.isEmpty && snapshot.keyBoxes.allSatisfy { $0.accountAddress == bob.account },
+                "key boxes for \(bob.account)", observed: "\(snapshot.keyBoxes)")
         },
         ConformanceCase(
             "accept-invitation-event.twice.refused", .must, "§8.2",
@@ -294,8 +326,10 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let bob = try await context.peer("bob")
             let space = try await context.sharedSpace(owner: alice, member: bob)
-            let request = bob.identity.acceptInvitationEvent(spaceId: space.id, previousEventHash: try context.lastHash(space))
-            try await context.expectRefused(.acceptInvitationEvent(request), on: bob, "no space for a second acceptance")
+            let request = bob.identity.acceptInvitationEvent(
+                spaceId: space.id, previousEventHash: try context.lastHash(space))
+            try await context.expectRefused(
+                .acceptInvitationEvent(request), on: bob, "no space for a second acceptance")
         },
         ConformanceCase(
             "accept-invitation-event.other-space.refused", .must, "§4.6, §12 G15",
@@ -306,8 +340,10 @@ extension ConformanceSuite {
             let bob = try await context.peer("bob")
             _ = try await context.invite(bob.identity, to: context.createSpace(by: alice), by: alice)
             let other = try await context.createSpace(by: alice)
-            let request = bob.identity.acceptInvitationEvent(spaceId: other.id, previousEventHash: try context.lastHash(other))
-            try await context.expectRefused(.acceptInvitationEvent(request), on: bob, "no space for an uninvited acceptance")
+            let request = bob.identity.acceptInvitationEvent(
+                spaceId: other.id, previousEventHash: try context.lastHash(other))
+            try await context.expectRefused(
+                .acceptInvitationEvent(request), on: bob, "no space for an uninvited acceptance")
         },
         ConformanceCase(
             "create-space-inbox-event.reply-space", .must, "§4.7, §3.7",
@@ -316,8 +352,10 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let space = try await context.createSpace(by: alice)
-            let request = try context.inboxEvent(by: alice.identity, in: space, isPublic: false, authPolicy: .optionalAuth)
-            let reply = try await context.expect("a space reply to create-space-inbox-event") { () throws(HypergraphClientError) in
+            let request = try context.inboxEvent(
+                by: alice.identity, in: space, isPublic: false, authPolicy: .optionalAuth)
+            let reply = try await context.expect("a space reply to create-space-inbox-event") {
+                () throws(HypergraphClientError) in
                 try await alice.session.createSpaceInbox(request, timeout: context.timeout)
             }
             let transaction = request.event.transaction
@@ -334,9 +372,11 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let (space, inboxId) = try await context.createSpaceInbox(by: alice, in: context.createSpace(by: alice))
             let request = alice.identity.createSpaceInboxEvent(
-                spaceId: space.id, previousEventHash: try context.lastHash(space), isPublic: true, authPolicy: .anonymous,
+                spaceId: space.id, previousEventHash: try context.lastHash(space), isPublic: true,
+                authPolicy: .anonymous,
                 inboxId: inboxId)
-            try await context.expectRefused(.createSpaceInboxEvent(request), on: alice, "no space for a duplicate inbox")
+            try await context.expectRefused(
+                .createSpaceInboxEvent(request), on: alice, "no space for a duplicate inbox")
         },
         ConformanceCase(
             "create-space-inbox-event.foreign-space-id.refused", .should, "§12 G14",
@@ -346,11 +386,13 @@ extension ConformanceSuite {
             let alice = try await context.peer("alice")
             let space = try await context.createSpace(by: alice)
             let request = alice.identity.createSpaceInboxEvent(
-                spaceId: space.id, previousEventHash: try context.lastHash(space), isPublic: true, authPolicy: .anonymous)
+                spaceId: space.id, previousEventHash: try context.lastHash(space), isPublic: true,
+                authPolicy: .anonymous)
             var forged = request
             forged.event.transaction.spaceId = RandomIdentifiers.uuid()
             forged.event = forged.event.signed(with: alice.identity.signatureKey)
-            try await context.expectRefused(.createSpaceInboxEvent(forged), on: alice, "no space for a foreign transaction.spaceId")
+            try await context.expectRefused(
+                .createSpaceInboxEvent(forged), on: alice, "no space for a foreign transaction.spaceId")
         },
     ]
 

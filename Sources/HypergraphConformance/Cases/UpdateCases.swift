@@ -10,8 +10,9 @@ extension ConformanceSuite {
     ) async throws {
         try await context.expectRefused(.createUpdate(request), on: peer, requirement)
         let snapshot = try await context.subscribe(owner, to: request.spaceId)
-        try require(snapshot.updates == nil, "nothing stored after the refusal",
-                    observed: "\(snapshot.updates?.updates.count ?? 0) update(s) in the snapshot")
+        try require(
+            snapshot.updates == nil, "nothing stored after the refusal",
+            observed: "\(snapshot.updates?.updates.count ?? 0) update(s) in the snapshot")
     }
 
     /// Sends the update `[1]` on `peer` and requires its `update-confirmed`; returns the request.
@@ -35,7 +36,8 @@ extension ConformanceSuite {
             let space = try await context.createSpace(by: alice)
             let id = RandomIdentifiers.uuid()
             let confirmation = try await context.createUpdate(by: alice, in: space.id, updateId: id)
-            try requireEqual(confirmation, UpdateConfirmedResponse(updateId: id, clock: 0, spaceId: space.id), "update-confirmed")
+            try requireEqual(
+                confirmation, UpdateConfirmedResponse(updateId: id, clock: 0, spaceId: space.id), "update-confirmed")
         },
         ConformanceCase(
             "updates.clocks.sequential", .must, "§3.4, §9.5",
@@ -46,7 +48,9 @@ extension ConformanceSuite {
             let bob = try await context.peer("bob")
             let space = try await context.sharedSpace(owner: alice, member: bob)
             var clocks: [Int] = []
-            for writer in [alice, bob, alice, bob] { clocks.append(try await context.createUpdate(by: writer, in: space.id).clock) }
+            for writer in [alice, bob, alice, bob] {
+                clocks.append(try await context.createUpdate(by: writer, in: space.id).clock)
+            }
             try requireEqual(clocks, [0, 1, 2, 3], "the confirmed clocks")
         },
         ConformanceCase(
@@ -68,7 +72,8 @@ extension ConformanceSuite {
             let space = try await context.createSpace(by: alice)
             var request = alice.identity.createUpdate(spaceId: space.id, update: [1, 2, 3])
             request.signature = BrokenSignatures.foreign(request.signingPayload)
-            try await expectUpdateRefused(context, request, on: alice, owner: alice, "no update-confirmed for a forged signature")
+            try await expectUpdateRefused(
+                context, request, on: alice, owner: alice, "no update-confirmed for a forged signature")
         },
         ConformanceCase(
             "updates.tampered-bytes.refused", .must, "§4.12, §7.4.2",
@@ -79,7 +84,8 @@ extension ConformanceSuite {
             let space = try await context.createSpace(by: alice)
             var request = alice.identity.createUpdate(spaceId: space.id, update: [1, 2, 3])
             request.update = Bytes([1, 2, 4])
-            try await expectUpdateRefused(context, request, on: alice, owner: alice, "no update-confirmed for tampered bytes")
+            try await expectUpdateRefused(
+                context, request, on: alice, owner: alice, "no update-confirmed for tampered bytes")
         },
         ConformanceCase(
             "updates.other-account.refused", .must, "§4.12",
@@ -90,7 +96,8 @@ extension ConformanceSuite {
             let bob = try await context.peer("bob")
             let space = try await context.sharedSpace(owner: alice, member: bob)
             let request = bob.identity.createUpdate(spaceId: space.id, update: [5])
-            try await expectUpdateRefused(context, request, on: alice, owner: alice, "no update-confirmed for bob's update sent by alice")
+            try await expectUpdateRefused(
+                context, request, on: alice, owner: alice, "no update-confirmed for bob's update sent by alice")
         },
         ConformanceCase(
             "updates.non-member.refused", .must, "§4.12",
@@ -101,7 +108,8 @@ extension ConformanceSuite {
             let mallory = try await context.peer("mallory")
             let space = try await context.createSpace(by: alice)
             let request = mallory.identity.createUpdate(spaceId: space.id, update: [6])
-            try await expectUpdateRefused(context, request, on: mallory, owner: alice, "no update-confirmed for a non-member")
+            try await expectUpdateRefused(
+                context, request, on: mallory, owner: alice, "no update-confirmed for a non-member")
         },
         ConformanceCase(
             "updates.unknown-space.refused", .must, "§4.12",
@@ -110,7 +118,8 @@ extension ConformanceSuite {
         ) { context in
             let alice = try await context.peer("alice")
             let request = alice.identity.createUpdate(spaceId: RandomIdentifiers.uuid(), update: [7])
-            try await context.expectRefused(.createUpdate(request), on: alice, "no update-confirmed for an unknown space")
+            try await context.expectRefused(
+                .createUpdate(request), on: alice, "no update-confirmed for an unknown space")
         },
         ConformanceCase(
             "updates.high-s-signature.refused", .should, "§12 G20",
@@ -121,7 +130,8 @@ extension ConformanceSuite {
             let space = try await context.createSpace(by: alice)
             var request = alice.identity.createUpdate(spaceId: space.id, update: [8])
             request.signature = BrokenSignatures.highS(request.signature)
-            try await expectUpdateRefused(context, request, on: alice, owner: alice, "no update-confirmed for a high-S signature")
+            try await expectUpdateRefused(
+                context, request, on: alice, owner: alice, "no update-confirmed for a high-S signature")
         },
         ConformanceCase(
             "updates.duplicate-id.original-clock", .should, "§12 G9",
@@ -132,7 +142,8 @@ extension ConformanceSuite {
             let space = try await context.createSpace(by: alice)
             let first = try await confirmedFirstUpdate(context, by: alice, in: space.id)
             try await context.createUpdate(by: alice, in: space.id, [2])
-            let again = try await context.expect("update-confirmed for the resent update") { () throws(HypergraphClientError) in
+            let again = try await context.expect("update-confirmed for the resent update") {
+                () throws(HypergraphClientError) in
                 try await alice.session.createUpdate(first, timeout: context.timeout)
             }
             try requireEqual(again.clock, 0, "the resent update's clock")
@@ -169,7 +180,9 @@ extension ConformanceSuite {
                     try await alice.session.createUpdate(request, timeout: context.timeout)
                 }
             }
-            _ = try await context.expectMessage(on: watcher, "the first updates-notification") { $0.type == "updates-notification" }
+            _ = try await context.expectMessage(on: watcher, "the first updates-notification") {
+                $0.type == "updates-notification"
+            }
             try await context.expectNothing([watcher], of: ["updates-notification"], "no second notification")
         },
         ConformanceCase(
@@ -178,8 +191,10 @@ extension ConformanceSuite {
             area: .updates
         ) { context in
             let (clocks, _) = try await concurrentWriters(context)
-            try require(!clocks.isEmpty && Set(clocks).count == clocks.count, "at least one confirmation, all with distinct clocks",
-                        observed: "\(clocks.sorted())")
+            try require(
+                !clocks.isEmpty && Set(clocks).count == clocks.count,
+                "at least one confirmation, all with distinct clocks",
+                observed: "\(clocks.sorted())")
         },
         ConformanceCase(
             "updates.concurrent.all-confirmed-consecutive", .should, "§12 G8",
@@ -197,7 +212,9 @@ extension ConformanceSuite {
             let (clocks, watcher) = try await concurrentWriters(context)
             var seen: [Int] = []
             while seen.count < clocks.count {
-                let message = try await context.expectMessage(on: watcher, "updates-notification \(seen.count + 1) of \(clocks.count)") {
+                let message = try await context.expectMessage(
+                    on: watcher, "updates-notification \(seen.count + 1) of \(clocks.count)"
+                ) {
                     $0.type == "updates-notification"
                 }
                 if case .updatesNotification(let note) = message { seen.append(note.updates.firstUpdateClock) }
@@ -216,28 +233,39 @@ extension ConformanceSuite {
         var writers: [Peer] = []
         for _ in 0..<4 { writers.append(try await context.secondConnection(of: alice)) }
         let timeout = context.timeout
-        return (try await withThrowingTaskGroup(of: [Int].self) { group in
-            for writer in writers {
-                group.addTask {
-                    let requests = (0..<5).map { writer.identity.createUpdate(spaceId: space.id, update: [UInt8($0)]) }
-                    for request in requests { try await writer.session.send(.createUpdate(request)) }
-                    var clocks: [Int] = []
-                    for request in requests {
-                        let message = try? await writer.session.nextMessage("update-confirmed \(request.updateId)", timeout: timeout) {
-                            if case .updateConfirmed(let confirmed) = $0 { confirmed.updateId == request.updateId } else { false }
+        return (
+            try await withThrowingTaskGroup(of: [Int].self) { group in
+                for writer in writers {
+                    group.addTask {
+                        let requests = (0..<5).map {
+                            writer.identity.createUpdate(spaceId: space.id, update: [UInt8($0)])
                         }
-                        if case .updateConfirmed(let confirmed)? = message { clocks.append(confirmed.clock) }
+                        for request in requests { try await writer.session.send(.createUpdate(request)) }
+                        var clocks: [Int] = []
+                        for request in requests {
+                            let message = try? await writer.session.nextMessage(
+                                "update-confirmed \(request.updateId)", timeout: timeout
+                            ) {
+                                if case .updateConfirmed(let confirmed) = $0 {
+                                    confirmed.updateId == request.updateId
+                                } else {
+                                    false
+                                }
+                            }
+                            if case .updateConfirmed(let confirmed)? = message { clocks.append(confirmed.clock) }
+                        }
+                        return clocks
                     }
-                    return clocks
                 }
-            }
-            var all: [Int] = []
-            do {
-                for try await clocks in group { all += clocks }
-            } catch {
-                throw CaseFailure(expected: "update-confirmed for each of 20 concurrent updates", observed: "\(error)")
-            }
-            return all
-        }, watcher)
+                var all: [Int] = []
+                do {
+                    for try await clocks in group { all += clocks }
+                } catch {
+                    throw CaseFailure(
+                        expected: "update-confirmed for each of 20 concurrent updates", observed: "\(error)")
+                }
+                return all
+            }, watcher
+        )
     }
 }

@@ -8,10 +8,12 @@ struct AffinePoint: Hashable, Sendable {
 
     /// The standard generator G.
     static let generator = AffinePoint(
-        x: FieldElement(UInt256Limbs(
-            0x59F2_815B_16F8_1798, 0x029B_FCDB_2DCE_28D9, 0x55A0_6295_CE87_0B07, 0x79BE_667E_F9DC_BBAC)),
-        y: FieldElement(UInt256Limbs(
-            0x9C47_D08F_FB10_D4B8, 0xFD17_B448_A685_5419, 0x5DA4_FBFC_0E11_08A8, 0x483A_DA77_26A3_C465)))
+        x: FieldElement(
+            UInt256Limbs(
+                0x59F2_815B_16F8_1798, 0x029B_FCDB_2DCE_28D9, 0x55A0_6295_CE87_0B07, 0x79BE_667E_F9DC_BBAC)),
+        y: FieldElement(
+            UInt256Limbs(
+                0x9C47_D08F_FB10_D4B8, 0xFD17_B448_A685_5419, 0x5DA4_FBFC_0E11_08A8, 0x483A_DA77_26A3_C465)))
 
     var isOnCurve: Bool {
         y.squared() == x.squared() * x + Self.curveB

@@ -59,7 +59,8 @@ struct FieldElement: Sendable {
     /// The fully reduced value (0 ≤ value < p) as four 64-bit limbs.
     var limbs: UInt256Limbs {
         let r = normalized
-        return UInt256Limbs(r.n0 | r.n1 << 52, r.n1 >> 12 | r.n2 << 40, r.n2 >> 24 | r.n3 << 28, r.n3 >> 36 | r.n4 << 16)
+        return UInt256Limbs(
+            r.n0 | r.n1 << 52, r.n1 >> 12 | r.n2 << 40, r.n2 >> 24 | r.n3 << 28, r.n3 >> 36 | r.n4 << 16)
     }
 
     var bigEndianBytes: [UInt8] { limbs.bigEndianBytes }

@@ -41,7 +41,7 @@ enum GeneratorMultiplication {
                 let value = scalar.limbs.bits(window * windowBits, count: windowBits) &+ carry
                 carry = (UInt64(entriesPerWindow) &- value) >> 63
                 let isNegative = UInt64.mask(ofBit: carry)
-                let complement = (1 << UInt64(windowBits)) &- value  // |value − 32|
+                let complement = (1 << UInt64(windowBits)) &- value // |value − 32|
                 let magnitude = value ^ ((value ^ complement) & isNegative)
                 var selected = AffinePoint(x: .zero, y: .zero)
                 for entry in 0..<entriesPerWindow {

@@ -75,8 +75,8 @@ struct JacobianPoint: Sendable {
         guard !isInfinity else { return self }
         let z3 = z * y
         let s = y.squared()
-        let l = x.squared().multiplied(bySmall: 3).halved()  // 3/2·X²
-        let t = s.negated(magnitude: 1) * x  // −X·S
+        let l = x.squared().multiplied(bySmall: 3).halved() // 3/2·X²
+        let t = s.negated(magnitude: 1) * x // −X·S
         let x3 = l.squared() + t + t
         let y3 = ((t + x3) * l + s.squared()).negated(magnitude: 2)
         return JacobianPoint(x: x3, y: y3, z: z3, isInfinity: false)
@@ -116,18 +116,18 @@ struct JacobianPoint: Sendable {
         let z12 = scaledZ.squared()
         let u2 = b.x * z12
         let s2 = b.y * z12 * scaledZ
-        let h = x.negated(magnitude: 4) + u2  // U2 − U1
-        let i = s2.negated(magnitude: 1) + y  // S1 − S2
+        let h = x.negated(magnitude: 4) + u2 // U2 − U1
+        let i = s2.negated(magnitude: 1) + y // S1 − S2
         if h.isZero {
             // Equal x: the same point (double it) or opposite points (infinity).
             return i.isZero ? (doubled(), y) : (.infinity, .zero)
         }
         let z3 = z * h
-        let h2 = h.squared().negated(magnitude: 1)  // −H²
-        let h3 = h2 * h  // −H³
-        let t = x * h2  // −U1·H²
-        let x3 = i.squared() + h3 + t + t  // (S1 − S2)² − H³ − 2·U1·H²
-        let y3 = (t + x3) * i + h3 * y  // (U1·H² − X3)·(S2 − S1) − S1·H³
+        let h2 = h.squared().negated(magnitude: 1) // −H²
+        let h3 = h2 * h // −H³
+        let t = x * h2 // −U1·H²
+        let x3 = i.squared() + h3 + t + t // (S1 − S2)² − H³ − 2·U1·H²
+        let y3 = (t + x3) * i + h3 * y // (U1·H² − X3)·(S2 − S1) − S1·H³
         return (JacobianPoint(x: x3, y: y3, z: z3, isInfinity: false), h)
     }
 
@@ -142,15 +142,16 @@ struct JacobianPoint: Sendable {
             running *= point.z
             prefixes.append(running)
         }
-        var inverse = running.inverted()  // 1 / (z0 · … · zlast)
+        var inverse = running.inverted() // 1 / (z0 · … · zlast)
         var result = [AffineCoordinates](repeating: AffineCoordinates(x: .zero, y: .zero), count: points.count)
         for index in points.indices.reversed() {
             let zInverse = index == 0 ? inverse : inverse * prefixes[index - 1]
             inverse *= points[index].z
             let zInverse2 = zInverse.squared()
-            result[index] = AffineCoordinates(
-                x: points[index].x * zInverse2, y: points[index].y * zInverse2 * zInverse
-            ).normalizedWeakly
+            result[index] =
+                AffineCoordinates(
+                    x: points[index].x * zInverse2, y: points[index].y * zInverse2 * zInverse
+                ).normalizedWeakly
         }
         return result
     }

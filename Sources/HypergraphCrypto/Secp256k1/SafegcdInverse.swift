@@ -34,12 +34,13 @@ struct SafegcdInverse: Sendable {
         var e = SignedLimbs62(1, 0, 0, 0, 0)
         var f = modulus
         var g = SignedLimbs62(value)
-        var zeta: Int64 = -1  // −(δ + 1/2), with δ starting at 1/2
+        var zeta: Int64 = -1 // −(δ + 1/2), with δ starting at 1/2
         // 590 division steps bring any 256-bit input to g = 0.
         for _ in 0..<10 {
             let matrix: TransitionMatrix
-            (matrix, zeta) = Self.constantTimeDivisionSteps(zeta: zeta, f: UInt64(bitPattern: f.v0),
-                                                            g: UInt64(bitPattern: g.v0))
+            (matrix, zeta) = Self.constantTimeDivisionSteps(
+                zeta: zeta, f: UInt64(bitPattern: f.v0),
+                g: UInt64(bitPattern: g.v0))
             updateCoefficients(&d, &e, with: matrix)
             Self.updateValues(&f, &g, with: matrix)
         }
@@ -52,7 +53,7 @@ struct SafegcdInverse: Sendable {
         var e = SignedLimbs62(1, 0, 0, 0, 0)
         var f = modulus
         var g = SignedLimbs62(value)
-        var eta: Int64 = -1  // −δ, with δ starting at 1
+        var eta: Int64 = -1 // −δ, with δ starting at 1
         while true {
             let matrix: TransitionMatrix
             (matrix, eta) = Self.divisionSteps(eta: eta, f: UInt64(bitPattern: f.v0), g: UInt64(bitPattern: g.v0))
@@ -249,7 +250,8 @@ private struct SignedLimbs62 {
     var unsigned: UInt256Limbs {
         let (u0, u1, u2, u3, u4) = (
             UInt64(bitPattern: v0), UInt64(bitPattern: v1), UInt64(bitPattern: v2), UInt64(bitPattern: v3),
-            UInt64(bitPattern: v4))
+            UInt64(bitPattern: v4)
+        )
         return UInt256Limbs(u0 | u1 << 62, u1 >> 2 | u2 << 60, u2 >> 4 | u3 << 58, u3 >> 6 | u4 << 56)
     }
 

@@ -18,11 +18,11 @@ struct VariableTimeFieldElement: Sendable {
     private var n3: UInt64
     private var n4: UInt64
     #if DEBUG
-    /// The magnitude described above. Debug builds store it and check every bound.
-    private(set) var magnitude: Int
+        /// The magnitude described above. Debug builds store it and check every bound.
+        private(set) var magnitude: Int
     #else
-    /// The magnitude described above. Release builds do not track it; the expressions that compute it fold away.
-    var magnitude: Int { 1 }
+        /// The magnitude described above. Release builds do not track it; the expressions that compute it fold away.
+        var magnitude: Int { 1 }
     #endif
 
     private static let mask52: UInt64 = (1 << 52) - 1
@@ -41,12 +41,12 @@ struct VariableTimeFieldElement: Sendable {
         self.n3 = n3
         self.n4 = n4
         #if DEBUG
-        self.magnitude = magnitude
-        let bound = UInt64(2 * magnitude) * Self.mask52
-        assert(
-            magnitude >= 1 && n0 <= bound && n1 <= bound && n2 <= bound && n3 <= bound
-                && n4 <= UInt64(2 * magnitude) * Self.mask48,
-            "field limbs exceed magnitude \(magnitude)")
+            self.magnitude = magnitude
+            let bound = UInt64(2 * magnitude) * Self.mask52
+            assert(
+                magnitude >= 1 && n0 <= bound && n1 <= bound && n2 <= bound && n3 <= bound
+                    && n4 <= UInt64(2 * magnitude) * Self.mask48,
+                "field limbs exceed magnitude \(magnitude)")
         #endif
     }
 
@@ -68,7 +68,8 @@ struct VariableTimeFieldElement: Sendable {
     /// The fully reduced value (0 ≤ value < p).
     var limbs: UInt256Limbs {
         let r = normalized
-        return UInt256Limbs(r.n0 | r.n1 << 52, r.n1 >> 12 | r.n2 << 40, r.n2 >> 24 | r.n3 << 28, r.n3 >> 36 | r.n4 << 16)
+        return UInt256Limbs(
+            r.n0 | r.n1 << 52, r.n1 >> 12 | r.n2 << 40, r.n2 >> 24 | r.n3 << 28, r.n3 >> 36 | r.n4 << 16)
     }
 
     var fieldElement: FieldElement { FieldElement(limbs) }
@@ -140,7 +141,7 @@ struct VariableTimeFieldElement: Sendable {
     /// top of the one below. Magnitude m becomes m/2 + 1.
     @inline(__always)
     func halved() -> Self {
-        let mask = (0 &- (n0 & 1)) >> 12  // p's limbs 1–3 when odd, else 0
+        let mask = (0 &- (n0 & 1)) >> 12 // p's limbs 1–3 when odd, else 0
         let t0 = n0 &+ (0xF_FFFE_FFFF_FC2F & mask)
         let t1 = n1 &+ mask
         let t2 = n2 &+ mask

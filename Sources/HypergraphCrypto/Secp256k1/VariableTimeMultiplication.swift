@@ -53,14 +53,18 @@ enum VariableTimeMultiplication {
                 let generatorHalves = EndomorphismSplit(generatorScalar)
                 let pointHalves = EndomorphismSplit(pointScalar)
                 let length = max(
-                    writeNAF(generatorHalves.first, negated: generatorHalves.firstIsNegative,
-                             window: generatorWindow, into: naf(0)),
-                    writeNAF(generatorHalves.second, negated: generatorHalves.secondIsNegative,
-                             window: generatorWindow, into: naf(1)),
-                    writeNAF(pointHalves.first, negated: pointHalves.firstIsNegative,
-                             window: pointWindow, into: naf(2)),
-                    writeNAF(pointHalves.second, negated: pointHalves.secondIsNegative,
-                             window: pointWindow, into: naf(3)))
+                    writeNAF(
+                        generatorHalves.first, negated: generatorHalves.firstIsNegative,
+                        window: generatorWindow, into: naf(0)),
+                    writeNAF(
+                        generatorHalves.second, negated: generatorHalves.secondIsNegative,
+                        window: generatorWindow, into: naf(1)),
+                    writeNAF(
+                        pointHalves.first, negated: pointHalves.firstIsNegative,
+                        window: pointWindow, into: naf(2)),
+                    writeNAF(
+                        pointHalves.second, negated: pointHalves.secondIsNegative,
+                        window: pointWindow, into: naf(3)))
 
                 let points = UnsafeBufferPointer(pointTables)
                 let pointImages = UnsafeBufferPointer(rebasing: points[pointTableSize...])

@@ -210,7 +210,7 @@ final class ChangeFeed: Sendable {
     private func handle(_ notification: PostgresNotification) async throws {
         guard let change = ChangeNotification(payload: notification.payload) else { return }
         if change.node == node {
-            if change.token == 0 { return }  // This process published it when it wrote it.
+            if change.token == 0 { return } // This process published it when it wrote it.
             if await reportEcho(change.token) { return }
         }
         if let audience = change.subject.audience, remoteInterest?(audience) == false { return }
@@ -223,7 +223,10 @@ final class ChangeFeed: Sendable {
     /// process's change (its writer gave up on it).
     private func reportEcho(_ token: UInt64) async -> Bool {
         await withCheckedContinuation { (feed: CheckedContinuation<Bool, Never>) in
-            enum Next { case report(CommittedChange, CheckedContinuation<Void, Never>), wait, unknown }
+            enum Next {
+                case report(CommittedChange, CheckedContinuation<Void, Never>)
+                case wait, unknown
+            }
             let next = state.withLock { state -> Next in
                 switch state.pending[token] {
                 case .committed(let change, let writer)?:

@@ -78,12 +78,19 @@ struct ChangeNotification: Hashable, Sendable {
         case "u": subject = string("s").flatMap { s in number("c").map { .update(spaceId: s, clock: $0) } }
         case "e": subject = string("s").flatMap { s in number("c").map { .spaceEvent(spaceId: s, counter: $0) } }
         case "sm":
-            subject = string("s").flatMap { s in string("i").flatMap { i in
-                string("m").map { .spaceInboxMessage(spaceId: s, inboxId: i, messageId: $0) } } }
+            subject = string("s").flatMap { s in
+                string("i").flatMap { i in
+                    string("m").map { .spaceInboxMessage(spaceId: s, inboxId: i, messageId: $0) }
+                }
+            }
         case "am":
-            subject = string("a").flatMap { a in string("i").flatMap { i in
-                string("m").map { .accountInboxMessage(accountAddress: a, inboxId: i, messageId: $0) } } }
-        case "ai": subject = string("a").flatMap { a in string("i").map { .accountInbox(accountAddress: a, inboxId: $0) } }
+            subject = string("a").flatMap { a in
+                string("i").flatMap { i in
+                    string("m").map { .accountInboxMessage(accountAddress: a, inboxId: i, messageId: $0) }
+                }
+            }
+        case "ai":
+            subject = string("a").flatMap { a in string("i").map { .accountInbox(accountAddress: a, inboxId: $0) } }
         default: subject = nil
         }
         guard let subject else { return nil }

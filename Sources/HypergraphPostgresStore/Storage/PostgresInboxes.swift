@@ -142,10 +142,12 @@ extension PostgresHypergraphStorage {
     ) async throws {
         let node = feed.node
         try await transaction { connection in
-            guard try await !connection.query(
-                "SELECT 1 FROM \(kind.inboxTable) WHERE \(kind.ownerColumn) = $1 AND id = $2 FOR UPDATE",
-                [.text(owner), .text(inboxId)]
-            ).rows.isEmpty else { throw kind.missingInbox(owner: owner, inboxId: inboxId) }
+            guard
+                try await !connection.query(
+                    "SELECT 1 FROM \(kind.inboxTable) WHERE \(kind.ownerColumn) = $1 AND id = $2 FOR UPDATE",
+                    [.text(owner), .text(inboxId)]
+                ).rows.isEmpty
+            else { throw kind.missingInbox(owner: owner, inboxId: inboxId) }
             if let signature = record.message.signature {
                 let replayed = try await !connection.query(
                     """
@@ -156,7 +158,8 @@ extension PostgresHypergraphStorage {
                 ).rows.isEmpty
                 if replayed {
                     throw StoreError.conflict(
-                        .inboxMessageSignature(inbox: kind.inbox(owner: owner, inboxId: inboxId), signatureHex: signature.hex))
+                        .inboxMessageSignature(
+                            inbox: kind.inbox(owner: owner, inboxId: inboxId), signatureHex: signature.hex))
                 }
             }
             _ = try await connection.query(

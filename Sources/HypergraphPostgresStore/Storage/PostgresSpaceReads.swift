@@ -36,8 +36,9 @@ extension PostgresHypergraphStorage {
         spaceId: String, accountAddress: String, appIdentityAddress: String, updatesAfterClock: Int64?,
         _ connection: PostgresConnection
     ) async throws -> SpaceSnapshot {
-        guard let name = try await connection.query("SELECT name FROM spaces WHERE id = $1", [.text(spaceId)])
-            .rows.first.map({ try $0.string(0) })
+        guard
+            let name = try await connection.query("SELECT name FROM spaces WHERE id = $1", [.text(spaceId)])
+                .rows.first.map({ try $0.string(0) })
         else { throw StoreError.notFound(.space(id: spaceId)) }
         guard try await isMember(spaceId: spaceId, accountAddress: accountAddress, connection) else {
             throw StoreError.notMember(spaceId: spaceId, accountAddress: accountAddress)
@@ -114,7 +115,8 @@ extension PostgresHypergraphStorage {
         }
     }
 
-    static func isMember(spaceId: String, accountAddress: String, _ connection: PostgresConnection) async throws -> Bool {
+    static func isMember(spaceId: String, accountAddress: String, _ connection: PostgresConnection) async throws -> Bool
+    {
         try await !connection.query(
             "SELECT 1 FROM space_members WHERE space_id = $1 AND account_address = $2",
             [.text(spaceId), .text(accountAddress)]

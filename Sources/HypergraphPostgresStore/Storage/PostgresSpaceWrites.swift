@@ -48,9 +48,11 @@ extension PostgresHypergraphStorage {
             let record = try await transaction { connection in
                 // Lock first, then read the head in a new statement: in READ COMMITTED each statement sees what
                 // was committed when it started, so the head is read after the previous appender committed.
-                guard try await !connection.query(
-                    "SELECT 1 FROM spaces WHERE id = $1 FOR UPDATE", [.text(event.spaceId)]
-                ).rows.isEmpty else { throw StoreError.notFound(.space(id: event.spaceId)) }
+                guard
+                    try await !connection.query(
+                        "SELECT 1 FROM spaces WHERE id = $1 FOR UPDATE", [.text(event.spaceId)]
+                    ).rows.isEmpty
+                else { throw StoreError.notFound(.space(id: event.spaceId)) }
                 let head = try await connection.query(
                     "SELECT max(counter) FROM space_events WHERE space_id = $1", [.text(event.spaceId)])
                 let nextCounter = (try head.rows[0].optionalInt64(0) ?? -1) + 1
@@ -209,9 +211,11 @@ extension PostgresHypergraphStorage {
     }
 
     private static func requireAppIdentity(_ address: String, _ connection: PostgresConnection) async throws {
-        guard try await !connection.query(
-            "SELECT 1 FROM identities WHERE app_identity_address = $1", [.text(address)]
-        ).rows.isEmpty else {
+        guard
+            try await !connection.query(
+                "SELECT 1 FROM identities WHERE app_identity_address = $1", [.text(address)]
+            ).rows.isEmpty
+        else {
             throw StoreError.notFound(.appIdentity(address: address))
         }
     }

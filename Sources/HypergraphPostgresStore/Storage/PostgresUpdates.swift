@@ -62,11 +62,13 @@ extension PostgresHypergraphStorage {
                         .int64(Int64(update.count)), .int64(quotas.space), .int64(quotas.account),
                     ])
             } catch let error as PostgresError where error.violatedConstraint == "updates_update_id_key" {
-                guard let earlier = try await earlierUpdate(
-                    spaceId: spaceId, updateId: updateId, accountAddress: accountAddress, update: update,
-                    signature: signature)
+                guard
+                    let earlier = try await earlierUpdate(
+                        spaceId: spaceId, updateId: updateId, accountAddress: accountAddress, update: update,
+                        signature: signature)
                 else {
-                    throw StoreError.database("update \(updateId) of space \(spaceId) clashed with an update that is gone")
+                    throw StoreError.database(
+                        "update \(updateId) of space \(spaceId) clashed with an update that is gone")
                 }
                 return (.appended(earlier), nil)
             } catch {
@@ -135,7 +137,8 @@ extension PostgresHypergraphStorage {
             throw StoreError.conflict(.updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
         }
         guard earlier.isSame else {
-            throw StoreError.conflict(.updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
+            throw StoreError.conflict(
+                .updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
         }
         return .duplicate(originalClock: earlier.clock)
     }
@@ -150,9 +153,11 @@ extension PostgresHypergraphStorage {
         spaceId: String, afterClock: Int64?, throughClock: Int64?, maximumBytes: Int, maximumCount: Int
     ) async throws -> UpdateSlice {
         try await readOnlyTransaction { connection in
-            guard let space = try await connection.query(
-                "SELECT next_clock FROM spaces WHERE id = $1", [.text(spaceId)]
-            ).rows.first else { throw StoreError.notFound(.space(id: spaceId)) }
+            guard
+                let space = try await connection.query(
+                    "SELECT next_clock FROM spaces WHERE id = $1", [.text(spaceId)]
+                ).rows.first
+            else { throw StoreError.notFound(.space(id: spaceId)) }
             let nextClock = try space.int64(0)
             let updates = try await connection.query(
                 """

@@ -78,7 +78,9 @@ public final class FaultyBehavior: ServerBehavior {
     /// Adds `null` members under ``ServerFault/sendsNullForAbsentOptionals``.
     public func encode(_ message: ServerMessage) -> [UInt8] {
         let bytes = message.jsonUTF8()
-        guard faults.contains(.sendsNullForAbsentOptionals), var value = try? JSONValue.parse(bytes) else { return bytes }
+        guard faults.contains(.sendsNullForAbsentOptionals), var value = try? JSONValue.parse(bytes) else {
+            return bytes
+        }
         FaultyBehavior.addNulls(to: &value)
         return value.serialized()
     }
@@ -105,11 +107,12 @@ public final class FaultyBehavior: ServerBehavior {
             }
         case "space-inbox-messages", "account-inbox-messages":
             if case .some(.array(let messages)) = members["messages"] {
-                members["messages"] = .array(messages.map { element in
-                    guard case .object(var inner) = element else { return element }
-                    addInboxMessageNulls(to: &inner)
-                    return .object(inner)
-                })
+                members["messages"] = .array(
+                    messages.map { element in
+                        guard case .object(var inner) = element else { return element }
+                        addInboxMessageNulls(to: &inner)
+                        return .object(inner)
+                    })
             }
         default:
             return

@@ -28,7 +28,9 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         guard !path.isEmpty else {
             throw StoreLocationError(
                 value: value,
-                reason: "'\(value)' names no file; expected a file path, sqlite:PATH or postgres://user:password@host:port/db")
+                reason:
+                    "'\(value)' names no file; expected a file path, sqlite:PATH or postgres://user:password@host:port/db"
+            )
         }
         if let scheme = path.range(of: "://").map({ String(path[..<$0.lowerBound]) }) {
             throw StoreLocationError(

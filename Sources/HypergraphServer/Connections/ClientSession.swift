@@ -22,10 +22,13 @@ struct ClientSession: Sendable {
     func run() async {
         let id = server.registry.register(socket: socket, accountAddress: identity.accountAddress)
         let context = RequestContext(server: server, connection: id, identity: identity, socket: socket)
-        server.logger.log(.info, "connection.open", [
-            ("conn", id.description), ("account", identity.accountAddress), ("app_identity", identity.appIdentityAddress),
-            ("peer", socket.remoteAddress),
-        ])
+        server.logger.log(
+            .info, "connection.open",
+            [
+                ("conn", id.description), ("account", identity.accountAddress),
+                ("app_identity", identity.appIdentityAddress),
+                ("peer", socket.remoteAddress),
+            ])
         let expiry = closeWhenSessionExpires()
         var limiter = RequestRateLimiter(rate: server.limits.requestsPerSecond, burst: server.limits.requestBurst)
         var closing = (code: WebSocketCloseCode.abnormalClosure, reason: "")
@@ -33,7 +36,7 @@ struct ClientSession: Sendable {
         messages: for await event in socket.events {
             switch event {
             case .text where !socket.isOpen, .binary where !socket.isOpen:
-                dropped += 1  // Nobody is left to answer: no work for a client that has gone.
+                dropped += 1 // Nobody is left to answer: no work for a client that has gone.
             case .text(let text):
                 if await !handle(Array(text.utf8), in: context, limiter: &limiter) { break messages }
             case .binary(let bytes):
@@ -47,11 +50,13 @@ struct ClientSession: Sendable {
         }
         expiry.cancel()
         server.registry.unregister(id)
-        server.logger.log(.info, "connection.close", [
-            ("conn", id.description), ("code", String(closing.code.rawValue)),
-            ("reason", closing.reason.isEmpty ? nil : closing.reason),
-            ("dropped_requests", dropped == 0 ? nil : String(dropped)),
-        ])
+        server.logger.log(
+            .info, "connection.close",
+            [
+                ("conn", id.description), ("code", String(closing.code.rawValue)),
+                ("reason", closing.reason.isEmpty ? nil : closing.reason),
+                ("dropped_requests", dropped == 0 ? nil : String(dropped)),
+            ])
     }
 
     /// Closes the connection with 4401 when its session token expires (§12 G18: a connection does not outlive its
@@ -67,7 +72,7 @@ struct ClientSession: Sendable {
                 do {
                     try await Task.sleep(for: .milliseconds(min(remaining.partialValue, 86_400_000) + 1))
                 } catch {
-                    return  // The connection ended first.
+                    return // The connection ended first.
                 }
             }
             socket.close(code: .unknown(4401), reason: "session token expired")
@@ -112,7 +117,9 @@ struct ClientSession: Sendable {
             logRequest(.info, context, identifiers, started, [("outcome", "abandoned")])
         } catch {
             let rejection = Self.rejection(for: error)
-            if server.behavior.answersRefusalsWithErrors { context.reply(.error(identifiers.errorMessage(for: rejection))) }
+            if server.behavior.answersRefusalsWithErrors {
+                context.reply(.error(identifiers.errorMessage(for: rejection)))
+            }
             logRequest(
                 rejection.code == .internal ? .error : .warn, context, identifiers, started,
                 [("outcome", "rejected"), ("code", rejection.code.rawValue), ("reason", rejection.message)])
@@ -135,10 +142,12 @@ struct ClientSession: Sendable {
         guard server.logger.isEnabled(level) else { return }
         let elapsed = started.duration(to: .now)
         let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) * 1e-15
-        server.logger.log(level, "request", [
-            ("conn", context.connection.description), ("type", identifiers.requestType ?? "?"),
-            ("space", identifiers.spaceId),
-        ] + fields + [("duration_ms", String(format3(milliseconds)))])
+        server.logger.log(
+            level, "request",
+            [
+                ("conn", context.connection.description), ("type", identifiers.requestType ?? "?"),
+                ("space", identifiers.spaceId),
+            ] + fields + [("duration_ms", String(format3(milliseconds)))])
     }
 }
 

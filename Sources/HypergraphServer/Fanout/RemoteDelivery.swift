@@ -76,12 +76,15 @@ final class RemoteDelivery: Sendable {
         case .spaceInboxMessage(let spaceId, let inboxId, let message):
             let response = SpaceInboxMessageResponse(spaceId: spaceId, inboxId: inboxId, message: InboxMessage(message))
             broadcaster.publish(
-                Broadcast(audience: .subscribers(spaceId: spaceId), message: behavior.encode(.spaceInboxMessage(response))))
+                Broadcast(
+                    audience: .subscribers(spaceId: spaceId), message: behavior.encode(.spaceInboxMessage(response))))
         case .accountInboxMessage(let accountAddress, let inboxId, let message):
             let response = AccountInboxMessageResponse(
                 accountAddress: accountAddress, inboxId: inboxId, message: InboxMessage(message))
             broadcaster.publish(
-                Broadcast(audience: .account(address: accountAddress), message: behavior.encode(.accountInboxMessage(response))))
+                Broadcast(
+                    audience: .account(address: accountAddress),
+                    message: behavior.encode(.accountInboxMessage(response))))
         case .accountInbox(let record):
             guard let inbox = AccountInbox(record) else { return }
             broadcaster.publish(
@@ -113,7 +116,8 @@ final class RemoteDelivery: Sendable {
             ]
         case .spaceEvent(let record):
             guard let event = try? SpaceEvent(json: record.eventJSON) else {
-                logger.log(.warn, "remote.event_unreadable", [("space", record.spaceId), ("counter", String(record.counter))])
+                logger.log(
+                    .warn, "remote.event_unreadable", [("space", record.spaceId), ("counter", String(record.counter))])
                 return []
             }
             if case .createInvitation(let invitation) = event, behavior.pushesInvitationsToInvitee {
@@ -130,12 +134,15 @@ final class RemoteDelivery: Sendable {
     /// Sends the invitee's connections on this node their pending invitations (§6), read after the invitation.
     private func pushInvitations(to invitee: String) {
         guard let storage = storage.withLock({ $0 }) else { return }
-        let broadcaster = broadcaster, behavior = behavior, logger = logger
+        let broadcaster = broadcaster
+        let behavior = behavior
+        let logger = logger
         Task {
             do {
                 let invitations = try await ServerContext.pendingInvitations(of: invitee, in: storage)
                 broadcaster.publish(
-                    Broadcast(audience: .account(address: invitee), message: behavior.encode(.listInvitations(invitations))))
+                    Broadcast(
+                        audience: .account(address: invitee), message: behavior.encode(.listInvitations(invitations))))
             } catch {
                 logger.log(.warn, "invitations.push_skipped", [("account", invitee), ("reason", "\(error)")])
             }
@@ -158,7 +165,8 @@ final class RemoteDelivery: Sendable {
                     // Events are few; the snapshot of a member is the one read that lists them all.
                     if let member = registry.anySubscriberAccount(of: spaceId) {
                         let events = try await storage.spaceSnapshot(
-                            spaceId: spaceId, accountAddress: member, appIdentityAddress: "", updatesAfterClock: Int64.max
+                            spaceId: spaceId, accountAddress: member, appIdentityAddress: "",
+                            updatesAfterClock: Int64.max
                         ).events
                         for event in events where event.counter > (from.counter ?? -1) {
                             deliverSpaceChange(.spaceEvent(event))
@@ -194,6 +202,8 @@ extension CommittedChange {
 extension ConnectionRegistry.SpaceProgress {
     /// The later of two progresses, member by member.
     func merged(with other: Self) -> Self {
-        Self(clock: [clock, other.clock].compactMap { $0 }.max(), counter: [counter, other.counter].compactMap { $0 }.max())
+        Self(
+            clock: [clock, other.clock].compactMap { $0 }.max(),
+            counter: [counter, other.counter].compactMap { $0 }.max())
     }
 }

@@ -20,10 +20,12 @@ extension HTTPResponse {
 
     /// The answer to a CORS preflight request.
     static var preflight: HTTPResponse {
-        HTTPResponse(status: 204, headers: [
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Content-Type, Authorization",
-            "Access-Control-Max-Age": "86400",
-        ])
+        HTTPResponse(
+            status: 204,
+            headers: [
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Content-Type, Authorization",
+                "Access-Control-Max-Age": "86400",
+            ])
     }
 }

@@ -53,13 +53,19 @@ struct HTTPRouter: Sendable {
         let level: LogLevel = response.status >= 500 ? .error : (response.status >= 400 ? .warn : .info)
         if server.logger.isEnabled(level) {
             let elapsed = started.duration(to: .now)
-            let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) * 1e-15
-            server.logger.log(level, "http", [
-                ("method", request.method), ("path", request.path), ("status", String(response.status)),
-                ("peer", request.remoteAddress),
-                ("reason", response.status >= 400 ? String(decoding: response.body.prefix(300), as: UTF8.self) : nil),
-                ("duration_ms", format3(milliseconds)),
-            ])
+            let milliseconds =
+                Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) * 1e-15
+            server.logger.log(
+                level, "http",
+                [
+                    ("method", request.method), ("path", request.path), ("status", String(response.status)),
+                    ("peer", request.remoteAddress),
+                    (
+                        "reason",
+                        response.status >= 400 ? String(decoding: response.body.prefix(300), as: UTF8.self) : nil
+                    ),
+                    ("duration_ms", format3(milliseconds)),
+                ])
         }
         return response
     }

@@ -17,7 +17,8 @@ extension HTTPRouter {
         let found: IdentityRecord?
         do {
             if let key {
-                found = try await server.storage.identity(accountAddress: account, signaturePublicKey: key, linkedToSpace: nil)
+                found = try await server.storage.identity(
+                    accountAddress: account, signaturePublicKey: key, linkedToSpace: nil)
             } else if let appId {
                 found = try await server.storage.identity(accountAddress: account, appId: appId)
             } else {

@@ -31,7 +31,9 @@ private struct InboxMessageBody {
         case .string(let author)?: authorAccountAddress = author.isEmpty ? nil : author
         case let other?:
             throw InboxRouteFailure(
-                .jsonError("$.authorAccountAddress: expected a string (or leave it out), got \(other.kind.rawValue)", status: 400))
+                .jsonError(
+                    "$.authorAccountAddress: expected a string (or leave it out), got \(other.kind.rawValue)",
+                    status: 400))
         }
         if let signature = members["signature"] {
             do {
@@ -73,12 +75,14 @@ extension HTTPRouter {
                 spaceId: spaceId, inboxId: inboxId, message: body.newMessage)
             let message = SpaceInboxMessageResponse(spaceId: spaceId, inboxId: inboxId, message: InboxMessage(record))
             server.broadcaster.publish(
-                Broadcast(audience: .subscribers(spaceId: spaceId), message: server.encode(.spaceInboxMessage(message))))
+                Broadcast(audience: .subscribers(spaceId: spaceId), message: server.encode(.spaceInboxMessage(message)))
+            )
         }
     }
 
     /// `POST /accounts/:accountAddress/inboxes/:inboxId/messages` (§10.2).
-    func postAccountInboxMessage(_ request: HTTPRequest, accountAddress: String, inboxId: String) async -> HTTPResponse {
+    func postAccountInboxMessage(_ request: HTTPRequest, accountAddress: String, inboxId: String) async -> HTTPResponse
+    {
         await postInboxMessage(request) { body throws in
             guard let inbox = try await server.storage.accountInbox(accountAddress: accountAddress, inboxId: inboxId)
             else {
@@ -107,7 +111,8 @@ extension HTTPRouter {
             let body = try InboxMessageBody(json: request.body)
             let limit = server.limits.maximumCiphertextBytes
             guard body.ciphertext.utf8.count <= limit else {
-                return .jsonError("$.ciphertext has \(body.ciphertext.utf8.count) bytes; the limit is \(limit)", status: 413)
+                return .jsonError(
+                    "$.ciphertext has \(body.ciphertext.utf8.count) bytes; the limit is \(limit)", status: 413)
             }
             try await store(body)
             return .json(JSONValue.object([:]))
@@ -204,7 +209,8 @@ extension HTTPRouter {
 extension InboxMessageBody {
     /// The message to store, as posted.
     fileprivate var newMessage: NewInboxMessage {
-        NewInboxMessage(ciphertext: ciphertext, signature: signature?.record, authorAccountAddress: authorAccountAddress)
+        NewInboxMessage(
+            ciphertext: ciphertext, signature: signature?.record, authorAccountAddress: authorAccountAddress)
     }
 }
 

@@ -37,7 +37,8 @@ public struct IdentityRequest: Sendable, Hashable {
     /// Creates a request.
     public init(
         accountAddress: String? = nil, appId: String? = nil, signaturePublicKey: String? = nil,
-        encryptionPublicKey: String? = nil, lifetimeMilliseconds: Int64 = IdentityProvisioning.defaultLifetimeMilliseconds
+        encryptionPublicKey: String? = nil,
+        lifetimeMilliseconds: Int64 = IdentityProvisioning.defaultLifetimeMilliseconds
     ) {
         self.accountAddress = accountAddress
         self.appId = appId
@@ -112,9 +113,10 @@ public enum IdentityProvisioning {
     public static func make(_ request: IdentityRequest, now: UnixMilliseconds) throws(IdentityProvisioningError)
         -> ProvisionedIdentity
     {
-        let account = try request.accountAddress.map { text throws(IdentityProvisioningError) in
-            try checkedHex(text, name: "accountAddress", digits: 40, keepCase: true)
-        } ?? "0x" + Hex.encode(SecureRandom.bytes(20))
+        let account =
+            try request.accountAddress.map { text throws(IdentityProvisioningError) in
+                try checkedHex(text, name: "accountAddress", digits: 40, keepCase: true)
+            } ?? "0x" + Hex.encode(SecureRandom.bytes(20))
         let appId = request.appId ?? defaultAppId
         guard !appId.isEmpty, appId.utf8.count <= 256 else {
             throw IdentityProvisioningError("appId must have 1 to 256 bytes, got \(appId.utf8.count)")
@@ -126,7 +128,8 @@ public enum IdentityProvisioning {
             do {
                 _ = try Secp256k1.PublicKey(sec1: Hex.decode(text.dropFirst(2)))
             } catch {
-                throw IdentityProvisioningError("signaturePublicKey \(given) is not a compressed secp256k1 key: \(error)")
+                throw IdentityProvisioningError(
+                    "signaturePublicKey \(given) is not a compressed secp256k1 key: \(error)")
             }
             signatureKey = text
         } else {
@@ -134,9 +137,10 @@ public enum IdentityProvisioning {
             privateKey = key.hex
             signatureKey = key.publicKey.signaturePublicKeyHex
         }
-        let encryptionKey = try request.encryptionPublicKey.map { text throws(IdentityProvisioningError) in
-            try checkedHex(text, name: "encryptionPublicKey", digits: 64, keepCase: false)
-        } ?? "0x" + Hex.encode(SecureRandom.bytes(32))
+        let encryptionKey =
+            try request.encryptionPublicKey.map { text throws(IdentityProvisioningError) in
+                try checkedHex(text, name: "encryptionPublicKey", digits: 64, keepCase: false)
+            } ?? "0x" + Hex.encode(SecureRandom.bytes(32))
         guard (0...maximumLifetimeMilliseconds).contains(request.lifetimeMilliseconds) else {
             throw IdentityProvisioningError(
                 "the token lifetime is \(request.lifetimeMilliseconds) ms; it must be between 0 and 100 years")

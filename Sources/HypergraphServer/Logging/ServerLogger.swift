@@ -1,14 +1,15 @@
+import HypergraphProtocol
+import Synchronization
+
 // Structured one-line logs: `<ISO-8601 time> level=<level> event=<name> key=value …` (logfmt), one line per call.
 //
 // Concurrency: the logger is immutable; the standard-error sink serialises whole lines with its own Mutex so that
 // lines from different connections never interleave.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import HypergraphProtocol
-import Synchronization
 
 /// How important a log line is; lines below the configured level are dropped.
 public enum LogLevel: String, Sendable, Hashable, CaseIterable, Comparable {
@@ -93,9 +94,12 @@ struct ServerLogger: Sendable {
     /// A value as logfmt writes it: bare when it has no spaces, quotes, `=` or control characters, otherwise
     /// quoted with `"` and `\` escaped and control characters written as `\n`, `\t` or `\u{…}`.
     static func format(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in
-            scalar == " " || scalar == "\"" || scalar == "=" || scalar == "\\" || scalar.value < 0x20 || scalar.value == 0x7F
-        }
+        let needsQuotes =
+            value.isEmpty
+            || value.unicodeScalars.contains { scalar in
+                scalar == " " || scalar == "\"" || scalar == "=" || scalar == "\\" || scalar.value < 0x20
+                    || scalar.value == 0x7F
+            }
         guard needsQuotes else { return value }
         var quoted = "\""
         for scalar in value.unicodeScalars {

@@ -29,7 +29,8 @@ extension RequestContext {
             try check.identifier(request.spaceId, at: "spaceId")
             try check.identifier(transaction.id, at: "event.transaction.id")
             try check.identifier(transaction.spaceId, at: "event.transaction.spaceId")
-            try check.text(transaction.secretKey, at: "event.transaction.secretKey", limit: limits.maximumCiphertextBytes)
+            try check.text(
+                transaction.secretKey, at: "event.transaction.secretKey", limit: limits.maximumCiphertextBytes)
         case .getLatestSpaceInboxMessages(let request):
             try check.identifier(request.spaceId, at: "spaceId")
         case .createUpdate(let request):
@@ -38,7 +39,7 @@ extension RequestContext {
             try check.count(request.update.bytes.count, of: "update", unit: "bytes", limit: limits.maximumUpdateBytes)
         case .listSpaces, .listInvitations, .getAccountInboxes, .createAccountInbox, .getLatestAccountInboxMessages,
             .unknown:
-            break  // Only fixed-format fields.
+            break // Only fixed-format fields.
         }
     }
 }

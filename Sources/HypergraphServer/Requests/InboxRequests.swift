@@ -46,9 +46,10 @@ extension RequestContext {
         }
         let records = try await storage.spaceInboxMessages(
             spaceId: spaceId, inboxId: request.inboxId, since: request.since.millisecondsSince1970)
-        reply(.spaceInboxMessages(
-            SpaceInboxMessagesResponse(
-                spaceId: request.spaceId, inboxId: request.inboxId, messages: records.map(InboxMessage.init))))
+        reply(
+            .spaceInboxMessages(
+                SpaceInboxMessagesResponse(
+                    spaceId: request.spaceId, inboxId: request.inboxId, messages: records.map(InboxMessage.init))))
         return [("messages", String(records.count))]
     }
 
@@ -59,9 +60,11 @@ extension RequestContext {
         }
         let records = try await storage.accountInboxMessages(
             accountAddress: accountAddress, inboxId: request.inboxId, since: request.since.millisecondsSince1970)
-        reply(.accountInboxMessages(
-            AccountInboxMessagesResponse(
-                accountAddress: accountAddress, inboxId: request.inboxId, messages: records.map(InboxMessage.init))))
+        reply(
+            .accountInboxMessages(
+                AccountInboxMessagesResponse(
+                    accountAddress: accountAddress, inboxId: request.inboxId, messages: records.map(InboxMessage.init)))
+        )
         return [("messages", String(records.count))]
     }
 

@@ -30,7 +30,8 @@ struct RequestRejection: Error, Sendable, CustomStringConvertible {
             issues = nil
         } else {
             code = .invalidMessage
-            message = "the message does not match its schema (\(error.issues.count) problem(s)): "
+            message =
+                "the message does not match its schema (\(error.issues.count) problem(s)): "
                 + error.issues.map(\.description).joined(separator: "; ")
             issues = error.issues.map { ErrorIssue(path: $0.path.description, message: $0.message) }
         }

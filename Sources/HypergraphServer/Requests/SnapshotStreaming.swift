@@ -38,7 +38,8 @@ extension RequestContext {
         var response = try SpaceResponse(snapshot, accountAddress: accountAddress)
         let headBytes = server.encode(.space(response)).count
         let slice = try await readUpdates(
-            of: spaceId, after: updatesAfterClock, through: nil, replyBytes: server.limits.maximumReplyBytes - headBytes)
+            of: spaceId, after: updatesAfterClock, through: nil, replyBytes: server.limits.maximumReplyBytes - headBytes
+        )
         response.updates = Updates(slice.updates)
         let lastSent = slice.updates.last?.clock
         var lastSnapshotClock: Int64?

@@ -44,7 +44,8 @@ extension RequestContext {
             do {
                 let invitations = try await pendingInvitations(of: invitee)
                 server.broadcaster.publish(
-                    Broadcast(audience: .account(address: invitee), message: server.encode(.listInvitations(invitations))))
+                    Broadcast(
+                        audience: .account(address: invitee), message: server.encode(.listInvitations(invitations))))
             } catch {
                 server.logger.log(.warn, "invitations.push_skipped", [("account", invitee), ("reason", "\(error)")])
             }

@@ -33,7 +33,8 @@ extension RequestContext {
             guard let identity, identity.accountAddress.isExactly(accountAddress),
                 identity.signaturePublicKey.isExactly(key)
             else { return nil }
-            return SignerIdentity(accountAddress: identity.accountAddress, signaturePublicKey: identity.signaturePublicKey)
+            return SignerIdentity(
+                accountAddress: identity.accountAddress, signaturePublicKey: identity.signaturePublicKey)
         }
         switch result {
         case .success(let next):
@@ -116,8 +117,10 @@ extension RequestContext {
     }
 
     private func logSkippedReply(of spaceId: String, _ error: any Error) {
-        server.logger.log(.warn, "space.reply_skipped", [
-            ("conn", connection.description), ("space", spaceId), ("reason", "\(error)"),
-        ])
+        server.logger.log(
+            .warn, "space.reply_skipped",
+            [
+                ("conn", connection.description), ("space", spaceId), ("reason", "\(error)"),
+            ])
     }
 }

@@ -25,7 +25,8 @@ extension RequestContext {
 
     /// §4.2 with the §12 G17 fix: spaces I is linked to and A is a member of, as `{id, name}` only.
     func listSpaces() async throws -> LogFields {
-        let spaces = try await storage.spaces(appIdentityAddress: appIdentityAddress, memberAccountAddress: accountAddress)
+        let spaces = try await storage.spaces(
+            appIdentityAddress: appIdentityAddress, memberAccountAddress: accountAddress)
         try requireOpenConnection()
         reply(.listSpaces(ListSpacesResponse(spaces: spaces.map { SpaceSummary(id: $0.id, name: $0.name) })))
         return [("spaces", String(spaces.count))]
@@ -51,8 +52,9 @@ extension ServerContext {
         of account: String, in storage: any HypergraphStorage
     ) async throws -> ListInvitationsResponse {
         let records = try await storage.invitations(inviteeAccountAddress: account)
-        return ListInvitationsResponse(invitations: records.map { record in
-            Invitation(id: record.id, previousEventHash: record.spaceLastEventHash, spaceId: record.spaceId)
-        })
+        return ListInvitationsResponse(
+            invitations: records.map { record in
+                Invitation(id: record.id, previousEventHash: record.spaceLastEventHash, spaceId: record.spaceId)
+            })
     }
 }

@@ -39,7 +39,9 @@ extension RequestContext {
         }
         switch result {
         case .stored(let clock):
-            reply(.updateConfirmed(UpdateConfirmedResponse(updateId: request.updateId, clock: Int(clock), spaceId: request.spaceId)))
+            reply(
+                .updateConfirmed(
+                    UpdateConfirmedResponse(updateId: request.updateId, clock: Int(clock), spaceId: request.spaceId)))
             var broadcasts: [Broadcast] = []
             if server.behavior.sendsUpdateNotifications {
                 let signed = SignedUpdate(
@@ -57,7 +59,9 @@ extension RequestContext {
             return [("clock", String(clock))]
         case .duplicate(let originalClock):
             let clock = server.behavior.confirmedClock(forDuplicateStoredAt: originalClock)
-            reply(.updateConfirmed(UpdateConfirmedResponse(updateId: request.updateId, clock: Int(clock), spaceId: request.spaceId)))
+            reply(
+                .updateConfirmed(
+                    UpdateConfirmedResponse(updateId: request.updateId, clock: Int(clock), spaceId: request.spaceId)))
             return [("clock", String(clock)), ("duplicate", "true")]
         }
     }

@@ -33,8 +33,9 @@ final class KnownFacts: Sendable {
     func isSigningKey(_ signaturePublicKey: String, ofAccount accountAddress: String) async throws -> Bool {
         let fact = FactKey(accountAddress, signaturePublicKey)
         if signingKeys.contains(fact) { return true }
-        let found = try await storage.identity(
-            accountAddress: accountAddress, signaturePublicKey: signaturePublicKey, linkedToSpace: nil) != nil
+        let found =
+            try await storage.identity(
+                accountAddress: accountAddress, signaturePublicKey: signaturePublicKey, linkedToSpace: nil) != nil
         if found { signingKeys.insert(fact) }
         return found
     }

@@ -43,7 +43,8 @@ final class ReaderPool: Sendable {
 
     /// Runs `body` on a read connection and returns its result; errors are rethrown as ``StoreError``.
     /// `body` should run several queries inside `connection.transaction(immediate: false)` when they must agree.
-    func read<Result: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> Result) async throws -> Result {
+    func read<Result: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> Result) async throws -> Result
+    {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
             let submitted = queue.submit { connection in
                 do {

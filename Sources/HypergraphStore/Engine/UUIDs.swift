@@ -41,7 +41,7 @@ package struct UUIDv7Generator {
         for index in 8..<16 {
             bytes[index] = UInt8(truncatingIfNeeded: tail >> (8 * (15 - index)))
         }
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)  // RFC 9562 variant 0b10.
+        bytes[8] = 0x80 | (bytes[8] & 0x3F) // RFC 9562 variant 0b10.
         return formatUUID(bytes)
     }
 }

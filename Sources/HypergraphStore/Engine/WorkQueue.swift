@@ -34,7 +34,7 @@ final class WorkQueue<Job: Sendable>: @unchecked Sendable {
         let taken = Array(jobs.prefix(count))
         jobs.removeFirst(count)
         if !jobs.isEmpty {
-            condition.signal()  // Another idle worker can take the rest.
+            condition.signal() // Another idle worker can take the rest.
         }
         return taken
     }

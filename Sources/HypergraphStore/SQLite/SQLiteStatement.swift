@@ -76,7 +76,8 @@ final class SQLiteStatement {
                 }
             case .blob(let bytes):
                 // A nil pointer would bind NULL; an empty blob must stay an empty blob.
-                code = bytes.isEmpty
+                code =
+                    bytes.isEmpty
                     ? sqlite3_bind_zeroblob(handle, index, 0)
                     : bytes.withUnsafeBytes { buffer in
                         sqlite3_bind_blob64(
@@ -163,8 +164,11 @@ struct SQLiteRow {
     private func expect(_ column: Int32, _ type: Int32, _ typeName: String) throws(SQLiteError) {
         let found = sqlite3_column_type(handle, column)
         guard found == type else {
-            let foundName = [SQLITE_INTEGER: "INTEGER", SQLITE_FLOAT: "REAL", SQLITE_TEXT: "TEXT",
-                             SQLITE_BLOB: "BLOB", SQLITE_NULL: "NULL"][found] ?? "type \(found)"
+            let foundName =
+                [
+                    SQLITE_INTEGER: "INTEGER", SQLITE_FLOAT: "REAL", SQLITE_TEXT: "TEXT",
+                    SQLITE_BLOB: "BLOB", SQLITE_NULL: "NULL",
+                ][found] ?? "type \(found)"
             throw mismatch(column, "expected \(typeName), found \(foundName)")
         }
     }

@@ -52,7 +52,8 @@ enum Migrator {
         let version = try pragma("user_version", connection)
         // An unmarked database is ours to initialise only when it is empty.
         if application != applicationID {
-            let isUnmarkedAndEmpty = try application == 0 && version == 0
+            let isUnmarkedAndEmpty =
+                try application == 0 && version == 0
                 && !connection.exists("SELECT 1 FROM sqlite_schema")
             guard isUnmarkedAndEmpty else {
                 throw StoreError.notAHypergraphDatabase(path: connection.path, applicationID: application)

@@ -100,15 +100,21 @@ extension SQLiteHypergraphStorage {
         _ identity: IdentityRecord, _ connection: SQLiteConnection
     ) throws -> StoreConflict {
         let checks: [(sql: String, arguments: [SQLiteValue], conflict: StoreConflict)] = [
-            ("SELECT 1 FROM identities WHERE app_identity_address = ?1", [.text(identity.appIdentityAddress)],
-             .appIdentity(address: identity.appIdentityAddress)),
-            ("SELECT 1 FROM identities WHERE account_address = ?1 AND app_id = ?2",
-             [.text(identity.accountAddress), .text(identity.appId)],
-             .appIdentityForApp(accountAddress: identity.accountAddress, appId: identity.appId)),
-            ("SELECT 1 FROM identities WHERE account_address = ?1 AND signature_public_key = ?2",
-             [.text(identity.accountAddress), .text(identity.signaturePublicKey)],
-             .signaturePublicKey(
-                accountAddress: identity.accountAddress, signaturePublicKey: identity.signaturePublicKey)),
+            (
+                "SELECT 1 FROM identities WHERE app_identity_address = ?1", [.text(identity.appIdentityAddress)],
+                .appIdentity(address: identity.appIdentityAddress)
+            ),
+            (
+                "SELECT 1 FROM identities WHERE account_address = ?1 AND app_id = ?2",
+                [.text(identity.accountAddress), .text(identity.appId)],
+                .appIdentityForApp(accountAddress: identity.accountAddress, appId: identity.appId)
+            ),
+            (
+                "SELECT 1 FROM identities WHERE account_address = ?1 AND signature_public_key = ?2",
+                [.text(identity.accountAddress), .text(identity.signaturePublicKey)],
+                .signaturePublicKey(
+                    accountAddress: identity.accountAddress, signaturePublicKey: identity.signaturePublicKey)
+            ),
         ]
         for check in checks where try connection.exists(check.sql, check.arguments) {
             return check.conflict

@@ -170,9 +170,10 @@ extension SQLiteHypergraphStorage {
     private static func requireInbox(
         _ kind: InboxKind, owner: String, inboxId: String, _ connection: SQLiteConnection
     ) throws {
-        guard try connection.exists(
-            "SELECT 1 FROM \(kind.inboxTable) WHERE \(kind.ownerColumn) = ?1 AND id = ?2",
-            [.text(owner), .text(inboxId)])
+        guard
+            try connection.exists(
+                "SELECT 1 FROM \(kind.inboxTable) WHERE \(kind.ownerColumn) = ?1 AND id = ?2",
+                [.text(owner), .text(inboxId)])
         else {
             throw kind.missingInbox(owner: owner, inboxId: inboxId)
         }

@@ -12,8 +12,9 @@ extension SQLiteHypergraphStorage {
                 """,
                 [.text(spaceId)]
             ) { row in
-                SpaceHead(event: try SpaceEventRecord(row: row), stateJSON: try row.text(5),
-                          lastEventHash: try row.text(6))
+                SpaceHead(
+                    event: try SpaceEventRecord(row: row), stateJSON: try row.text(5),
+                    lastEventHash: try row.text(6))
             }
         }
     }

@@ -190,8 +190,9 @@ extension SQLiteHypergraphStorage {
     }
 
     private static func requireAppIdentity(_ address: String, _ connection: SQLiteConnection) throws {
-        guard try connection.exists(
-            "SELECT 1 FROM identities WHERE app_identity_address = ?1", [.text(address)])
+        guard
+            try connection.exists(
+                "SELECT 1 FROM identities WHERE app_identity_address = ?1", [.text(address)])
         else {
             throw StoreError.notFound(.appIdentity(address: address))
         }

@@ -89,9 +89,10 @@ extension SQLiteHypergraphStorage {
                 guard try connection.exists("SELECT 1 FROM spaces WHERE id = ?1", [.text(spaceId)]) else {
                     throw StoreError.notFound(.space(id: spaceId))
                 }
-                let latest = try connection.queryFirst(
-                    "SELECT max(clock) FROM updates WHERE space_id = ?1", [.text(spaceId)]
-                ) { row in try row.optionalInt64(0) } ?? nil
+                let latest =
+                    try connection.queryFirst(
+                        "SELECT max(clock) FROM updates WHERE space_id = ?1", [.text(spaceId)]
+                    ) { row in try row.optionalInt64(0) } ?? nil
                 var bytes = 0
                 var taken = 0
                 let updates = try connection.query(
@@ -128,12 +129,14 @@ extension SQLiteHypergraphStorage {
     private static func storedBytes(
         spaceId: String, accountAddress: String, _ connection: SQLiteConnection
     ) throws -> StoredUpdateBytes {
-        let inSpace = try connection.queryFirst(
-            "SELECT bytes FROM space_update_bytes WHERE space_id = ?1", [.text(spaceId)]
-        ) { row in try row.int64(0) } ?? 0
-        let byAccount = try connection.queryFirst(
-            "SELECT bytes FROM account_update_bytes WHERE account_address = ?1", [.text(accountAddress)]
-        ) { row in try row.int64(0) } ?? 0
+        let inSpace =
+            try connection.queryFirst(
+                "SELECT bytes FROM space_update_bytes WHERE space_id = ?1", [.text(spaceId)]
+            ) { row in try row.int64(0) } ?? 0
+        let byAccount =
+            try connection.queryFirst(
+                "SELECT bytes FROM account_update_bytes WHERE account_address = ?1", [.text(accountAddress)]
+            ) { row in try row.int64(0) } ?? 0
         return StoredUpdateBytes(space: inSpace, account: byAccount)
     }
 

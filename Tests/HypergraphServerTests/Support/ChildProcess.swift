@@ -4,9 +4,9 @@ import Synchronization
 import XCTest
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 enum HypergraphExecutable {
@@ -14,7 +14,8 @@ enum HypergraphExecutable {
     static func url() throws -> URL {
         var directories = [Bundle.main.bundleURL, Bundle(for: ChildServer.self).bundleURL.deletingLastPathComponent()]
         #if os(Linux)
-        directories.append(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
+            directories.append(
+                URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
         #endif
         for directory in directories {
             let candidate = directory.appendingPathComponent("hypergraph")
@@ -36,7 +37,10 @@ enum HypergraphExecutable {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+            String(decoding: errorData, as: UTF8.self)
+        )
     }
 }
 

@@ -3,9 +3,9 @@
 import HypergraphWebSocket
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An upgraded connection to a loopback server that writes frames and never reads.
@@ -26,11 +26,13 @@ final class RawConnection {
             }
         }
         guard connected == 0 else { throw RawConnectionError(description: "connect failed: errno \(errno)") }
-        write(Array(("GET /?token=\(token ?? "") HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8))
+        write(
+            Array(
+                ("GET /?token=\(token ?? "") HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8))
         var head: [UInt8] = []
         var byte: UInt8 = 0
-        while head.suffix(4) != [13, 10, 13, 10] {  // One byte at a time, so nothing after the head is consumed.
+        while head.suffix(4) != [13, 10, 13, 10] { // One byte at a time, so nothing after the head is consumed.
             guard recv(fd, &byte, 1, 0) == 1 else { throw RawConnectionError(description: "no upgrade response") }
             head.append(byte)
         }
@@ -43,9 +45,10 @@ final class RawConnection {
 
     /// Sends each message as a masked text frame, all in one write.
     func sendFrames(_ messages: [String]) {
-        write(messages.flatMap {
-            WebSocketFrame(opcode: .text, maskingKey: .random(), payload: Array($0.utf8)).encoded()
-        })
+        write(
+            messages.flatMap {
+                WebSocketFrame(opcode: .text, maskingKey: .random(), payload: Array($0.utf8)).encoded()
+            })
     }
 
     /// Ends the connection with a TCP reset (`SO_LINGER` 0), leaving every reply unread.
@@ -66,11 +69,11 @@ final class RawConnection {
     }
 
     #if os(Linux)
-    private static let streamType = Int32(SOCK_STREAM.rawValue)
-    private static let sendFlags = Int32(MSG_NOSIGNAL)
+        private static let streamType = Int32(SOCK_STREAM.rawValue)
+        private static let sendFlags = Int32(MSG_NOSIGNAL)
     #else
-    private static let streamType = SOCK_STREAM
-    private static let sendFlags: Int32 = 0
+        private static let streamType = SOCK_STREAM
+        private static let sendFlags: Int32 = 0
     #endif
 }
 

@@ -5,7 +5,8 @@ import XCTest
 
 extension Participant {
     /// Creates a space and returns the `space` reply.
-    func createSpace(name: String = "A space", spaceId: String = RandomIdentifiers.uuid()) async throws -> SpaceResponse {
+    func createSpace(name: String = "A space", spaceId: String = RandomIdentifiers.uuid()) async throws -> SpaceResponse
+    {
         try await session.createSpace(identity.createSpaceEvent(spaceId: spaceId, name: name))
     }
 
@@ -58,7 +59,8 @@ extension TestServer {
 
     /// Invites `invitee` to the space (as it is now) and returns the inviter's new snapshot.
     @discardableResult
-    func invite(_ invitee: Participant, to space: SpaceResponse, by inviter: Participant) async throws -> SpaceResponse {
+    func invite(_ invitee: Participant, to space: SpaceResponse, by inviter: Participant) async throws -> SpaceResponse
+    {
         let current = try await inviter.session.request(.subscribeSpace(SubscribeSpaceRequest(id: space.id)))
         guard case .space(let latest) = current,
             let request = inviter.identity.createInvitationEvent(in: latest, inviteeAccountAddress: invitee.account)
@@ -81,15 +83,16 @@ func receivedTypes(_ sessions: [HypergraphSession]) async throws -> [[String]] {
     var result: [[String]] = []
     for session in sessions {
         let events = await session.drainEvents()
-        result.append(events.map { event in
-            switch event {
-            case .message(let message): message.type
-            case .undecodable(let frame): "undecodable: \(frame)"
-            case .closed(let code, _): "closed \(code.rawValue)"
-            case .disconnected(let code, _): "disconnected \(code.rawValue)"
-            case .reconnected(let url): "reconnected \(url)"
-            }
-        })
+        result.append(
+            events.map { event in
+                switch event {
+                case .message(let message): message.type
+                case .undecodable(let frame): "undecodable: \(frame)"
+                case .closed(let code, _): "closed \(code.rawValue)"
+                case .disconnected(let code, _): "disconnected \(code.rawValue)"
+                case .reconnected(let url): "reconnected \(url)"
+                }
+            })
     }
     return result
 }

@@ -110,7 +110,9 @@ final class TestServer: Sendable {
 
     /// The log lines containing every one of `fragments`, once there are at least `count` (lines are written just
     /// after the reply goes out, so a test that got the reply may have to wait a moment); gives up after `seconds`.
-    func awaitLogLines(count: Int = 1, within seconds: Int = 5, containing fragments: String...) async throws -> [String] {
+    func awaitLogLines(count: Int = 1, within seconds: Int = 5, containing fragments: String...) async throws
+        -> [String]
+    {
         var lines: [String] = []
         for _ in 0..<(seconds * 100) {
             lines = logs.all.filter { line in fragments.allSatisfy { line.contains($0) } }
