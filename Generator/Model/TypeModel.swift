@@ -224,6 +224,16 @@ struct IntegerRules {
 struct NumberRules {
     var minimum: Double?
     var maximum: Double?
+
+    /// How an error message names the accepted values: `number`, `number 0.0...1.0`, `number >= 0.5`.
+    var expectation: String {
+        switch (minimum, maximum) {
+        case (let low?, let high?): "number \(low)...\(high)"
+        case (let low?, nil): "number >= \(low)"
+        case (nil, let high?): "number <= \(high)"
+        case (nil, nil): "number"
+        }
+    }
 }
 
 /// Constraints on an array.
