@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "HypergraphJSON", targets: ["HypergraphJSON"]),
+        .library(name: "HypergraphCodec", targets: ["HypergraphCodec"]),
         .library(name: "HypergraphProtocol", targets: ["HypergraphProtocol"]),
         .library(name: "HypergraphCrypto", targets: ["HypergraphCrypto"]),
         .library(name: "HypergraphSigning", targets: ["HypergraphSigning"]),
@@ -31,7 +32,9 @@ let package = Package(
         .target(name: "HypergraphJSON"),
         .target(name: "HypergraphCrypto"),
         .target(name: "HypergraphCommandLine"),
-        .target(name: "HypergraphProtocol", dependencies: ["HypergraphJSON"]),
+        // The runtime of generated code; what other packages' generated code compiles against, so it stays light.
+        .target(name: "HypergraphCodec", dependencies: ["HypergraphJSON"]),
+        .target(name: "HypergraphProtocol", dependencies: ["HypergraphCodec", "HypergraphJSON"]),
         .target(
             name: "HypergraphSigning",
             dependencies: ["HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
@@ -157,7 +160,7 @@ let package = Package(
             name: "HypergraphPostgresTests",
             dependencies: ["HypergraphPostgres", "PostgresTestSupport", "HypergraphCrypto"]
         ),
-        .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen", "HypergraphCommandLine"]),
     ],
     swiftLanguageModes: [.v6]
 )
