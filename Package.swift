@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // hypergraph-swift: a dependency-free Swift toolkit for the Hypergraph sync protocol.
 // Only Foundation, Dispatch, the C library, the system SQLite and (for TLS) the system OpenSSL are used; see docs/architecture.md.
 import PackageDescription
@@ -26,6 +26,7 @@ let package = Package(
         .executable(name: "hypergraph-bench", targets: ["hypergraph-bench"]),
         .executable(name: "websocket-echo", targets: ["websocket-echo"]),
         .executable(name: "hypergraph-fuzz", targets: ["hypergraph-fuzz"]),
+        .plugin(name: "GenerateHypergraphCode", targets: ["GenerateHypergraphCode"]),
     ],
     targets: [
         // MARK: Libraries
@@ -109,6 +110,24 @@ let package = Package(
         ),
 
         .executableTarget(name: "hypergraph-fuzz", dependencies: ["HypergraphJSON", "HypergraphProtocol"]),
+
+        // MARK: Plugins
+
+        // `swift package --allow-writing-to-package-directory generate-hypergraph-code --target T` (docs/schemas.md).
+        .plugin(
+            name: "GenerateHypergraphCode",
+            capability: .command(
+                intent: .custom(
+                    verb: "generate-hypergraph-code",
+                    description: "Generate Swift codecs from the package's Schemas/ into a target's Generated/ folder."
+                ),
+                permissions: [
+                    .writeToPackageDirectory(
+                        reason: "Writes the generated Swift files into Sources/<target>/Generated/.")
+                ]
+            ),
+            dependencies: ["hypergraph-codegen"]
+        ),
 
         // MARK: Tests (one per module)
         .testTarget(name: "HypergraphJSONTests", dependencies: ["HypergraphJSON"]),

@@ -116,4 +116,16 @@ final class OptionsTests: XCTestCase {
         await expectCodegen("--bogus", exits: 2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: output), "a usage error writes nothing")
     }
+
+    /// The sample package's committed code is what the plugin's default options produce from its schemas.
+    func testSamplePackageGeneratedCodeIsCurrent() throws {
+        let sample = repositoryRoot.appendingPathComponent("Examples/SampleMessages")
+        let configuration = CodegenConfiguration(
+            schemas: sample.appendingPathComponent("Schemas"), outputFolder: "Sources/SampleMessages/Generated",
+            documentation: nil, access: .public, base: sample)
+        XCTAssertEqual(
+            try Codegen.output(configuration).staleness(root: sample), [],
+            "run `swift package --package-path Examples/SampleMessages --allow-writing-to-package-directory generate-hypergraph-code --target SampleMessages`"
+        )
+    }
 }
