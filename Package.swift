@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // hypergraph-swift: a dependency-free Swift toolkit for the Hypergraph sync protocol.
 // Only Foundation, Dispatch, the C library, the system SQLite and (for TLS) the system OpenSSL are used; see docs/architecture.md.
 import PackageDescription
@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "HypergraphJSON", targets: ["HypergraphJSON"]),
+        .library(name: "HypergraphCodec", targets: ["HypergraphCodec"]),
         .library(name: "HypergraphProtocol", targets: ["HypergraphProtocol"]),
         .library(name: "HypergraphCrypto", targets: ["HypergraphCrypto"]),
         .library(name: "HypergraphSigning", targets: ["HypergraphSigning"]),
@@ -25,13 +26,16 @@ let package = Package(
         .executable(name: "hypergraph-bench", targets: ["hypergraph-bench"]),
         .executable(name: "websocket-echo", targets: ["websocket-echo"]),
         .executable(name: "hypergraph-fuzz", targets: ["hypergraph-fuzz"]),
+        .plugin(name: "GenerateHypergraphCode", targets: ["GenerateHypergraphCode"]),
     ],
     targets: [
         // MARK: Libraries
         .target(name: "HypergraphJSON"),
         .target(name: "HypergraphCrypto"),
         .target(name: "HypergraphCommandLine"),
-        .target(name: "HypergraphProtocol", dependencies: ["HypergraphJSON"]),
+        // The runtime of generated code; what other packages' generated code compiles against, so it stays light.
+        .target(name: "HypergraphCodec", dependencies: ["HypergraphJSON"]),
+        .target(name: "HypergraphProtocol", dependencies: ["HypergraphCodec", "HypergraphJSON"]),
         .target(
             name: "HypergraphSigning",
             dependencies: ["HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
@@ -107,6 +111,24 @@ let package = Package(
 
         .executableTarget(name: "hypergraph-fuzz", dependencies: ["HypergraphJSON", "HypergraphProtocol"]),
 
+        // MARK: Plugins
+
+        // `swift package --allow-writing-to-package-directory generate-hypergraph-code --target T` (docs/schemas.md).
+        .plugin(
+            name: "GenerateHypergraphCode",
+            capability: .command(
+                intent: .custom(
+                    verb: "generate-hypergraph-code",
+                    description: "Generate Swift codecs from the package's Schemas/ into a target's Generated/ folder."
+                ),
+                permissions: [
+                    .writeToPackageDirectory(
+                        reason: "Writes the generated Swift files into Sources/<target>/Generated/.")
+                ]
+            ),
+            dependencies: ["hypergraph-codegen"]
+        ),
+
         // MARK: Tests (one per module)
         .testTarget(name: "HypergraphJSONTests", dependencies: ["HypergraphJSON"]),
         .testTarget(
@@ -157,7 +179,7 @@ let package = Package(
             name: "HypergraphPostgresTests",
             dependencies: ["HypergraphPostgres", "PostgresTestSupport", "HypergraphCrypto"]
         ),
-        .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen", "HypergraphCommandLine"]),
     ],
     swiftLanguageModes: [.v6]
 )
