@@ -91,6 +91,9 @@ public final class HypergraphServer: Sendable {
             await storage.close()
             throw error
         }
+        for problem in configuration.limits.replyBoundProblems {
+            logger.log(.warn, "server.limits", [("problem", problem)])
+        }
         logger.log(
             .info, "server.start",
             [

@@ -130,7 +130,9 @@ public protocol HypergraphStorage: Sendable {
     /// The space's inboxes (only the public ones when `publicOnly`), oldest first.
     func spaceInboxes(spaceId: String, publicOnly: Bool) async throws -> [SpaceInboxRecord]
 
-    /// Stores a message in a space inbox with a new UUID v4 id and the current time. A signed message is stored
+    /// Stores a message in a space inbox with a new UUID v4 id and the current time, moved forward when needed so
+    /// that it is 1 ms or more after every message already in the inbox: no two messages of one inbox share a
+    /// `createdAt`, which makes `since` an exact cursor (docs/server.md, "Large lists"). A signed message is stored
     /// once per inbox: when the inbox already holds a message whose signature hex is equal (byte for byte) to
     /// `message.signature.hex`, nothing is stored and ``StoreError/conflict(_:)`` with
     /// ``StoreConflict/inboxMessageSignature(inbox:signatureHex:)`` is thrown; the check and the insert are
@@ -139,20 +141,27 @@ public protocol HypergraphStorage: Sendable {
         spaceId: String, inboxId: String, message: NewInboxMessage
     ) async throws -> InboxMessageRecord
 
-    /// Stores a message in an account inbox with a new UUID v7 id and the current time. Signed messages are stored
-    /// once per inbox, exactly as for ``addSpaceInboxMessage(spaceId:inboxId:message:)``.
+    /// Stores a message in an account inbox with a new UUID v7 id and the current time (unique in the inbox, as for
+    /// space inboxes). Signed messages are stored once per inbox, exactly as for
+    /// ``addSpaceInboxMessage(spaceId:inboxId:message:)``.
     func addAccountInboxMessage(
         accountAddress: String, inboxId: String, message: NewInboxMessage
     ) async throws -> InboxMessageRecord
 
-    /// The messages of the space's inbox created at or after `since` (inclusive, §4.9), oldest first.
+    /// The oldest messages of the space's inbox created at or after `since` (inclusive, §4.9), oldest first (equal
+    /// times, possible only in data written before times were unique, in insertion order), within a budget: at most
+    /// `maximumCount` messages, added while the sum of their `ciphertext` lengths (UTF-8 bytes) stays at most
+    /// `maximumBytes`, except that the first one is always included, so the result is empty only when no message is
+    /// that recent. Reading stops at the budget: the store never loads more than one message past it. Throws
+    /// ``StoreError/notFound(_:)`` when the space has no such inbox.
     func spaceInboxMessages(
-        spaceId: String, inboxId: String, since: UnixMilliseconds
+        spaceId: String, inboxId: String, since: UnixMilliseconds, maximumBytes: Int, maximumCount: Int
     ) async throws -> [InboxMessageRecord]
 
-    /// The messages of the account's inbox created at or after `since` (inclusive, §4.10), oldest first.
+    /// The oldest messages of the account's inbox created at or after `since` (inclusive, §4.10), within a budget,
+    /// exactly as ``spaceInboxMessages(spaceId:inboxId:since:maximumBytes:maximumCount:)``.
     func accountInboxMessages(
-        accountAddress: String, inboxId: String, since: UnixMilliseconds
+        accountAddress: String, inboxId: String, since: UnixMilliseconds, maximumBytes: Int, maximumCount: Int
     ) async throws -> [InboxMessageRecord]
 
     // MARK: Lifecycle

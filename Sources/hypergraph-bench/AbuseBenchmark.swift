@@ -1,8 +1,10 @@
 // hypergraph-bench abuse: the hostile-load scenarios of issue 15 against the reference server (default limits) in a
 // child process — subscribers of a large space that never read, pipelined requests then a reset, oversized fields,
-// slowloris — while a normal client keeps writing. It checks the stated bounds: the server's resident memory, the
-// normal client's round trip, every confirmed update read back afterwards, and the server's CPU back to idle once the
-// abusive clients have gone. Every loop is bounded in count and time; loopback only.
+// a large inbox read under pipelined reads (AbuseLargeInbox.swift), slowloris — while a normal client keeps writing.
+// It checks the stated bounds: the server's resident memory, the normal client's round trip, every confirmed update
+// read back afterwards, the server's CPU back to idle once the abusive clients have gone, every inbox reply within
+// maximumReplyBytes, and the graceful shutdown (SIGTERM) under load within its grace period. Every loop is bounded in
+// count and time; loopback only.
 import Foundation
 import HypergraphClient
 import HypergraphCommandLine
@@ -27,8 +29,11 @@ enum AbuseBenchmark {
         discussion: """
             The reference server (default limits) runs in a child process. While a normal client writes small \
             updates, the scenarios run one after another: subscribers of a large space that never read, pipelined \
-            requests then a reset, oversized fields and messages, slowloris. Fails when the server's RSS, a normal \
-            round trip, a lost confirmed update or the server's CPU after the abusers left passes its bound.
+            requests then a reset, oversized fields and messages, a large account inbox read whole while others \
+            pipeline reads of it, slowloris; at the end SIGTERM while abusers hold the server. Fails when the \
+            server's RSS, a normal round trip, a lost confirmed update, the server's CPU after the abusers left, an \
+            inbox reply over maximumReplyBytes or a missing or repeated message, or the shutdown time (grace period \
+            + 1 s) passes its bound.
             """,
         options: [
             .flag("short", help: "The CI form: a 12 MiB space and fewer abusers (about 40 s in a release build)."),
@@ -46,7 +51,11 @@ enum AbuseBenchmark {
     ) { arguments in
         raiseDescriptorLimit()
         if arguments.flag(serverOption) {
-            return try ReferenceServerChild.serve(identities: 2, liftingRateLimit: false, answering: LargeSpace.fill)
+            return try ReferenceServerChild.serve(
+                identities: 2, liftingRateLimit: false, started: ShutdownUnderLoad.stopOnSIGTERM,
+                answering: { server, line in
+                    LargeSpace.fill(server: server, line: line) ?? LargeInbox.fill(server: server, line: line)
+                })
         }
         try run(AbuseOptions(arguments))
     }
@@ -71,6 +80,10 @@ enum AbuseBenchmark {
         print(
             "\nlarge space: \(large.updateIds.count) updates of \(LargeSpace.updateBytes >> 10) KiB "
                 + "(\(options.spaceMiB) MiB), stored by the server process itself")
+        let inbox = try LargeInbox.create(in: child, target: target, count: options.inboxMessages)
+        print(
+            "large account inbox: \(inbox.count) messages of \(LargeInbox.ciphertextCharacters >> 10) KiB, stored by "
+                + "the server process itself")
         fflush(nil)
         let probe = try blocking { try await NormalClient.connect(target) }
         let memory = MemorySampler(pid: target.pid)
@@ -97,6 +110,13 @@ enum AbuseBenchmark {
                 "oversized fields and messages, \(options.oversizedRounds) rounds",
                 {
                     try blocking { try await Scenarios.oversizedFields(target, space: large.spaceId, options: options) }
+                }
+            ),
+            (
+                "a \((inbox.count * LargeInbox.ciphertextCharacters) >> 20) MiB account inbox read whole while "
+                    + "\(options.pipelines) connections pipeline 20 reads of it each and reset",
+                {
+                    try blocking { try await inbox.readWhileAbused(target, options: options) }
                 }
             ),
             (
@@ -128,6 +148,11 @@ enum AbuseBenchmark {
             verdict.failures.append("server RSS reached \(memory.maximumKiB >> 10) MiB")
         }
         try blocking { await probe.close() }
+        let shutdown = try ShutdownUnderLoad.measure(
+            child, target, space: large.spaceId, inbox: inbox, options: options,
+            gracePeriod: ServerConfiguration().shutdownGracePeriod)
+        print("\ngraceful shutdown under load: \(shutdown)")
+        if shutdown.hasPrefix("FAILED") { verdict.failures.append("graceful shutdown: \(shutdown)") }
         guard verdict.failures.isEmpty else {
             throw BenchmarkError("bounds violated:\n  " + verdict.failures.joined(separator: "\n  "))
         }
@@ -170,9 +195,10 @@ private struct Verdict {
 
 // MARK: - Options and the server
 
-private struct AbuseOptions: Sendable {
+struct AbuseOptions: Sendable {
     var form = "full"
     var spaceMiB = 48
+    var inboxMessages = 6_000
     var silentReaders = 16
     var holdSeconds = 10.0
     var pipelines = 16
@@ -187,7 +213,7 @@ private struct AbuseOptions: Sendable {
     init(_ arguments: ParsedArguments) throws {
         if arguments.flag("short") {
             form = "short"
-            (spaceMiB, silentReaders, holdSeconds, pipelines) = (12, 4, 3, 4)
+            (spaceMiB, silentReaders, holdSeconds, pipelines, inboxMessages) = (12, 4, 3, 4, 1_500)
             (oversizedRounds, silentSockets, slowClients) = (1, 200, 10)
         }
         rssBoundMiB = try arguments.integer("rss-bound-mib", in: 1...1_000_000) ?? 256
@@ -197,7 +223,7 @@ private struct AbuseOptions: Sendable {
 }
 
 /// Where the server listens, its pid for `/proc`, and the two accounts: one abuses, the other behaves.
-private struct AbuseTarget: Sendable {
+struct AbuseTarget: Sendable {
     let url: String
     let port: UInt16
     let pid: String
@@ -245,7 +271,7 @@ private final class MemorySampler: Sendable {
 
 // MARK: - The large space and the normal client
 
-private struct LargeSpace: Sendable {
+struct LargeSpace: Sendable {
     static let updateBytes = 512 * 1024
     let spaceId: String
     let updateIds: [String]
@@ -379,7 +405,7 @@ private final class NormalClient: Sendable {
 
 // MARK: - Scenarios
 
-private enum Scenarios {
+enum Scenarios {
     static let pipelinedRequests = 200
 
     /// A text frame as a client sends it (masked).

@@ -58,6 +58,14 @@ final class ChildServer {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
     }
+
+    /// Sends SIGTERM and waits for the child to exit; returns how long that took and its exit status.
+    func terminate() -> (elapsed: Duration, status: Int32) {
+        let started = ContinuousClock.now
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        return (ContinuousClock.now - started, process.terminationStatus)
+    }
 }
 
 /// The child side of `hypergraph-bench server --reference-server COUNT` (and of `cluster`'s nodes): the reference
@@ -66,8 +74,10 @@ final class ChildServer {
 /// false (the abuse area keeps `hypergraph serve`'s defaults).
 enum ReferenceServerChild {
     /// `answering` answers the parent's lines other than `measure` (see ``answerMeasurements(connections:otherwise:)``).
+    /// `started` is called with the server once it listens.
     static func serve(
         identities count: Int, store: StoreLocation? = nil, liftingRateLimit: Bool = true,
+        started: (HypergraphServer) -> Void = { _ in },
         answering otherwise: (HypergraphServer, String) -> String? = { _, _ in nil }
     ) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-\(UUID())")
@@ -88,6 +98,7 @@ enum ReferenceServerChild {
             }
             writeLine(String(decoding: identity.jsonUTF8(), as: UTF8.self))
         }
+        started(server)
         writeLine("listening on \(server.port)")
         answerMeasurements(connections: { server.connectionCount }, otherwise: { otherwise(server, $0) })
         try blocking { await server.shutdown() }

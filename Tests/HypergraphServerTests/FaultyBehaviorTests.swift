@@ -93,11 +93,7 @@ final class FaultyBehaviorTests: XCTestCase {
         let bob = try await server.participant()
         let alicesSpace = try await alice.createSpace()
         let bobsSpace = try await bob.createSpace()
-        let inbox = bob.identity.createSpaceInboxEvent(
-            spaceId: bobsSpace.id, previousEventHash: try XCTUnwrap(bobsSpace.lastEventHash), isPublic: false,
-            authPolicy: .anonymous)
-        _ = try await bob.session.createSpaceInbox(inbox)
-        let inboxId = inbox.event.transaction.inboxId
+        let inboxId = try await bob.createSpaceInbox(in: bobsSpace)
         let posted = try await server.http(
             "POST", "/spaces/\(bobsSpace.id)/inboxes/\(inboxId)/messages", body: #"{"ciphertext":"0x5ec2e7"}"#)
         XCTAssertEqual(posted.status, 200)

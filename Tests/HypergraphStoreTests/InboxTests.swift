@@ -105,19 +105,23 @@ final class InboxTests: XCTestCase {
             let again = try await store.addSpaceInboxMessage(
                 spaceId: "space-1", inboxId: "inbox-a", message: emptyAuthor)
 
-            let all = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 0)
-            XCTAssertEqual(all, [first, second, third, again], "the replayed signed message is not stored")
-            let sinceSecond = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_010)
             XCTAssertEqual(
-                sinceSecond, [second, third, again], "since is inclusive and equal times keep insertion order")
-            let later = try await store.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_011)
+                [third.createdAt, again.createdAt], [1_011, 1_012],
+                "messages stored within one millisecond get the next free times: no two share one")
+
+            let all = try await store.allSpaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 0)
+            XCTAssertEqual(all, [first, second, third, again], "the replayed signed message is not stored")
+            let sinceThird = try await store.allSpaceInboxMessages(
+                spaceId: "space-1", inboxId: "inbox-a", since: 1_011)
+            XCTAssertEqual(sinceThird, [third, again], "since is inclusive")
+            let later = try await store.allSpaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 1_013)
             XCTAssertEqual(later, [])
 
             await assertThrows(.notFound(.spaceInbox(spaceId: "space-2", inboxId: "inbox-a"))) {
                 try await store.addSpaceInboxMessage(spaceId: "space-2", inboxId: "inbox-a", message: signed)
             }
             await assertThrows(.notFound(.spaceInbox(spaceId: "space-2", inboxId: "inbox-a"))) {
-                try await store.spaceInboxMessages(spaceId: "space-2", inboxId: "inbox-a", since: 0)
+                try await store.allSpaceInboxMessages(spaceId: "space-2", inboxId: "inbox-a", since: 0)
             }
         }
     }
@@ -137,7 +141,11 @@ final class InboxTests: XCTestCase {
             }
             XCTAssertTrue(stored.allSatisfy { isUUID($0.id, version: 7) })
             XCTAssertEqual(stored.map(\.id), stored.map(\.id).sorted(), "v7 ids sort in creation order")
-            let listed = try await store.accountInboxMessages(accountAddress: "0xAlice", inboxId: "inbox", since: 5_003)
+            XCTAssertEqual(
+                stored.map(\.createdAt), Array(5_001...5_050),
+                "ten messages a millisecond take consecutive times, ahead of the clock")
+            let listed = try await store.accountInboxMessages(
+                accountAddress: "0xAlice", inboxId: "inbox", since: 5_021, maximumBytes: .max, maximumCount: .max)
             XCTAssertEqual(listed, Array(stored[20...]))
 
             await assertThrows(.notFound(.accountInbox(accountAddress: "0xBob", inboxId: "inbox"))) {
@@ -146,8 +154,54 @@ final class InboxTests: XCTestCase {
                     message: NewInboxMessage(ciphertext: "0x", signature: nil, authorAccountAddress: nil))
             }
             await assertThrows(.notFound(.accountInbox(accountAddress: "0xBob", inboxId: "inbox"))) {
-                try await store.accountInboxMessages(accountAddress: "0xBob", inboxId: "inbox", since: 0)
+                try await store.accountInboxMessages(
+                    accountAddress: "0xBob", inboxId: "inbox", since: 0, maximumBytes: .max, maximumCount: .max)
             }
+        }
+    }
+
+    func testInboxMessageReadsStopAtTheirBudgetAndContinueFromTheLastTime() async throws {
+        try await forEachBackend {
+            let clock = TestClock(2_000)
+            let (store, _) = try await openBackendStoreWithSpace(self, clock: clock)
+            _ = try await store.appendSpaceEvent(
+                makeEvent("space-1", counter: 1), effect: .createSpaceInbox(makeInbox("inbox-a")))
+            var stored: [InboxMessageRecord] = []
+            for index in 0..<30 {
+                // Several messages in the same millisecond: their times must still be distinct.
+                if index % 7 == 0 { clock.advance(by: 1) }
+                let ciphertext = "0x" + String(repeating: "ab", count: 1 + index % 5)
+                stored.append(
+                    try await store.addSpaceInboxMessage(
+                        spaceId: "space-1", inboxId: "inbox-a",
+                        message: NewInboxMessage(ciphertext: ciphertext, signature: nil, authorAccountAddress: nil)))
+            }
+            XCTAssertEqual(Set(stored.map(\.createdAt)).count, 30, "no two messages of the inbox share a time")
+
+            let counted = try await store.spaceInboxMessages(
+                spaceId: "space-1", inboxId: "inbox-a", since: 0, maximumBytes: .max, maximumCount: 4)
+            XCTAssertEqual(counted, Array(stored[0..<4]), "at most maximumCount, oldest first")
+            let sized = try await store.spaceInboxMessages(
+                spaceId: "space-1", inboxId: "inbox-a", since: 0, maximumBytes: 14, maximumCount: 100)
+            XCTAssertEqual(sized, Array(stored[0..<2]), "ciphertexts of 4 and 6 bytes fit 14 bytes, a third does not")
+            let first = try await store.spaceInboxMessages(
+                spaceId: "space-1", inboxId: "inbox-a", since: 0, maximumBytes: 0, maximumCount: 100)
+            XCTAssertEqual(first, [stored[0]], "the first message is always read")
+
+            // Continuing with since = the last time read, with room for two of the largest messages (12 bytes; the
+            // repeated boundary message and one more): each message exactly once, plus the boundary repeat.
+            var read: [InboxMessageRecord] = []
+            var since: UnixMilliseconds = 0
+            while true {
+                let page = try await store.spaceInboxMessages(
+                    spaceId: "space-1", inboxId: "inbox-a", since: since, maximumBytes: 24, maximumCount: 3)
+                let fresh = page.filter { message in !read.contains(message) }
+                guard let last = fresh.last else { break }
+                XCTAssertLessThanOrEqual(page.count - fresh.count, 1, "only the boundary message is repeated")
+                read += fresh
+                since = last.createdAt
+            }
+            XCTAssertEqual(read, stored)
         }
     }
 }
@@ -164,4 +218,14 @@ func isUUID(_ text: String, version: Int) -> Bool {
         }
     }
     return characters[14] == Character(String(version, radix: 16)) && "89ab".contains(characters[19])
+}
+
+extension HypergraphStorage {
+    /// Every message of a space inbox from `since`, without a budget.
+    func allSpaceInboxMessages(
+        spaceId: String, inboxId: String, since: UnixMilliseconds
+    ) async throws -> [InboxMessageRecord] {
+        try await spaceInboxMessages(
+            spaceId: spaceId, inboxId: inboxId, since: since, maximumBytes: .max, maximumCount: .max)
+    }
 }

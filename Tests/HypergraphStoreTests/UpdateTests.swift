@@ -259,7 +259,7 @@ final class UpdateTests: XCTestCase {
             XCTAssertEqual(snapshot.updates.map(\.clock), Array(0..<10))
             XCTAssertEqual(snapshot.events.map(\.counter), [0, 1])
             XCTAssertEqual(snapshot.keyBoxes.count, 1)
-            let messages = try await reopened.spaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 0)
+            let messages = try await reopened.allSpaceInboxMessages(spaceId: "space-1", inboxId: "inbox-a", since: 0)
             XCTAssertEqual(messages, [message])
             // The clock sequence continues where it stopped, and duplicates are still recognised.
             let next = try await append(reopened, "update-10")

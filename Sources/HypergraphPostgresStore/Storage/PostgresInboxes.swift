@@ -102,9 +102,7 @@ extension PostgresHypergraphStorage {
     public func addSpaceInboxMessage(
         spaceId: String, inboxId: String, message: NewInboxMessage
     ) async throws -> InboxMessageRecord {
-        let record = InboxMessageRecord(id: UUIDv4.random(), message: message, createdAt: configuration.clock())
-        try await insert(record, into: .space, owner: spaceId, inboxId: inboxId)
-        return record
+        try await insert(message, into: .space, owner: spaceId, inboxId: inboxId) { _ in UUIDv4.random() }
     }
 
     /// Stores an account inbox message; see
@@ -112,42 +110,53 @@ extension PostgresHypergraphStorage {
     public func addAccountInboxMessage(
         accountAddress: String, inboxId: String, message: NewInboxMessage
     ) async throws -> InboxMessageRecord {
-        let now = configuration.clock()
-        let id = accountMessageIds.withLock { $0.next(at: now) }
-        let record = InboxMessageRecord(id: id, message: message, createdAt: now)
-        try await insert(record, into: .account, owner: accountAddress, inboxId: inboxId)
-        return record
+        try await insert(message, into: .account, owner: accountAddress, inboxId: inboxId) { [self] time in
+            self.accountMessageIds.withLock { $0.next(at: time) }
+        }
     }
 
-    /// The messages of a space inbox since a time; see
-    /// ``HypergraphStorage/spaceInboxMessages(spaceId:inboxId:since:)``.
+    /// The oldest messages of a space inbox since a time, within a budget; see
+    /// ``HypergraphStorage/spaceInboxMessages(spaceId:inboxId:since:maximumBytes:maximumCount:)``.
     public func spaceInboxMessages(
-        spaceId: String, inboxId: String, since: UnixMilliseconds
+        spaceId: String, inboxId: String, since: UnixMilliseconds, maximumBytes: Int, maximumCount: Int
     ) async throws -> [InboxMessageRecord] {
-        try await messages(in: .space, owner: spaceId, inboxId: inboxId, since: since)
+        try await messages(
+            in: .space, owner: spaceId, inboxId: inboxId,
+            MessageBudget(since: since, maximumBytes: maximumBytes, maximumCount: maximumCount))
     }
 
-    /// The messages of an account inbox since a time; see
-    /// ``HypergraphStorage/accountInboxMessages(accountAddress:inboxId:since:)``.
+    /// The oldest messages of an account inbox since a time, within a budget; see
+    /// ``HypergraphStorage/accountInboxMessages(accountAddress:inboxId:since:maximumBytes:maximumCount:)``.
     public func accountInboxMessages(
-        accountAddress: String, inboxId: String, since: UnixMilliseconds
+        accountAddress: String, inboxId: String, since: UnixMilliseconds, maximumBytes: Int, maximumCount: Int
     ) async throws -> [InboxMessageRecord] {
-        try await messages(in: .account, owner: accountAddress, inboxId: inboxId, since: since)
+        try await messages(
+            in: .account, owner: accountAddress, inboxId: inboxId,
+            MessageBudget(since: since, maximumBytes: maximumBytes, maximumCount: maximumCount))
     }
 
-    /// Inserts a message if its inbox exists and, for a signed message, holds no message with the same signature.
-    /// The inbox's row is locked first, so two copies of one signed message cannot both pass the check.
+    /// Inserts a message if its inbox exists and, for a signed message, holds no message with the same signature,
+    /// with a time after the inbox's newest message and the id `makeId` gives for that time. The inbox's row is
+    /// locked first, so two copies of one signed message cannot both pass the check and inserts into one inbox
+    /// commit in the order of their times (a reader continuing from a time never misses a message committed later).
     private func insert(
-        _ record: InboxMessageRecord, into kind: InboxKind, owner: String, inboxId: String
-    ) async throws {
+        _ message: NewInboxMessage, into kind: InboxKind, owner: String, inboxId: String,
+        makeId: @escaping @Sendable (UnixMilliseconds) -> String
+    ) async throws -> InboxMessageRecord {
         let node = feed.node
-        try await transaction { connection in
+        let clock = configuration.clock
+        return try await transaction { connection in
             guard
                 try await !connection.query(
                     "SELECT 1 FROM \(kind.inboxTable) WHERE \(kind.ownerColumn) = $1 AND id = $2 FOR UPDATE",
                     [.text(owner), .text(inboxId)]
                 ).rows.isEmpty
             else { throw kind.missingInbox(owner: owner, inboxId: inboxId) }
+            let latest = try await connection.query(
+                kind.latestMessageTimeQuery { "$\($0)" }, [.text(owner), .text(inboxId)]
+            ).rows.first?.optionalInt64(0)
+            let time = InboxKind.messageTime(now: clock(), latestInInbox: latest ?? nil)
+            let record = InboxMessageRecord(id: makeId(time), message: message, createdAt: time)
             if let signature = record.message.signature {
                 let replayed = try await !connection.query(
                     """
@@ -178,6 +187,7 @@ extension PostgresHypergraphStorage {
                 kind: kind == .space ? "sm" : "am",
                 [(kind == .space ? "s" : "a", .text(owner)), ("i", .text(inboxId)), ("m", .text(record.id))],
                 node: node, token: 0, on: connection)
+            return record
         }
     }
 
@@ -204,8 +214,10 @@ extension PostgresHypergraphStorage {
         ).rows.first.map(AccountInboxRecord.init(row:))
     }
 
+    /// The running byte sum is a window over the messages in order, under `LIMIT maximumCount`, so the server stops
+    /// reading after that many rows and sends only those within the budget (as for updates).
     private func messages(
-        in kind: InboxKind, owner: String, inboxId: String, since: UnixMilliseconds
+        in kind: InboxKind, owner: String, inboxId: String, _ budget: MessageBudget
     ) async throws -> [InboxMessageRecord] {
         // One statement answers both questions: whether the inbox exists (the outer row) and its messages.
         let rows = try await read { connection in
@@ -214,12 +226,23 @@ extension PostgresHypergraphStorage {
                 SELECT m.id, m.ciphertext, m.signature_hex, m.signature_recovery, m.author_account_address,
                        m.created_at
                 FROM \(kind.inboxTable) AS i
-                LEFT JOIN \(kind.messageTable) AS m
-                  ON m.\(kind.ownerColumn) = i.\(kind.ownerColumn) AND m.inbox_id = i.id AND m.created_at >= $3
+                LEFT JOIN LATERAL (
+                    SELECT * FROM (
+                        SELECT *, sum(octet_length(ciphertext)) OVER (ORDER BY created_at, seq) AS running,
+                               row_number() OVER (ORDER BY created_at, seq) AS position
+                        FROM \(kind.messageTable)
+                        WHERE \(kind.ownerColumn) = i.\(kind.ownerColumn) AND inbox_id = i.id AND created_at >= $3
+                        ORDER BY created_at, seq LIMIT $4
+                    ) AS range
+                    WHERE position = 1 OR running <= $5
+                ) AS m ON true
                 WHERE i.\(kind.ownerColumn) = $1 AND i.id = $2
                 ORDER BY m.created_at, m.seq
                 """,
-                [.text(owner), .text(inboxId), .int64(since)]
+                [
+                    .text(owner), .text(inboxId), .int64(budget.since), .int64(Int64(budget.maximumCount)),
+                    .int64(Int64(budget.maximumBytes)),
+                ]
             ).rows
         }
         guard !rows.isEmpty else { throw kind.missingInbox(owner: owner, inboxId: inboxId) }

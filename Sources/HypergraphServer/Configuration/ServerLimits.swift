@@ -56,6 +56,19 @@ public struct ServerLimits: Sendable, Hashable {
     /// The largest update, in bytes of content; a larger one is refused with `too-large`.
     public var maximumUpdateBytes: Int = 1024 * 1024
 
+    // MARK: Lists
+
+    /// The most spaces one app identity may list (`list-spaces`: the spaces it is linked to and its account is a
+    /// member of). Creating or joining one more is refused with `too-large` and stores nothing. With the field limits,
+    /// it keeps the `list-spaces` reply within ``maximumReplyBytes`` (see ``replyBoundProblems``).
+    public var maximumSpacesPerAppIdentity: Int = 500
+    /// The most pending invitations one account may have (`list-invitations`); inviting it once more is refused with
+    /// `too-large` (the inviter is told) and stores nothing.
+    public var maximumPendingInvitationsPerAccount: Int = 1_000
+    /// The most account inboxes one account may have (`account-inboxes`); creating one more is refused with
+    /// `too-large` and stores nothing.
+    public var maximumAccountInboxesPerAccount: Int = 1_000
+
     // MARK: Quotas
 
     /// The most update content one space may hold, in bytes; an update that would pass it is refused with

@@ -21,6 +21,10 @@ extension RequestContext {
             throw RequestRejection.invalidSignature(
                 "the inbox is signed with \(key), which is not a key of account \(accountAddress)")
         }
+        let existing = try await storage.accountInboxes(accountAddress: accountAddress, publicOnly: false)
+        try requireRoom(
+            existing: existing.count, limit: server.limits.maximumAccountInboxesPerAccount,
+            limitName: "maximumAccountInboxesPerAccount", "account \(accountAddress) (account inboxes)")
         let record = try await storage.createAccountInbox(
             AccountInboxRecord(
                 accountAddress: accountAddress, inboxId: request.inboxId, isPublic: request.isPublic,
@@ -37,41 +41,49 @@ extension RequestContext {
         return [("inbox", request.inboxId)]
     }
 
-    /// §4.9 with §12 G11: A must be a member, and the inbox must belong to the named space.
+    /// §4.9 with §12 G11: A must be a member, and the inbox must belong to the named space. The reply holds the
+    /// oldest messages from `since` that fit in a reply; the client continues with `since` = the last one's
+    /// `createdAt` (docs/server.md, "Large lists").
     func latestSpaceInboxMessages(_ request: GetLatestSpaceInboxMessagesRequest) async throws -> LogFields {
         try await requireMembership(in: request.spaceId)
         let spaceId = server.behavior.spaceReadForInbox(request.inboxId, requestedSpaceId: request.spaceId)
         guard try await storage.spaceInbox(spaceId: spaceId, inboxId: request.inboxId) != nil else {
             throw RequestRejection.notFound("space \(request.spaceId) has no inbox \(request.inboxId)")
         }
+        var response = SpaceInboxMessagesResponse(spaceId: request.spaceId, inboxId: request.inboxId, messages: [])
+        let budget = inboxMessageBudget(for: .spaceInboxMessages(response))
         let records = try await storage.spaceInboxMessages(
-            spaceId: spaceId, inboxId: request.inboxId, since: request.since.millisecondsSince1970)
-        reply(
-            .spaceInboxMessages(
-                SpaceInboxMessagesResponse(
-                    spaceId: request.spaceId, inboxId: request.inboxId, messages: records.map(InboxMessage.init))))
+            spaceId: spaceId, inboxId: request.inboxId, since: request.since.millisecondsSince1970,
+            maximumBytes: budget.ciphertextBytes, maximumCount: budget.count)
+        response.messages = records.map(InboxMessage.init)
+        try requireOpenConnection()
+        try replyWithinLimit(.spaceInboxMessages(response))
         return [("messages", String(records.count))]
     }
 
-    /// §4.10: the inbox must be A's; the reply names A whatever `accountAddress` the request carried.
+    /// §4.10: the inbox must be A's; the reply names A whatever `accountAddress` the request carried. Paged as
+    /// `get-latest-space-inbox-messages`.
     func latestAccountInboxMessages(_ request: GetLatestAccountInboxMessagesRequest) async throws -> LogFields {
         guard try await storage.accountInbox(accountAddress: accountAddress, inboxId: request.inboxId) != nil else {
             throw RequestRejection.notFound("account \(accountAddress) has no inbox \(request.inboxId)")
         }
+        var response = AccountInboxMessagesResponse(
+            accountAddress: accountAddress, inboxId: request.inboxId, messages: [])
+        let budget = inboxMessageBudget(for: .accountInboxMessages(response))
         let records = try await storage.accountInboxMessages(
-            accountAddress: accountAddress, inboxId: request.inboxId, since: request.since.millisecondsSince1970)
-        reply(
-            .accountInboxMessages(
-                AccountInboxMessagesResponse(
-                    accountAddress: accountAddress, inboxId: request.inboxId, messages: records.map(InboxMessage.init)))
-        )
+            accountAddress: accountAddress, inboxId: request.inboxId, since: request.since.millisecondsSince1970,
+            maximumBytes: budget.ciphertextBytes, maximumCount: budget.count)
+        response.messages = records.map(InboxMessage.init)
+        try requireOpenConnection()
+        try replyWithinLimit(.accountInboxMessages(response))
         return [("messages", String(records.count))]
     }
 
-    /// §4.11: all of A's inboxes, public and private.
+    /// §4.11: all of A's inboxes, public and private (at most ``ServerLimits/maximumAccountInboxesPerAccount``).
     func accountInboxes() async throws -> LogFields {
         let records = try await storage.accountInboxes(accountAddress: accountAddress, publicOnly: false)
-        reply(.accountInboxes(AccountInboxesResponse(inboxes: records.compactMap(AccountInbox.init))))
+        try requireOpenConnection()
+        try replyWithinLimit(.accountInboxes(AccountInboxesResponse(inboxes: records.compactMap(AccountInbox.init))))
         return [("inboxes", String(records.count))]
     }
 }

@@ -13,6 +13,7 @@ extension RequestContext {
         }
         let event = SpaceEvent.createSpace(request.event)
         let state = try await applying(event, to: nil, identityScope: nil)
+        try await requireRoomForSpace()
         let record = try await storage.createSpace(
             NewSpace(
                 spaceId: transaction.id, name: request.name, creatorAccountAddress: accountAddress,
@@ -29,6 +30,10 @@ extension RequestContext {
     func createInvitation(_ request: CreateInvitationEventRequest) async throws -> LogFields {
         try await requireMembership(in: request.spaceId)
         let invitee = request.event.transaction.inviteeAccountAddress
+        try requireRoom(
+            existing: try await storage.invitations(inviteeAccountAddress: invitee).count,
+            limit: server.limits.maximumPendingInvitationsPerAccount, limitName: "maximumPendingInvitationsPerAccount",
+            "account \(invitee) (pending invitations)")
         let inviteeIdentity = try await storage.identity(accountAddress: invitee, appId: identity.appId)
         let keyBoxes = request.keyBoxes.map { box in
             InviteeKeyBox(
@@ -43,9 +48,9 @@ extension RequestContext {
             guard server.behavior.pushesInvitationsToInvitee else { return }
             do {
                 let invitations = try await pendingInvitations(of: invitee)
-                server.broadcaster.publish(
-                    Broadcast(
-                        audience: .account(address: invitee), message: server.encode(.listInvitations(invitations))))
+                let message = server.encode(.listInvitations(invitations))
+                try server.requireWithinReplyLimit(message, of: "list-invitations")
+                server.broadcaster.publish(Broadcast(audience: .account(address: invitee), message: message))
             } catch {
                 server.logger.log(.warn, "invitations.push_skipped", [("account", invitee), ("reason", "\(error)")])
             }
@@ -63,6 +68,7 @@ extension RequestContext {
             throw RequestRejection.notFound(
                 "account \(accountAddress) has no pending invitation to space \(request.spaceId)")
         }
+        try await requireRoomForSpace()
         let event = SpaceEvent.acceptInvitation(request.event)
         let record = try await appendEvent(
             event, eventId: request.event.transaction.id, to: request.spaceId, identityScope: nil,

@@ -23,20 +23,22 @@ extension RequestContext {
         return [("last_clock", progress.lastClock.map { String($0) })]
     }
 
-    /// §4.2 with the §12 G17 fix: spaces I is linked to and A is a member of, as `{id, name}` only.
+    /// §4.2 with the §12 G17 fix: spaces I is linked to and A is a member of, as `{id, name}` only (at most
+    /// ``ServerLimits/maximumSpacesPerAppIdentity``).
     func listSpaces() async throws -> LogFields {
         let spaces = try await storage.spaces(
             appIdentityAddress: appIdentityAddress, memberAccountAddress: accountAddress)
         try requireOpenConnection()
-        reply(.listSpaces(ListSpacesResponse(spaces: spaces.map { SpaceSummary(id: $0.id, name: $0.name) })))
+        try replyWithinLimit(
+            .listSpaces(ListSpacesResponse(spaces: spaces.map { SpaceSummary(id: $0.id, name: $0.name) })))
         return [("spaces", String(spaces.count))]
     }
 
-    /// §4.3: A's pending invitations from every space.
+    /// §4.3: A's pending invitations from every space (at most ``ServerLimits/maximumPendingInvitationsPerAccount``).
     func listInvitations() async throws -> LogFields {
         let invitations = try await pendingInvitations(of: accountAddress)
         try requireOpenConnection()
-        reply(.listInvitations(invitations))
+        try replyWithinLimit(.listInvitations(invitations))
         return [("invitations", String(invitations.invitations.count))]
     }
 

@@ -96,7 +96,8 @@ extension SQLiteHypergraphStorage {
         spaceId: String, inboxId: String, message: NewInboxMessage
     ) async throws -> InboxMessageRecord {
         try await writer.write { context in
-            let record = InboxMessageRecord(id: UUIDv4.random(), message: message, createdAt: context.now())
+            let time = try Self.newMessageTime(in: .space, owner: spaceId, inboxId: inboxId, context)
+            let record = InboxMessageRecord(id: UUIDv4.random(), message: message, createdAt: time)
             try Self.insert(record, into: .space, owner: spaceId, inboxId: inboxId, context.connection)
             return record
         }
@@ -108,31 +109,45 @@ extension SQLiteHypergraphStorage {
         accountAddress: String, inboxId: String, message: NewInboxMessage
     ) async throws -> InboxMessageRecord {
         try await writer.write { context in
-            let now = context.now()
-            let record = InboxMessageRecord(id: context.newUUIDv7(at: now), message: message, createdAt: now)
+            let time = try Self.newMessageTime(in: .account, owner: accountAddress, inboxId: inboxId, context)
+            let record = InboxMessageRecord(id: context.newUUIDv7(at: time), message: message, createdAt: time)
             try Self.insert(record, into: .account, owner: accountAddress, inboxId: inboxId, context.connection)
             return record
         }
     }
 
-    /// The messages of a space inbox since a time; see
-    /// ``HypergraphStorage/spaceInboxMessages(spaceId:inboxId:since:)``.
+    /// The oldest messages of a space inbox since a time, within a budget; see
+    /// ``HypergraphStorage/spaceInboxMessages(spaceId:inboxId:since:maximumBytes:maximumCount:)``.
     public func spaceInboxMessages(
-        spaceId: String, inboxId: String, since: UnixMilliseconds
+        spaceId: String, inboxId: String, since: UnixMilliseconds, maximumBytes: Int, maximumCount: Int
     ) async throws -> [InboxMessageRecord] {
-        try await readers.read { connection in
-            try Self.messages(in: .space, owner: spaceId, inboxId: inboxId, since: since, connection)
+        let budget = MessageBudget(since: since, maximumBytes: maximumBytes, maximumCount: maximumCount)
+        return try await readers.read { connection in
+            try Self.messages(in: .space, owner: spaceId, inboxId: inboxId, budget, connection)
         }
     }
 
-    /// The messages of an account inbox since a time; see
-    /// ``HypergraphStorage/accountInboxMessages(accountAddress:inboxId:since:)``.
+    /// The oldest messages of an account inbox since a time, within a budget; see
+    /// ``HypergraphStorage/accountInboxMessages(accountAddress:inboxId:since:maximumBytes:maximumCount:)``.
     public func accountInboxMessages(
-        accountAddress: String, inboxId: String, since: UnixMilliseconds
+        accountAddress: String, inboxId: String, since: UnixMilliseconds, maximumBytes: Int, maximumCount: Int
     ) async throws -> [InboxMessageRecord] {
-        try await readers.read { connection in
-            try Self.messages(in: .account, owner: accountAddress, inboxId: inboxId, since: since, connection)
+        let budget = MessageBudget(since: since, maximumBytes: maximumBytes, maximumCount: maximumCount)
+        return try await readers.read { connection in
+            try Self.messages(in: .account, owner: accountAddress, inboxId: inboxId, budget, connection)
         }
+    }
+
+    /// The time of a message inserted now: after the inbox's newest one (runs on the writer thread, so no other
+    /// insert comes in between).
+    private static func newMessageTime(
+        in kind: InboxKind, owner: String, inboxId: String, _ context: WriteContext
+    ) throws -> UnixMilliseconds {
+        let latest =
+            try context.connection.queryFirst(
+                kind.latestMessageTimeQuery { "?\($0)" }, [.text(owner), .text(inboxId)]
+            ) { row in try row.optionalInt64(0) } ?? nil
+        return InboxKind.messageTime(now: context.now(), latestInInbox: latest)
     }
 
     /// Inserts a message after checking that its inbox exists.
@@ -180,33 +195,49 @@ extension SQLiteHypergraphStorage {
     }
 
     private static func messages(
-        in kind: InboxKind, owner: String, inboxId: String, since: UnixMilliseconds, _ connection: SQLiteConnection
+        in kind: InboxKind, owner: String, inboxId: String, _ budget: MessageBudget, _ connection: SQLiteConnection
     ) throws -> [InboxMessageRecord] {
         try connection.transaction(immediate: false) {
             try requireInbox(kind, owner: owner, inboxId: inboxId, connection)
+            var bytes = 0
+            var taken = 0
             return try connection.query(
                 """
-                SELECT id, ciphertext, signature_hex, signature_recovery, author_account_address, created_at
+                SELECT id, ciphertext, signature_hex, signature_recovery, author_account_address, created_at,
+                       length(CAST(ciphertext AS BLOB))
                 FROM \(kind.messageTable)
                 WHERE \(kind.ownerColumn) = ?1 AND inbox_id = ?2 AND created_at >= ?3
                 ORDER BY created_at, rowid
                 """,
-                [.text(owner), .text(inboxId), .integer(since)]
-            ) { row in
-                let hex = try row.optionalText(2)
-                let recovery = try row.optionalInt64(3)
-                // A signature is reported only when both of its columns are set (§9.6).
-                let signature = hex.flatMap { hex in
-                    recovery.map { SignatureRecord(hex: hex, recovery: Int(truncatingIfNeeded: $0)) }
-                }
-                return InboxMessageRecord(
-                    id: try row.text(0),
-                    message: NewInboxMessage(
-                        ciphertext: try row.text(1), signature: signature,
-                        authorAccountAddress: try row.optionalText(4)),
-                    createdAt: try row.int64(5))
-            }
+                [.text(owner), .text(inboxId), .integer(budget.since)],
+                mapWhile: { row -> InboxMessageRecord? in
+                    // The size column is read first, so the message past the budget is never loaded.
+                    let size = Int(truncatingIfNeeded: try row.int64(6))
+                    guard taken == 0 || (taken < budget.maximumCount && bytes + size <= budget.maximumBytes) else {
+                        return nil
+                    }
+                    taken += 1
+                    bytes += size
+                    return try InboxMessageRecord(row: row)
+                })
         }
+    }
+}
+
+extension InboxMessageRecord {
+    /// Reads `id, ciphertext, signature_hex, signature_recovery, author_account_address, created_at`.
+    fileprivate init(row: SQLiteRow) throws(SQLiteError) {
+        let hex = try row.optionalText(2)
+        let recovery = try row.optionalInt64(3)
+        // A signature is reported only when both of its columns are set (§9.6).
+        let signature = hex.flatMap { hex in
+            recovery.map { SignatureRecord(hex: hex, recovery: Int(truncatingIfNeeded: $0)) }
+        }
+        self.init(
+            id: try row.text(0),
+            message: NewInboxMessage(
+                ciphertext: try row.text(1), signature: signature, authorAccountAddress: try row.optionalText(4)),
+            createdAt: try row.int64(5))
     }
 }
 

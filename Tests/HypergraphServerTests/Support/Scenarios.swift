@@ -24,6 +24,16 @@ extension Participant {
         try await session.createUpdate(identity.createUpdate(spaceId: spaceId, update: bytes, updateId: updateId))
     }
 
+    /// Creates a private space inbox open to anonymous senders in `space` (as the snapshot shows it) and returns its
+    /// id.
+    func createSpaceInbox(in space: SpaceResponse) async throws -> String {
+        let request = identity.createSpaceInboxEvent(
+            spaceId: space.id, previousEventHash: try XCTUnwrap(space.lastEventHash), isPublic: false,
+            authPolicy: .anonymous)
+        _ = try await session.createSpaceInbox(request)
+        return request.event.transaction.inboxId
+    }
+
     /// Sends `message` and returns the `error` the server must answer with (failing the test otherwise).
     func rejection(
         of message: ClientMessage, file: StaticString = #filePath, line: UInt = #line
