@@ -13,7 +13,6 @@ let package = Package(
         .library(name: "HypergraphSigning", targets: ["HypergraphSigning"]),
         .library(name: "HypergraphTLS", targets: ["HypergraphTLS"]),
         .library(name: "HypergraphWebSocket", targets: ["HypergraphWebSocket"]),
-        .library(name: "HypergraphCommandLine", targets: ["HypergraphCommandLine"]),
         .library(name: "HypergraphStore", targets: ["HypergraphStore"]),
         .library(name: "HypergraphPostgresStore", targets: ["HypergraphPostgresStore"]),
         .library(name: "HypergraphServer", targets: ["HypergraphServer"]),
@@ -30,6 +29,7 @@ let package = Package(
         // MARK: Libraries
         .target(name: "HypergraphJSON"),
         .target(name: "HypergraphCrypto"),
+        // Argument parsing for the executables here (a target, not a product).
         .target(name: "HypergraphCommandLine"),
         .target(name: "HypergraphProtocol", dependencies: ["HypergraphJSON"]),
         .target(
