@@ -106,6 +106,9 @@ let package = Package(
         ),
 
         .executableTarget(name: "hypergraph-fuzz", dependencies: ["HypergraphJSON", "HypergraphProtocol"]),
+        // The client example of README.md, word for word; HypergraphServerTests runs it against a reference server
+        // (not a product).
+        .executableTarget(name: "ClientExample", dependencies: ["HypergraphClient"], path: "Examples/ClientExample"),
 
         // MARK: Tests (one per module)
         .testTarget(name: "HypergraphJSONTests", dependencies: ["HypergraphJSON"]),
