@@ -20,7 +20,7 @@ public enum WebSocketEventLoops {
     /// starts; afterwards only the count already running is accepted.
     /// - Throws: `WebSocketEventLoopsError` when `count` is outside `allowedCounts`, or the loops already run
     ///   with a different count.
-    public static func configure(count: Int) throws {
+    public static func configure(count: Int) throws(WebSocketEventLoopsError) {
         try EventLoopGroup.configure(count: count)
     }
 }
