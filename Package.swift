@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // hypergraph-swift: a dependency-free Swift toolkit for the Hypergraph sync protocol.
 // Only Foundation, Dispatch, the C library, the system SQLite and (for TLS) the system OpenSSL are used; see docs/architecture.md.
 import PackageDescription
@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "HypergraphJSON", targets: ["HypergraphJSON"]),
+        .library(name: "HypergraphCodec", targets: ["HypergraphCodec"]),
         .library(name: "HypergraphProtocol", targets: ["HypergraphProtocol"]),
         .library(name: "HypergraphCrypto", targets: ["HypergraphCrypto"]),
         .library(name: "HypergraphSigning", targets: ["HypergraphSigning"]),
@@ -24,6 +25,7 @@ let package = Package(
         .executable(name: "hypergraph-bench", targets: ["hypergraph-bench"]),
         .executable(name: "websocket-echo", targets: ["websocket-echo"]),
         .executable(name: "hypergraph-fuzz", targets: ["hypergraph-fuzz"]),
+        .plugin(name: "GenerateHypergraphCode", targets: ["GenerateHypergraphCode"]),
     ],
     targets: [
         // MARK: Libraries
@@ -31,7 +33,9 @@ let package = Package(
         .target(name: "HypergraphCrypto"),
         // Argument parsing for the executables here (a target, not a product).
         .target(name: "HypergraphCommandLine"),
-        .target(name: "HypergraphProtocol", dependencies: ["HypergraphJSON"]),
+        // The runtime of generated code; what other packages' generated code compiles against, so it stays light.
+        .target(name: "HypergraphCodec", dependencies: ["HypergraphJSON"]),
+        .target(name: "HypergraphProtocol", dependencies: ["HypergraphCodec", "HypergraphJSON"]),
         .target(
             name: "HypergraphSigning",
             dependencies: ["HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
@@ -110,6 +114,24 @@ let package = Package(
         // (not a product).
         .executableTarget(name: "ClientExample", dependencies: ["HypergraphClient"], path: "Examples/ClientExample"),
 
+        // MARK: Plugins
+
+        // `swift package --allow-writing-to-package-directory generate-hypergraph-code --target T` (docs/schemas.md).
+        .plugin(
+            name: "GenerateHypergraphCode",
+            capability: .command(
+                intent: .custom(
+                    verb: "generate-hypergraph-code",
+                    description: "Generate Swift codecs from the package's Schemas/ into a target's Generated/ folder."
+                ),
+                permissions: [
+                    .writeToPackageDirectory(
+                        reason: "Writes the generated Swift files into Sources/<target>/Generated/.")
+                ]
+            ),
+            dependencies: ["hypergraph-codegen"]
+        ),
+
         // MARK: Tests (one per module)
         .testTarget(name: "HypergraphJSONTests", dependencies: ["HypergraphJSON"]),
         .testTarget(
@@ -160,7 +182,7 @@ let package = Package(
             name: "HypergraphPostgresTests",
             dependencies: ["HypergraphPostgres", "PostgresTestSupport", "HypergraphCrypto"]
         ),
-        .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["hypergraph-codegen", "HypergraphCommandLine"]),
     ],
     swiftLanguageModes: [.v6]
 )

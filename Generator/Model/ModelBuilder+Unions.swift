@@ -117,18 +117,20 @@ extension ModelBuilder {
         throw GeneratorError("empty discriminator", at: location)
     }
 
-    /// Every message schema belongs to exactly the union index of its direction, and vice versa.
+    /// When a direction has a union index (a top-level union listing its messages), it lists exactly that
+    /// direction's message schemas. A folder without union indexes is fine: its messages are generated alone.
     func checkMessageUnions(structs: [StructType], unions: [UnionType]) throws {
         for role in [SchemaRole.clientMessage, .serverMessage] {
             let messages = Set(structs.filter { $0.role == role }.map(\.name))
             let indexes = unions.filter { union in
                 union.role == .messageUnion && union.variants.contains { messages.contains($0.typeName) }
             }
-            guard indexes.count == 1, let index = indexes.first else {
+            guard indexes.count <= 1 else {
                 throw GeneratorError(
-                    "expected exactly one union index file listing the \(role.rawValue) schemas, found \(indexes.count)"
+                    "expected at most one union index file listing the \(role.rawValue) schemas, found \(indexes.count): \(indexes.map(\.name))"
                 )
             }
+            guard let index = indexes.first else { continue }
             let listed = Set(index.variants.map(\.typeName))
             guard listed == messages else {
                 let missing = messages.subtracting(listed).sorted()

@@ -211,12 +211,7 @@ struct IntegerRules {
 
     /// How an error message names the accepted values: `integer`, `integer 0...3`, `integer >= 0`.
     var expectation: String {
-        switch (minimum, maximum) {
-        case (let low?, let high?): "integer \(low)...\(high)"
-        case (let low?, nil): "integer >= \(low)"
-        case (nil, let high?): "integer <= \(high)"
-        case (nil, nil): "integer"
-        }
+        rangeExpectation("integer", minimum: minimum.map { "\($0)" }, maximum: maximum.map { "\($0)" })
     }
 }
 
@@ -224,6 +219,21 @@ struct IntegerRules {
 struct NumberRules {
     var minimum: Double?
     var maximum: Double?
+
+    /// How an error message names the accepted values: `number`, `number 0.0...1.0`, `number >= 0.5`.
+    var expectation: String {
+        rangeExpectation("number", minimum: minimum.map { "\($0)" }, maximum: maximum.map { "\($0)" })
+    }
+}
+
+/// `kind` with its bounds as error messages name them: `integer`, `integer 0...3`, `number >= 0.5`.
+private func rangeExpectation(_ kind: String, minimum: String?, maximum: String?) -> String {
+    switch (minimum, maximum) {
+    case (let low?, let high?): "\(kind) \(low)...\(high)"
+    case (let low?, nil): "\(kind) >= \(low)"
+    case (nil, let high?): "\(kind) <= \(high)"
+    case (nil, nil): kind
+    }
 }
 
 /// Constraints on an array.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One output file: its path relative to the repository root and its complete contents.
+/// One output file: its path (relative to the folder the run resolves paths from, or absolute) and its contents.
 struct GeneratedFile: Equatable {
     var path: String
     var contents: String
@@ -40,14 +40,14 @@ enum Staleness: Equatable, CustomStringConvertible {
 struct GeneratedOutput {
     /// Everything the generator produces.
     var files: [GeneratedFile]
-    /// Folders (relative to the root) that hold only generated files; anything else in them is stale.
+    /// Folders (relative to the root, or absolute) that hold only generated files; anything else in them is stale.
     var generatedFolders: [String]
 
-    /// The differences between `files` and the repository at `root`, sorted by path.
+    /// The differences between `files` and what is on disk, relative paths taken from `root`, sorted by path.
     func staleness(root: URL) -> [Staleness] {
         var result: [Staleness] = []
         for file in files {
-            let url = root.appendingPathComponent(file.path)
+            let url = Self.location(of: file.path, root: root)
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 result.append(.missing(file.path))
                 continue
@@ -57,7 +57,7 @@ struct GeneratedOutput {
         let expected = Set(files.map(\.path))
         for folder in generatedFolders {
             let names =
-                (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
+                (try? FileManager.default.contentsOfDirectory(atPath: Self.location(of: folder, root: root).path)) ?? []
             for name in names.sorted() where !expected.contains("\(folder)/\(name)") {
                 result.append(.unexpected("\(folder)/\(name)"))
             }
@@ -65,13 +65,13 @@ struct GeneratedOutput {
         return result.sorted { $0.path < $1.path }
     }
 
-    /// Brings the repository at `root` up to date: writes missing and changed files, removes files the
-    /// generator no longer produces. Returns what was stale.
+    /// Brings the files up to date (relative paths taken from `root`): writes missing and changed files, removes
+    /// files the generator no longer produces. Returns what was stale.
     func write(root: URL) throws -> [Staleness] {
         let stale = staleness(root: root)
         let contents = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.contents) })
         for item in stale {
-            let url = root.appendingPathComponent(item.path)
+            let url = Self.location(of: item.path, root: root)
             switch item {
             case .missing(let path), .changed(let path):
                 try FileManager.default.createDirectory(
@@ -82,5 +82,10 @@ struct GeneratedOutput {
             }
         }
         return stale
+    }
+
+    /// Where `path` is: itself when absolute, otherwise below `root`.
+    static func location(of path: String, root: URL) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
     }
 }

@@ -81,7 +81,7 @@ extension FieldType {
         case .number(let rules):
             renderRangeCheck(
                 value, minimum: rules.minimum.map { "\($0)" }, maximum: rules.maximum.map { "\($0)" },
-                expectation: "number", report: report, into: &source)
+                expectation: rules.expectation, report: report, into: &source)
         case .boolean, .bytes, .timestamp, .named:
             break
         case .array(let element, let rules):

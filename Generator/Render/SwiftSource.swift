@@ -1,3 +1,8 @@
+/// The access level of the generated declarations (`--access`).
+enum AccessLevel: String, CaseIterable {
+    case `public`, package, `internal`
+}
+
 /// Builds indented Swift source text line by line.
 struct SwiftSource {
     /// Lines are wrapped to this many columns, counting indentation.
@@ -6,10 +11,29 @@ struct SwiftSource {
     /// The text so far.
     private(set) var text = ""
     private var indentation = 0
+    /// The access level of the declarations. Renderers write `public` for everything a module exports; a line
+    /// starting with `public ` gets this level instead, so each renderer states exports once, in one spelling.
+    private let access: AccessLevel
+
+    /// Creates an empty text whose exported declarations get `access`.
+    init(access: AccessLevel = .public) {
+        self.access = access
+    }
 
     /// Appends one line at the current indentation (an empty line has no trailing spaces).
     mutating func line(_ content: String = "") {
-        text += content.isEmpty ? "\n" : String(repeating: "    ", count: indentation) + content + "\n"
+        guard !content.isEmpty else {
+            text += "\n"
+            return
+        }
+        text += String(repeating: "    ", count: indentation) + withAccess(content) + "\n"
+    }
+
+    /// `content` with a leading `public ` replaced by the access level (dropped for `internal`, the default).
+    private func withAccess(_ content: String) -> String {
+        guard access != .public, content.hasPrefix("public ") else { return content }
+        let declaration = content.dropFirst("public ".count)
+        return access == .internal ? String(declaration) : "\(access.rawValue) \(declaration)"
     }
 
     /// Appends `opener {`, the body one level deeper, and `}` (plus `closerSuffix`).

@@ -66,23 +66,38 @@ func measure(
     return Timing(iterations: iterations, seconds: elapsed)
 }
 
-/// CPU time (user + system) in seconds of this process (`"self"`, from `getrusage`) or of another one by pid
-/// (from `/proc`, Linux only; nil elsewhere or when it has gone).
-func cpuSeconds(of process: String) -> Double? {
+/// CPU time in seconds of one process: in its own code and libraries (user) and in the kernel on its behalf (system).
+struct CPUTime: Sendable {
+    var user: Double
+    var kernel: Double
+    var total: Double { user + kernel }
+
+    static func - (after: CPUTime, before: CPUTime) -> CPUTime {
+        CPUTime(user: after.user - before.user, kernel: after.kernel - before.kernel)
+    }
+}
+
+/// CPU time of this process (`"self"`, from `getrusage`) or of another one by pid (from `/proc`, Linux only; nil
+/// elsewhere or when it has gone).
+func cpuTime(of process: String) -> CPUTime? {
     if process == "self" {
         var usage = rusage()
         getrusage(resourceUsageOfSelf, &usage)
-        let micros =
-            (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000
-            + Int(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
-        return Double(micros) / 1e6
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return CPUTime(user: seconds(usage.ru_utime), kernel: seconds(usage.ru_stime))
     }
     guard let text = try? String(contentsOfFile: "/proc/\(process)/stat", encoding: .utf8),
         let end = text.lastIndex(of: ")")
     else { return nil }
     let fields = text[text.index(after: end)...].split(separator: " ") // fields 3 (state) onwards
     guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+    return CPUTime(user: user / ticksPerSecond, kernel: system / ticksPerSecond)
+}
+
+/// CPU time (user + system) in seconds of a process; see `cpuTime(of:)`.
+func cpuSeconds(of process: String) -> Double? {
+    cpuTime(of: process)?.total
 }
 
 /// Percentile (0...100) of `samples` by nearest rank; `samples` need not be sorted. Returns 0 for no samples.

@@ -13,7 +13,7 @@ struct WriteFigures: Sendable {
     var failures: Int
     var firstFailure: String?
     /// CPU microseconds per confirmed update of the server process and of this (client) process, when known.
-    var cpuPerUpdate: (server: Double?, client: Double?)
+    var cpuPerUpdate: (server: CPUTime?, client: CPUTime?)
 
     func print(label: String, baseline: WriteFigures, baselineName: String = "store alone") {
         printComparison(
@@ -23,7 +23,16 @@ struct WriteFigures: Sendable {
             { "confirm latency p\($0), \(label)" }, ours: latencies, baseline: baseline.latencies,
             baselineName: baselineName)
         if let server = cpuPerUpdate.server, let client = cpuPerUpdate.client {
-            Swift.print("  CPU per confirmed update: server \(format(server)) µs, client \(format(client)) µs")
+            Swift.print(
+                "  CPU per confirmed update: server \(format(server.total)) µs, client \(format(client.total)) µs")
+            // Which share is the kernel's, and whether the two processes together had the machine's cores to
+            // themselves: a rate bounded by CPU shows as cores busy ≈ the core count.
+            let coresBusy = (server: server.total * perSecond / 1e6, client: client.total * perSecond / 1e6)
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            Swift.print(
+                "  of which in the kernel: server \(format(server.kernel)) µs, client \(format(client.kernel)) µs;"
+                    + " cores busy: server \(format(coresBusy.server, 2)), client \(format(coresBusy.client, 2)),"
+                    + " together \(format(coresBusy.server + coresBusy.client, 2)) of \(cores)")
         }
         if failures > 0 { Swift.print("  \(failures) updates failed; the first: \(firstFailure ?? "?")") }
     }
@@ -114,8 +123,8 @@ enum WriteLoad {
         _ lanes: [(writer: Int, items: [Item])], serverProcess: String?,
         _ perform: @escaping @Sendable (Int, Item) async throws -> Void
     ) async throws -> WriteFigures {
-        let serverCPU = serverProcess.flatMap(cpuSeconds(of:))
-        let clientCPU = cpuSeconds(of: "self")
+        let serverCPU = serverProcess.flatMap(cpuTime(of:))
+        let clientCPU = cpuTime(of: "self")
         let start = MonotonicClock.now()
         let results = try await openMany(lanes.count) { index in
             var outcome = WriteFigures(perSecond: 0, latencies: [], failures: 0, cpuPerUpdate: (nil, nil))
@@ -133,16 +142,18 @@ enum WriteLoad {
         }
         let seconds = Double(MonotonicClock.now() - start) / 1e9
         let latencies = results.flatMap(\.latencies)
-        func perUpdate(_ before: Double?, _ after: Double?) -> Double? {
+        func perUpdate(_ before: CPUTime?, _ after: CPUTime?) -> CPUTime? {
             guard let before, let after, !latencies.isEmpty else { return nil }
-            return (after - before) * 1e6 / Double(latencies.count)
+            let spent = after - before
+            let micros = 1e6 / Double(latencies.count)
+            return CPUTime(user: spent.user * micros, kernel: spent.kernel * micros)
         }
         return WriteFigures(
             perSecond: Double(latencies.count) / seconds, latencies: latencies,
             failures: results.reduce(0) { $0 + $1.failures }, firstFailure: results.compactMap(\.firstFailure).first,
             cpuPerUpdate: (
-                perUpdate(serverCPU, serverProcess.flatMap(cpuSeconds(of:))),
-                perUpdate(clientCPU, cpuSeconds(of: "self"))
+                perUpdate(serverCPU, serverProcess.flatMap(cpuTime(of:))),
+                perUpdate(clientCPU, cpuTime(of: "self"))
             ))
     }
 }

@@ -31,13 +31,13 @@ final class PipelineTests: XCTestCase {
         }
     }
 
-    func testCheckFindsStaleFilesAndARunRepairsThem() throws {
+    func testCheckFindsStaleFilesAndARunRepairsThem() async throws {
         let folder = try SchemaFolder()
         defer { folder.remove() }
         let root = folder.root.path
-        XCTAssertEqual(try CodegenCommand.run(check: true, root: root), 1, "nothing generated yet")
-        XCTAssertEqual(try CodegenCommand.run(check: false, root: root), 0)
-        XCTAssertEqual(try CodegenCommand.run(check: true, root: root), 0)
+        await expectCodegen("--check", "--root", root, exits: 1)
+        await expectCodegen("--root", root, exits: 0)
+        await expectCodegen("--check", "--root", root, exits: 0)
 
         try folder.write(
             "Schemas/models/Note.schema.json",
@@ -57,9 +57,9 @@ final class PipelineTests: XCTestCase {
                 .changed("Sources/HypergraphProtocol/Generated/Note.swift"),
                 .changed("docs/messages.md"),
             ].sorted { $0.path < $1.path })
-        XCTAssertEqual(try CodegenCommand.run(check: true, root: root), 1)
-        XCTAssertEqual(try CodegenCommand.run(check: false, root: root), 0)
-        XCTAssertEqual(try CodegenCommand.run(check: true, root: root), 0)
+        await expectCodegen("--check", "--root", root, exits: 1)
+        await expectCodegen("--root", root, exits: 0)
+        await expectCodegen("--check", "--root", root, exits: 0)
     }
 
     func testRepositoryRootIsFoundFromASubfolder() throws {
@@ -72,9 +72,9 @@ final class PipelineTests: XCTestCase {
         XCTAssertThrowsError(try Codegen.repositoryRoot(from: URL(fileURLWithPath: "/")))
     }
 
-    func testSchemaErrorsFailTheRun() throws {
+    func testSchemaErrorsFailTheRun() async throws {
         let folder = try SchemaFolder(["models/Note.schema.json": #"{"title": "Note", "type": "object"}"#])
         defer { folder.remove() }
-        XCTAssertEqual(try CodegenCommand.run(check: false, root: folder.root.path), 1)
+        await expectCodegen("--root", folder.root.path, exits: 1)
     }
 }

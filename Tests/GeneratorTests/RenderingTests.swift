@@ -55,6 +55,7 @@ final class RenderingTests: XCTestCase {
             """)
         XCTAssertTrue(swift.contains("public var weight: Double?"), swift)
         XCTAssertTrue(swift.contains("if !(0.5...2.0).contains(weight) {"), swift)
+        XCTAssertTrue(swift.contains(#""expected number 0.5...2.0, got \(weight)""#), swift)
         XCTAssertTrue(swift.contains("public var scores: [String: Int]?"), swift)
         XCTAssertTrue(swift.contains("for (key, value) in scores.sorted(by: { $0.key < $1.key }) {"), swift)
         XCTAssertTrue(swift.contains("if value > 10 {"), swift)

@@ -1,4 +1,8 @@
 import Foundation
+import HypergraphCommandLine
+import XCTest
+
+@testable import hypergraph_codegen
 
 /// A temporary repository with a minimal valid `Schemas/` folder that tests extend or break.
 struct SchemaFolder {
@@ -55,3 +59,10 @@ struct SchemaFolder {
 /// The repository this test file belongs to (three levels up from `Tests/GeneratorTests/<file>`).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
+
+/// Runs `hypergraph-codegen` with `words` as its arguments (parsing included) and checks its exit status.
+func expectCodegen(_ words: String..., exits expected: Int32, file: StaticString = #filePath, line: UInt = #line) async
+{
+    let status = await runCommand(CodegenCommand.command, words: words)
+    XCTAssertEqual(status, expected, "hypergraph-codegen \(words.joined(separator: " "))", file: file, line: line)
+}

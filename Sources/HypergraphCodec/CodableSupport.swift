@@ -7,7 +7,9 @@ import HypergraphJSON
 extension KeyedDecodingContainer {
     /// Decodes an optional member: `nil` when absent; a `DecodingError` when it is `null` (optional members are
     /// omitted, never `null`).
-    func decodeOptionalMember<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value? {
+    @_spi(GeneratedCode) public func decodeOptionalMember<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws
+        -> Value?
+    {
         guard contains(key) else { return nil }
         if try decodeNil(forKey: key) {
             throw DecodingError.valueNotFound(
@@ -21,13 +23,15 @@ extension KeyedDecodingContainer {
 
     /// Decodes a required member, falling back to its seed spelling `alias` when it is absent. A message lacking
     /// both reports the real member as missing.
-    func decode<Value: Decodable>(_ type: Value.Type, forKey key: Key, seedAlias alias: Key) throws -> Value {
+    @_spi(GeneratedCode) public func decode<Value: Decodable>(_ type: Value.Type, forKey key: Key, seedAlias alias: Key)
+        throws -> Value
+    {
         if !contains(key), contains(alias) { return try decode(type, forKey: alias) }
         return try decode(type, forKey: key)
     }
 
     /// Decodes the string member `key` and requires it to equal `expected` (a `type` discriminator).
-    func decodeConstant(_ expected: String, forKey key: Key) throws {
+    @_spi(GeneratedCode) public func decodeConstant(_ expected: String, forKey key: Key) throws {
         let actual = try decode(String.self, forKey: key)
         guard actual == expected else {
             throw DecodingError.dataCorruptedError(
@@ -38,7 +42,7 @@ extension KeyedDecodingContainer {
 
 /// The discriminator of the union value `decoder` holds: the string found by following `keys` through nested
 /// objects (e.g. `transaction`, `type`).
-func decodeDiscriminator(_ decoder: any Decoder, at keys: [String]) throws -> String {
+@_spi(GeneratedCode) public func decodeDiscriminator(_ decoder: any Decoder, at keys: [String]) throws -> String {
     var container = try decoder.container(keyedBy: PathCodingKey.self)
     for key in keys.dropLast() {
         container = try container.nestedContainer(keyedBy: PathCodingKey.self, forKey: PathCodingKey(stringValue: key))
@@ -47,10 +51,10 @@ func decodeDiscriminator(_ decoder: any Decoder, at keys: [String]) throws -> St
 }
 
 /// Turns the constraint violations a generated `checkMembers` reports into a `DecodingError`.
-enum CodableValidation {
+@_spi(GeneratedCode) public enum CodableValidation {
     /// Runs `checkMembers`; throws `DecodingError.dataCorrupted` listing every violation when there is one,
     /// located at the first violation.
-    static func check(
+    public static func check(
         _ decoder: any Decoder,
         _ checkMembers: ((_ path: [JSONPath.Component], _ message: String) -> Void) -> Void
     ) throws {
@@ -68,20 +72,25 @@ enum CodableValidation {
 }
 
 /// A coding key for any JSON path component (used in error locations and to decode arbitrary objects).
-struct PathCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
+@_spi(GeneratedCode) public struct PathCodingKey: CodingKey {
+    /// The member name, or the decimal index.
+    public var stringValue: String
+    /// The array index, for an index component.
+    public var intValue: Int?
 
-    init(stringValue: String) {
+    /// A key for the member `stringValue`.
+    public init(stringValue: String) {
         self.stringValue = stringValue
     }
 
-    init(intValue: Int) {
+    /// A key for the array index `intValue`.
+    public init(intValue: Int) {
         stringValue = String(intValue)
         self.intValue = intValue
     }
 
-    init(_ component: JSONPath.Component) {
+    /// The key of one path component.
+    public init(_ component: JSONPath.Component) {
         switch component {
         case .key(let key): self.init(stringValue: key)
         case .index(let index): self.init(intValue: index)
@@ -91,14 +100,17 @@ struct PathCodingKey: CodingKey {
 
 /// `Codable` for an arbitrary `JSONValue`, used by the `unknown` cases of the unions. Member order survives
 /// encoding; decoding through a Foundation keyed container cannot see the original member order, so it is sorted.
-struct CodableJSONValue: Codable {
-    var value: JSONValue
+@_spi(GeneratedCode) public struct CodableJSONValue: Codable {
+    /// The value.
+    public var value: JSONValue
 
-    init(_ value: JSONValue) {
+    /// Wraps `value`.
+    public init(_ value: JSONValue) {
         self.value = value
     }
 
-    init(from decoder: any Decoder) throws {
+    /// Decodes any JSON value; object members are sorted by name.
+    public init(from decoder: any Decoder) throws {
         if let object = try? decoder.container(keyedBy: PathCodingKey.self) {
             var members = JSONObject()
             for key in object.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
@@ -123,7 +135,8 @@ struct CodableJSONValue: Codable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    /// Encodes the value, object members in their order.
+    public func encode(to encoder: any Encoder) throws {
         switch value {
         case .null:
             var single = encoder.singleValueContainer()

@@ -17,12 +17,12 @@ public struct DecodingContext: Sendable {
     }
 
     /// Records a problem.
-    mutating func record(_ issue: JSONError) {
+    @_spi(GeneratedCode) public mutating func record(_ issue: JSONError) {
         issues.append(issue)
     }
 
     /// Records `.typeMismatch` "expected \(expected), got …" for the next value and skips it.
-    mutating func recordMismatch(_ reader: inout JSONReader, expected: String) throws {
+    @_spi(GeneratedCode) public mutating func recordMismatch(_ reader: inout JSONReader, expected: String) throws {
         let mismatch = reader.error(.typeMismatch, "expected \(expected), got \(try reader.describeNextValue())")
         // Skipped first: bytes that only start like a value (`nope` peeks as null) are a syntax error, not this.
         try reader.skipValue()
@@ -46,17 +46,17 @@ public struct DecodingContext: Sendable {
     // MARK: Scalars
 
     /// Reads a string.
-    mutating func readString(_ reader: inout JSONReader) throws -> String? {
+    @_spi(GeneratedCode) public mutating func readString(_ reader: inout JSONReader) throws -> String? {
         try recovering(&reader) { try $0.readString() }
     }
 
     /// Reads `true` or `false`.
-    mutating func readBool(_ reader: inout JSONReader) throws -> Bool? {
+    @_spi(GeneratedCode) public mutating func readBool(_ reader: inout JSONReader) throws -> Bool? {
         try recovering(&reader) { try $0.readBool() }
     }
 
     /// Reads any finite number.
-    mutating func readNumber(_ reader: inout JSONReader) throws -> Double? {
+    @_spi(GeneratedCode) public mutating func readNumber(_ reader: inout JSONReader) throws -> Double? {
         guard try reader.peek() == .number else {
             try recordMismatch(&reader, expected: "number")
             return nil
@@ -66,7 +66,7 @@ public struct DecodingContext: Sendable {
 
     /// Reads an integer; `expected` (e.g. `integer 0...3`) describes the accepted values in the message for a
     /// non-integer, so that it matches the message of a range violation.
-    mutating func readInteger(_ reader: inout JSONReader, expected: String) throws -> Int? {
+    @_spi(GeneratedCode) public mutating func readInteger(_ reader: inout JSONReader, expected: String) throws -> Int? {
         guard try reader.peek() == .number else {
             try recordMismatch(&reader, expected: expected)
             return nil
@@ -88,12 +88,12 @@ public struct DecodingContext: Sendable {
     // MARK: Structure
 
     /// Opens an object; when the next value is not one, records the mismatch, skips it and returns `false`.
-    mutating func beginObject(_ reader: inout JSONReader) throws -> Bool {
+    @_spi(GeneratedCode) public mutating func beginObject(_ reader: inout JSONReader) throws -> Bool {
         try recovering(&reader) { try $0.beginObject() } != nil
     }
 
     /// Reads the `const` member whose value must be `expected` (a message or event `type`).
-    mutating func readConstant(_ reader: inout JSONReader, _ expected: String) throws {
+    @_spi(GeneratedCode) public mutating func readConstant(_ reader: inout JSONReader, _ expected: String) throws {
         let quoted = quote(expected)
         guard try reader.peek() == .string else {
             try recordMismatch(&reader, expected: quoted)
@@ -107,7 +107,7 @@ public struct DecodingContext: Sendable {
 
     /// Consumes a `null` given for an optional member and records it (optional members are omitted, never
     /// `null`: the TS peers reject the whole message). Returns whether the value was `null`.
-    mutating func rejectNull(_ reader: inout JSONReader, expected: String) throws -> Bool {
+    @_spi(GeneratedCode) public mutating func rejectNull(_ reader: inout JSONReader, expected: String) throws -> Bool {
         guard try reader.peek() == .null else { return false }
         let issue = reader.error(
             .typeMismatch, "expected \(expected), got null (an absent optional member must be omitted, not null)")
@@ -117,7 +117,7 @@ public struct DecodingContext: Sendable {
     }
 
     /// Reads an array whose elements `element` reads; `nil` when any element could not be built.
-    mutating func readArray<Element>(
+    @_spi(GeneratedCode) public mutating func readArray<Element>(
         _ reader: inout JSONReader,
         element: (inout JSONReader, inout DecodingContext) throws -> Element?
     ) throws -> [Element]? {
@@ -136,7 +136,7 @@ public struct DecodingContext: Sendable {
 
     /// Reads an object used as a map from member names to values that `value` reads; `nil` when any value
     /// could not be built.
-    mutating func readMap<Value>(
+    @_spi(GeneratedCode) public mutating func readMap<Value>(
         _ reader: inout JSONReader,
         value: (inout JSONReader, inout DecodingContext) throws -> Value?
     ) throws -> [String: Value]? {
@@ -155,7 +155,9 @@ public struct DecodingContext: Sendable {
 
     /// Records a `.missingMember` issue for each of `names` whose bit is not in `present`. Called after the
     /// object was read, when the reader's path is the object's path.
-    mutating func reportMissing(_ names: [String], present: MemberPresence, in reader: JSONReader) {
+    @_spi(GeneratedCode) public mutating func reportMissing(
+        _ names: [String], present: MemberPresence, in reader: JSONReader
+    ) {
         for (bit, name) in names.enumerated() where !present.contains(bit) {
             record(
                 JSONError(
@@ -164,12 +166,14 @@ public struct DecodingContext: Sendable {
     }
 
     /// Records constraint violations reported relative to the value the reader has just finished.
-    mutating func recordViolation(at reader: JSONReader, _ relativePath: [JSONPath.Component], _ message: String) {
+    @_spi(GeneratedCode) public mutating func recordViolation(
+        at reader: JSONReader, _ relativePath: [JSONPath.Component], _ message: String
+    ) {
         record(violation(at: reader.path, relativePath, message))
     }
 
     /// Reads one of the raw values of `Enumeration`; anything else is reported with the allowed values.
-    mutating func readEnumeration<Enumeration: RawRepresentable & CaseIterable>(
+    @_spi(GeneratedCode) public mutating func readEnumeration<Enumeration: RawRepresentable & CaseIterable>(
         _ reader: inout JSONReader, as type: Enumeration.Type
     ) throws -> Enumeration? where Enumeration.RawValue == String {
         var expectation: String { "one of " + Enumeration.allCases.map { quote($0.rawValue) }.joined(separator: ", ") }
@@ -186,7 +190,7 @@ public struct DecodingContext: Sendable {
     }
 
     /// Reads a value of an open string enumeration: any string is accepted (an unknown one is kept as `unknown`).
-    mutating func readOpenEnumeration<Enumeration: RawRepresentable>(
+    @_spi(GeneratedCode) public mutating func readOpenEnumeration<Enumeration: RawRepresentable>(
         _ reader: inout JSONReader, as type: Enumeration.Type
     ) throws -> Enumeration? where Enumeration.RawValue == String {
         guard try reader.peek() == .string else {
@@ -200,7 +204,7 @@ public struct DecodingContext: Sendable {
 
     /// Reads a member given under its seed spelling, keeping its problems aside: they only count when the real
     /// member turns out to be absent (otherwise the alias is an unknown member, which is ignored).
-    mutating func readSeedAlias<Value>(
+    @_spi(GeneratedCode) public mutating func readSeedAlias<Value>(
         _ reader: inout JSONReader, _ read: (inout JSONReader, inout DecodingContext) throws -> Value?
     ) throws -> SeedAliasValue<Value> {
         var scratch = DecodingContext(options: options)
@@ -209,7 +213,7 @@ public struct DecodingContext: Sendable {
     }
 
     /// Uses a member read under its seed spelling: records its problems and returns its value.
-    mutating func adopt<Value>(_ alias: SeedAliasValue<Value>) -> Value? {
+    @_spi(GeneratedCode) public mutating func adopt<Value>(_ alias: SeedAliasValue<Value>) -> Value? {
         issues.append(contentsOf: alias.issues)
         return alias.value
     }
@@ -219,7 +223,9 @@ public struct DecodingContext: Sendable {
     /// Finds the discriminator of the union value at the reader's position without consuming it: follows
     /// `keys` (e.g. `["transaction", "type"]`) through nested objects, in whatever member order they come.
     /// Returns `nil` after recording the problem and skipping the value when there is no string there.
-    mutating func readDiscriminator(_ reader: inout JSONReader, at keys: [String]) throws -> String? {
+    @_spi(GeneratedCode) public mutating func readDiscriminator(_ reader: inout JSONReader, at keys: [String]) throws
+        -> String?
+    {
         var probe = reader
         for key in keys {
             guard try probe.peek() == .object else {
@@ -255,7 +261,7 @@ public struct DecodingContext: Sendable {
 
     /// Handles a union value whose discriminator is none of `knownTypes`: keeps the raw JSON when unknown types
     /// are accepted, otherwise records the problem at the discriminator and skips the value.
-    mutating func readUnknown(
+    @_spi(GeneratedCode) public mutating func readUnknown(
         _ reader: inout JSONReader, type: String, knownTypes: [String], discriminator keys: [String]
     ) throws -> JSONValue? {
         if options.acceptsUnknownTypes { return try reader.readValue() }
@@ -271,7 +277,7 @@ public struct DecodingContext: Sendable {
 }
 
 /// A member read under its seed spelling, with the problems found in it.
-struct SeedAliasValue<Value> {
+@_spi(GeneratedCode) public struct SeedAliasValue<Value> {
     /// The value, when it could be built.
     var value: Value?
     /// Problems in the value, recorded only if the alias is used.
@@ -279,7 +285,9 @@ struct SeedAliasValue<Value> {
 }
 
 /// A constraint violation of a value at `base`, reported relative to it by a generated `checkMembers`.
-func violation(at base: JSONPath, _ relativePath: [JSONPath.Component], _ message: String) -> JSONError {
+@_spi(GeneratedCode) public func violation(at base: JSONPath, _ relativePath: [JSONPath.Component], _ message: String)
+    -> JSONError
+{
     var path = base
     path.components.append(contentsOf: relativePath)
     return JSONError(kind: .invalidValue, path: path, message: message)
@@ -287,24 +295,24 @@ func violation(at base: JSONPath, _ relativePath: [JSONPath.Component], _ messag
 
 /// Which required members of an object were present, one bit per member in the order the generated code lists
 /// them (at most 64, which the generator checks).
-struct MemberPresence {
+@_spi(GeneratedCode) public struct MemberPresence {
     private var bits: UInt64 = 0
 
     /// Creates an empty set.
-    init() {}
+    public init() {}
 
     /// Marks member `bit` as present.
-    mutating func insert(_ bit: Int) {
+    public mutating func insert(_ bit: Int) {
         bits |= 1 << UInt64(bit)
     }
 
     /// Whether member `bit` was present.
-    func contains(_ bit: Int) -> Bool {
+    public func contains(_ bit: Int) -> Bool {
         bits & (1 << UInt64(bit)) != 0
     }
 
     /// Whether all of the first `count` members were present.
-    func containsAll(_ count: Int) -> Bool {
+    public func containsAll(_ count: Int) -> Bool {
         let mask: UInt64 = count >= 64 ? .max : (1 << UInt64(count)) - 1
         return bits & mask == mask
     }
@@ -324,6 +332,6 @@ func describe(_ text: String) -> String {
 
 /// `text` quoted for a message, shortened to 80 characters (enough for any address, id or hash in full) so a huge
 /// value does not flood the message.
-func quoteShortened(_ text: String) -> String {
+@_spi(GeneratedCode) public func quoteShortened(_ text: String) -> String {
     text.count > 80 ? quote(String(text.prefix(80)) + "…") : quote(text)
 }
