@@ -14,7 +14,6 @@ let package = Package(
         .library(name: "HypergraphSigning", targets: ["HypergraphSigning"]),
         .library(name: "HypergraphTLS", targets: ["HypergraphTLS"]),
         .library(name: "HypergraphWebSocket", targets: ["HypergraphWebSocket"]),
-        .library(name: "HypergraphCommandLine", targets: ["HypergraphCommandLine"]),
         .library(name: "HypergraphStore", targets: ["HypergraphStore"]),
         .library(name: "HypergraphPostgresStore", targets: ["HypergraphPostgresStore"]),
         .library(name: "HypergraphServer", targets: ["HypergraphServer"]),
@@ -32,6 +31,7 @@ let package = Package(
         // MARK: Libraries
         .target(name: "HypergraphJSON"),
         .target(name: "HypergraphCrypto"),
+        // Argument parsing for the executables here (a target, not a product).
         .target(name: "HypergraphCommandLine"),
         // The runtime of generated code; what other packages' generated code compiles against, so it stays light.
         .target(name: "HypergraphCodec", dependencies: ["HypergraphJSON"]),
@@ -110,6 +110,9 @@ let package = Package(
         ),
 
         .executableTarget(name: "hypergraph-fuzz", dependencies: ["HypergraphJSON", "HypergraphProtocol"]),
+        // The client example of README.md, word for word; HypergraphServerTests runs it against a reference server
+        // (not a product).
+        .executableTarget(name: "ClientExample", dependencies: ["HypergraphClient"], path: "Examples/ClientExample"),
 
         // MARK: Plugins
 

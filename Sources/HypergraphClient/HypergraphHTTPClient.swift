@@ -33,7 +33,7 @@ public struct HypergraphHTTPResponse: Sendable {
 }
 
 /// Why an HTTP request failed before a response was read, or why a URL is unusable.
-public struct HypergraphHTTPError: Error, Sendable, CustomStringConvertible {
+public struct HypergraphHTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What failed.
     public var description: String
     /// The TLS failure behind the error, for https:// (e.g. the certificate was refused).

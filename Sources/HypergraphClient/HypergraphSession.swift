@@ -6,7 +6,7 @@
 // `receive`; timeout tasks, cancellation handlers and the reconnection task call back into the actor.
 import Foundation
 import HypergraphProtocol
-import HypergraphWebSocket
+@_spi(Testing) import HypergraphWebSocket
 import Synchronization
 
 /// An open connection to a Hypergraph server.
@@ -22,8 +22,8 @@ import Synchronization
 /// no limit, so read or drain it on sessions that receive broadcasts. The ``transcript`` records every frame in both
 /// directions.
 ///
-/// **Sending.** `send` encodes a `ClientMessage`; `sendRaw`, `sendFrame` and `sendRawBytes` send anything, for
-/// conformance tests of malformed input. Sends never block.
+/// **Sending.** `send` encodes a `ClientMessage`; `sendRaw` sends any text or binary frame, for conformance tests
+/// of malformed input (tests also have `sendFrame` and `sendRawBytes`, `@_spi(Testing)`). Sends never block.
 ///
 /// **Closing.** Call ``close(code:reason:)`` when done. A session that is released without closing closes its
 /// connection with 1001 (going away).
@@ -187,14 +187,15 @@ public actor HypergraphSession {
     }
 
     /// Sends `frame` exactly as described (any opcode, reserved bits, masking), bypassing protocol rules.
-    public func sendFrame(_ frame: WebSocketFrame) throws(HypergraphClientError) {
+    /// **Test-only.**
+    @_spi(Testing) public func sendFrame(_ frame: WebSocketFrame) throws(HypergraphClientError) {
         try checkOpen()
         record(.sent, .frame(frame))
         socket.sendFrame(frame)
     }
 
-    /// Writes `bytes` to the socket as they are (e.g. half a frame).
-    public func sendRawBytes(_ bytes: [UInt8]) throws(HypergraphClientError) {
+    /// Writes `bytes` to the socket as they are (e.g. half a frame). **Test-only.**
+    @_spi(Testing) public func sendRawBytes(_ bytes: [UInt8]) throws(HypergraphClientError) {
         try checkOpen()
         record(.sent, .rawBytes(bytes))
         socket.sendRawBytes(bytes)

@@ -23,8 +23,10 @@ public struct DecodingContext: Sendable {
 
     /// Records `.typeMismatch` "expected \(expected), got …" for the next value and skips it.
     @_spi(GeneratedCode) public mutating func recordMismatch(_ reader: inout JSONReader, expected: String) throws {
-        record(reader.error(.typeMismatch, "expected \(expected), got \(try reader.describeNextValue())"))
+        let mismatch = reader.error(.typeMismatch, "expected \(expected), got \(try reader.describeNextValue())")
+        // Skipped first: bytes that only start like a value (`nope` peeks as null) are a syntax error, not this.
         try reader.skipValue()
+        record(mismatch)
     }
 
     /// Runs a `JSONReader` read that checks the JSON type before consuming anything; a type mismatch is
@@ -35,8 +37,8 @@ public struct DecodingContext: Sendable {
         do {
             return try read(&reader)
         } catch let error as JSONError where error.kind == .typeMismatch {
+            try reader.skipValue() // first, as in `recordMismatch`
             record(error)
-            try reader.skipValue()
             return nil
         }
     }
@@ -107,10 +109,10 @@ public struct DecodingContext: Sendable {
     /// `null`: the TS peers reject the whole message). Returns whether the value was `null`.
     @_spi(GeneratedCode) public mutating func rejectNull(_ reader: inout JSONReader, expected: String) throws -> Bool {
         guard try reader.peek() == .null else { return false }
-        record(
-            reader.error(
-                .typeMismatch, "expected \(expected), got null (an absent optional member must be omitted, not null)"))
-        try reader.readNull()
+        let issue = reader.error(
+            .typeMismatch, "expected \(expected), got null (an absent optional member must be omitted, not null)")
+        try reader.readNull() // first, as in `recordMismatch`
+        record(issue)
         return true
     }
 

@@ -80,11 +80,34 @@ extension WireCodable {
             }
             if let value, context.issues.isEmpty { return .success(value) }
         } catch let error as JSONError {
-            context.record(error)
+            // Malformed JSON ends the read; its byte offset says where, since the path alone may not.
+            context.record(error.kind.meansMalformedJSON ? error.locatingByte() : error)
         } catch {
             context.record(JSONError(kind: .syntax, path: .root, message: "\(error)"))
         }
         return .failure(MessageDecodingError(issues: context.issues))
+    }
+}
+
+extension JSONError.Kind {
+    /// Whether a problem of this kind means the bytes are not well-formed JSON (as opposed to JSON that does not
+    /// match the schema).
+    fileprivate var meansMalformedJSON: Bool {
+        switch self {
+        case .syntax, .invalidUTF8, .truncated, .trailingData, .duplicateKey, .depthLimit: true
+        case .numberOutOfRange, .typeMismatch, .missingMember, .invalidValue: false
+        }
+    }
+}
+
+extension JSONError {
+    /// This error with its byte offset at the front of the message (`invalid JSON at byte 1: …`), for reports of
+    /// input that is not JSON at all, where the JSON path alone does not say where to look.
+    fileprivate func locatingByte() -> JSONError {
+        guard let byteOffset else { return self }
+        var located = self
+        located.message = "invalid JSON at byte \(byteOffset): \(message)"
+        return located
     }
 }
 
@@ -118,12 +141,7 @@ public struct MessageDecodingError: Error, Hashable, Sendable, CustomStringConve
     /// Whether the bytes were not well-formed JSON at all (as opposed to JSON that does not match the schema):
     /// a server answers the first with error code `invalid-json` and the second with `invalid-message`.
     public var isMalformedJSON: Bool {
-        issues.contains { issue in
-            switch issue.kind {
-            case .syntax, .invalidUTF8, .truncated, .trailingData, .duplicateKey, .depthLimit: true
-            case .numberOutOfRange, .typeMismatch, .missingMember, .invalidValue: false
-            }
-        }
+        issues.contains { $0.kind.meansMalformedJSON }
     }
 
     /// One line per issue: `path: problem`.

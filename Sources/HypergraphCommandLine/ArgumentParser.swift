@@ -8,6 +8,8 @@ public enum ParseOutcome: Sendable {
     case run(Command, ParsedArguments)
     /// Show the help of the command at this path (the user asked for it).
     case help([Command])
+    /// Print this version (`--version` on a command group that has one).
+    case version(String)
 }
 
 /// Parses `words` (without the executable name) against `root`.
@@ -23,20 +25,21 @@ public func parseArguments(_ words: [String], root: Command) throws -> ParseOutc
         }
         let word = words[index]
         if word == "-h" || word == "--help" { return .help(chain) }
+        if word == "--version", let version = current.version { return .version(version) }
         if word == "help" {
-            // `tool help a b` shows the help of `tool a b`.
+            // `tool help a b` shows the help of `tool a b`; a word naming no subcommand is a usage error.
             var target = chain
             for name in words[(index + 1)...] {
-                guard let child = target.last?.subcommands.first(where: { $0.name == name }) else { break }
+                guard let current = target.last, let child = current.subcommands.first(where: { $0.name == name })
+                else {
+                    throw unknownSubcommand(name, of: target)
+                }
                 target.append(child)
             }
             return .help(target)
         }
         guard let child = current.subcommands.first(where: { $0.name == word }) else {
-            let kind = word.hasPrefix("-") ? "option" : "subcommand"
-            throw UsageError(
-                "Unknown \(kind) '\(word)'\(suggestion(for: word, among: current.subcommands.map(\.name)))",
-                commandPath: chain.map(\.name))
+            throw unknownSubcommand(word, of: chain)
         }
         chain.append(child)
         index += 1
@@ -45,6 +48,15 @@ public func parseArguments(_ words: [String], root: Command) throws -> ParseOutc
     var parser = LeafParser(command: leaf, path: chain.map(\.name))
     if try parser.parse(Array(words[index...])) == .help { return .help(chain) }
     return .run(leaf, parser.result)
+}
+
+/// The usage error for `word` where a subcommand of the last command of `chain` was expected.
+private func unknownSubcommand(_ word: String, of chain: [Command]) -> UsageError {
+    let kind = word.hasPrefix("-") ? "option" : "subcommand"
+    let names = chain.last?.subcommands.map(\.name) ?? []
+    let expected = names.isEmpty ? " ('\(chain.map(\.name).joined(separator: " "))' has no subcommands)" : ""
+    return UsageError(
+        "Unknown \(kind) '\(word)'\(expected).\(suggestion(for: word, among: names))", commandPath: chain.map(\.name))
 }
 
 /// Parses the words that follow a leaf command.
@@ -92,7 +104,7 @@ private struct LeafParser {
                     value = words[index]
                     index += 1
                 } else {
-                    throw error("Missing value for '\(spelling) <\(option.valueName.lowercased())>'.")
+                    throw error("Missing value for '\(spelling) \(valuePlaceholder(option))'.")
                 }
                 if !option.allowedValues.isEmpty, !option.allowedValues.contains(value) {
                     throw error(
@@ -103,6 +115,9 @@ private struct LeafParser {
             }
         }
         try assignPositionals()
+        if let missing = command.options.first(where: { $0.isRequired && result.values[$0.name] == nil }) {
+            throw error("Missing expected option '\(valueSpelling(missing))'.")
+        }
         return .parsed
     }
 

@@ -17,6 +17,8 @@ public struct Command: Sendable {
     public var subcommands: [Command]
     /// The action of a leaf command. It returns the process exit status.
     public var action: (@Sendable (ParsedArguments) async throws -> Int32)?
+    /// The version a command group prints for `--version` (a tool's root command), or nil.
+    public var version: String?
 
     /// Creates a leaf command that runs `action` with the parsed arguments.
     public init(
@@ -36,8 +38,10 @@ public struct Command: Sendable {
         self.action = action
     }
 
-    /// Creates a command group that dispatches to `subcommands`.
-    public init(name: String, abstract: String, discussion: String = "", subcommands: [Command]) {
+    /// Creates a command group that dispatches to `subcommands`; with a `version`, `--version` prints it.
+    public init(
+        name: String, abstract: String, discussion: String = "", version: String? = nil, subcommands: [Command]
+    ) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
@@ -45,6 +49,7 @@ public struct Command: Sendable {
         self.arguments = []
         self.subcommands = subcommands
         self.action = nil
+        self.version = version
     }
 }
 
@@ -74,15 +79,19 @@ public struct Option: Sendable {
     public var defaultValue: String?
     /// When non-empty, the only values accepted (checked while parsing).
     public var allowedValues: [String]
+    /// Whether the command cannot run without this option (checked while parsing; shown without brackets in the
+    /// usage line). Only value options can be required.
+    public var isRequired = false
 
-    /// Creates an option that takes a value.
+    /// Creates an option that takes a value; a `required` one must be given (it has no default).
     public static func value(
         _ name: String, short: Character? = nil, valueName: String? = nil, help: String,
-        default defaultValue: String? = nil, allowed allowedValues: [String] = []
+        default defaultValue: String? = nil, allowed allowedValues: [String] = [], required: Bool = false
     ) -> Option {
-        Option(
+        precondition(!required || defaultValue == nil, "--\(name): a required option has no default")
+        return Option(
             name: name, shortName: short, kind: .value, valueName: valueName ?? name.uppercased(), help: help,
-            defaultValue: defaultValue, allowedValues: allowedValues)
+            defaultValue: defaultValue, allowedValues: allowedValues, isRequired: required)
     }
 
     /// Creates an option that may be repeated, each occurrence taking a value.

@@ -28,6 +28,9 @@ public func runCommand(_ root: Command, words: [String]) async -> Int32 {
         case .help(let chain):
             writeStandardOutput(helpText(for: chain))
             return ExitStatus.success
+        case .version(let version):
+            writeStandardOutput(version + "\n")
+            return ExitStatus.success
         case .run(let command, let parsed):
             guard let action = command.action else { return ExitStatus.usage }
             return try await action(parsed)

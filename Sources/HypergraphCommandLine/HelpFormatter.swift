@@ -23,12 +23,14 @@ public func helpText(for chain: [Command]) -> String {
     lines.append("OPTIONS:")
     for option in command.options {
         var help = option.help
+        if option.isRequired { help += " (required)" }
         if let defaultValue = option.defaultValue { help += " (default: \(defaultValue))" }
         if !option.allowedValues.isEmpty {
             help += " [values: \(option.allowedValues.joined(separator: ", "))]"
         }
         lines.append(row(optionSpelling(option), help))
     }
+    if command.version != nil { lines.append(row("--version", "Show the version.")) }
     lines.append(row("-h, --help", "Show help information."))
     if !command.subcommands.isEmpty {
         lines.append("")
@@ -40,7 +42,7 @@ public func helpText(for chain: [Command]) -> String {
     return lines.joined(separator: "\n") + "\n"
 }
 
-/// `hypergraph message validate [<file>] [--from <from>] [--lines]`.
+/// `hypergraph message sign --key <0x<64 hex>> [<file>]`: required options bare, the others in brackets.
 public func usageLine(for chain: [Command]) -> String {
     guard let command = chain.last else { return "" }
     var parts = [chain.map(\.name).joined(separator: " ")]
@@ -48,8 +50,9 @@ public func usageLine(for chain: [Command]) -> String {
         parts.append("<subcommand>")
     }
     for option in command.options {
-        let spelling = option.kind == .flag ? "--\(option.name)" : "--\(option.name) <\(option.valueName.lowercased())>"
-        parts.append(option.kind == .repeatedValue ? "[\(spelling) ...]" : "[\(spelling)]")
+        let spelling = valueSpelling(option)
+        parts.append(
+            option.isRequired ? spelling : option.kind == .repeatedValue ? "[\(spelling) ...]" : "[\(spelling)]")
     }
     for argument in command.arguments {
         let name = "<\(argument.name)>\(argument.isVariadic ? " ..." : "")"
@@ -58,11 +61,18 @@ public func usageLine(for chain: [Command]) -> String {
     return parts.joined(separator: " ")
 }
 
+/// `--name <value>` for options taking a value, `--name` for flags.
+func valueSpelling(_ option: Option) -> String {
+    option.kind == .flag ? "--\(option.name)" : "--\(option.name) \(valuePlaceholder(option))"
+}
+
+/// `<value>`: the option's value name as help and errors show it.
+func valuePlaceholder(_ option: Option) -> String {
+    "<\(option.valueName.lowercased())>"
+}
+
 private func optionSpelling(_ option: Option) -> String {
-    var spelling = option.shortName.map { "-\($0), " } ?? ""
-    spelling += "--\(option.name)"
-    if option.kind != .flag { spelling += " <\(option.valueName.lowercased())>" }
-    return spelling
+    (option.shortName.map { "-\($0), " } ?? "") + valueSpelling(option)
 }
 
 /// Two-column row: the left column padded to a fixed width, wrapping to a new line when it is too long.

@@ -51,7 +51,7 @@ public struct ParsedArguments: Sendable {
 }
 
 /// A mistake in how a command was invoked. The runner prints it with the command's usage and exits with status 2.
-public struct UsageError: Error, Sendable, CustomStringConvertible {
+public struct UsageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What was wrong, as one sentence.
     public var message: String
     /// The words of the command that rejected the arguments.

@@ -84,7 +84,7 @@ public struct ConformanceCase: Sendable {
 }
 
 /// A case's verdict that the server does not conform: what was expected and what was observed.
-public struct CaseFailure: Error, Sendable, CustomStringConvertible {
+public struct CaseFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// What the requirement demands at the point of failure.
     public var expected: String
     /// What the server did instead.
@@ -101,7 +101,7 @@ public struct CaseFailure: Error, Sendable, CustomStringConvertible {
 }
 
 /// Thrown by a case that cannot run against this target (e.g. no way to provision an expired identity).
-public struct CaseSkipped: Error, Sendable, CustomStringConvertible {
+public struct CaseSkipped: Error, Hashable, Sendable, CustomStringConvertible {
     /// Why the case did not run.
     public var reason: String
 

@@ -47,7 +47,7 @@ public enum ConformanceCatalogue {
     /// `document` with its generated section replaced by the current catalogue.
     ///
     /// - Throws: ``ConformanceInputError`` when the document lacks the markers.
-    public static func updating(_ document: String) throws -> String {
+    public static func updating(_ document: String) throws(ConformanceInputError) -> String {
         guard let begin = document.range(of: beginMarker), let end = document.range(of: endMarker),
             begin.lowerBound < end.lowerBound
         else {

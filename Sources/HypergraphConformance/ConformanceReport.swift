@@ -23,7 +23,7 @@ public struct ConformanceBaseline: Sendable, Hashable {
     ///
     /// - Throws: ``ConformanceInputError`` when the file cannot be read or is a JSON value other than an array of
     ///   strings.
-    public init(contentsOfFile path: String) throws {
+    public init(contentsOfFile path: String) throws(ConformanceInputError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConformanceInputError("cannot read the baseline file \(path)")
         }
@@ -52,7 +52,7 @@ public struct ConformanceBaseline: Sendable, Hashable {
 }
 
 /// A problem with the suite's input (baseline, options).
-public struct ConformanceInputError: Error, Sendable, CustomStringConvertible {
+public struct ConformanceInputError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What is wrong.
     public var description: String
 

@@ -54,7 +54,7 @@ public struct CaseResult: Sendable {
 
 /// Why a run stopped before its cases finished: the target cannot be reached or identities cannot be provisioned.
 /// Nothing the cases would report could be trusted, so the run reports this one problem instead (exit status 2).
-public struct ConformanceStop: Error, Sendable, CustomStringConvertible {
+public struct ConformanceStop: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong and what to check.
     public var description: String
 

@@ -19,9 +19,9 @@ public enum ConformanceSuite {
 }
 
 /// Shell-style patterns for case ids: `*` matches any run of characters, `?` one character.
-public enum Glob {
+package enum Glob {
     /// Whether `text` matches `pattern` as a whole.
-    public static func matches(_ text: String, pattern: String) -> Bool {
+    package static func matches(_ text: String, pattern: String) -> Bool {
         let text = Array(text)
         let pattern = Array(pattern)
         var textIndex = 0

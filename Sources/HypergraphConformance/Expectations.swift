@@ -4,14 +4,14 @@ import HypergraphJSON
 import HypergraphProtocol
 
 /// Fails the case unless `condition` holds.
-public func require(_ condition: Bool, _ expected: @autoclosure () -> String, observed: @autoclosure () -> String)
+func require(_ condition: Bool, _ expected: @autoclosure () -> String, observed: @autoclosure () -> String)
     throws
 {
     if !condition { throw CaseFailure(expected: expected(), observed: observed()) }
 }
 
 /// Fails the case unless `actual == wanted`.
-public func requireEqual<Value: Equatable>(_ actual: Value, _ wanted: Value, _ what: String) throws {
+func requireEqual<Value: Equatable>(_ actual: Value, _ wanted: Value, _ what: String) throws {
     try require(actual == wanted, "\(what) = \(wanted)", observed: "\(actual)")
 }
 

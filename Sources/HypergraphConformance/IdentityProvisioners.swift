@@ -31,7 +31,7 @@ extension IdentityProvisioner {
 
 /// Why an identity could not be provisioned. It stops the run (exit status 2): a provisioning that fails once
 /// would fail every later case too.
-public struct ProvisioningError: Error, Sendable, CustomStringConvertible {
+public struct ProvisioningError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var description: String
 
@@ -52,7 +52,9 @@ public struct IdentityFile: IdentityProvisioner {
     /// The identities of `identities`, split by expiry.
     ///
     /// - Throws: ``ProvisioningError`` when none has a valid token.
-    public init(_ identities: [HypergraphIdentity], source: String = "the identities file") throws {
+    public init(
+        _ identities: [HypergraphIdentity], source: String = "the identities file"
+    ) throws(ProvisioningError) {
         let now = Timestamp.now
         valid = identities.filter { ($0.sessionTokenExpires ?? .distantFuture) > now }
         expired = identities.filter { ($0.sessionTokenExpires ?? .distantFuture) <= now }
@@ -66,14 +68,14 @@ public struct IdentityFile: IdentityProvisioner {
     /// The identities in the file at `path` (a JSON array, one object, or one object per line).
     ///
     /// - Throws: ``ProvisioningError`` when the file cannot be read or holds no usable identity.
-    public init(contentsOfFile path: String) throws {
+    public init(contentsOfFile path: String) throws(ProvisioningError) {
+        let identities: [HypergraphIdentity]
         do {
-            try self.init(try HypergraphIdentity.list(contentsOfFile: path), source: path)
-        } catch let error as ProvisioningError {
-            throw error
+            identities = try HypergraphIdentity.list(contentsOfFile: path)
         } catch {
             throw ProvisioningError("cannot read identities from \(path): \(error)")
         }
+        try self.init(identities, source: path)
     }
 
     /// The valid identities.

@@ -154,15 +154,15 @@ extension CaseContext {
 }
 
 /// Signatures that must not verify.
-public enum BrokenSignatures {
+enum BrokenSignatures {
     /// A valid-looking signature by a random key over the same payload.
-    public static func foreign(_ payload: SigningPayload) -> SignatureWithRecovery {
+    static func foreign(_ payload: SigningPayload) -> SignatureWithRecovery {
         payload.signature(with: .random())
     }
 
     /// The high-S twin of `signature` (s → n − s, recovery flipped): recovers to the same key, but §12 G20 asks
     /// servers to refuse it.
-    public static func highS(_ signature: SignatureWithRecovery) -> SignatureWithRecovery {
+    static func highS(_ signature: SignatureWithRecovery) -> SignatureWithRecovery {
         let bytes = (try? Hex.decode(signature.hex)) ?? []
         guard bytes.count == 64 else { return signature }
         let order: [UInt8] = [

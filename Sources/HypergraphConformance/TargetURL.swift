@@ -1,11 +1,11 @@
 // The URLs a run may target: checked once, before anything connects, so a typo is a usage error and not 140 failures.
 
 /// Validation of `--url` and `--http-url`.
-public enum TargetURL {
+package enum TargetURL {
     /// `text` if it is a `ws://` or `wss://` URL with a host.
     ///
     /// - Throws: ``ConformanceInputError`` for any other scheme.
-    public static func webSocket(_ text: String) throws -> String {
+    package static func webSocket(_ text: String) throws(ConformanceInputError) -> String {
         try requireHost(text, schemes: ["ws://", "wss://"], option: "--url")
         return text
     }
@@ -13,12 +13,14 @@ public enum TargetURL {
     /// `text` if it is an `http://` or `https://` URL with a host.
     ///
     /// - Throws: ``ConformanceInputError`` for any other scheme.
-    public static func http(_ text: String) throws -> String {
+    package static func http(_ text: String) throws(ConformanceInputError) -> String {
         try requireHost(text, schemes: ["http://", "https://"], option: "--http-url")
         return text
     }
 
-    private static func requireHost(_ text: String, schemes: [String], option: String) throws {
+    private static func requireHost(
+        _ text: String, schemes: [String], option: String
+    ) throws(ConformanceInputError) {
         guard let scheme = schemes.first(where: { text.hasPrefix($0) }) else {
             throw ConformanceInputError(
                 "\(option) \(text): expected a \(schemes.joined(separator: " or ")) URL, e.g. \(schemes[0])127.0.0.1:3030"

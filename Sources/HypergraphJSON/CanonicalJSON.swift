@@ -3,13 +3,13 @@
 
 extension JSONValue {
     /// Canonical JSON (PROTOCOL.md §7.1) as a string. Throws `.invalidValue` for NaN or infinite numbers.
-    public func canonicalString() throws -> String {
+    public func canonicalString() throws(JSONError) -> String {
         String(decoding: try canonicalUTF8(), as: UTF8.self)
     }
 
     /// Canonical JSON (PROTOCOL.md §7.1) as UTF-8 bytes, the input to signatures and event hashes.
     /// Throws `.invalidValue` for NaN or infinite numbers.
-    public func canonicalUTF8() throws -> [UInt8] {
+    public func canonicalUTF8() throws(JSONError) -> [UInt8] {
         var writer = JSONWriter()
         var path: [JSONPath.Component] = []
         try writer.canonicalValue(self, path: &path)
@@ -31,7 +31,7 @@ extension JSONValue {
 extension JSONWriter {
     /// Writes `value` in canonical form. `path` locates the value, for the non-finite-number error; it is only
     /// extended for nested containers, so scalar members cost no path bookkeeping.
-    mutating func canonicalValue(_ value: JSONValue, path: inout [JSONPath.Component]) throws {
+    mutating func canonicalValue(_ value: JSONValue, path: inout [JSONPath.Component]) throws(JSONError) {
         switch value {
         case .array(let elements):
             beginArray()
@@ -55,7 +55,7 @@ extension JSONWriter {
 
     private mutating func canonicalMember(
         _ value: JSONValue, at component: JSONPath.Component, path: inout [JSONPath.Component]
-    ) throws {
+    ) throws(JSONError) {
         switch value {
         case .array, .object:
             path.append(component)

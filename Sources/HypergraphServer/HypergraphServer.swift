@@ -3,6 +3,7 @@
 // Concurrency: `SessionCount.running` (the number of connections still being served) is guarded by its Mutex;
 // everything else is immutable after `start`. The store's writer thread feeds the sequencer through `onCommit`.
 import HypergraphCrypto
+import HypergraphProtocol
 import HypergraphStore
 import HypergraphWebSocket
 import Synchronization
@@ -10,9 +11,6 @@ import Synchronization
 /// A Hypergraph sync server: the WebSocket protocol of PROTOCOL.md §1–§6 and the HTTP routes of §10 on one port,
 /// persisting to SQLite or PostgreSQL. See docs/server.md.
 public final class HypergraphServer: Sendable {
-    /// The version reported by `GET /`.
-    public static let version = "0.1.0"
-
     /// The configuration the server was started with.
     public let configuration: ServerConfiguration
     /// The store the server persists to (for tools and tests that inspect it; request handling owns it).
@@ -97,7 +95,7 @@ public final class HypergraphServer: Sendable {
         logger.log(
             .info, "server.start",
             [
-                ("version", version), ("host", configuration.host), ("port", String(port)),
+                ("version", HypergraphToolkit.version), ("host", configuration.host), ("port", String(port)),
                 ("store", configuration.store.description), ("admin", configuration.adminToken == nil ? "off" : "on"),
             ])
         return HypergraphServer(

@@ -16,7 +16,7 @@ public struct SigningPayload: Hashable, Sendable {
     /// Canonicalises any JSON value (§7.1), for payloads this library has no builder for.
     ///
     /// - Throws: a `JSONError` of kind `.invalidValue` when the value holds a NaN or infinite number.
-    public init(canonicalizing value: JSONValue) throws {
+    public init(canonicalizing value: JSONValue) throws(JSONError) {
         bytes = try value.canonicalUTF8()
     }
 

@@ -63,7 +63,7 @@ public protocol HypergraphStorage: Sendable {
     func isMember(spaceId: String, accountAddress: String) async throws -> Bool
 
     /// The spaces the app identity is linked to **and** the account is a member of (§12 G17), by name.
-    func spaces(appIdentityAddress: String, memberAccountAddress: String) async throws -> [SpaceSummary]
+    func spaces(appIdentityAddress: String, memberAccountAddress: String) async throws -> [SpaceListing]
 
     /// The account's pending invitations from every space, each with its space's current `lastEventHash`.
     func invitations(inviteeAccountAddress: String) async throws -> [InvitationRecord]

@@ -278,13 +278,13 @@ package final class EventLoopGroup: Sendable {
     }
 
     /// Fixes the size of the process-wide group before it starts.
-    static func configure(count: Int) throws {
+    static func configure(count: Int) throws(WebSocketEventLoopsError) {
         guard WebSocketEventLoops.allowedCounts.contains(count) else {
-            throw WebSocketEventLoopsError.countOutOfRange(count)
+            throw .countOutOfRange(count)
         }
-        try state.withLock { shared in
+        try state.withLock { shared throws(WebSocketEventLoopsError) in
             if let group = shared.group, group.loops.count != count {
-                throw WebSocketEventLoopsError.alreadyRunning(count: group.loops.count)
+                throw .alreadyRunning(count: group.loops.count)
             }
             shared.configuredCount = count
         }

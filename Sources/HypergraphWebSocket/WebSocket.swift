@@ -72,13 +72,13 @@ public final class WebSocket: Sendable {
     }
 
     /// Sends `frame` exactly as described — any opcode, reserved bits, masking or payload size — bypassing every
-    /// protocol rule. For conformance tests that need a misbehaving peer.
-    public func sendFrame(_ frame: WebSocketFrame) {
+    /// protocol rule. **Test-only**, for tests that need a misbehaving peer.
+    @_spi(Testing) public func sendFrame(_ frame: WebSocketFrame) {
         sendRawBytes(frame.encoded())
     }
 
-    /// Writes `bytes` to the socket as they are, e.g. half a frame. For conformance tests.
-    public func sendRawBytes(_ bytes: [UInt8]) {
+    /// Writes `bytes` to the socket as they are, e.g. half a frame. **Test-only.**
+    @_spi(Testing) public func sendRawBytes(_ bytes: [UInt8]) {
         let session = self.session
         let outbound = OutboundBytes(copying: bytes)
         session.connection.loop.execute { session.sendRaw(outbound) }

@@ -11,8 +11,8 @@ public enum WebSocketServerError: Error, Sendable, Equatable, CustomStringConver
     /// A sentence saying what went wrong.
     public var description: String {
         switch self {
-        case .alreadyStarted(let port): "The server is already listening on port \(port)."
-        case .shutDown: "The server was shut down; create a new one to listen again."
+        case .alreadyStarted(let port): "the server is already listening on port \(port)"
+        case .shutDown: "the server was shut down; create a new one to listen again"
         }
     }
 }
@@ -37,14 +37,14 @@ public enum WebSocketClientError: Error, Sendable, Equatable, CustomStringConver
     /// A sentence saying what went wrong.
     public var description: String {
         switch self {
-        case .invalidURL(let url, let why): "Invalid WebSocket URL '\(url)': \(why)."
-        case .connectionFailed(let error): "Could not connect: \(error)."
-        case .handshakeTimedOut: "The WebSocket handshake timed out."
+        case .invalidURL(let url, let why): "invalid WebSocket URL '\(url)': \(why)"
+        case .connectionFailed(let error): "could not connect: \(error)"
+        case .handshakeTimedOut: "the WebSocket handshake timed out"
         case .handshakeRejected(let status, let reason, _, let body):
-            "The server rejected the WebSocket upgrade with \(status) \(reason): \(String(decoding: body, as: UTF8.self))"
-        case .invalidHandshakeResponse(let why): "Invalid WebSocket handshake response: \(why)."
-        case .connectionClosedDuringHandshake: "The connection closed during the WebSocket handshake."
-        case .tlsFailed(let error): "\(error)."
+            "the server rejected the WebSocket upgrade with \(status) \(reason): \(String(decoding: body, as: UTF8.self))"
+        case .invalidHandshakeResponse(let why): "invalid WebSocket handshake response: \(why)"
+        case .connectionClosedDuringHandshake: "the connection closed during the WebSocket handshake"
+        case .tlsFailed(let error): "\(error)"
         }
     }
 }

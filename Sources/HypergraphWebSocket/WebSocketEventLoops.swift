@@ -20,7 +20,7 @@ public enum WebSocketEventLoops {
     /// starts; afterwards only the count already running is accepted.
     /// - Throws: `WebSocketEventLoopsError` when `count` is outside `allowedCounts`, or the loops already run
     ///   with a different count.
-    public static func configure(count: Int) throws {
+    public static func configure(count: Int) throws(WebSocketEventLoopsError) {
         try EventLoopGroup.configure(count: count)
     }
 }
@@ -36,9 +36,9 @@ public enum WebSocketEventLoopsError: Error, Sendable, Equatable, CustomStringCo
     public var description: String {
         switch self {
         case .countOutOfRange(let count):
-            "\(count) event loops requested; expected \(WebSocketEventLoops.allowedCounts.lowerBound)...\(WebSocketEventLoops.allowedCounts.upperBound)."
+            "\(count) event loops requested; expected \(WebSocketEventLoops.allowedCounts.lowerBound)...\(WebSocketEventLoops.allowedCounts.upperBound)"
         case .alreadyRunning(let count):
-            "The event loops already run (\(count) of them); set their number before the first server or client starts."
+            "the event loops already run (\(count) of them); set their number before the first server or client starts"
         }
     }
 }

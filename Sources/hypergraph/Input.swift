@@ -31,7 +31,7 @@ enum InputSource {
 }
 
 /// A problem reading a command's input.
-struct InputError: Error, CustomStringConvertible {
+struct InputError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, naming the input.
     var message: String
     var description: String { message }

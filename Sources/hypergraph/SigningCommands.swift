@@ -18,16 +18,22 @@ enum SigningCommands {
             the recovered compressed public key and payload the exact string that was signed (PROTOCOL.md §7.4). \
             Inbox messages are checked with the space, inbox and account ids of the enclosing message. Only \
             recovery is done: whether the key belongs to the account is for the identity registry to say. \
-            A malformed or unrecoverable signature is reported on standard error as `path: problem`; the exit \
-            status is then 1.
+            A malformed or unrecoverable signature is reported on standard error as `path: problem`, and a \
+            message carrying no signature at all is reported as such; the exit status is then 1.
             """,
         options: [.flag("strict", help: "Also reject high-S signatures (PROTOCOL.md §12 G20).")],
         arguments: [inputArgument]
     ) { arguments in
         let policy: Secp256k1.SignaturePolicy = arguments.flag("strict") ? .rejectHighS : .acceptHighS
         let document = try SignedDocument.decode(try InputSource.read(arguments.argument("file")))
+        let sites = try document.signatureSites()
+        guard sites.contains(where: { $0.signature != nil }) else {
+            let places =
+                sites.isEmpty ? "" : " (its \(sites.map(\.path.description).joined(separator: ", ")) is absent)"
+            throw InputError(message: "the \(document.kind) message carries no signature\(places): nothing to verify")
+        }
         var allValid = true
-        for site in try document.signatureSites() {
+        for site in sites {
             guard let signature = site.signature else { continue }
             do {
                 let signer = try site.payload.signer(of: signature, policy: policy)
@@ -60,7 +66,9 @@ enum SigningCommands {
             messages that name an author get one. Account addresses are left as they are: the key must belong to \
             an identity of each author account for the result to be accepted.
             """,
-        options: [.value("key", valueName: "0x<64 hex>", help: "The secp256k1 private key to sign with.")],
+        options: [
+            .value("key", valueName: "0x<64 hex>", help: "The secp256k1 private key to sign with.", required: true)
+        ],
         arguments: [inputArgument]
     ) { arguments in
         let keyText = try arguments.required("key")

@@ -1,9 +1,11 @@
 // The `hypergraph` command-line tool: one entry point for every user-facing task of the toolkit.
 import HypergraphCommandLine
+import HypergraphProtocol
 
 let hypergraph = Command(
     name: "hypergraph",
     abstract: "Tools for the Hypergraph sync protocol.",
+    version: HypergraphToolkit.version,
     subcommands: [
         ServerCommands.serve,
         IdentityCommands.group,

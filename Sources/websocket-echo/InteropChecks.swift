@@ -3,7 +3,7 @@
 // messages, and close with CODE and REASON when the path is /close/CODE/REASON.
 import HypergraphCommandLine
 import HypergraphTLS
-import HypergraphWebSocket
+@_spi(Testing) import HypergraphWebSocket
 
 struct InteropChecks {
     /// The echo server's base URL, e.g. `ws://127.0.0.1:8765`.

@@ -3,7 +3,7 @@ import HypergraphProtocol
 import HypergraphWebSocket
 import XCTest
 
-@testable import HypergraphClient
+@_spi(Testing) @testable import HypergraphClient
 
 final class EventStreamTests: XCTestCase {
     /// Answers "push" with frames a client must surface, not drop.

@@ -69,7 +69,7 @@ final class ArgumentParserTests: XCTestCase {
             "The value 'both' is invalid for '--from'. Please provide one of 'client', 'server' or 'any'.")
         XCTAssertEqual(usageMessage(["message", "validate", "--lines=yes"]), "Option '--lines' does not take a value.")
         XCTAssertEqual(usageMessage(["message", "validate", "a", "b"]), "Unexpected argument 'b'.")
-        XCTAssertEqual(usageMessage(["message", "valdate"]), "Unknown subcommand 'valdate' Did you mean 'validate'?")
+        XCTAssertEqual(usageMessage(["message", "valdate"]), "Unknown subcommand 'valdate'. Did you mean 'validate'?")
         XCTAssertEqual(usageMessage(["message"]), "Missing subcommand: expected one of 'validate'.")
         XCTAssertThrowsError(try parse(["message", "validate", "-p", "x"]).integer("port", in: 1...65535))
     }
@@ -86,6 +86,43 @@ final class ArgumentParserTests: XCTestCase {
                 "USAGE: tool message validate [--from <side>] [--lines] [--port <port>] [--case <case> ...] [<file>]"))
         XCTAssertTrue(text.contains("(default: any)"))
         XCTAssertTrue(text.contains("-h, --help"))
+    }
+
+    func testRequiredOptionsAreCheckedAndShownWithoutBrackets() throws {
+        let sign = Command(
+            name: "sign", abstract: "Sign.",
+            options: [.value("key", valueName: "hex", help: "Key.", required: true), .flag("strict", help: "Strict.")],
+            arguments: [Argument("file", help: "Input file.", optional: true)], action: { _ in 0 })
+        let tool = Command(name: "tool", abstract: "A tool.", subcommands: [sign])
+        XCTAssertEqual(usageLine(for: [tool, sign]), "tool sign --key <hex> [--strict] [<file>]")
+        XCTAssertTrue(helpText(for: [tool, sign]).contains("Key. (required)"))
+        XCTAssertThrowsError(try parseArguments(["sign", "in.json"], root: tool)) { error in
+            XCTAssertEqual((error as? UsageError)?.message, "Missing expected option '--key <hex>'.")
+        }
+        guard case .run(_, let parsed) = try parseArguments(["sign", "--key", "0x01"], root: tool) else {
+            return XCTFail("expected a run outcome")
+        }
+        XCTAssertEqual(parsed.value("key"), "0x01")
+    }
+
+    func testHelpForAnUnknownSubcommandIsAUsageError() async {
+        XCTAssertEqual(usageMessage(["help", "nosuch"]), "Unknown subcommand 'nosuch'.")
+        XCTAssertEqual(usageMessage(["help", "mesage"]), "Unknown subcommand 'mesage'. Did you mean 'message'?")
+        XCTAssertEqual(
+            usageMessage(["help", "message", "validate", "extra"]),
+            "Unknown subcommand 'extra' ('tool message validate' has no subcommands).")
+        let status = await runCommand(root, words: ["help", "nosuch"])
+        XCTAssertEqual(status, ExitStatus.usage)
+    }
+
+    func testVersionOfACommandGroup() throws {
+        let tool = Command(name: "tool", abstract: "A tool.", version: "1.2.3", subcommands: [validate])
+        guard case .version(let version) = try parseArguments(["--version"], root: tool) else {
+            return XCTFail("expected the version")
+        }
+        XCTAssertEqual(version, "1.2.3")
+        XCTAssertTrue(helpText(for: [tool]).contains("--version"))
+        XCTAssertEqual(usageMessage(["--version"]), "Unknown option '--version'.", "no version, no --version")
     }
 
     func testRunnerReturnsUsageStatus() async {

@@ -6,7 +6,7 @@ import HypergraphClient
 import HypergraphConformance
 import HypergraphJSON
 import HypergraphProtocol
-import HypergraphServer
+@_spi(Testing) import HypergraphServer
 import HypergraphStore
 import Synchronization
 import XCTest
@@ -22,11 +22,11 @@ private struct ReferenceServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "hypergraph-conformance-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let server = try await HypergraphServer.start(
-            ServerConfiguration(
-                port: 0, store: .sqlite(path: directory.appendingPathComponent("hypergraph.sqlite").path),
-                adminToken: adminToken, logLevel: .error,
-                logSink: LogSink { _ in }, shutdownGracePeriod: .seconds(2), behavior: behavior))
+        var configuration = ServerConfiguration(
+            port: 0, store: .sqlite(path: directory.appendingPathComponent("hypergraph.sqlite").path),
+            adminToken: adminToken, logLevel: .error, logSink: LogSink { _ in }, shutdownGracePeriod: .seconds(2))
+        configuration.behavior = behavior
+        let server = try await HypergraphServer.start(configuration)
         return ReferenceServer(server: server, directory: directory)
     }
 

@@ -90,7 +90,7 @@ final class DecodingTests: XCTestCase {
             decodingIssues(utf8(#"{"type":"subscribe-space","id":5,"lastKnownUpdateClock":"#), .client),
             [
                 "$.id: expected string, got number 5",
-                "$.lastKnownUpdateClock: unexpected end of input, expected a value",
+                "$.lastKnownUpdateClock: invalid JSON at byte 56: unexpected end of input, expected a value",
             ])
     }
 
@@ -152,6 +152,13 @@ final class DecodingTests: XCTestCase {
             _ = try ClientMessage(json: "{")
         } catch {
             XCTAssertEqual(ErrorResponse(rejecting: error).code, .invalidJson)
+        }
+        do {
+            _ = try ClientMessage(json: "nope")
+            XCTFail("decoded")
+        } catch {
+            // Not JSON: one issue with the byte, not also "expected object, got null" from peeking at the `n`.
+            XCTAssertEqual(error.description, "$: invalid JSON at byte 1: expected 'null', got 'o'")
         }
         do {
             let spaces = String(repeating: "1,", count: 50) + "1"

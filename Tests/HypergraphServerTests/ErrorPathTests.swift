@@ -37,7 +37,20 @@ final class ErrorPathTests: XCTestCase {
         guard case .error(let error) = reply else { return XCTFail("\(reply)") }
         XCTAssertEqual(error.code, .invalidJson)
         XCTAssertEqual(error.requestType, "list-spaces", "what could be read before the flaw is named")
+        XCTAssertEqual(
+            error.message,
+            "the message is not well-formed JSON: $.type: invalid JSON at byte 22: unexpected end of input, "
+                + "expected ',' or '}'")
         _ = try await alice.session.listSpaces()
+    }
+
+    func testTextThatIsNotJSONGetsOneIssueNamingTheByte() async throws {
+        try await alice.session.sendRaw(text: "nope")
+        let reply = try await alice.session.nextMessage("error", timeout: .seconds(5)) { $0.type == "error" }
+        guard case .error(let error) = reply else { return XCTFail("\(reply)") }
+        XCTAssertEqual(error.code, .invalidJson)
+        XCTAssertEqual(
+            error.message, "the message is not well-formed JSON: $: invalid JSON at byte 1: expected 'null', got 'o'")
     }
 
     func testUnknownTypeIsNamed() async throws {

@@ -3,7 +3,7 @@
 import HypergraphClient
 import HypergraphCrypto
 import HypergraphProtocol
-import HypergraphServer
+@_spi(Testing) import HypergraphServer
 import XCTest
 
 final class FaultyBehaviorTests: XCTestCase {

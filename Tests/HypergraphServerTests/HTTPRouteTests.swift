@@ -301,7 +301,7 @@ final class HTTPRouteTests: XCTestCase {
         let health = try await server.http("GET", "/")
         XCTAssertEqual(health.status, 200)
         XCTAssertEqual(health.json?["status"], "ok")
-        XCTAssertEqual(health.json?["version"]?.stringValue, HypergraphServer.version)
+        XCTAssertEqual(health.json?["version"]?.stringValue, HypergraphToolkit.version)
         XCTAssertEqual(health.header("Access-Control-Allow-Origin"), "*")
         let unknown = try await server.http("GET", "/no/such/route")
         XCTAssertEqual(unknown.status, 404)

@@ -39,7 +39,7 @@ final class SpaceTests: XCTestCase {
             // The creator's app identity is linked (§12 G1), so list-spaces shows the space.
             let listed = try await store.spaces(
                 appIdentityAddress: alice.appIdentityAddress, memberAccountAddress: alice.accountAddress)
-            XCTAssertEqual(listed, [SpaceSummary(id: "space-1", name: "Space space-1")])
+            XCTAssertEqual(listed, [SpaceListing(id: "space-1", name: "Space space-1")])
         }
     }
 

@@ -3,7 +3,7 @@ import Synchronization
 // errors provoked with raw frames, limits, timeouts, broadcast and graceful shutdown.
 import XCTest
 
-@testable import HypergraphWebSocket
+@_spi(Testing) @testable import HypergraphWebSocket
 
 final class ServerClientTests: XCTestCase {
     // MARK: Messages

@@ -77,7 +77,7 @@ extension PostgresHypergraphStorage {
 
     /// The spaces an app identity may list; see
     /// ``HypergraphStorage/spaces(appIdentityAddress:memberAccountAddress:)``.
-    public func spaces(appIdentityAddress: String, memberAccountAddress: String) async throws -> [SpaceSummary] {
+    public func spaces(appIdentityAddress: String, memberAccountAddress: String) async throws -> [SpaceListing] {
         try await read { connection in
             try await connection.query(
                 """
@@ -88,7 +88,7 @@ extension PostgresHypergraphStorage {
                 ORDER BY s.name COLLATE "C", s.id COLLATE "C"
                 """,
                 [.text(appIdentityAddress), .text(memberAccountAddress)]
-            ).rows.map { row in SpaceSummary(id: try row.string(0), name: try row.string(1)) }
+            ).rows.map { row in SpaceListing(id: try row.string(0), name: try row.string(1)) }
         }
     }
 

@@ -7,7 +7,7 @@ import HypergraphStore
 import Synchronization
 
 /// One way a faulty server breaks the protocol.
-public enum ServerFault: String, Sendable, Hashable, CaseIterable {
+@_spi(Testing) public enum ServerFault: String, Sendable, Hashable, CaseIterable {
     /// `space-event` and `updates-notification` also go to the requester's connection.
     case broadcastsToRequester
     /// No `updates-notification` is sent at all.
@@ -32,7 +32,7 @@ public enum ServerFault: String, Sendable, Hashable, CaseIterable {
 }
 
 /// **Test-only.** A ``ServerBehavior`` that commits the given faults and otherwise follows the protocol.
-public final class FaultyBehavior: ServerBehavior {
+@_spi(Testing) public final class FaultyBehavior: ServerBehavior {
     /// The faults committed.
     public let faults: Set<ServerFault>
     private let inboxSpaces = Mutex([String: String]())

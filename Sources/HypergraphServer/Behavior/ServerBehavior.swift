@@ -8,7 +8,7 @@ import HypergraphStore
 /// (issue 6 §3): each requirement is one place where the protocol's rule is applied, and the default
 /// implementations below are exactly that rule. ``StandardBehavior`` uses only the defaults; it is what
 /// ``ServerConfiguration`` holds unless a test sets something else, and the command line cannot change it.
-public protocol ServerBehavior: Sendable {
+@_spi(Testing) public protocol ServerBehavior: Sendable {
     /// Whether `space-event` and `updates-notification` broadcasts leave out the requester's connection (§6).
     var excludesRequesterFromBroadcasts: Bool { get }
     /// Whether other subscribers receive `updates-notification` after a `create-update` (§4.12).
@@ -36,7 +36,7 @@ public protocol ServerBehavior: Sendable {
     var answersRefusalsWithErrors: Bool { get }
 }
 
-extension ServerBehavior {
+@_spi(Testing) extension ServerBehavior {
     /// The protocol: the requester is excluded.
     public var excludesRequesterFromBroadcasts: Bool { true }
     /// The protocol: subscribers are notified.
@@ -64,7 +64,7 @@ extension ServerBehavior {
 }
 
 /// The protocol as specified, with the recommended fixes of §12: the behaviour of every production server.
-public struct StandardBehavior: ServerBehavior {
+@_spi(Testing) public struct StandardBehavior: ServerBehavior {
     /// Creates the standard behaviour.
     public init() {}
 }

@@ -4,7 +4,7 @@
 /// **Test-only.** The protocol with its recommended fixes, but refused requests are answered with silence instead of
 /// the `error` extension message — what the TypeScript server does (PROTOCOL.md §1.5). A conforming client, and every
 /// MUST case of the conformance suite, must cope with that.
-public struct SilentBehavior: ServerBehavior {
+@_spi(Testing) public struct SilentBehavior: ServerBehavior {
     /// Creates the behaviour.
     public init() {}
 

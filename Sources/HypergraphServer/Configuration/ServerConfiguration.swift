@@ -25,7 +25,7 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSServerContext? = nil
     /// **Test-only.** Deviations from the protocol used to prove that the conformance suite catches faulty
     /// servers. The default, ``StandardBehavior``, is the protocol; the command line cannot change it.
-    public var behavior: any ServerBehavior
+    @_spi(Testing) public var behavior: any ServerBehavior = StandardBehavior()
 
     /// A configuration with the defaults of `hypergraph serve`.
     public init(
@@ -36,8 +36,7 @@ public struct ServerConfiguration: Sendable {
         logLevel: LogLevel = .info,
         logSink: LogSink = .standardError,
         limits: ServerLimits = ServerLimits(),
-        shutdownGracePeriod: Duration = .seconds(5),
-        behavior: any ServerBehavior = StandardBehavior()
+        shutdownGracePeriod: Duration = .seconds(5)
     ) {
         self.host = host
         self.port = port
@@ -47,6 +46,5 @@ public struct ServerConfiguration: Sendable {
         self.logSink = logSink
         self.limits = limits
         self.shutdownGracePeriod = shutdownGracePeriod
-        self.behavior = behavior
     }
 }

@@ -2,6 +2,7 @@
 import Foundation
 import HypergraphCrypto
 import HypergraphJSON
+import HypergraphProtocol
 import HypergraphWebSocket
 
 /// Answers the HTTP requests of §10 plus `GET /` (health) and `POST /admin/identities`.
@@ -131,7 +132,7 @@ struct HTTPRouter: Sendable {
 
     private func health(_ request: HTTPRequest) -> HTTPResponse {
         var body: JSONObject = [
-            "status": "ok", "server": "hypergraph-swift", "version": .string(HypergraphServer.version),
+            "status": "ok", "server": "hypergraph-swift", "version": .string(HypergraphToolkit.version),
         ]
         if let adminTokenDigest, carriesAdminToken(request, adminTokenDigest) {
             body["connections"] = .number(Double(server.registry.count))

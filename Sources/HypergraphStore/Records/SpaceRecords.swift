@@ -227,14 +227,15 @@ public struct SpaceSnapshot: Hashable, Sendable {
     }
 }
 
-/// A space in a `list-spaces` reply: only its id and name (§12 G17).
-public struct SpaceSummary: Hashable, Sendable {
+/// A space as the store lists it for a `list-spaces` reply: only its id and name (§12 G17). The wire type is
+/// HypergraphProtocol's `SpaceSummary`.
+public struct SpaceListing: Hashable, Sendable {
     /// The space id.
     public var id: String
     /// The space name.
     public var name: String
 
-    /// Creates a space summary.
+    /// Creates a space listing.
     public init(id: String, name: String) {
         self.id = id
         self.name = name

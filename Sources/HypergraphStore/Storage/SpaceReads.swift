@@ -72,7 +72,7 @@ extension SQLiteHypergraphStorage {
     }
 
     /// The spaces an app identity may list; see ``HypergraphStorage/spaces(appIdentityAddress:memberAccountAddress:)``.
-    public func spaces(appIdentityAddress: String, memberAccountAddress: String) async throws -> [SpaceSummary] {
+    public func spaces(appIdentityAddress: String, memberAccountAddress: String) async throws -> [SpaceListing] {
         try await readers.read { connection in
             try connection.query(
                 """
@@ -83,7 +83,7 @@ extension SQLiteHypergraphStorage {
                 ORDER BY s.name, s.id
                 """,
                 [.text(appIdentityAddress), .text(memberAccountAddress)]
-            ) { row in SpaceSummary(id: try row.text(0), name: try row.text(1)) }
+            ) { row in SpaceListing(id: try row.text(0), name: try row.text(1)) }
         }
     }
 

@@ -10,25 +10,29 @@ import XCTest
 #endif
 
 enum HypergraphExecutable {
-    /// The `hypergraph` executable built next to the test bundle (e.g. `.build/debug/hypergraph`).
-    static func url() throws -> URL {
+    /// The executable `name` (by default `hypergraph`) built next to the test bundle (e.g. `.build/debug/hypergraph`).
+    static func url(named name: String = "hypergraph") throws -> URL {
         var directories = [Bundle.main.bundleURL, Bundle(for: ChildServer.self).bundleURL.deletingLastPathComponent()]
         #if os(Linux)
             directories.append(
                 URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
         #endif
         for directory in directories {
-            let candidate = directory.appendingPathComponent("hypergraph")
+            let candidate = directory.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
-        throw ChildProcessError("the hypergraph executable is not built next to the tests (run `swift build` first)")
+        throw ChildProcessError("the \(name) executable is not built next to the tests (run `swift build` first)")
     }
 
-    /// Runs `hypergraph arguments…` to completion and returns its exit status and standard output.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    /// Runs `hypergraph arguments…` (or the executable `name`) to completion, in `directory` when given, and returns
+    /// its exit status, standard output and standard error.
+    static func run(
+        _ arguments: [String], executable name: String = "hypergraph", in directory: URL? = nil
+    ) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
-        process.executableURL = try url()
+        process.executableURL = try url(named: name)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output

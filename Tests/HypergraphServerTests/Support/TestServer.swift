@@ -3,7 +3,7 @@ import Foundation
 import HypergraphClient
 import HypergraphCrypto
 import HypergraphProtocol
-import HypergraphServer
+@_spi(Testing) import HypergraphServer
 import HypergraphSigning
 import HypergraphStore
 import Synchronization
@@ -46,10 +46,11 @@ final class TestServer: Sendable {
     ) async throws -> TestServer {
         let directory = try directory ?? makeTemporaryDirectory()
         let logs = LogCollector()
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             port: 0, store: store ?? .sqlite(path: directory.appendingPathComponent("hypergraph.sqlite").path),
             adminToken: adminToken,
-            logLevel: .debug, logSink: logs.sink, limits: limits, shutdownGracePeriod: .seconds(2), behavior: behavior)
+            logLevel: .debug, logSink: logs.sink, limits: limits, shutdownGracePeriod: .seconds(2))
+        configuration.behavior = behavior
         let server = try await HypergraphServer.start(configuration)
         return TestServer(server: server, directory: directory, logs: logs)
     }
