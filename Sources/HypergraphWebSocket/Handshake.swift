@@ -2,6 +2,8 @@
 // (server), building the request and checking the answer (client).
 import Foundation
 import HypergraphCrypto
+import HypergraphEventLoop
+import HypergraphHTTP
 
 /// An upgrade request the server refuses before asking the application, with the response to send.
 struct HandshakeRejection: Error, Equatable {

@@ -3,6 +3,8 @@
 //
 // Concurrency: `ClientHandshake` belongs to its connection's event loop thread (see EventLoop.swift); the
 // connecting task waits on a continuation that the loop resumes exactly once.
+import HypergraphEventLoop
+import HypergraphHTTP
 import HypergraphTLS
 
 /// Opens WebSocket connections.

@@ -1,5 +1,7 @@
 // Loopback helpers for integration tests: a blocking raw TCP client (to speak malformed HTTP or stop reading),
 // a server factory, and event collection with a safety timeout.
+import HypergraphEventLoop
+import HypergraphHTTP
 import XCTest
 
 @testable import HypergraphWebSocket

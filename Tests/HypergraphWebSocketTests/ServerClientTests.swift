@@ -1,3 +1,4 @@
+import HypergraphEventLoop
 import Synchronization
 // The server and client together on loopback: messages, HTTP routing, upgrade decisions, close codes, protocol
 // errors provoked with raw frames, limits, timeouts, broadcast and graceful shutdown.

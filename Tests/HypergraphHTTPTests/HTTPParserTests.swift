@@ -1,7 +1,8 @@
 // Request and response heads: what is accepted, and the status and message for what is not.
+import HypergraphEventLoop
 import XCTest
 
-@testable import HypergraphWebSocket
+@testable import HypergraphHTTP
 
 final class HTTPParserTests: XCTestCase {
     private func parse(_ text: String) throws(HTTPParseError) -> HTTPRequest {

@@ -1,5 +1,6 @@
 // HTTP/1.1 messages as the application sees them: header fields, requests routed to it, responses it returns.
 import Foundation
+import HypergraphEventLoop
 
 /// An ordered list of header fields with case-insensitive lookup.
 public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
@@ -190,7 +191,7 @@ public struct HTTPResponse: Sendable, Hashable {
 
     /// The wire form: status line, headers with `Content-Length` (except for 101) and, when `closing`,
     /// `Connection: close`, then the body.
-    func encoded(closing: Bool) -> OutboundBytes {
+    package func encoded(closing: Bool) -> OutboundBytes {
         var headers = self.headers
         if status != 101 {
             headers.replace(name: "Content-Length", value: String(body.count))
