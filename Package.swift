@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "HypergraphConformance",
             dependencies: [
-                "HypergraphClient", "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket",
+                "HypergraphClient", "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket", "HypergraphHTTP",
                 "HypergraphCrypto", "HypergraphJSON", "HypergraphTLS",
             ]
         ),
@@ -148,14 +148,14 @@ let package = Package(
             name: "HypergraphServerTests",
             dependencies: [
                 "HypergraphServer", "HypergraphClient", "HypergraphStore", "HypergraphProtocol", "HypergraphSigning",
-                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphJSON", "PostgresTestSupport",
+                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphHTTP", "HypergraphJSON", "PostgresTestSupport",
             ]
         ),
         .testTarget(
             name: "HypergraphClientTests",
             dependencies: [
                 "HypergraphClient", "HypergraphServer", "HypergraphProtocol", "HypergraphSigning", "HypergraphCrypto",
-                "HypergraphWebSocket", "HypergraphJSON", "HypergraphTLS", "TLSTestSupport",
+                "HypergraphWebSocket", "HypergraphHTTP", "HypergraphJSON", "HypergraphTLS", "TLSTestSupport",
             ]
         ),
         .testTarget(

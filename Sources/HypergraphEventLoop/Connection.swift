@@ -113,6 +113,16 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         id = try loop.register(self, fd: fd, interest: registeredInterest)
     }
 
+    /// For a client connection whose TLS handshake has not finished: why, as the error to report, after the server
+    /// closed the connection (`serverClosed`) or did not answer in time. Nil for plain connections and established
+    /// sessions.
+    package func unfinishedTLSHandshake(serverClosed: Bool) -> TLSError? {
+        guard let tls, !tls.isEstablished else { return nil }
+        let detail =
+            serverClosed ? "the server closed the connection" : "no TLS handshake answer in time (is it a TLS port?)"
+        return .handshakeFailed(peer: tls.peer, detail: detail)
+    }
+
     /// Whether the socket is still open and not finishing.
     package var isOpen: Bool {
         if case .open = phase { return true }

@@ -82,6 +82,7 @@ package enum Socket {
             cursor = entry.pointee.ai_next
         }
         guard !addresses.isEmpty else { throw SocketError(resolving: host, code: EAI_NONAME) }
+        guard !addresses.isEmpty else { throw SocketError(resolving: host, code: EAI_NONAME) }
         return addresses
     }
 

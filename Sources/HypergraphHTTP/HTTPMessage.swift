@@ -2,7 +2,8 @@
 import Foundation
 import HypergraphEventLoop
 
-/// An ordered list of header fields with case-insensitive lookup.
+/// An ordered list of header fields with case-insensitive lookup. Repeated fields (two `Set-Cookie` or `Via`
+/// lines) are all kept, in the order received.
 public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// One header field.
     public struct Field: Sendable, Hashable {
@@ -37,6 +38,14 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// Every value of `name`, in order.
     public func values(for name: String) -> [String] {
         fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
+    }
+
+    /// The values of a list header (such as `Via` or `Cache-Control`) joined with ", ", as one line would carry
+    /// them (RFC 9110 §5.3), or nil when there is none. Not meaningful for `Set-Cookie`, whose values may contain
+    /// commas: read those with `values(for:)`.
+    public func combinedValue(for name: String) -> String? {
+        let values = values(for: name)
+        return values.isEmpty ? nil : values.joined(separator: ", ")
     }
 
     /// Appends a field (keeping existing fields of the same name).
@@ -128,6 +137,16 @@ public struct HTTPRequest: Sendable, Hashable {
         return spaced.removingPercentEncoding ?? spaced
     }
 
+    /// The wire form: request line, header fields, `Content-Length` when there is a body or the method is POST or
+    /// PUT (which always carry one), then the body.
+    package func encoded() -> OutboundBytes {
+        var headers = self.headers
+        if !body.isEmpty || method == "POST" || method == "PUT" {
+            headers.replace(name: "Content-Length", value: String(body.count))
+        }
+        return headers.encodedMessage(startLine: "\(method) \(target) \(version)", body: body)
+    }
+
     /// Whether the connection stays open after the response: the HTTP/1.1 default unless `Connection: close`,
     /// and for HTTP/1.0 only with `Connection: keep-alive`.
     var keepsConnectionAlive: Bool {
@@ -197,8 +216,15 @@ public struct HTTPResponse: Sendable, Hashable {
             headers.replace(name: "Content-Length", value: String(body.count))
             if closing { headers.replace(name: "Connection", value: "close") }
         }
-        var head = "HTTP/1.1 \(status) \(reasonPhrase)\r\n"
-        for field in headers { head += "\(field.name): \(field.value)\r\n" }
+        return headers.encodedMessage(startLine: "HTTP/1.1 \(status) \(reasonPhrase)", body: body)
+    }
+}
+
+extension HTTPHeaders {
+    /// A message on the wire: `startLine`, these fields in order, an empty line, `body`.
+    fileprivate func encodedMessage(startLine: String, body: [UInt8]) -> OutboundBytes {
+        var head = startLine + "\r\n"
+        for field in fields { head += "\(field.name): \(field.value)\r\n" }
         head += "\r\n"
         return OutboundBytes(copying: Array(head.utf8) + body)
     }
