@@ -52,11 +52,15 @@ enum IOResult: Equatable {
 /// Socket system calls.
 package enum Socket {
     #if os(Linux)
-        private static let streamType = Int32(SOCK_STREAM.rawValue)
-        private static let sendFlags = Int32(MSG_NOSIGNAL)
+        /// `SOCK_STREAM` as `socket` takes it.
+        package static let streamType = Int32(SOCK_STREAM.rawValue)
+        /// The flags every `send` uses (on Linux, MSG_NOSIGNAL: no SIGPIPE when the peer has gone).
+        package static let sendFlags = Int32(MSG_NOSIGNAL)
     #else
-        private static let streamType = SOCK_STREAM
-        private static let sendFlags: Int32 = 0
+        /// `SOCK_STREAM` as `socket` takes it.
+        package static let streamType = SOCK_STREAM
+        /// The flags every `send` uses (on Linux, MSG_NOSIGNAL: no SIGPIPE when the peer has gone).
+        package static let sendFlags: Int32 = 0
     #endif
 
     /// Resolves `host` (a name or numeric IPv4/IPv6 address) to socket addresses for `port`.

@@ -1,6 +1,7 @@
 // A one-shot loopback server for client tests: accepts one connection, reads the request head, writes canned
 // response pieces (each its own send, to split the client's reads) and closes.
 import Foundation
+import HypergraphEventLoop
 
 #if canImport(Glibc)
     import Glibc
@@ -15,20 +16,12 @@ final class CannedResponseServer: Sendable {
     private let fd: Int32
     private let finished = DispatchSemaphore(value: 0)
 
-    #if os(Linux)
-        private static let streamType = Int32(SOCK_STREAM.rawValue)
-        private static let sendFlags = Int32(MSG_NOSIGNAL)
-    #else
-        private static let streamType = SOCK_STREAM
-        private static let sendFlags: Int32 = 0
-    #endif
-
     /// Starts listening and answers the first connection with `pieces`, then keeps it open for `lingerMilliseconds`
     /// before closing; the request head received is passed to `request` before the answer goes out.
     init(
         pieces: [String], lingerMilliseconds: UInt32 = 0, request: @escaping @Sendable ([UInt8]) -> Void = { _ in }
     ) throws {
-        let listener = socket(AF_INET, Self.streamType, 0)
+        let listener = socket(AF_INET, Socket.streamType, 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -61,7 +54,7 @@ final class CannedResponseServer: Sendable {
             }
             request(received)
             for piece in pieces {
-                _ = Array(piece.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Self.sendFlags) }
+                _ = Array(piece.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Socket.sendFlags) }
                 usleep(2000)
             }
             usleep(lingerMilliseconds * 1000)
