@@ -1,4 +1,5 @@
-// HTTP/1.1 messages as the application sees them: header fields, requests routed to it, responses it returns.
+// HTTP/1.1 messages: header fields, requests (routed to a server application, or sent by a client) and responses
+// (returned by the application, or read by a client), with their wire forms.
 import Foundation
 import HypergraphEventLoop
 
@@ -155,7 +156,8 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 }
 
-/// The application's answer to an HTTP request, or to an upgrade request it rejects.
+/// An HTTP response: a server application's answer to a request (or to an upgrade request it rejects), or what a
+/// client read.
 public struct HTTPResponse: Sendable, Hashable {
     /// The status code, e.g. 200.
     public var status: Int
