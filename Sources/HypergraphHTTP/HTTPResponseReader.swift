@@ -30,6 +30,10 @@ package struct HTTPResponseReader {
         self.maximumBodySize = maximumBodySize
     }
 
+    /// The status and header fields (no body yet), once the head is read: what is known of a response whose body
+    /// then turns out malformed or too large.
+    package var responseHead: HTTPResponse? { head?.response }
+
     /// The reason phrase of the status line, once the head is read.
     package var reasonPhrase: String? { head?.reason }
 
@@ -76,7 +80,9 @@ package struct HTTPResponseReader {
                 searchedUpTo = 0
                 continue
             }
-            head = (HTTPResponse(status: status, headers: headers), reason, try bodyFraming(status, headers), end)
+            let body = try bodyFraming(status, headers)
+            head = (HTTPResponse(status: status, headers: headers), reason, body, end)
+            if case .length(let length) = body, length > maximumBodySize { throw tooLargeBody() }
         }
         guard let (headResponse, _, body, bodyStart) = head else { return nil }
         var response = headResponse
@@ -111,9 +117,7 @@ package struct HTTPResponseReader {
             return .chunked
         }
         guard headers["Content-Length"] != nil else { return .untilClose }
-        let length = try HTTPParser.contentLength(of: headers, status: 0)
-        guard length <= maximumBodySize else { throw tooLargeBody() }
-        return .length(length)
+        return .length(try HTTPParser.contentLength(of: headers, status: 0))
     }
 
     private func tooLargeHead() -> HTTPParseError {

@@ -70,8 +70,18 @@ private final class ClientHandshake: ConnectionHandler {
         do {
             if let response = try reader.read(bytes) { handle(response) }
         } catch {
-            fail(.invalidHandshakeResponse(error.message))
+            failUnreadable(error)
         }
+    }
+
+    /// A response that cannot be read whole: a rejection still reports its status (its body is dropped: too large
+    /// or malformed), anything else is an invalid handshake response.
+    private func failUnreadable(_ error: HTTPParseError) {
+        guard let head = reader.responseHead, head.status != 101 else {
+            return fail(.invalidHandshakeResponse(error.message))
+        }
+        fail(
+            .handshakeRejected(status: head.status, reason: reader.reasonPhrase ?? "", headers: head.headers, body: []))
     }
 
     private func handle(_ response: HTTPResponse) {
@@ -113,7 +123,8 @@ private final class ClientHandshake: ConnectionHandler {
         do {
             handle(try reader.readEndOfInput()) // a rejection whose body ran to the end of the connection
         } catch {
-            fail(.connectionClosedDuringHandshake)
+            guard reader.responseHead != nil else { return fail(.connectionClosedDuringHandshake) }
+            failUnreadable(error)
         }
     }
 

@@ -198,6 +198,24 @@ final class ServerClientTests: XCTestCase {
         await server.shutdown()
     }
 
+    func testARejectionWithAnOversizedBodyStillReportsItsStatus() async throws {
+        let (server, port) = try await startServer { _ in
+            .reject(.text(String(repeating: "x", count: 100_000), status: 403))
+        }
+        do {
+            _ = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
+            XCTFail("upgrade was not rejected")
+        } catch let error as WebSocketClientError {
+            guard case .handshakeRejected(let status, let reason, _, let body) = error else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(status, 403)
+            XCTAssertEqual(reason, "Forbidden")
+            XCTAssertEqual(body, [], "a body over 64 KiB is dropped")
+        }
+        await server.shutdown()
+    }
+
     func testPlainHTTPRequestsWithBodiesAndKeepAlive() async throws {
         let (server, port) = try await startServer(httpHandler: { request in
             .text("\(request.method) \(request.path) \(String(decoding: request.body, as: UTF8.self))")
