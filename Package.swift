@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "HypergraphCrypto", targets: ["HypergraphCrypto"]),
         .library(name: "HypergraphSigning", targets: ["HypergraphSigning"]),
         .library(name: "HypergraphTLS", targets: ["HypergraphTLS"]),
+        .library(name: "HypergraphEventLoop", targets: ["HypergraphEventLoop"]),
+        .library(name: "HypergraphHTTP", targets: ["HypergraphHTTP"]),
         .library(name: "HypergraphWebSocket", targets: ["HypergraphWebSocket"]),
         .library(name: "HypergraphStore", targets: ["HypergraphStore"]),
         .library(name: "HypergraphPostgresStore", targets: ["HypergraphPostgresStore"]),
@@ -46,8 +48,13 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         .target(name: "HypergraphTLS", dependencies: ["COpenSSL"]),
-        .target(name: "HypergraphWebSocket", dependencies: ["HypergraphCrypto", "HypergraphTLS"]),
-        .target(name: "HypergraphPostgres", dependencies: ["HypergraphCrypto", "HypergraphWebSocket"]),
+        .target(name: "HypergraphEventLoop", dependencies: ["HypergraphTLS"]),
+        .target(name: "HypergraphHTTP", dependencies: ["HypergraphEventLoop", "HypergraphTLS"]),
+        .target(
+            name: "HypergraphWebSocket",
+            dependencies: ["HypergraphEventLoop", "HypergraphHTTP", "HypergraphCrypto", "HypergraphTLS"]
+        ),
+        .target(name: "HypergraphPostgres", dependencies: ["HypergraphCrypto", "HypergraphEventLoop"]),
         // A throwaway PostgreSQL cluster for tests and benchmarks (not a product).
         .target(name: "PostgresTestSupport", dependencies: ["HypergraphPostgres"], path: "Tests/PostgresTestSupport"),
         // Test certificates made with the openssl command, for the TLS tests and benchmark (not a product).
@@ -63,21 +70,22 @@ let package = Package(
             name: "HypergraphServer",
             dependencies: [
                 "HypergraphProtocol", "HypergraphSigning", "HypergraphStore", "HypergraphPostgresStore",
-                "HypergraphPostgres", "HypergraphWebSocket", "HypergraphCrypto", "HypergraphJSON", "HypergraphTLS",
+                "HypergraphPostgres", "HypergraphWebSocket", "HypergraphHTTP", "HypergraphCrypto", "HypergraphJSON",
+                "HypergraphTLS",
             ]
         ),
         .target(
             name: "HypergraphClient",
             dependencies: [
-                "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket", "HypergraphCrypto", "HypergraphJSON",
-                "HypergraphTLS",
+                "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket", "HypergraphHTTP", "HypergraphCrypto",
+                "HypergraphJSON", "HypergraphTLS",
             ]
         ),
 
         .target(
             name: "HypergraphConformance",
             dependencies: [
-                "HypergraphClient", "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket",
+                "HypergraphClient", "HypergraphProtocol", "HypergraphSigning", "HypergraphWebSocket", "HypergraphHTTP",
                 "HypergraphCrypto", "HypergraphJSON", "HypergraphTLS",
             ]
         ),
@@ -100,8 +108,8 @@ let package = Package(
             name: "hypergraph-bench",
             dependencies: [
                 "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
-                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphStore", "HypergraphServer", "HypergraphClient",
-                "HypergraphPostgres", "PostgresTestSupport", "HypergraphTLS", "TLSTestSupport",
+                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphEventLoop", "HypergraphStore", "HypergraphServer",
+                "HypergraphClient", "HypergraphPostgres", "PostgresTestSupport", "HypergraphTLS", "TLSTestSupport",
             ]
         ),
         .executableTarget(
@@ -148,8 +156,13 @@ let package = Package(
             name: "HypergraphSigningTests",
             dependencies: ["HypergraphSigning", "HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
         ),
+        .testTarget(name: "HypergraphEventLoopTests", dependencies: ["HypergraphEventLoop"]),
+        .testTarget(name: "HypergraphHTTPTests", dependencies: ["HypergraphHTTP", "HypergraphEventLoop"]),
         .testTarget(
-            name: "HypergraphWebSocketTests", dependencies: ["HypergraphWebSocket", "HypergraphTLS", "TLSTestSupport"]
+            name: "HypergraphWebSocketTests",
+            dependencies: [
+                "HypergraphWebSocket", "HypergraphHTTP", "HypergraphEventLoop", "HypergraphTLS", "TLSTestSupport",
+            ]
         ),
         .testTarget(name: "HypergraphCommandLineTests", dependencies: ["HypergraphCommandLine"]),
         .testTarget(
@@ -160,14 +173,14 @@ let package = Package(
             name: "HypergraphServerTests",
             dependencies: [
                 "HypergraphServer", "HypergraphClient", "HypergraphStore", "HypergraphProtocol", "HypergraphSigning",
-                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphJSON", "PostgresTestSupport",
+                "HypergraphCrypto", "HypergraphWebSocket", "HypergraphHTTP", "HypergraphJSON", "PostgresTestSupport",
             ]
         ),
         .testTarget(
             name: "HypergraphClientTests",
             dependencies: [
                 "HypergraphClient", "HypergraphServer", "HypergraphProtocol", "HypergraphSigning", "HypergraphCrypto",
-                "HypergraphWebSocket", "HypergraphJSON", "HypergraphTLS", "TLSTestSupport",
+                "HypergraphWebSocket", "HypergraphHTTP", "HypergraphJSON", "HypergraphTLS", "TLSTestSupport",
             ]
         ),
         .testTarget(

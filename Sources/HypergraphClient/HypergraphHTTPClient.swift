@@ -1,7 +1,7 @@
-// The HTTP side of the protocol (§10): a small HTTP/1.1 client over POSIX sockets, one request per connection
-// (`Connection: close`), `http://` or `https://` (TLS through HypergraphTLS). Blocking socket calls run on a
-// Dispatch worker, never on the caller's task. The client is an immutable value; each request owns its own socket.
-import Dispatch
+// The HTTP side of the protocol (§10): requests to a Hypergraph server through HypergraphHTTP's client, one request
+// per connection (`Connection: close`), `http://` or `https://` (TLS through HypergraphTLS), on the shared event
+// loops. The client is an immutable value; each request owns its own connection.
+import HypergraphHTTP
 import HypergraphJSON
 import HypergraphSigning
 import HypergraphTLS
@@ -10,13 +10,14 @@ import HypergraphTLS
 public struct HypergraphHTTPResponse: Sendable {
     /// The status code.
     public var status: Int
-    /// Header values by lowercase name.
-    public var headers: [String: String]
+    /// The header fields in the order received, repeated fields (two `Set-Cookie` lines) included; look them up
+    /// by name in any case.
+    public var headers: HTTPHeaders
     /// The body, de-chunked.
     public var body: [UInt8]
 
     /// Creates a response.
-    public init(status: Int, headers: [String: String], body: [UInt8]) {
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -28,8 +29,9 @@ public struct HypergraphHTTPResponse: Sendable {
     /// The body parsed as JSON, or nil when it is not JSON.
     public var json: JSONValue? { try? JSONValue.parse(body) }
 
-    /// A header's value by name (any case).
-    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    /// The first value of the header `name` (any case); `headers.values(for:)` has every value and
+    /// `headers.combinedValue(for:)` a list header's values on one line.
+    public func header(_ name: String) -> String? { headers[name] }
 }
 
 /// Why an HTTP request failed before a response was read, or why a URL is unusable.
@@ -53,7 +55,7 @@ public struct HypergraphHTTPClient: Sendable {
     public let host: String
     /// TCP port.
     public let port: UInt16
-    /// How long to wait for the connection and the response (whole seconds, at least one).
+    /// How long connecting, sending the request and reading the whole response may take.
     public let timeout: Duration
     /// How the server's certificate is checked when requests go through TLS (https://); nil for plain http://.
     public let tls: TLSClientConfiguration?
@@ -87,22 +89,17 @@ public struct HypergraphHTTPClient: Sendable {
     ///
     /// - Throws: ``HypergraphHTTPError`` when the server cannot be reached or sends no complete response in time.
     public func request(
-        method: String, path: String, headers: [String: String] = [:], body: [UInt8] = []
+        method: String, path: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []
     ) async throws -> HypergraphHTTPResponse {
-        let request = requestBytes(method, path, body: body, headers: headers)
-        let host = host
-        let port = port
-        let tls = tls
-        let seconds = max(Int(timeout.components.seconds), 1)
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        try HTTPWire.parse(
-                            HTTPWire.exchange(
-                                host: host, port: port, tls: tls, request: request, timeoutSeconds: seconds))
-                    })
+        let request = HTTPRequest(method: method, target: path, headers: headers, body: body)
+        do {
+            let response = try await HTTPClient.send(request, host: host, port: port, tls: tls, timeout: timeout)
+            return HypergraphHTTPResponse(status: response.status, headers: response.headers, body: response.body)
+        } catch let error as HTTPClientError {
+            guard case .tlsFailed(let failure) = error else {
+                throw HypergraphHTTPError(description: error.description)
             }
+            throw HypergraphHTTPError(description: error.description, tlsFailure: failure)
         }
     }
 
@@ -111,21 +108,13 @@ public struct HypergraphHTTPClient: Sendable {
     ///
     /// - Throws: ``HypergraphHTTPError`` as ``request(method:path:headers:body:)`` does.
     public func request(
-        method: String, path: String, headers: [String: String] = [:], json: String?
+        method: String, path: String, headers: HTTPHeaders = HTTPHeaders(), json: String?
     ) async throws -> HypergraphHTTPResponse {
         var allHeaders = headers
-        if json != nil, !headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
-            allHeaders["Content-Type"] = "application/json"
+        if json != nil, allHeaders["Content-Type"] == nil {
+            allHeaders.add(name: "Content-Type", value: "application/json")
         }
         return try await request(method: method, path: path, headers: allHeaders, body: Array((json ?? "").utf8))
-    }
-
-    private func requestBytes(_ method: String, _ path: String, body: [UInt8], headers: [String: String]) -> [UInt8] {
-        let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nConnection: close\r\n"
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
-        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
-        return Array((head + "\r\n").utf8) + body
     }
 
     /// `host` and `port` from `host[:port]` or `[v6]:port`.

@@ -5,6 +5,7 @@
 // its identities are lent by the run's IdentityLeases actor.
 import Foundation
 import HypergraphClient
+import HypergraphHTTP
 import HypergraphProtocol
 import HypergraphTLS
 import Synchronization
@@ -206,7 +207,7 @@ public final class CaseContext: Sendable {
 
     /// Sends an HTTP request and records it (and the response) for the report.
     public func http(
-        _ method: String, _ target: String, json body: String? = nil, headers: [String: String] = [:]
+        _ method: String, _ target: String, json body: String? = nil, headers: HTTPHeaders = HTTPHeaders()
     ) async throws -> HypergraphHTTPResponse {
         let client = try http()
         note("HTTP → \(method) \(target)\(body.map { " " + $0 } ?? "")")

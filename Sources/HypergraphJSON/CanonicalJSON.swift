@@ -78,17 +78,17 @@ extension JSONWriter {
 extension JSONObject {
     /// Members sorted by UTF-16 code units (JavaScript's default sort). Objects whose keys are exactly "0"…"n-1"
     /// in order (index-keyed bytes) are ordered by walking the decimal digit tree instead of sorting strings.
-    func canonicallyOrderedMembers() -> [Member] {
+    func canonicallyOrderedMembers() -> [Entry] {
         if isIndexKeyed {
-            return Self.decimalStringOrder(count: members.count).map { members[$0] }
+            return Self.decimalStringOrder(count: entries.count).map { entries[$0] }
         }
-        return members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+        return entries.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
     }
 
     /// Whether the keys are "0", "1", … "n-1" in this order (checked without creating strings).
     private var isIndexKeyed: Bool {
-        guard members.count > 1 else { return false }
-        for (index, member) in members.enumerated() {
+        guard entries.count > 1 else { return false }
+        for (index, member) in entries.enumerated() {
             var value = 0
             var digitCount = 0
             for byte in member.key.utf8 {

@@ -3,11 +3,11 @@
 // (NotificationResponse, NoticeResponse, ParameterStatus) absorbed whenever they arrive.
 //
 // Concurrency: a PostgresChannel and everything it owns (the request queue, the statement cache, the inbound
-// buffer) belong to its event loop's thread (see HypergraphWebSocket/EventLoop.swift). PostgresConnection
+// buffer) belong to its event loop's thread (see HypergraphEventLoop/EventLoop.swift). PostgresConnection
 // reaches it only through `loop.execute`; what other threads may read (closed, transaction status) is published
 // through the Mutex-guarded `ConnectionStatus`.
 import Foundation
-import HypergraphWebSocket
+import HypergraphEventLoop
 
 /// A request waiting for, or being answered by, the server. `results` gets one result per statement.
 struct PostgresRequest: Sendable {

@@ -1,12 +1,12 @@
 // One connection to a PostgreSQL server.
 //
-// Concurrency: the protocol runs on an event-loop thread of HypergraphWebSocket's shared group (see
+// Concurrency: the protocol runs on an event-loop thread of HypergraphEventLoop's shared group (see
 // PostgresChannel). Every call hands a request to that loop with `loop.execute` and suspends on a continuation
 // the loop resumes: no call blocks a thread of Swift's cooperative pool. Requests on one connection are answered
 // strictly in the order they were made (a FIFO queue in the channel; one request on the wire at a time).
 // `ConnectionStatus` is the only state shared across threads, guarded by its Mutex.
 import Foundation
-import HypergraphWebSocket
+import HypergraphEventLoop
 import Synchronization
 
 /// What other threads may read about a connection: written by its event loop, read by callers and the pool.

@@ -3,7 +3,7 @@
 // Concurrency: all pool state (idle connections, the count of open or opening connections, the FIFO of
 // waiting callers) is guarded by one Mutex; connections are opened, checked and closed outside it. A waiter is
 // resumed exactly once: by a release that hands it a connection or a free slot, by its timeout, or by close().
-import HypergraphWebSocket
+import HypergraphEventLoop
 import Synchronization
 
 /// Lends connections to one caller at a time.

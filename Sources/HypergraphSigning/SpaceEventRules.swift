@@ -1,6 +1,7 @@
 // applyEvent of PROTOCOL.md §8.2: the pure function servers and clients run to validate a space event and compute
 // the next state.
 import HypergraphCrypto
+import HypergraphJSON
 import HypergraphProtocol
 
 /// How strictly events are checked.

@@ -53,14 +53,3 @@ public struct WebSocketServerConfiguration: Sendable, Hashable {
     /// The defaults.
     public init() {}
 }
-
-extension Duration {
-    /// Whole nanoseconds, clamped to 0...2^62 so deadline arithmetic on the monotonic clock cannot overflow.
-    package var nanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0, attoseconds >= 0 else { return 0 }
-        let limit: UInt64 = 1 << 62
-        guard UInt64(seconds) < limit / 1_000_000_000 else { return limit }
-        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
-    }
-}

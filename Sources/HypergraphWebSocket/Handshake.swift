@@ -2,6 +2,8 @@
 // (server), building the request and checking the answer (client).
 import Foundation
 import HypergraphCrypto
+import HypergraphEventLoop
+import HypergraphHTTP
 
 /// An upgrade request the server refuses before asking the application, with the response to send.
 struct HandshakeRejection: Error, Equatable {
@@ -80,11 +82,12 @@ enum Handshake {
 
     /// The upgrade request a client sends.
     static func request(for url: WebSocketURL, key: String, extraHeaders: HTTPHeaders) -> OutboundBytes {
-        var head = "GET \(url.target) HTTP/1.1\r\nHost: \(url.hostHeader)\r\nUpgrade: websocket\r\n"
-        head += "Connection: Upgrade\r\nSec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: \(version)\r\n"
-        for field in extraHeaders { head += "\(field.name): \(field.value)\r\n" }
-        head += "\r\n"
-        return OutboundBytes(copying: Array(head.utf8))
+        var headers: HTTPHeaders = [
+            "Host": url.hostHeader, "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": key,
+            "Sec-WebSocket-Version": version,
+        ]
+        for field in extraHeaders { headers.add(name: field.name, value: field.value) }
+        return HTTPRequest(method: "GET", target: url.target, headers: headers).encoded()
     }
 
     /// Checks the server's answer to a request sent with `key` and `requestHeaders`.

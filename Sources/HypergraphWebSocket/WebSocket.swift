@@ -1,4 +1,5 @@
 // The application's handle on one open WebSocket connection, server or client side.
+import HypergraphEventLoop
 
 /// An open WebSocket connection. Read `events` from one task; send from any task or thread.
 ///

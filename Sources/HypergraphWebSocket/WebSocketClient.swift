@@ -3,6 +3,8 @@
 //
 // Concurrency: `ClientHandshake` belongs to its connection's event loop thread (see EventLoop.swift); the
 // connecting task waits on a continuation that the loop resumes exactly once.
+import HypergraphEventLoop
+import HypergraphHTTP
 import HypergraphTLS
 
 /// Opens WebSocket connections.
@@ -16,61 +18,21 @@ public enum WebSocketClient {
         tls: TLSClientConfiguration = TLSClientConfiguration()
     ) async throws -> WebSocket {
         let target = try WebSocketURL(url)
-        let group: EventLoopGroup
-        let addresses: [SocketAddress]
-        do {
-            group = try EventLoopGroup.shared()
-            addresses = try Socket.resolve(host: target.host, port: target.port)
-        } catch let error as SocketError {
-            throw WebSocketClientError.connectionFailed(error)
-        }
-        var lastError = WebSocketClientError.connectionClosedDuringHandshake
-        for address in addresses {
-            do {
-                return try await attempt(
-                    target, address: address, headers: headers, configuration: configuration, tls: tls,
-                    loop: group.next())
-            } catch let error as WebSocketClientError {
-                guard case .connectionFailed = error else { throw error }
-                lastError = error
-            }
-        }
-        throw lastError
+        return try await OutboundConnection.open(
+            host: target.host, port: target.port, peer: target.hostHeader, tls: target.isSecure ? tls : nil,
+            failing: WebSocketClientError.self,
+            makeHandler: { connection, continuation in
+                ClientHandshake(
+                    connection: connection, url: target, headers: headers, configuration: configuration,
+                    continuation: continuation)
+            })
     }
+}
 
-    private static func attempt(
-        _ url: WebSocketURL, address: SocketAddress, headers: HTTPHeaders,
-        configuration: WebSocketConfiguration, tls: TLSClientConfiguration, loop: EventLoop
-    ) async throws -> WebSocket {
-        try await withCheckedThrowingContinuation { continuation in
-            loop.execute {
-                let description = url.hostHeader
-                do {
-                    let fd = try Socket.startConnect(to: address, description: description)
-                    let connection: Connection
-                    do {
-                        let stream =
-                            try url.isSecure
-                            ? TLSStream(clientOn: fd, host: url.host, peer: description, configuration: tls) : nil
-                        connection = try Connection(
-                            loop: loop, fd: fd, peer: description, connecting: true, tls: stream)
-                    } catch {
-                        Socket.closeDescriptor(fd)
-                        throw error
-                    }
-                    connection.handler = ClientHandshake(
-                        connection: connection, url: url, headers: headers, configuration: configuration,
-                        continuation: continuation)
-                    connection.updateDeadline()
-                } catch let error as SocketError {
-                    continuation.resume(throwing: WebSocketClientError.connectionFailed(error))
-                } catch let error as TLSError {
-                    continuation.resume(throwing: WebSocketClientError.tlsFailed(error))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+extension WebSocketClientError: OutboundConnectionError {
+    package var isConnectFailure: Bool {
+        if case .connectionFailed = self { return true }
+        return false
     }
 }
 
@@ -84,13 +46,8 @@ private final class ClientHandshake: ConnectionHandler {
     private var continuation: CheckedContinuation<WebSocket, any Error>?
     private let deadline: UInt64
     private var connected = false
-    private var buffer: [UInt8] = []
-    /// A non-101 answer whose body is still arriving.
-    private var rejection: (status: Int, reason: String, headers: HTTPHeaders, bodyStart: Int, bodyLength: Int)?
-
-    /// The longest response head and rejection body read.
-    private static let maximumHeadSize = 16 * 1024
-    private static let maximumBodySize = 64 * 1024
+    /// Reads the 101, or the rejection with its body (at most 64 KiB).
+    private var reader = HTTPResponseReader(requestMethod: "GET", maximumBodySize: 64 * 1024)
 
     init(
         connection: Connection, url: WebSocketURL, headers: HTTPHeaders, configuration: WebSocketConfiguration,
@@ -110,34 +67,36 @@ private final class ClientHandshake: ConnectionHandler {
     }
 
     func connection(_ connection: Connection, received bytes: UnsafeMutableRawBufferPointer) {
-        buffer.append(contentsOf: bytes)
-        if rejection != nil { return finishRejectionIfComplete(atEnd: false) }
-        guard let end = HTTPParser.endOfHead(in: buffer, searchingFrom: 0) else {
-            if buffer.count > ClientHandshake.maximumHeadSize {
-                fail(.invalidHandshakeResponse("the response head exceeds \(ClientHandshake.maximumHeadSize) bytes"))
-            }
-            return
-        }
-        let status: Int
-        let reason: String
-        let responseHeaders: HTTPHeaders
         do {
-            (status, reason, responseHeaders) = try HTTPParser.parseResponse(head: buffer[..<end])
+            if let response = try reader.read(bytes) { handle(response) }
         } catch {
+            failUnreadable(error)
+        }
+    }
+
+    /// A response that cannot be read whole: a rejection still reports its status (its body is dropped: too large
+    /// or malformed), anything else is an invalid handshake response.
+    private func failUnreadable(_ error: HTTPParseError) {
+        guard let head = reader.responseHead, head.status != 101 else {
             return fail(.invalidHandshakeResponse(error.message))
         }
-        guard status == 101 else {
-            let length =
-                (try? HTTPParser.contentLength(of: responseHeaders, status: 0)) ?? ClientHandshake.maximumBodySize
-            rejection = (status, reason, responseHeaders, end, min(length, ClientHandshake.maximumBodySize))
-            return finishRejectionIfComplete(atEnd: false)
+        fail(
+            .handshakeRejected(status: head.status, reason: reader.reasonPhrase ?? "", headers: head.headers, body: []))
+    }
+
+    private func handle(_ response: HTTPResponse) {
+        guard response.status == 101 else {
+            return fail(
+                .handshakeRejected(
+                    status: response.status, reason: reader.reasonPhrase ?? "", headers: response.headers,
+                    body: response.body))
         }
         do {
-            try Handshake.checkResponse(status: status, headers: responseHeaders, key: key, requestHeaders: headers)
+            try Handshake.checkResponse(status: 101, headers: response.headers, key: key, requestHeaders: headers)
         } catch {
             return fail(error)
         }
-        open(leftover: Array(buffer[end...]))
+        open(leftover: reader.remainder)
     }
 
     private func open(leftover: [UInt8]) {
@@ -153,14 +112,6 @@ private final class ClientHandshake: ConnectionHandler {
         }
     }
 
-    private func finishRejectionIfComplete(atEnd: Bool) {
-        guard let rejection, atEnd || buffer.count >= rejection.bodyStart + rejection.bodyLength else { return }
-        let body = Array(buffer[rejection.bodyStart..<min(buffer.count, rejection.bodyStart + rejection.bodyLength)])
-        fail(
-            .handshakeRejected(
-                status: rejection.status, reason: rejection.reason, headers: rejection.headers, body: body))
-    }
-
     private func fail(_ error: WebSocketClientError) {
         continuation?.resume(throwing: error)
         continuation = nil
@@ -168,11 +119,13 @@ private final class ClientHandshake: ConnectionHandler {
     }
 
     func connectionReachedEndOfInput(_ connection: Connection) {
-        if rejection != nil { return finishRejectionIfComplete(atEnd: true) }
-        if let tls = connection.tls, !tls.isEstablished {
-            return fail(.tlsFailed(.handshakeFailed(peer: tls.peer, detail: "the server closed the connection")))
+        if let failure = connection.unfinishedTLSHandshake(serverClosed: true) { return fail(.tlsFailed(failure)) }
+        do {
+            handle(try reader.readEndOfInput()) // a rejection whose body ran to the end of the connection
+        } catch {
+            guard reader.responseHead != nil else { return fail(.connectionClosedDuringHandshake) }
+            failUnreadable(error)
         }
-        fail(.connectionClosedDuringHandshake)
     }
 
     func connectionClosed(_ connection: Connection, error: SocketError?) {
@@ -191,10 +144,8 @@ private final class ClientHandshake: ConnectionHandler {
 
     func connection(_ connection: Connection, deadlinePassed now: UInt64) {
         guard deadline <= now else { return }
-        if let tls = connection.tls, connected, !tls.isEstablished {
-            return fail(
-                .tlsFailed(
-                    .handshakeFailed(peer: tls.peer, detail: "no TLS handshake answer in time (is it a TLS port?)")))
+        if connected, let failure = connection.unfinishedTLSHandshake(serverClosed: false) {
+            return fail(.tlsFailed(failure))
         }
         fail(.handshakeTimedOut)
     }

@@ -1,4 +1,6 @@
 // Errors a client sees when it cannot open a WebSocket, and errors starting a server.
+import HypergraphEventLoop
+import HypergraphHTTP
 import HypergraphTLS
 
 /// Why `WebSocketServer.start` refused.

@@ -1,5 +1,6 @@
 // How many event-loop threads the engine runs. Every server and client in a process shares one set of loops;
 // its size is fixed when the first server or client starts (see EventLoopGroup in EventLoop.swift).
+import HypergraphEventLoop
 
 /// The event-loop threads that every WebSocket server and client in this process runs on.
 ///
@@ -21,7 +22,8 @@ public enum WebSocketEventLoops {
     /// - Throws: `WebSocketEventLoopsError` when `count` is outside `allowedCounts`, or the loops already run
     ///   with a different count.
     public static func configure(count: Int) throws(WebSocketEventLoopsError) {
-        try EventLoopGroup.configure(count: count)
+        guard allowedCounts.contains(count) else { throw .countOutOfRange(count) }
+        guard EventLoopGroup.configure(count: count) else { throw .alreadyRunning(count: EventLoopGroup.count) }
     }
 }
 

@@ -2,6 +2,7 @@
 //
 // Concurrency: `EventBuffer.state` is guarded by its Mutex. The event loop pushes (producer); one application
 // task pulls through `WebSocketEvents` (consumer). Continuations are resumed outside the lock.
+import HypergraphEventLoop
 import Synchronization
 
 /// Something that happened on a WebSocket connection.

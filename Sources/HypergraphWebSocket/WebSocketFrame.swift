@@ -1,4 +1,5 @@
 // The RFC 6455 §5.2 base framing: opcodes, masking keys, frames, and their wire encoding.
+import HypergraphEventLoop
 
 /// A frame opcode (RFC 6455 §5.2).
 public enum WebSocketOpcode: Sendable, Hashable {

@@ -4,6 +4,7 @@
 //
 // Concurrency: a session belongs to its connection's event loop thread (see EventLoop.swift); `WebSocket`
 // reaches it from other threads only through `loop.execute`, except `isOpenFlag`, which is atomic.
+import HypergraphEventLoop
 import Synchronization
 
 /// The WebSocket protocol on an upgraded connection.

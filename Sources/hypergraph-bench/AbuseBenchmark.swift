@@ -8,6 +8,7 @@
 import Foundation
 import HypergraphClient
 import HypergraphCommandLine
+import HypergraphEventLoop
 import HypergraphProtocol
 import HypergraphServer
 import HypergraphStore

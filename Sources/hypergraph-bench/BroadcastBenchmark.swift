@@ -5,6 +5,7 @@
 // and no event loop, queue or framing work in between.
 import Dispatch
 import Foundation
+import HypergraphEventLoop
 import HypergraphWebSocket
 import Synchronization
 

@@ -1,9 +1,11 @@
 // `HypergraphHTTPClient` against the reference server in-process: inbox posts (§10.1–10.2), the public inbox reads
 // (§10.3), the identity lookup (§10.4), and URL parsing.
 import HypergraphClient
+import HypergraphHTTP
 import HypergraphJSON
 import HypergraphProtocol
 import HypergraphTLS
+import HypergraphWebSocket
 import XCTest
 
 final class HTTPClientTests: XCTestCase {
@@ -108,5 +110,26 @@ final class HTTPClientTests: XCTestCase {
         } catch let error as HypergraphHTTPError {
             XCTAssertTrue(error.description.contains("127.0.0.1:\(port)"), error.description)
         }
+    }
+
+    func testRepeatedResponseHeadersAreAllKept() async throws {
+        let server = WebSocketServer(
+            httpHandler: { request in
+                var response = HTTPResponse.text("cookies for \(request.headers.values(for: "X-Name"))")
+                response.headers.add(name: "Set-Cookie", value: "a=1; Path=/")
+                response.headers.add(name: "Via", value: "1.1 first")
+                response.headers.add(name: "set-cookie", value: "b=2, c=3")
+                response.headers.add(name: "Via", value: "1.1 second")
+                return response
+            },
+            upgradeHandler: { _ in .reject(.text("no", status: 403)) })
+        let port = try await server.start()
+        let http = HypergraphHTTPClient(host: "127.0.0.1", port: port)
+        let response = try await http.request(method: "GET", path: "/", headers: ["X-Name": "x", "x-name": "y"])
+        XCTAssertEqual(response.text, #"cookies for ["x", "y"]"#, "repeated request headers reach the server too")
+        XCTAssertEqual(response.headers.values(for: "SET-COOKIE"), ["a=1; Path=/", "b=2, c=3"])
+        XCTAssertEqual(response.header("set-cookie"), "a=1; Path=/")
+        XCTAssertEqual(response.headers.combinedValue(for: "via"), "1.1 first, 1.1 second")
+        await server.shutdown()
     }
 }

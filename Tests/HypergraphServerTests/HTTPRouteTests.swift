@@ -2,6 +2,7 @@
 // route, health and unknown routes.
 import HypergraphClient
 import HypergraphCrypto
+import HypergraphHTTP
 import HypergraphJSON
 import HypergraphProtocol
 import HypergraphServer
@@ -259,12 +260,15 @@ final class HTTPRouteTests: XCTestCase {
         await disabled.stop()
 
         let server = try await TestServer.start(adminToken: "s3cret-token")
-        for headers in [[:], ["Authorization": "Bearer s3cret-tokeN"], ["Authorization": "Basic s3cret-token"]] {
+        let refusedHeaders: [HTTPHeaders] = [
+            [:], ["Authorization": "Bearer s3cret-tokeN"], ["Authorization": "Basic s3cret-token"],
+        ]
+        for headers in refusedHeaders {
             let refused = try await server.http("POST", "/admin/identities", body: "{}", headers: headers)
             XCTAssertEqual(refused.status, 401, "\(headers)")
             XCTAssertEqual(refused.header("WWW-Authenticate"), "Bearer")
         }
-        let authorization = ["Authorization": "Bearer s3cret-token"]
+        let authorization: HTTPHeaders = ["Authorization": "Bearer s3cret-token"]
         let created = try await server.http(
             "POST", "/admin/identities", body: #"{"appId":"admin-app","expiresIn":"2h"}"#, headers: authorization)
         XCTAssertEqual(created.status, 200, created.text)

@@ -3,7 +3,7 @@ import HypergraphProtocol
 import HypergraphSigning
 import XCTest
 
-/// The JSON form of a space state (stored per event by servers) and the insertion-ordered map.
+/// The JSON form of a space state (stored per event by servers).
 final class SpaceEventStateTests: XCTestCase {
     private let zed = "0x" + String(repeating: "ee", count: 20)
     private let alpha = "0x" + String(repeating: "aa", count: 20)
@@ -71,29 +71,5 @@ final class SpaceEventStateTests: XCTestCase {
         XCTAssertThrowsError(try SpaceEventState(json: #"{"id":"s","#)) {
             XCTAssertTrue(($0 as? MessageDecodingError)?.isMalformedJSON ?? false)
         }
-    }
-
-    func testInsertionOrderedMap() {
-        var map = InsertionOrderedMap<Int>([(key: "b", value: 1), (key: "a", value: 2), (key: "b", value: 3)])
-        XCTAssertEqual(map.keys, ["b", "a"])
-        XCTAssertEqual(map.values, [3, 2])
-        map["c"] = 4
-        map["b"] = 5
-        XCTAssertEqual(map.keys, ["b", "a", "c"], "replacing keeps the position")
-        map["a"] = nil
-        map["missing"] = nil
-        XCTAssertEqual(map.keys, ["b", "c"])
-        XCTAssertEqual(map.count, 2)
-        XCTAssertEqual(map.map { $0.value }, [5, 4])
-        let forward: InsertionOrderedMap<Int> = ["x": 1, "y": 2]
-        XCTAssertEqual(forward.keys, ["x", "y"])
-        XCTAssertNotEqual(forward, ["y": 2, "x": 1])
-        XCTAssertEqual(InsertionOrderedMap(forward), forward)
-        // Keys compare by code units, as JavaScript property names do: é precomposed and decomposed differ.
-        var accents = InsertionOrderedMap<Int>()
-        accents["\u{E9}"] = 1
-        accents["e\u{301}"] = 2
-        XCTAssertEqual(accents.count, 2)
-        XCTAssertEqual(accents["e\u{301}"], 2)
     }
 }

@@ -1,5 +1,6 @@
 // The frame layer against hand-built bytes: the RFC 6455 §5.7 examples, every length boundary, and every way a
 // peer can break the protocol.
+import HypergraphHTTP
 import XCTest
 
 @testable import HypergraphWebSocket

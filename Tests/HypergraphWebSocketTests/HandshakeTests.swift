@@ -1,4 +1,6 @@
 // The opening handshake rules, close codes, and ws:// URLs.
+import HypergraphEventLoop
+import HypergraphHTTP
 import XCTest
 
 @testable import HypergraphWebSocket

@@ -1,5 +1,7 @@
 // Loopback helpers for integration tests: a blocking raw TCP client (to speak malformed HTTP or stop reading),
 // a server factory, and event collection with a safety timeout.
+import HypergraphEventLoop
+import HypergraphHTTP
 import XCTest
 
 @testable import HypergraphWebSocket
@@ -14,16 +16,8 @@ import XCTest
 final class RawSocket {
     let fd: Int32
 
-    #if os(Linux)
-        private static let streamType = Int32(SOCK_STREAM.rawValue)
-        private static let sendFlags = Int32(MSG_NOSIGNAL)
-    #else
-        private static let streamType = SOCK_STREAM
-        private static let sendFlags: Int32 = 0
-    #endif
-
     init(port: UInt16) throws {
-        fd = socket(AF_INET, RawSocket.streamType, 0)
+        fd = socket(AF_INET, Socket.streamType, 0)
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -47,7 +41,7 @@ final class RawSocket {
     func transmit(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, RawSocket.sendFlags) }
+            let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Socket.sendFlags) }
             guard written > 0 else { return }
             offset += written
         }

@@ -1,3 +1,4 @@
+import HypergraphEventLoop
 import Synchronization
 // The server and client together on loopback: messages, HTTP routing, upgrade decisions, close codes, protocol
 // errors provoked with raw frames, limits, timeouts, broadcast and graceful shutdown.
@@ -194,6 +195,24 @@ final class ServerClientTests: XCTestCase {
             to: "ws://127.0.0.1:\(port)/sync?token=secret", headers: ["X-User": "ada"])
         let events = await collect(socket)
         XCTAssertEqual(events, [.text("hello ada"), .closed(.normalClosure, reason: "")])
+        await server.shutdown()
+    }
+
+    func testARejectionWithAnOversizedBodyStillReportsItsStatus() async throws {
+        let (server, port) = try await startServer { _ in
+            .reject(.text(String(repeating: "x", count: 100_000), status: 403))
+        }
+        do {
+            _ = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
+            XCTFail("upgrade was not rejected")
+        } catch let error as WebSocketClientError {
+            guard case .handshakeRejected(let status, let reason, _, let body) = error else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(status, 403)
+            XCTAssertEqual(reason, "Forbidden")
+            XCTAssertEqual(body, [], "a body over 64 KiB is dropped")
+        }
         await server.shutdown()
     }
 

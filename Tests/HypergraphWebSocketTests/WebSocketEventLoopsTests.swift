@@ -1,4 +1,5 @@
 // WebSocketEventLoops: the loop count is checked, and fixed once the loops run.
+import HypergraphEventLoop
 import XCTest
 
 @testable import HypergraphWebSocket

@@ -1,6 +1,7 @@
 // Authentication at the WebSocket handshake (§1.2): the token is checked before the upgrade is accepted, so a refused
 // connection never opens and an accepted one loses nothing it sends right after opening (§12 G4).
 import Foundation
+import HypergraphHTTP
 import HypergraphJSON
 import HypergraphStore
 import HypergraphWebSocket

@@ -1,4 +1,5 @@
 // Building HTTP responses: JSON bodies, the error shape `{"error": …}`, and CORS headers.
+import HypergraphHTTP
 import HypergraphJSON
 import HypergraphWebSocket
 

@@ -1,6 +1,7 @@
 // Routes plain HTTP requests (§10) to their handlers; anything unknown gets a JSON 404.
 import Foundation
 import HypergraphCrypto
+import HypergraphHTTP
 import HypergraphJSON
 import HypergraphProtocol
 import HypergraphWebSocket

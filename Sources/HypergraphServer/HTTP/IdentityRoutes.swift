@@ -1,6 +1,7 @@
 // Identity routes: the lookup clients resolve authors with (§10.4), `GET /whoami` (§10.5) and the admin route that
 // provisions identities (docs/server.md).
 import HypergraphCrypto
+import HypergraphHTTP
 import HypergraphJSON
 import HypergraphStore
 import HypergraphWebSocket

@@ -1,5 +1,6 @@
 // The inbox routes (§10.1–10.3): posting messages, which are then pushed to WebSocket subscribers, and the public
 // listings. Fixes of §12 G12: a malformed body is 400 and a missing inbox 404 (the TS server answers 500).
+import HypergraphHTTP
 import HypergraphJSON
 import HypergraphProtocol
 import HypergraphSigning

@@ -2,6 +2,7 @@
 import Foundation
 import HypergraphClient
 import HypergraphCrypto
+import HypergraphHTTP
 import HypergraphProtocol
 @_spi(Testing) import HypergraphServer
 import HypergraphSigning
@@ -98,7 +99,7 @@ final class TestServer: Sendable {
 
     /// Sends one HTTP request and returns the response.
     func http(
-        _ method: String, _ target: String, body: String? = nil, headers: [String: String] = [:]
+        _ method: String, _ target: String, body: String? = nil, headers: HTTPHeaders = HTTPHeaders()
     ) async throws -> HypergraphHTTPResponse {
         try await HypergraphHTTPClient(host: "127.0.0.1", port: server.port).request(
             method: method, path: target, headers: headers, body: body.map { Array($0.utf8) } ?? [])

@@ -3,23 +3,23 @@
 // obsolete line folding, no conflicting lengths, no Transfer-Encoding).
 
 /// A malformed or unsupported HTTP head, with the status to answer with and a message for the body.
-struct HTTPParseError: Error, Equatable, CustomStringConvertible {
+package struct HTTPParseError: Error, Equatable, CustomStringConvertible {
     /// 400, 431, 501 or 505 for requests; always 0 (not answered) for responses the client parses.
-    var status: Int
+    package var status: Int
     /// What was wrong and where.
-    var message: String
+    package var message: String
 
-    var description: String { message }
+    package var description: String { message }
 }
 
 /// HTTP head parsing.
-enum HTTPParser {
+package enum HTTPParser {
     private static let carriageReturn: UInt8 = 0x0D
     private static let lineFeed: UInt8 = 0x0A
 
     /// The index just past the empty line that ends a head in `bytes`, looking at positions from `start`
     /// (pass the previous search's end minus 3 to resume without rescanning).
-    static func endOfHead(in bytes: [UInt8], searchingFrom start: Int) -> Int? {
+    package static func endOfHead(in bytes: [UInt8], searchingFrom start: Int) -> Int? {
         var index = max(start, 0)
         while index + 3 < bytes.count {
             if bytes[index] == carriageReturn, bytes[index + 1] == lineFeed, bytes[index + 2] == carriageReturn,
@@ -33,7 +33,9 @@ enum HTTPParser {
     }
 
     /// Parses a request head (up to and including the empty line); the body is left empty.
-    static func parseRequest(head: ArraySlice<UInt8>, remoteAddress: String) throws(HTTPParseError) -> HTTPRequest {
+    package static func parseRequest(head: ArraySlice<UInt8>, remoteAddress: String) throws(HTTPParseError)
+        -> HTTPRequest
+    {
         let lines = try splitLines(head, status: 400)
         guard let requestLine = lines.first, !requestLine.isEmpty else {
             throw HTTPParseError(status: 400, message: "the request has no request line")
@@ -55,7 +57,7 @@ enum HTTPParser {
     }
 
     /// Parses a response head: status code, reason phrase and header fields.
-    static func parseResponse(head: ArraySlice<UInt8>) throws(HTTPParseError) -> (
+    package static func parseResponse(head: ArraySlice<UInt8>) throws(HTTPParseError) -> (
         status: Int, reason: String, headers: HTTPHeaders
     ) {
         let lines = try splitLines(head, status: 0)
@@ -71,7 +73,7 @@ enum HTTPParser {
     }
 
     /// The body length announced by `headers`: 0 without `Content-Length`. Chunked bodies are not supported.
-    static func contentLength(of headers: HTTPHeaders, status: Int) throws(HTTPParseError) -> Int {
+    package static func contentLength(of headers: HTTPHeaders, status: Int) throws(HTTPParseError) -> Int {
         if headers["Transfer-Encoding"] != nil {
             throw HTTPParseError(status: 501, message: "Transfer-Encoding is not supported; send a Content-Length body")
         }

@@ -1,4 +1,4 @@
-import HypergraphWebSocket
+import HypergraphEventLoop
 // ReadinessWatcher: reports a descriptor once it has something to read, under the id it was watched with.
 import XCTest
 

@@ -15,13 +15,13 @@ public struct SocketError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Human-readable text for `code`.
     public var reason: String
 
-    init(_ operation: String, code: Int32 = errno) {
+    package init(_ operation: String, code: Int32 = errno) {
         self.operation = operation
         self.code = code
         reason = String(cString: strerror(code))
     }
 
-    init(resolving host: String, code: Int32) {
+    package init(resolving host: String, code: Int32) {
         operation = "getaddrinfo(\(host))"
         self.code = code
         reason = String(cString: gai_strerror(code))
@@ -52,11 +52,15 @@ enum IOResult: Equatable {
 /// Socket system calls.
 package enum Socket {
     #if os(Linux)
-        private static let streamType = Int32(SOCK_STREAM.rawValue)
-        private static let sendFlags = Int32(MSG_NOSIGNAL)
+        /// `SOCK_STREAM` as `socket` takes it.
+        package static let streamType = Int32(SOCK_STREAM.rawValue)
+        /// The flags every `send` uses (on Linux, MSG_NOSIGNAL: no SIGPIPE when the peer has gone).
+        package static let sendFlags = Int32(MSG_NOSIGNAL)
     #else
-        private static let streamType = SOCK_STREAM
-        private static let sendFlags: Int32 = 0
+        /// `SOCK_STREAM` as `socket` takes it.
+        package static let streamType = SOCK_STREAM
+        /// The flags every `send` uses (on Linux, MSG_NOSIGNAL: no SIGPIPE when the peer has gone).
+        package static let sendFlags: Int32 = 0
     #endif
 
     /// Resolves `host` (a name or numeric IPv4/IPv6 address) to socket addresses for `port`.
@@ -82,11 +86,12 @@ package enum Socket {
             cursor = entry.pointee.ai_next
         }
         guard !addresses.isEmpty else { throw SocketError(resolving: host, code: EAI_NONAME) }
+        guard !addresses.isEmpty else { throw SocketError(resolving: host, code: EAI_NONAME) }
         return addresses
     }
 
     /// A non-blocking listening socket bound to `host:port` (port 0 picks a free one). Returns it and its port.
-    static func makeListener(host: String, port: UInt16, backlog: Int32) throws -> (fd: Int32, port: UInt16) {
+    package static func makeListener(host: String, port: UInt16, backlog: Int32) throws -> (fd: Int32, port: UInt16) {
         let endpoint = "\(host):\(port)"
         let address = try resolve(host: host, port: port)[0]
         let fd = try makeSocket(family: Int32(address.storage.ss_family), for: endpoint)
@@ -107,7 +112,7 @@ package enum Socket {
     }
 
     /// Accepts one pending connection as a non-blocking, close-on-exec socket, or returns nil when none is pending.
-    static func acceptConnection(from listener: Int32) throws -> Int32? {
+    package static func acceptConnection(from listener: Int32) throws -> Int32? {
         while true {
             let fd = acceptNonBlocking(listener)
             if fd >= 0 {
@@ -203,7 +208,7 @@ package enum Socket {
     }
 
     /// "host:port" of the peer, for logs and the application.
-    static func peerDescription(of fd: Int32) -> String {
+    package static func peerDescription(of fd: Int32) -> String {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let result = withUnsafeMutablePointer(to: &storage) {

@@ -1,38 +1,7 @@
-// Encoded bytes on their way to sockets: frames, handshake responses, and frames shared by many connections.
+// WebSocket frames encoded into outbound bytes, and frames encoded once and shared by many connections.
+import HypergraphEventLoop
 
-/// An immutable block of encoded bytes that connections queue by reference, so one encoded broadcast frame is
-/// written to every subscriber without a copy per connection.
-package final class OutboundBytes: @unchecked Sendable {
-    // @unchecked: the memory is written only inside `init`, before the object can be shared, and only read after.
-    private let base: UnsafeMutableRawPointer
-    /// The number of bytes.
-    let count: Int
-
-    /// Allocates `count` bytes and lets `fill` write all of them.
-    package init(count: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) {
-        base = .allocate(byteCount: max(count, 1), alignment: 8)
-        self.count = count
-        fill(UnsafeMutableRawBufferPointer(start: base, count: count))
-    }
-
-    deinit {
-        base.deallocate()
-    }
-
-    /// The bytes. Valid only while this object is alive: users hold a reference for as long as they use it
-    /// (the outbound queue holds its chunks until the kernel has taken them).
-    var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-
-    /// A copy of the bytes.
-    var bytes: [UInt8] { Array(buffer) }
-
-    /// Copies `bytes`.
-    convenience init(copying bytes: some Collection<UInt8>) {
-        self.init(count: bytes.count) { destination in
-            destination.copyBytes(from: bytes)
-        }
-    }
-
+extension OutboundBytes {
     /// Encodes one frame; the payload is masked in the copy when `maskingKey` is given.
     static func frame(
         fin: Bool = true, reservedBits: UInt8 = 0, opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer,

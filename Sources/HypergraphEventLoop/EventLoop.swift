@@ -16,7 +16,7 @@ import Synchronization
 #endif
 
 /// Something registered with an event loop: a listening socket or a connection.
-protocol EventLoopChannel: AnyObject {
+package protocol EventLoopChannel: AnyObject {
     /// The descriptor is readable, or the peer hung up.
     func handleReadable()
     /// The descriptor is writable, or an error is pending.
@@ -117,7 +117,7 @@ package final class EventLoop: @unchecked Sendable {
     // MARK: Loop-thread API
 
     /// Registers `channel` for readiness on `fd` and returns its identifier.
-    func register(_ channel: any EventLoopChannel, fd: Int32, interest: SelectorInterest) throws -> UInt64 {
+    package func register(_ channel: any EventLoopChannel, fd: Int32, interest: SelectorInterest) throws -> UInt64 {
         let id = nextChannelID
         nextChannelID += 1
         try selector.register(fd, id: id, interest: interest)
@@ -126,19 +126,19 @@ package final class EventLoop: @unchecked Sendable {
     }
 
     /// Changes the readiness `fd` is watched for.
-    func setInterest(_ interest: SelectorInterest, fd: Int32, id: UInt64) {
+    package func setInterest(_ interest: SelectorInterest, fd: Int32, id: UInt64) {
         // Only fails for a descriptor that is not registered, which the channels rule out.
         try? selector.reregister(fd, id: id, interest: interest)
     }
 
     /// Forgets the channel; call before closing `fd`.
-    func deregister(fd: Int32, id: UInt64) {
+    package func deregister(fd: Int32, id: UInt64) {
         selector.deregister(fd)
         channels[id] = nil
     }
 
     /// Calls the channel's `handleDeadline` once `deadline` has passed.
-    func schedule(channelID: UInt64, at deadline: UInt64) {
+    package func schedule(channelID: UInt64, at deadline: UInt64) {
         timers.insert(TimerHeap.Entry(deadline: deadline, channelID: channelID))
     }
 
@@ -251,7 +251,7 @@ extension EventLoop: TaskExecutor {
 /// A fixed set of event loops that connections are spread over.
 package final class EventLoopGroup: Sendable {
     /// The loops, one thread each.
-    let loops: [EventLoop]
+    package let loops: [EventLoop]
     private let nextIndex = Mutex(0)
 
     /// The process-wide group, once started, and the loop count configured for it.
@@ -263,7 +263,7 @@ package final class EventLoopGroup: Sendable {
     private static let state = Mutex(Shared())
 
     /// The loop count when none is configured: one per core, at most four.
-    static var defaultCount: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) }
+    package static var defaultCount: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) }
 
     /// The process-wide group used by every server and client: `configure(count:)` loops, or `defaultCount`.
     /// Created on first use; its threads live as long as the process.
@@ -277,21 +277,18 @@ package final class EventLoopGroup: Sendable {
         }
     }
 
-    /// Fixes the size of the process-wide group before it starts.
-    static func configure(count: Int) throws(WebSocketEventLoopsError) {
-        guard WebSocketEventLoops.allowedCounts.contains(count) else {
-            throw .countOutOfRange(count)
-        }
-        try state.withLock { shared throws(WebSocketEventLoopsError) in
-            if let group = shared.group, group.loops.count != count {
-                throw .alreadyRunning(count: group.loops.count)
-            }
+    /// Fixes the size of the process-wide group before it starts. Returns false, changing nothing, when the group
+    /// already runs with a different number of loops.
+    package static func configure(count: Int) -> Bool {
+        state.withLock { shared in
+            if let group = shared.group, group.loops.count != count { return false }
             shared.configuredCount = count
+            return true
         }
     }
 
     /// The size of the process-wide group: running, configured, or the default.
-    static var count: Int {
+    package static var count: Int {
         state.withLock { $0.group?.loops.count ?? $0.configuredCount ?? defaultCount }
     }
 
@@ -306,5 +303,16 @@ package final class EventLoopGroup: Sendable {
             return index
         }
         return loops[index]
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, clamped to 0...2^62 so deadline arithmetic on the monotonic clock cannot overflow.
+    package var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0, attoseconds >= 0 else { return 0 }
+        let limit: UInt64 = 1 << 62
+        guard UInt64(seconds) < limit / 1_000_000_000 else { return limit }
+        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
     }
 }

@@ -29,14 +29,25 @@ package protocol ConnectionHandler: AnyObject {
     func connection(_ connection: Connection, deadlinePassed now: UInt64)
 }
 
+/// Something that takes part in a server's graceful shutdown.
+package protocol GracefulShutdownParticipant: AnyObject {
+    /// Start ending the connection politely (on its loop).
+    func beginShutdown()
+}
+
 /// Why reading is paused; reading resumes when no reason is left.
-struct ReadPause: OptionSet {
-    let rawValue: UInt8
+package struct ReadPause: OptionSet {
+    package let rawValue: UInt8
     /// The application has not consumed enough of the delivered events (inbound backpressure).
-    static let backpressure = ReadPause(rawValue: 1)
+    package static let backpressure = ReadPause(rawValue: 1)
     /// The application is deciding about a request, or answering the messages that came before a protocol
     /// error; later bytes wait in the kernel.
-    static let awaitingApplication = ReadPause(rawValue: 2)
+    package static let awaitingApplication = ReadPause(rawValue: 2)
+
+    /// The pause with these bits.
+    package init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
 }
 
 /// A socket registered with an event loop.
@@ -62,17 +73,17 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
     /// The loop that owns this connection.
     package let loop: EventLoop
     /// The socket.
-    let fd: Int32
+    package let fd: Int32
     /// "host:port" of the peer.
-    let peer: String
+    package let peer: String
     /// The protocol logic; replaced once when an HTTP connection is upgraded.
     package var handler: (any ConnectionHandler)?
     /// Told once, after the socket is closed (the server uses it to track its connections).
-    var onClose: ((Connection) -> Void)?
+    package var onClose: ((Connection) -> Void)?
     /// The TLS session the bytes go through, or nil for a plain connection.
-    let tls: TLSStream?
+    package let tls: TLSStream?
     /// Why TLS failed, when it did (the connection is then closed).
-    private(set) var tlsFailure: TLSError?
+    package private(set) var tlsFailure: TLSError?
     /// A TLS write is waiting for the handshake to read the peer's answer.
     private var tlsWriteWaitsForInput = false
 
@@ -80,7 +91,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
     private var phase: Phase
     private var outbound = FIFO<Chunk>()
     /// Bytes queued and not yet accepted by the kernel.
-    private(set) var queuedBytes = 0
+    package private(set) var queuedBytes = 0
     private var pauses: ReadPause = []
     private var inputEnded = false
     private var waitingForWritable = false
@@ -102,8 +113,18 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         id = try loop.register(self, fd: fd, interest: registeredInterest)
     }
 
+    /// For a client connection whose TLS handshake has not finished: why, as the error to report, after the server
+    /// closed the connection (`serverClosed`) or did not answer in time. Nil for plain connections and established
+    /// sessions.
+    package func unfinishedTLSHandshake(serverClosed: Bool) -> TLSError? {
+        guard let tls, !tls.isEstablished else { return nil }
+        let detail =
+            serverClosed ? "the server closed the connection" : "no TLS handshake answer in time (is it a TLS port?)"
+        return .handshakeFailed(peer: tls.peer, detail: detail)
+    }
+
     /// Whether the socket is still open and not finishing.
-    var isOpen: Bool {
+    package var isOpen: Bool {
         if case .open = phase { return true }
         return false
     }
@@ -127,7 +148,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
 
     /// Calls `resume(true)` once at most `limit` bytes are queued (now, if that is already so), or `resume(false)`
     /// once the connection is finishing or closed.
-    func whenQueuedBytes(atMost limit: Int, _ resume: @escaping (Bool) -> Void) {
+    package func whenQueuedBytes(atMost limit: Int, _ resume: @escaping (Bool) -> Void) {
         guard isOpen else { return resume(false) }
         guard queuedBytes > limit else { return resume(true) }
         drainWaiters.append((limit, resume))
@@ -145,7 +166,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
 
     /// Drops queued frames that have not started to go out, keeping a partly written one so the stream stays
     /// well-framed. Used before a close frame when the peer reads too slowly.
-    func discardUnsentOutput() {
+    package func discardUnsentOutput() {
         guard let first = outbound.first, first.offset > 0 else {
             outbound.removeAll()
             queuedBytes = 0
@@ -224,19 +245,19 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
     // MARK: Input
 
     /// Stops reading for `reason` until `resumeReading(_:)` clears it.
-    func pauseReading(_ reason: ReadPause) {
+    package func pauseReading(_ reason: ReadPause) {
         pauses.insert(reason)
         updateInterest()
     }
 
     /// Clears a pause reason; reading resumes when none is left.
-    func resumeReading(_ reason: ReadPause) {
+    package func resumeReading(_ reason: ReadPause) {
         pauses.remove(reason)
         updateInterest()
         readBufferedTLSInputSoon()
     }
 
-    func handleReadable() {
+    package func handleReadable() {
         // A few reads per readiness report keep one busy peer from starving the others.
         for _ in 0..<4 {
             guard wantsToRead else { return }
@@ -262,7 +283,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         readBufferedTLSInputSoon()
     }
 
-    func handleWritable() {
+    package func handleWritable() {
         guard case .connecting = phase else { return flush() }
         let code = Socket.pendingError(of: fd)
         guard code == 0 else { return disconnect(error: SocketError("connect to \(peer)", code: code)) }
@@ -271,7 +292,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         handler?.connectionEstablished(self)
     }
 
-    func handleFailure() {
+    package func handleFailure() {
         // A reset (or both directions closed) while reading was paused: nothing more can be exchanged.
         let code = Socket.pendingError(of: fd)
         disconnect(error: code == 0 ? nil : SocketError("connection to \(peer)", code: code))
@@ -340,7 +361,7 @@ package final class Connection: EventLoopChannel, @unchecked Sendable {
         loop.schedule(channelID: id, at: next)
     }
 
-    func handleDeadline(now: UInt64) {
+    package func handleDeadline(now: UInt64) {
         // An entry for a deadline that was superseded by an earlier one, which already fired and re-armed.
         if let armedDeadline, armedDeadline > now { return }
         armedDeadline = nil

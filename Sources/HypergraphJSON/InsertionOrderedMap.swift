@@ -1,15 +1,16 @@
-/// String-keyed entries in insertion order, like the members of a JavaScript object.
+/// String-keyed entries in insertion order, like the members of a JavaScript object: the one ordered map of the
+/// package (``JSONObject`` is this map of ``JSONValue``s; the space state keeps its members and invitations in it).
 ///
-/// The space-event rules depend on that order ("the first invitation in object insertion order", §8.2), and a
-/// state serialises its maps in it. Keys compare by exact code units, as JavaScript compares property names (not
-/// by Swift's canonical equivalence). Lookup is a linear scan, which suits the small maps of a space state.
+/// Keys compare by exact code units, as JavaScript compares property names (not by Swift's canonical
+/// equivalence). Lookup is a linear scan, which is fastest for the small maps of the protocol. Two maps are equal
+/// when they have the same entries in the same order.
 public struct InsertionOrderedMap<Value: Hashable & Sendable>: Hashable, Sendable, Sequence,
     ExpressibleByDictionaryLiteral
 {
     /// One entry: its key and value.
     public typealias Element = (key: String, value: Value)
 
-    private struct Entry: Hashable, Sendable {
+    struct Entry: Hashable, Sendable {
         var key: String
         var value: Value
 
@@ -24,7 +25,7 @@ public struct InsertionOrderedMap<Value: Hashable & Sendable>: Hashable, Sendabl
         }
     }
 
-    private var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
 
     /// Creates an empty map.
     public init() {}
@@ -34,7 +35,8 @@ public struct InsertionOrderedMap<Value: Hashable & Sendable>: Hashable, Sendabl
         for (key, value) in elements { self[key] = value }
     }
 
-    /// Creates a map from a literal, in the literal's order.
+    /// Creates a map from a literal, in the literal's order; a repeated key keeps its first position and its last
+    /// value.
     public init(dictionaryLiteral elements: (String, Value)...) {
         for (key, value) in elements { self[key] = value }
     }
@@ -65,12 +67,28 @@ public struct InsertionOrderedMap<Value: Hashable & Sendable>: Hashable, Sendabl
         }
     }
 
-    /// The entries in insertion order.
-    public func makeIterator() -> some IteratorProtocol<Element> {
-        entries.lazy.map { (key: $0.key, value: $0.value) }.makeIterator()
+    /// Appends an entry without looking for an existing one of that key (for callers that have already rejected
+    /// duplicates, such as the JSON reader).
+    mutating func appendUnchecked(key: String, value: Value) {
+        entries.append(Entry(key: key, value: value))
     }
 
     private func index(of key: String) -> Int? {
         entries.firstIndex { $0.key.utf8.elementsEqual(key.utf8) }
+    }
+
+    /// Iterates the entries in insertion order.
+    public func makeIterator() -> Iterator {
+        Iterator(entries: entries.makeIterator())
+    }
+
+    /// Iterator over a map's entries in insertion order.
+    public struct Iterator: IteratorProtocol {
+        var entries: IndexingIterator<[Entry]>
+
+        /// The next entry, or `nil` after the last.
+        public mutating func next() -> Element? {
+            entries.next().map { (key: $0.key, value: $0.value) }
+        }
     }
 }

@@ -1,17 +1,57 @@
-// The HTTP side of a server connection: reads requests, hands them to the application, writes responses
-// (keeping the connection alive between plain requests), and upgrades to WebSocket when the application accepts.
+// The HTTP side of a server connection: reads requests, hands them to the server, writes responses (keeping the
+// connection alive between plain requests), and hands the connection over when the server accepts an upgrade.
 //
-// Concurrency: a session belongs to its connection's event loop thread (see EventLoop.swift). The application's
-// handlers run in tasks; their answers come back through `loop.execute`.
+// Concurrency: a session belongs to its connection's event loop thread (see EventLoop.swift in HypergraphEventLoop).
+// The server's handlers run in tasks; their answers come back through `loop.execute`.
+import HypergraphEventLoop
 
-/// Something that takes part in a server's graceful shutdown.
-protocol GracefulShutdownParticipant: AnyObject {
-    /// Start ending the connection politely (on its loop).
-    func beginShutdown()
+/// The limits of a server's HTTP connections.
+package struct HTTPServerLimits: Sendable {
+    /// The largest request line plus header fields accepted; more is answered with 431.
+    package var maximumRequestHeadSize: Int
+    /// The largest `Content-Length` body accepted; more is answered with 413.
+    package var maximumRequestBodySize: Int
+    /// How long a request may take to arrive: from accepting the connection, and between kept-alive requests.
+    package var requestTimeout: Duration
+    /// How long the last response may take to go out before the connection is dropped.
+    package var closeTimeout: Duration
+
+    /// Creates limits.
+    package init(
+        maximumRequestHeadSize: Int, maximumRequestBodySize: Int, requestTimeout: Duration, closeTimeout: Duration
+    ) {
+        self.maximumRequestHeadSize = maximumRequestHeadSize
+        self.maximumRequestBodySize = maximumRequestBodySize
+        self.requestTimeout = requestTimeout
+        self.closeTimeout = closeTimeout
+    }
+}
+
+/// A server's answer to a request that asks to switch protocols.
+package enum HTTPUpgradeDecision: Sendable {
+    /// Send `response` (a 101), then give the connection to `takeOver`, on its loop, with the bytes the client sent
+    /// right behind its request. `takeOver` installs the new protocol's handler and resumes reading (paused for
+    /// `.awaitingApplication`).
+    case accept(response: HTTPResponse, takeOver: @Sendable (Connection, [UInt8]) -> Void)
+    /// Send this response; the connection closes after it.
+    case reject(HTTPResponse)
+}
+
+/// What a server's HTTP connections need from the server. `limits` and `isUpgradeRequest` are called on the
+/// connection's loop, the answers in tasks.
+package protocol HTTPServerDelegate: AnyObject, Sendable {
+    /// The limits in force.
+    var limits: HTTPServerLimits { get }
+    /// Whether `request` asks to switch protocols: it then goes to `upgrade(_:)` instead of `respond(to:)`.
+    func isUpgradeRequest(_ request: HTTPRequest) -> Bool
+    /// The answer to a plain request.
+    func respond(to request: HTTPRequest) async -> HTTPResponse
+    /// The answer to an upgrade request.
+    func upgrade(_ request: HTTPRequest) async -> HTTPUpgradeDecision
 }
 
 /// The HTTP/1.1 request loop of one accepted connection.
-final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @unchecked Sendable {
+package final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @unchecked Sendable {
     // @unchecked: confined to `connection.loop`'s thread, see the header comment.
     private enum State {
         /// Waiting for (the rest of) a request.
@@ -22,7 +62,7 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
         case closing
     }
 
-    private let server: WebSocketServer
+    private let delegate: any HTTPServerDelegate
     private let connection: Connection
     private var state = State.reading
     private var buffer: [UInt8] = []
@@ -32,17 +72,17 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
     private var closeAfterResponse = false
 
     /// Starts reading requests on a freshly accepted connection (on its loop).
-    init(server: WebSocketServer, connection: Connection) {
-        self.server = server
+    package init(delegate: any HTTPServerDelegate, connection: Connection) {
+        self.delegate = delegate
         self.connection = connection
-        deadline = connection.loop.now + server.configuration.webSocket.handshakeTimeout.nanoseconds
+        deadline = connection.loop.now + delegate.limits.requestTimeout.nanoseconds
     }
 
-    private var limits: WebSocketServerConfiguration { server.configuration }
+    private var limits: HTTPServerLimits { delegate.limits }
 
     // MARK: Reading requests
 
-    func connection(_ connection: Connection, received bytes: UnsafeMutableRawBufferPointer) {
+    package func connection(_ connection: Connection, received bytes: UnsafeMutableRawBufferPointer) {
         buffer.append(contentsOf: bytes)
         if case .reading = state { readRequest() }
     }
@@ -94,24 +134,18 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
     private func dispatch(_ request: HTTPRequest) {
         state = .awaitingApplication
         connection.pauseReading(.awaitingApplication)
-        let server = self.server
+        let delegate = self.delegate
         let loop = connection.loop
-        guard Handshake.isUpgradeRequest(request) else {
+        guard delegate.isUpgradeRequest(request) else {
             Task {
-                let response = await server.httpHandler(request)
+                let response = await delegate.respond(to: request)
                 loop.execute { self.respond(response, keepAlive: request.keepsConnectionAlive) }
             }
             return
         }
-        let accept: String
-        do {
-            accept = try Handshake.validate(request)
-        } catch {
-            return respond(error.response, keepAlive: false)
-        }
         Task {
-            let decision = await server.upgradeHandler(request)
-            loop.execute { self.upgrade(decision, accept: accept) }
+            let decision = await delegate.upgrade(request)
+            loop.execute { self.upgrade(decision) }
         }
     }
 
@@ -121,17 +155,17 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
         connection.enqueue(response.encoded(closing: closing))
         if closing {
             state = .closing
-            connection.finish(shutdownWrite: true, timeout: limits.webSocket.closeTimeout.nanoseconds)
+            connection.finish(shutdownWrite: true, timeout: limits.closeTimeout.nanoseconds)
             return
         }
         state = .reading
-        deadline = connection.loop.now + limits.webSocket.handshakeTimeout.nanoseconds
+        deadline = connection.loop.now + limits.requestTimeout.nanoseconds
         connection.resumeReading(.awaitingApplication)
         connection.updateDeadline()
         readRequest() // a pipelined request may already be buffered
     }
 
-    private func upgrade(_ decision: WebSocketUpgradeDecision, accept: String) {
+    private func upgrade(_ decision: HTTPUpgradeDecision) {
         guard connection.isOpen else { return }
         guard !closeAfterResponse else {
             return respond(.text("The server is shutting down.\n", status: 503), keepAlive: false)
@@ -139,59 +173,38 @@ final class HTTPServerSession: ConnectionHandler, GracefulShutdownParticipant, @
         switch decision {
         case .reject(let response):
             respond(response, keepAlive: false)
-        case .accept(let headers, let handler):
-            connection.enqueue(
-                Handshake.switchingProtocols(accept: accept, extraHeaders: headers).encoded(closing: false))
-            let session = WebSocketSession(connection: connection, isClient: false, configuration: limits.webSocket)
-            connection.handler = session
-            connection.resumeReading(.awaitingApplication)
-            connection.updateDeadline()
-            var early = buffer // frames the client sent right behind its request
+        case .accept(let response, let takeOver):
+            connection.enqueue(response.encoded(closing: false))
+            let early = buffer // what the client sent right behind its request belongs to the new protocol
             buffer = []
-            if !early.isEmpty {
-                early.withUnsafeMutableBytes { session.connection(connection, received: $0) }
-            }
-            let socket = WebSocket(session: session)
-            // Two closure literals rather than one shared closure value: measured, the shared value cost about
-            // 1 KiB more per idle connection.
-            if #available(macOS 15.0, *), limits.runsHandlersOnEventLoops {
-                Task(executorPreference: connection.loop) {
-                    await handler(socket)
-                    socket.close()
-                }
-            } else {
-                Task {
-                    await handler(socket)
-                    socket.close()
-                }
-            }
+            takeOver(connection, early)
         }
     }
 
     // MARK: Ending
 
-    func connectionReachedEndOfInput(_ connection: Connection) {
+    package func connectionReachedEndOfInput(_ connection: Connection) {
         guard case .awaitingApplication = state else { return connection.disconnect() }
         closeAfterResponse = true // answer the request, then close
     }
 
-    func beginShutdown() {
+    package func beginShutdown() {
         closeAfterResponse = true
         if case .reading = state { connection.disconnect() }
     }
 
-    var nextDeadline: UInt64? {
+    package var nextDeadline: UInt64? {
         guard case .reading = state else { return nil }
         return deadline
     }
 
-    func connection(_ connection: Connection, deadlinePassed now: UInt64) {
+    package func connection(_ connection: Connection, deadlinePassed now: UInt64) {
         if case .reading = state, deadline <= now { connection.disconnect() }
     }
 
-    func connectionEstablished(_ connection: Connection) {}
+    package func connectionEstablished(_ connection: Connection) {}
 
-    func connectionClosed(_ connection: Connection, error: SocketError?) {
+    package func connectionClosed(_ connection: Connection, error: SocketError?) {
         state = .closing
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 import Synchronization
 import XCTest
 
-@testable import HypergraphWebSocket
+@testable import HypergraphEventLoop
 
 final class EventLoopOrderTests: XCTestCase {
     func testATaskTheLoopGivesItselfRunsAfterOnesOtherThreadsHandedOverBefore() throws {

@@ -1,7 +1,10 @@
-// HTTP/1.1 messages as the application sees them: header fields, requests routed to it, responses it returns.
+// HTTP/1.1 messages: header fields, requests (routed to a server application, or sent by a client) and responses
+// (returned by the application, or read by a client), with their wire forms.
 import Foundation
+import HypergraphEventLoop
 
-/// An ordered list of header fields with case-insensitive lookup.
+/// An ordered list of header fields with case-insensitive lookup. Repeated fields (two `Set-Cookie` or `Via`
+/// lines) are all kept, in the order received.
 public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// One header field.
     public struct Field: Sendable, Hashable {
@@ -36,6 +39,14 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// Every value of `name`, in order.
     public func values(for name: String) -> [String] {
         fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
+    }
+
+    /// The values of a list header (such as `Via` or `Cache-Control`) joined with ", ", as one line would carry
+    /// them (RFC 9110 §5.3), or nil when there is none. Not meaningful for `Set-Cookie`, whose values may contain
+    /// commas: read those with `values(for:)`.
+    public func combinedValue(for name: String) -> String? {
+        let values = values(for: name)
+        return values.isEmpty ? nil : values.joined(separator: ", ")
     }
 
     /// Appends a field (keeping existing fields of the same name).
@@ -127,6 +138,16 @@ public struct HTTPRequest: Sendable, Hashable {
         return spaced.removingPercentEncoding ?? spaced
     }
 
+    /// The wire form: request line, header fields, `Content-Length` when there is a body or the method is POST or
+    /// PUT (which always carry one), then the body.
+    package func encoded() -> OutboundBytes {
+        var headers = self.headers
+        if !body.isEmpty || method == "POST" || method == "PUT" {
+            headers.replace(name: "Content-Length", value: String(body.count))
+        }
+        return headers.encodedMessage(startLine: "\(method) \(target) \(version)", body: body)
+    }
+
     /// Whether the connection stays open after the response: the HTTP/1.1 default unless `Connection: close`,
     /// and for HTTP/1.0 only with `Connection: keep-alive`.
     var keepsConnectionAlive: Bool {
@@ -135,7 +156,8 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 }
 
-/// The application's answer to an HTTP request, or to an upgrade request it rejects.
+/// An HTTP response: a server application's answer to a request (or to an upgrade request it rejects), or what a
+/// client read.
 public struct HTTPResponse: Sendable, Hashable {
     /// The status code, e.g. 200.
     public var status: Int
@@ -190,14 +212,21 @@ public struct HTTPResponse: Sendable, Hashable {
 
     /// The wire form: status line, headers with `Content-Length` (except for 101) and, when `closing`,
     /// `Connection: close`, then the body.
-    func encoded(closing: Bool) -> OutboundBytes {
+    package func encoded(closing: Bool) -> OutboundBytes {
         var headers = self.headers
         if status != 101 {
             headers.replace(name: "Content-Length", value: String(body.count))
             if closing { headers.replace(name: "Connection", value: "close") }
         }
-        var head = "HTTP/1.1 \(status) \(reasonPhrase)\r\n"
-        for field in headers { head += "\(field.name): \(field.value)\r\n" }
+        return headers.encodedMessage(startLine: "HTTP/1.1 \(status) \(reasonPhrase)", body: body)
+    }
+}
+
+extension HTTPHeaders {
+    /// A message on the wire: `startLine`, these fields in order, an empty line, `body`.
+    fileprivate func encodedMessage(startLine: String, body: [UInt8]) -> OutboundBytes {
+        var head = startLine + "\r\n"
+        for field in fields { head += "\(field.name): \(field.value)\r\n" }
         head += "\r\n"
         return OutboundBytes(copying: Array(head.utf8) + body)
     }

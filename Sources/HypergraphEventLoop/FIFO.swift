@@ -40,7 +40,7 @@ package struct FIFO<Element> {
     }
 
     /// Replaces the oldest element (which must exist) with `element`.
-    mutating func replaceFirst(with element: Element) {
+    package mutating func replaceFirst(with element: Element) {
         storage[head] = element
     }
 
@@ -51,7 +51,7 @@ package struct FIFO<Element> {
     }
 
     /// Calls `body` with the queued elements in order until it returns false.
-    func forEach(while body: (Element) -> Bool) {
+    package func forEach(while body: (Element) -> Bool) {
         for index in head..<storage.count where !body(storage[index]) { return }
     }
 }

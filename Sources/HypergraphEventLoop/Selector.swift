@@ -7,12 +7,17 @@
 #endif
 
 /// The readiness a descriptor's owner wants to hear about.
-struct SelectorInterest: OptionSet, Sendable {
-    let rawValue: UInt8
+package struct SelectorInterest: OptionSet, Sendable {
+    package let rawValue: UInt8
     /// Data can be read (or the peer closed its side).
-    static let read = SelectorInterest(rawValue: 1)
+    package static let read = SelectorInterest(rawValue: 1)
     /// Data can be written without blocking.
-    static let write = SelectorInterest(rawValue: 2)
+    package static let write = SelectorInterest(rawValue: 2)
+
+    /// The interest with these bits.
+    package init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
 }
 
 /// One readiness report, naming the registration by the identifier given to `register`.

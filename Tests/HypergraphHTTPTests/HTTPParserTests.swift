@@ -1,7 +1,8 @@
 // Request and response heads: what is accepted, and the status and message for what is not.
+import HypergraphEventLoop
 import XCTest
 
-@testable import HypergraphWebSocket
+@testable import HypergraphHTTP
 
 final class HTTPParserTests: XCTestCase {
     private func parse(_ text: String) throws(HTTPParseError) -> HTTPRequest {
@@ -96,5 +97,27 @@ final class HTTPParserTests: XCTestCase {
         let headers: HTTPHeaders = ["Connection": "keep-alive, Upgrade"]
         XCTAssertTrue(headers.contains(token: "upgrade", in: "connection"))
         XCTAssertFalse(headers.contains(token: "close", in: "connection"))
+    }
+
+    func testRepeatedFieldsAreKeptInOrderWithACombinedViewForListHeaders() throws {
+        let request = try parse(
+            "GET / HTTP/1.1\r\nHost: x\r\nVia: 1.0 fred\r\nCookie: a=1\r\nvia: 1.1 p.example\r\nCOOKIE: b=2\r\n\r\n")
+        XCTAssertEqual(request.headers.fields.map(\.name), ["Host", "Via", "Cookie", "via", "COOKIE"])
+        XCTAssertEqual(request.headers.values(for: "VIA"), ["1.0 fred", "1.1 p.example"])
+        XCTAssertEqual(request.headers["via"], "1.0 fred", "the subscript is the first value")
+        XCTAssertEqual(request.headers.combinedValue(for: "Via"), "1.0 fred, 1.1 p.example")
+        XCTAssertNil(request.headers.combinedValue(for: "Warning"))
+    }
+
+    func testRequestEncoding() {
+        var request = HTTPRequest(method: "POST", target: "/a?b=c", headers: ["Set-Cookie": "1", "set-cookie": "2"])
+        XCTAssertEqual(
+            String(decoding: request.encoded().bytes, as: UTF8.self),
+            "POST /a?b=c HTTP/1.1\r\nSet-Cookie: 1\r\nset-cookie: 2\r\nContent-Length: 0\r\n\r\n",
+            "a POST always carries its length, and repeated fields go out in order")
+        request.method = "GET"
+        XCTAssertEqual(
+            String(decoding: request.encoded().bytes, as: UTF8.self),
+            "GET /a?b=c HTTP/1.1\r\nSet-Cookie: 1\r\nset-cookie: 2\r\n\r\n")
     }
 }

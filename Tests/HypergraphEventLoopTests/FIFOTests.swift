@@ -1,7 +1,7 @@
 // The engine's FIFO queue: order across compaction, emptying and refilling, and replacing the head.
 import XCTest
 
-@testable import HypergraphWebSocket
+@testable import HypergraphEventLoop
 
 final class FIFOTests: XCTestCase {
     func testKeepsOrderAcrossCompaction() {
