@@ -62,6 +62,17 @@ struct BLAKE3ChainingValue<Word: BLAKE3Word>: Sendable {
     }
 }
 
+extension BLAKE3ChainingValue {
+    /// The chaining value whose word `i` is `combine` of word `i` of `self` and of `other`.
+    @inline(__always)
+    func combined(with other: Self, _ combine: (Word, Word) -> Word) -> Self {
+        Self(
+            h0: combine(h0, other.h0), h1: combine(h1, other.h1), h2: combine(h2, other.h2),
+            h3: combine(h3, other.h3), h4: combine(h4, other.h4), h5: combine(h5, other.h5),
+            h6: combine(h6, other.h6), h7: combine(h7, other.h7))
+    }
+}
+
 /// The sixteen message words of one 64-byte block.
 struct BLAKE3MessageBlock<Word: BLAKE3Word> {
     var m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15: Word
