@@ -200,7 +200,7 @@ enum BLAKE3ChunkBatch {
     /// The chaining values of the `Lanes.scalarCount` whole chunks at `input`, the first of which has index
     /// `counter`, one per lane.
     @inline(__always)
-    static func hashChunks(_ input: UnsafeRawPointer, counter: UInt64) -> BLAKE3ChainingValue<Lanes> {
+    private static func hashChunks(_ input: UnsafeRawPointer, counter: UInt64) -> BLAKE3ChainingValue<Lanes> {
         var counterLow = Lanes()
         var counterHigh = Lanes()
         for lane in 0..<Lanes.scalarCount {
