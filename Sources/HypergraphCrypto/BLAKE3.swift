@@ -34,20 +34,29 @@ public struct BLAKE3: Sendable {
             if chunk.byteCount == blake3ChunkByteCount {
                 // More input follows, so the full chunk is not the last one and can be closed.
                 let completed = chunk.counter + 1
-                add(chunkChainingValue: chunk.output.chainingValue, completedChunks: completed)
+                add(chunk.output.chainingValue, completedSubtrees: completed)
                 chunk = BLAKE3ChunkState(counter: completed)
             }
 
             if chunk.byteCount == 0 && remaining > BLAKE3ChunkBatch.byteCount {
-                // Strictly more than a batch remains, so none of the batch's chunks is the last one.
+                // Strictly more than a batch remains, so none of the batch's chunks is the last one. Each lane
+                // takes the largest complete subtree that fits, up to the batch's maximum.
                 var completed = chunk.counter
                 repeat {
-                    BLAKE3ChunkBatch.hashChunks(next, counter: completed) { chainingValue in
-                        completed += 1
-                        add(chunkChainingValue: chainingValue, completedChunks: completed)
+                    var chunksPerLane = BLAKE3ChunkBatch.maximumChunksPerLane
+                    while chunksPerLane > 1
+                        && (completed % UInt64(chunksPerLane) != 0
+                            || chunksPerLane * BLAKE3ChunkBatch.byteCount >= remaining)
+                    {
+                        chunksPerLane /= 2
                     }
-                    next += BLAKE3ChunkBatch.byteCount
-                    remaining -= BLAKE3ChunkBatch.byteCount
+                    let subtrees = BLAKE3ChunkBatch.hashSubtrees(next, counter: completed, chunksPerLane: chunksPerLane)
+                    for lane in 0..<BLAKE3ChunkBatch.Lanes.scalarCount {
+                        completed += UInt64(chunksPerLane)
+                        add(subtrees[lane: lane], completedSubtrees: completed / UInt64(chunksPerLane))
+                    }
+                    next += chunksPerLane * BLAKE3ChunkBatch.byteCount
+                    remaining -= chunksPerLane * BLAKE3ChunkBatch.byteCount
                 } while remaining > BLAKE3ChunkBatch.byteCount
                 chunk = BLAKE3ChunkState(counter: completed)
             }
@@ -76,11 +85,12 @@ public struct BLAKE3: Sendable {
         return hasher.finalize()
     }
 
-    /// Pushes a completed chunk's chaining value, first merging every subtree it completes: each trailing zero
-    /// bit of the number of completed chunks is one finished pair of equal-sized subtrees.
-    private mutating func add(chunkChainingValue: BLAKE3ChainingValue<UInt32>, completedChunks: UInt64) {
-        var merged = chunkChainingValue
-        var count = completedChunks
+    /// Pushes the chaining value of a completed subtree (a chunk, or a run of 2^k chunks that starts at a multiple
+    /// of 2^k), first merging every subtree it completes: with `completedSubtrees` counting the subtrees of its size
+    /// completed so far, this one included, each trailing zero bit is one finished pair of equal-sized subtrees.
+    private mutating func add(_ subtree: BLAKE3ChainingValue<UInt32>, completedSubtrees: UInt64) {
+        var merged = subtree
+        var count = completedSubtrees
         while count & 1 == 0, let left = subtrees.popLast() {
             merged = BLAKE3Output.parent(left: left, right: merged).chainingValue
             count >>= 1

@@ -7,8 +7,8 @@ protocol BLAKE3Word: Sendable {
     init(repeating value: UInt32)
     static func &+ (lhs: Self, rhs: Self) -> Self
     static func ^ (lhs: Self, rhs: Self) -> Self
-    /// The bits rotated right by `count` (1...31) in every lane.
-    func rotatedRight(_ count: UInt32) -> Self
+    /// `self ^ other` rotated right by `count` (1...31) in every lane.
+    func xorRotatedRight(_ other: Self, _ count: UInt32) -> Self
 }
 
 extension UInt32: BLAKE3Word {
@@ -16,16 +16,26 @@ extension UInt32: BLAKE3Word {
     init(repeating value: UInt32) { self = value }
 
     @inline(__always)
-    func rotatedRight(_ count: UInt32) -> UInt32 { rotateRight(self, count) }
+    func xorRotatedRight(_ other: UInt32, _ count: UInt32) -> UInt32 { rotateRight(self ^ other, count) }
 }
 
-// The two shifted halves are combined with `&+` rather than `|` (the bits do not overlap, so the result is the
-// same): LLVM turns the `|` form into a vector rotate, which it lowers to four scalar rotates on baseline x86-64
-// (SSE2), costing more than half of BLAKE3's throughput; the `&+` form stays two vector shifts and a combine.
+// Two forms chosen for what LLVM makes of them on baseline x86-64 (SSE2, which has no vector rotate and no byte
+// shuffle). Rotating by 16 swaps the 16-bit halves of each lane: two word shuffles (`pshuflw`, `pshufhw`) instead
+// of two shifts and a combine. The XOR is done on the 16-bit view too: XORing as 32-bit lanes and then
+// reinterpreting made LLVM rebuild one lane with a shift and a blend. The other rotations combine the two shifted
+// halves with `&+` rather than `|` (the bits do not overlap, so the result is the same): LLVM turns the `|` form
+// into a vector rotate, which it lowers to four scalar rotates on SSE2.
 
 extension SIMD4: BLAKE3Word where Scalar == UInt32 {
     @inline(__always)
-    func rotatedRight(_ count: UInt32) -> Self { (self &>> count) &+ (self &<< (32 &- count)) }
+    func xorRotatedRight(_ other: Self, _ count: UInt32) -> Self {
+        if count == 16 {
+            let h = unsafeBitCast(self, to: SIMD8<UInt16>.self) ^ unsafeBitCast(other, to: SIMD8<UInt16>.self)
+            return unsafeBitCast(SIMD8<UInt16>(h[1], h[0], h[3], h[2], h[5], h[4], h[7], h[6]), to: Self.self)
+        }
+        let x = self ^ other
+        return (x &>> count) &+ (x &<< (32 &- count))
+    }
 }
 
 /// Domain-separation flags of the BLAKE3 specification (§2.1) used by the default hash mode.
@@ -49,6 +59,17 @@ struct BLAKE3ChainingValue<Word: BLAKE3Word>: Sendable {
             h4: Word(repeating: 0x510e_527f), h5: Word(repeating: 0x9b05_688c),
             h6: Word(repeating: 0x1f83_d9ab), h7: Word(repeating: 0x5be0_cd19)
         )
+    }
+}
+
+extension BLAKE3ChainingValue {
+    /// The chaining value whose word `i` is `combine` of word `i` of `self` and of `other`.
+    @inline(__always)
+    func combined(with other: Self, _ combine: (Word, Word) -> Word) -> Self {
+        Self(
+            h0: combine(h0, other.h0), h1: combine(h1, other.h1), h2: combine(h2, other.h2),
+            h3: combine(h3, other.h3), h4: combine(h4, other.h4), h5: combine(h5, other.h5),
+            h6: combine(h6, other.h6), h7: combine(h7, other.h7))
     }
 }
 
@@ -84,9 +105,11 @@ struct BLAKE3MessageBlock<Word: BLAKE3Word> {
     }
 }
 
-/// The sixteen-word state of the compression function.
+/// The sixteen-word state of the compression function, as four rows of four words (the 4×4 matrix of the
+/// specification).
 struct BLAKE3CompressionState<Word: BLAKE3Word> {
-    private var v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15: Word
+    private typealias Row = (Word, Word, Word, Word)
+    private var a, b, c, d: Row
 
     /// Compresses `block` into `chainingValue` (specification §2.2): seven rounds of eight G mixes.
     @inline(__always)
@@ -99,50 +122,67 @@ struct BLAKE3CompressionState<Word: BLAKE3Word> {
         flags: Word
     ) {
         let iv = BLAKE3ChainingValue<Word>.initial
-        (v0, v1, v2, v3, v4, v5, v6, v7) = (h.h0, h.h1, h.h2, h.h3, h.h4, h.h5, h.h6, h.h7)
-        (v8, v9, v10, v11) = (iv.h0, iv.h1, iv.h2, iv.h3)
-        (v12, v13, v14, v15) = (counterLow, counterHigh, blockLength, flags)
+        (a, b) = ((h.h0, h.h1, h.h2, h.h3), (h.h4, h.h5, h.h6, h.h7))
+        (c, d) = ((iv.h0, iv.h1, iv.h2, iv.h3), (counterLow, counterHigh, blockLength, flags))
 
-        var message = block
-        round(message)
-        for _ in 1..<7 {
-            message = message.permuted
-            round(message)
-        }
+        let m1 = block.permuted
+        let m2 = m1.permuted
+        let m3 = m2.permuted
+        let m4 = m3.permuted
+        let m5 = m4.permuted
+        let m6 = m5.permuted
+        round(block)
+        round(m1)
+        round(m2)
+        round(m3)
+        round(m4)
+        round(m5)
+        round(m6)
     }
 
     /// The output's first half folded with the second: the chaining value handed to the next node.
     @inline(__always)
     var chainingValue: BLAKE3ChainingValue<Word> {
         BLAKE3ChainingValue(
-            h0: v0 ^ v8, h1: v1 ^ v9, h2: v2 ^ v10, h3: v3 ^ v11,
-            h4: v4 ^ v12, h5: v5 ^ v13, h6: v6 ^ v14, h7: v7 ^ v15
+            h0: a.0 ^ c.0, h1: a.1 ^ c.1, h2: a.2 ^ c.2, h3: a.3 ^ c.3,
+            h4: b.0 ^ d.0, h5: b.1 ^ d.1, h6: b.2 ^ d.2, h7: b.3 ^ d.3
         )
     }
 
+    /// One round: G on the four columns, then on the four diagonals, which rotating rows `b`, `c` and `d` left
+    /// by one, two and three words lines up as columns (for the compiler only a renaming of registers).
     @inline(__always)
     private mutating func round(_ m: BLAKE3MessageBlock<Word>) {
-        // Columns, then diagonals.
-        Self.mix(&v0, &v4, &v8, &v12, m.m0, m.m1)
-        Self.mix(&v1, &v5, &v9, &v13, m.m2, m.m3)
-        Self.mix(&v2, &v6, &v10, &v14, m.m4, m.m5)
-        Self.mix(&v3, &v7, &v11, &v15, m.m6, m.m7)
-        Self.mix(&v0, &v5, &v10, &v15, m.m8, m.m9)
-        Self.mix(&v1, &v6, &v11, &v12, m.m10, m.m11)
-        Self.mix(&v2, &v7, &v8, &v13, m.m12, m.m13)
-        Self.mix(&v3, &v4, &v9, &v14, m.m14, m.m15)
+        Self.mixColumns(&a, &b, &c, &d, (m.m0, m.m2, m.m4, m.m6), (m.m1, m.m3, m.m5, m.m7))
+        (b, c, d) = ((b.1, b.2, b.3, b.0), (c.2, c.3, c.0, c.1), (d.3, d.0, d.1, d.2))
+        Self.mixColumns(&a, &b, &c, &d, (m.m8, m.m10, m.m12, m.m14), (m.m9, m.m11, m.m13, m.m15))
+        (b, c, d) = ((b.3, b.0, b.1, b.2), (c.2, c.3, c.0, c.1), (d.1, d.2, d.3, d.0))
     }
 
-    /// The quarter-round G of the specification.
+    /// The quarter-round G of the specification on each of the four columns, with message words `x.i` and `y.i`
+    /// for column `i`. The four are independent, so each step is written for all four at once: in this order the
+    /// compiler keeps more of the state in registers than with one whole G after another.
     @inline(__always)
-    private static func mix(_ a: inout Word, _ b: inout Word, _ c: inout Word, _ d: inout Word, _ x: Word, _ y: Word) {
-        a = a &+ b &+ x
-        d = (d ^ a).rotatedRight(16)
-        c = c &+ d
-        b = (b ^ c).rotatedRight(12)
-        a = a &+ b &+ y
-        d = (d ^ a).rotatedRight(8)
-        c = c &+ d
-        b = (b ^ c).rotatedRight(7)
+    private static func mixColumns(_ a: inout Row, _ b: inout Row, _ c: inout Row, _ d: inout Row, _ x: Row, _ y: Row) {
+        halfMixColumns(&a, &b, &c, &d, x, rotations: (16, 12))
+        halfMixColumns(&a, &b, &c, &d, y, rotations: (8, 7))
+    }
+
+    /// One half of G on each column: `a += b + m`, `d = (d ^ a) >>> rotations.0`, `c += d`,
+    /// `b = (b ^ c) >>> rotations.1`.
+    @inline(__always)
+    private static func halfMixColumns(
+        _ a: inout Row, _ b: inout Row, _ c: inout Row, _ d: inout Row, _ m: Row, rotations: (UInt32, UInt32)
+    ) {
+        a = (a.0 &+ b.0 &+ m.0, a.1 &+ b.1 &+ m.1, a.2 &+ b.2 &+ m.2, a.3 &+ b.3 &+ m.3)
+        d = (
+            d.0.xorRotatedRight(a.0, rotations.0), d.1.xorRotatedRight(a.1, rotations.0),
+            d.2.xorRotatedRight(a.2, rotations.0), d.3.xorRotatedRight(a.3, rotations.0)
+        )
+        c = (c.0 &+ d.0, c.1 &+ d.1, c.2 &+ d.2, c.3 &+ d.3)
+        b = (
+            b.0.xorRotatedRight(c.0, rotations.1), b.1.xorRotatedRight(c.1, rotations.1),
+            b.2.xorRotatedRight(c.2, rotations.1), b.3.xorRotatedRight(c.3, rotations.1)
+        )
     }
 }

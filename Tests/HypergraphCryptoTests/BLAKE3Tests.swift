@@ -42,10 +42,7 @@ final class BLAKE3Tests: XCTestCase {
             let input = blake3OfficialInput(length: length)
             let expected = BLAKE3.hash(input)
             for split in 0...length {
-                var hasher = BLAKE3()
-                hasher.update(input[..<split])
-                hasher.update(input[split...])
-                XCTAssertEqual(hasher.finalize(), expected, "length \(length) split at \(split)")
+                XCTAssertEqual(hashSplit(input, at: split), expected, "length \(length) split at \(split)")
             }
         }
     }
@@ -56,21 +53,30 @@ final class BLAKE3Tests: XCTestCase {
             let input = blake3OfficialInput(length: length)
             let expected = BLAKE3.hash(input)
             for pieceSize in [1, 7, 64, 65, 1000, 1024, 1025, 4095, 4096, 4097, 8193] {
-                var hasher = BLAKE3()
-                var start = 0
-                while start < length {
-                    let end = min(start + pieceSize, length)
-                    hasher.update(input[start..<end])
-                    start = end
-                }
-                XCTAssertEqual(hasher.finalize(), expected, "length \(length) in \(pieceSize)-byte pieces")
+                XCTAssertEqual(
+                    hashInPieces(input, pieceSize: pieceSize), expected, "length \(length) in \(pieceSize)-byte pieces")
             }
             for split in [1, 1023, 1024, 1025, 4095, 4096, 4097, 8191, 8192, 8193, length - 1] where split < length {
-                var hasher = BLAKE3()
-                hasher.update(input[..<split])
-                hasher.update(input[split...])
-                XCTAssertEqual(hasher.finalize(), expected, "length \(length) split at \(split)")
+                XCTAssertEqual(hashSplit(input, at: split), expected, "length \(length) split at \(split)")
             }
+        }
+    }
+
+    /// The official vector at 102 400 bytes (100 chunks: one-shot, a 64-chunk and a 32-chunk run of subtrees),
+    /// with the input fed so that the multi-chunk subtrees start at every kind of chunk alignment (odd chunk
+    /// counts, multiples of 4 and 16 chunks) and in pieces larger than the largest run: each update must pick only
+    /// subtrees that are complete in the BLAKE3 tree.
+    func testSubtreeRunsAtEveryAlignmentMatchReference() throws {
+        let length = 102_400
+        let reference = try XCTUnwrap(HashVectorFile.load().blake3Official.cases.first { $0.length == length })
+        let input = blake3OfficialInput(length: length)
+        let splits = [1, 1024, 2055, 3072, 4096, 5120, 8193, 12_288, 16_384, 17_408, 33_792, 65_535, 69_632]
+        for split in splits {
+            XCTAssertEqual(Hex.encode(hashSplit(input, at: split)), reference.blake3, "split at \(split)")
+        }
+        for pieceSize in [5 * 1024 + 3, 66_000, 70_000] {
+            XCTAssertEqual(
+                Hex.encode(hashInPieces(input, pieceSize: pieceSize)), reference.blake3, "\(pieceSize)-byte pieces")
         }
     }
 
@@ -81,4 +87,24 @@ final class BLAKE3Tests: XCTestCase {
         input.withUnsafeBytes { hasher.update($0) }
         XCTAssertEqual(hasher.finalize(), BLAKE3.hash(input))
     }
+}
+
+/// The hash of `input` fed to one hasher in two `update` calls, split at `split`.
+private func hashSplit(_ input: [UInt8], at split: Int) -> [UInt8] {
+    var hasher = BLAKE3()
+    hasher.update(input[..<split])
+    hasher.update(input[split...])
+    return hasher.finalize()
+}
+
+/// The hash of `input` fed to one hasher in consecutive pieces of `pieceSize` bytes (the last one shorter).
+private func hashInPieces(_ input: [UInt8], pieceSize: Int) -> [UInt8] {
+    var hasher = BLAKE3()
+    var start = 0
+    while start < input.count {
+        let end = min(start + pieceSize, input.count)
+        hasher.update(input[start..<end])
+        start = end
+    }
+    return hasher.finalize()
 }
