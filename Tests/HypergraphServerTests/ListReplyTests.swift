@@ -165,7 +165,7 @@ final class ListReplyTests: XCTestCase {
         var tight = ServerLimits()
         tight.maximumReplyBytes = 64 * 1024
         let problems = tight.replyBoundProblems
-        XCTAssertEqual(problems.count, 4, "every list and the inbox messages: \(problems)")
+        XCTAssertEqual(problems.count, 5, "every list, the inbox messages and the space reply: \(problems)")
         XCTAssertTrue(problems.contains { $0.contains("maximumSpacesPerAppIdentity") }, "\(problems)")
         XCTAssertTrue(problems.contains { $0.contains("maximumCiphertextBytes") }, "\(problems)")
     }
