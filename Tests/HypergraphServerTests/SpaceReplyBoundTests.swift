@@ -23,17 +23,14 @@ final class SpaceReplyBoundTests: XCTestCase {
         let longKey = alice.identity.createSpaceInboxEvent(
             spaceId: space.id, previousEventHash: try XCTUnwrap(withInbox.lastEventHash), isPublic: false,
             authPolicy: .anonymous, secretKey: RandomIdentifiers.hex(byteCount: 300))
-        let keyError = try await alice.rejection(of: .createSpaceInboxEvent(longKey))
-        XCTAssertEqual(keyError.code, .tooLarge, keyError.message)
-        XCTAssertTrue(keyError.message.contains("event.transaction.secretKey has 602 bytes"), keyError.message)
-        XCTAssertTrue(keyError.message.contains("the limit is 512"), keyError.message)
+        try await alice.assertTooLarge(
+            .createSpaceInboxEvent(longKey), mentioning: "event.transaction.secretKey has 602 bytes",
+            "the limit is 512")
 
         let secondInbox = alice.identity.createSpaceInboxEvent(
             spaceId: space.id, previousEventHash: try XCTUnwrap(withInbox.lastEventHash), isPublic: false,
             authPolicy: .anonymous)
-        let inboxError = try await alice.rejection(of: .createSpaceInboxEvent(secondInbox))
-        XCTAssertEqual(inboxError.code, .tooLarge, inboxError.message)
-        XCTAssertTrue(inboxError.message.contains("maximumInboxesPerSpace"), inboxError.message)
+        try await alice.assertTooLarge(.createSpaceInboxEvent(secondInbox), mentioning: "maximumInboxesPerSpace")
         let inboxes = try await server.storage.spaceInboxes(spaceId: space.id, publicOnly: false)
         XCTAssertEqual(inboxes.map(\.inbox.inboxId), [firstInbox], "nothing stored")
         let afterRefusals = try await alice.subscribe(space.id)
@@ -44,10 +41,8 @@ final class SpaceReplyBoundTests: XCTestCase {
         XCTAssertEqual(invited.events.count, 3)
         let invitation = try XCTUnwrap(
             alice.identity.createInvitationEvent(in: invited, inviteeAccountAddress: carol.account))
-        let eventError = try await alice.rejection(of: .createInvitationEvent(invitation))
-        XCTAssertEqual(eventError.code, .tooLarge, eventError.message)
-        XCTAssertTrue(eventError.message.contains("already has 3"), eventError.message)
-        XCTAssertTrue(eventError.message.contains("maximumEventsPerSpace"), eventError.message)
+        try await alice.assertTooLarge(
+            .createInvitationEvent(invitation), mentioning: "(events) already has 3", "maximumEventsPerSpace")
         let pending = try await server.storage.invitations(inviteeAccountAddress: carol.account)
         XCTAssertEqual(pending.count, 0, "nothing stored")
 
@@ -55,8 +50,7 @@ final class SpaceReplyBoundTests: XCTestCase {
         let invitations = try await bob.session.listInvitations()
         let accept = bob.identity.acceptInvitationEvent(
             spaceId: space.id, previousEventHash: try XCTUnwrap(invitations.invitations.first?.previousEventHash))
-        let acceptError = try await bob.rejection(of: .acceptInvitationEvent(accept))
-        XCTAssertEqual(acceptError.code, .tooLarge, acceptError.message)
+        try await bob.assertTooLarge(.acceptInvitationEvent(accept), mentioning: "maximumEventsPerSpace")
         let isMember = try await server.storage.isMember(spaceId: space.id, accountAddress: bob.account)
         XCTAssertFalse(isMember, "nothing stored")
         let final = try await alice.subscribe(space.id)
@@ -89,10 +83,9 @@ final class SpaceReplyBoundTests: XCTestCase {
         let space = try await alice.createSpace()
         try await alice.createUpdate(space.id, [UInt8](repeating: 255, count: 4_000))
 
-        let error = try await alice.rejection(of: .subscribeSpace(SubscribeSpaceRequest(id: space.id)))
-        XCTAssertEqual(error.code, .tooLarge, error.message)
-        XCTAssertTrue(error.message.contains("the space reply would be"), error.message)
-        XCTAssertTrue(error.message.contains("maximumReplyBytes (8192)"), error.message)
+        try await alice.assertTooLarge(
+            .subscribeSpace(SubscribeSpaceRequest(id: space.id)), mentioning: "the space reply would be",
+            "maximumReplyBytes (8192)")
         let logged = try await server.awaitLogLines(containing: "level=error", "event=reply.over_limit", "type=space")
         XCTAssertEqual(logged.count, 1, "\(server.logs.all)")
         XCTAssertFalse(

@@ -66,8 +66,7 @@ extension ServerLimits {
     }
 }
 
-/// The encoded sizes of the largest list entries the field limits allow: text fields made of control characters
-/// (each written as a 6-byte `\uXXXX` escape), fixed-format fields at their length.
+/// The encoded sizes of the largest list entries the field limits allow (made of ``WorstCaseFields``).
 struct ListReplyEntries {
     let spaceBytes: Int
     let spacesEnvelopeBytes: Int
