@@ -7,8 +7,8 @@ import HypergraphSigning
 import HypergraphStore
 
 extension RequestContext {
-    /// Sends a list or `space` reply to the requester if its encoding fits ``ServerLimits/maximumReplyBytes``; otherwise see
-    /// ``ServerContext/requireWithinReplyLimit(_:of:)``.
+    /// Sends a list or `space` reply to the requester if its encoding fits ``ServerLimits/maximumReplyBytes``;
+    /// otherwise see ``ServerContext/requireWithinReplyLimit(_:of:)``.
     func replyWithinLimit(_ message: ServerMessage) throws {
         let encoded = server.encode(message)
         try server.requireWithinReplyLimit(encoded, of: message.type)
