@@ -58,6 +58,24 @@ final class SpaceReplyBoundTests: XCTestCase {
         await server.stop()
     }
 
+    func testManySmallUpdatesWithLongEscapedIdsArriveInPartsWithinTheLimit() async throws {
+        // Each update id is 256 control characters, 1,536 bytes once escaped: the slices count them at that size,
+        // so every part fits and the subscriber gets them all.
+        var limits = ServerLimits()
+        limits.maximumReplyBytes = 16 * 1024
+        let server = try await TestServer.start(limits: limits)
+        let alice = try await server.participant()
+        let space = try await alice.createSpace()
+        for index in 0..<40 {
+            let updateId = String(format: "%03d", index) + String(repeating: "\u{1}", count: 253)
+            try await alice.createUpdate(space.id, [UInt8(index)], updateId: updateId)
+        }
+        let snapshot = try await alice.subscribe(space.id)
+        XCTAssertEqual(snapshot.updates?.updates.map(\.update.bytes), (0..<40).map { [UInt8($0)] })
+        XCTAssertEqual(server.logLines(containing: "event=reply.over_limit"), [], "no part passed the limit")
+        await server.stop()
+    }
+
     func testTheDefaultLimitsBoundTheSpaceReply() {
         XCTAssertEqual(ServerLimits().replyBoundProblems, [])
         var manyEvents = ServerLimits()

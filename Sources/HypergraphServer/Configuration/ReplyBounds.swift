@@ -57,6 +57,19 @@ extension ServerLimits {
         return problems
     }
 
+    /// The most one update of an `updates` array takes besides its content (which takes at most 4 characters a
+    /// byte): its other members with the longest update id the limits allow, and the comma.
+    var updateOverheadBytes: Int {
+        let fields = WorstCaseFields(limits: self)
+        func size(_ updates: [SignedUpdate]) -> Int {
+            fields.size(
+                .updatesNotification(
+                    UpdatesNotificationResponse(
+                        spaceId: "", updates: Updates(updates: updates, firstUpdateClock: 0, lastUpdateClock: 0))))
+        }
+        return size([fields.update, fields.update]) - size([fields.update])
+    }
+
     /// How many inbox messages a reply whose other members take `envelopeBytes` may carry: half of the rest for
     /// their ciphertexts and half for the members around each (``inboxMessageOverheadBytes``), so the messages the
     /// store returns within this budget fit ``maximumReplyBytes``.
@@ -116,6 +129,11 @@ struct WorstCaseFields {
         identifier = Self.controlCharacters(limits.maximumIdentifierBytes)
     }
 
+    /// An update without content.
+    var update: SignedUpdate {
+        SignedUpdate(update: Bytes([]), accountAddress: hex(40), signature: signature, updateId: identifier)
+    }
+
     /// A text of `bytes` control characters.
     func text(_ bytes: Int) -> String { Self.controlCharacters(bytes) }
     /// `0x` and `digits` hexadecimal digits.
@@ -145,11 +163,9 @@ struct SpaceReplyEntries {
         let keyBox = KeyBoxWithKeyId(
             id: identifier, accountAddress: hex(40), ciphertext: hex(limits.maximumCiphertextBytes - 2),
             nonce: hex(48), authorPublicKey: hex(64))
-        let update = SignedUpdate(
-            update: Bytes([]), accountAddress: hex(40), signature: fields.signature, updateId: identifier)
         let empty = SpaceResponse(
             id: identifier, name: fields.text(limits.maximumNameBytes), events: [], keyBoxes: [keyBox], inboxes: [],
-            updates: Updates(updates: [update], firstUpdateClock: Int.max, lastUpdateClock: Int.max),
+            updates: Updates(updates: [fields.update], firstUpdateClock: Int.max, lastUpdateClock: Int.max),
             snapshotLastUpdateClock: Int.max)
         func size(events: [SpaceEvent], inboxes: [SpaceInbox] = []) -> Int {
             var response = empty

@@ -74,14 +74,15 @@ extension RequestContext {
     }
 
     /// The updates that fit in a message of `replyBytes`: half of it for their content at its worst-case JSON size
-    /// (4 characters per byte) and half for the members around each (at most 256 bytes plus the update id).
+    /// (4 characters per byte) and half for the members around each (``ServerLimits/updateOverheadBytes``, with the
+    /// update id at its worst-case escaped size).
     private func readUpdates(
         of spaceId: String, after: Int64?, through: Int64?, replyBytes: Int
     ) async throws -> UpdateSlice {
         let room = max(replyBytes - 1_024, 0) / 2
         return try await storage.updates(
             spaceId: spaceId, afterClock: after, throughClock: through, maximumBytes: room / 4,
-            maximumCount: max(room / (256 + server.limits.maximumIdentifierBytes), 1))
+            maximumCount: max(room / server.limits.updateOverheadBytes, 1))
     }
 
     /// Returns once at most one reply's worth is queued for the peer; throws ``ConnectionGone`` when the connection
