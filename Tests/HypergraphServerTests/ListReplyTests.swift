@@ -95,9 +95,7 @@ final class ListReplyTests: XCTestCase {
         let second = try await alice.createSpace()
 
         let third = alice.identity.createSpaceEvent(name: "One too many")
-        let spaceError = try await alice.rejection(of: .createSpaceEvent(third))
-        XCTAssertEqual(spaceError.code, .tooLarge, spaceError.message)
-        XCTAssertTrue(spaceError.message.contains("maximumSpacesPerAppIdentity"), spaceError.message)
+        try await alice.assertTooLarge(.createSpaceEvent(third), mentioning: "maximumSpacesPerAppIdentity")
         let thirdHead = try await server.storage.spaceHead(spaceId: third.spaceId)
         XCTAssertNil(thirdHead, "nothing stored")
         let listed = try await alice.session.listSpaces()
@@ -105,10 +103,9 @@ final class ListReplyTests: XCTestCase {
 
         _ = try await alice.session.createAccountInbox(
             alice.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous))
-        let inboxError = try await alice.rejection(
-            of: .createAccountInbox(alice.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous)))
-        XCTAssertEqual(inboxError.code, .tooLarge, inboxError.message)
-        XCTAssertTrue(inboxError.message.contains("maximumAccountInboxesPerAccount"), inboxError.message)
+        try await alice.assertTooLarge(
+            .createAccountInbox(alice.identity.createAccountInbox(isPublic: true, authPolicy: .anonymous)),
+            mentioning: "maximumAccountInboxesPerAccount")
         let inboxes = try await server.storage.accountInboxes(accountAddress: alice.account, publicOnly: false)
         XCTAssertEqual(inboxes.count, 1, "nothing stored")
 
@@ -116,9 +113,8 @@ final class ListReplyTests: XCTestCase {
         let current = try await alice.subscribe(second.id)
         let invitation = try XCTUnwrap(
             alice.identity.createInvitationEvent(in: current, inviteeAccountAddress: bob.account))
-        let invitationError = try await alice.rejection(of: .createInvitationEvent(invitation))
-        XCTAssertEqual(invitationError.code, .tooLarge, invitationError.message)
-        XCTAssertTrue(invitationError.message.contains("maximumPendingInvitationsPerAccount"), invitationError.message)
+        try await alice.assertTooLarge(
+            .createInvitationEvent(invitation), mentioning: "maximumPendingInvitationsPerAccount")
         let pending = try await server.storage.invitations(inviteeAccountAddress: bob.account)
         XCTAssertEqual(pending.map(\.spaceId), [first.id], "nothing stored")
         let afterRefusal = try await alice.subscribe(second.id)
@@ -130,8 +126,7 @@ final class ListReplyTests: XCTestCase {
         let invitations = try await bob.session.listInvitations()
         let accept = bob.identity.acceptInvitationEvent(
             spaceId: first.id, previousEventHash: try XCTUnwrap(invitations.invitations.first?.previousEventHash))
-        let acceptError = try await bob.rejection(of: .acceptInvitationEvent(accept))
-        XCTAssertEqual(acceptError.code, .tooLarge, acceptError.message)
+        try await bob.assertTooLarge(.acceptInvitationEvent(accept), mentioning: "maximumSpacesPerAppIdentity")
         let isMember = try await server.storage.isMember(spaceId: first.id, accountAddress: bob.account)
         XCTAssertFalse(isMember, "nothing stored")
         let stillPending = try await server.storage.invitations(inviteeAccountAddress: bob.account)
@@ -149,9 +144,7 @@ final class ListReplyTests: XCTestCase {
         for index in 0..<3 {
             _ = try await alice.createSpace(name: String(repeating: "\(index)", count: 1_000))
         }
-        let error = try await alice.rejection(of: .listSpaces(ListSpacesRequest()))
-        XCTAssertEqual(error.code, .tooLarge, error.message)
-        XCTAssertTrue(error.message.contains("maximumReplyBytes (2048)"), error.message)
+        try await alice.assertTooLarge(.listSpaces(ListSpacesRequest()), mentioning: "maximumReplyBytes (2048)")
         let logged = try await server.awaitLogLines(containing: "level=error", "event=reply.over_limit")
         XCTAssertEqual(logged.count, 1, "\(server.logs.all)")
         XCTAssertFalse(
@@ -165,7 +158,7 @@ final class ListReplyTests: XCTestCase {
         var tight = ServerLimits()
         tight.maximumReplyBytes = 64 * 1024
         let problems = tight.replyBoundProblems
-        XCTAssertEqual(problems.count, 4, "every list and the inbox messages: \(problems)")
+        XCTAssertEqual(problems.count, 5, "every list, the inbox messages and the space reply: \(problems)")
         XCTAssertTrue(problems.contains { $0.contains("maximumSpacesPerAppIdentity") }, "\(problems)")
         XCTAssertTrue(problems.contains { $0.contains("maximumCiphertextBytes") }, "\(problems)")
     }

@@ -146,7 +146,9 @@ extension ConformanceSuite {
         },
         ConformanceCase(
             "inboxes.space-messages.since-inclusive-ascending", .must, "§4.9",
-            "Space inbox messages are returned in ascending createdAt order, without limit, `since` inclusive.",
+            "Space inbox messages are returned in ascending createdAt order from `since` (inclusive); a reply may "
+                + "stop at a size limit (the reader continues from its last createdAt), but a few small messages "
+                + "come in one.",
             area: .inboxes, needs: [.http]
         ) { context in
             let alice = try await context.peer("alice")

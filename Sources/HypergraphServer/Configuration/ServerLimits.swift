@@ -55,6 +55,10 @@ public struct ServerLimits: Sendable, Hashable {
     public var maximumKeyBoxesPerRequest: Int = 1_024
     /// The largest update, in bytes of content; a larger one is refused with `too-large`.
     public var maximumUpdateBytes: Int = 1024 * 1024
+    /// The longest `secretKey` of a space inbox (its private key encrypted under the space key; 146 hex characters
+    /// from the TypeScript client), in characters; a longer one is refused with `too-large`. Every `space` reply
+    /// carries each inbox's key twice (in its event and in `inboxes`), so this is far below ``maximumCiphertextBytes``.
+    public var maximumInboxSecretKeyBytes: Int = 512
 
     // MARK: Lists
 
@@ -68,6 +72,16 @@ public struct ServerLimits: Sendable, Hashable {
     /// The most account inboxes one account may have (`account-inboxes`); creating one more is refused with
     /// `too-large` and stores nothing.
     public var maximumAccountInboxesPerAccount: Int = 1_000
+
+    // MARK: Spaces
+
+    /// The most events one space may hold. The `space` reply carries every event (the client replays them all), so
+    /// appending one more is refused with `too-large` and stores nothing; with the field limits and
+    /// ``maximumInboxesPerSpace`` it keeps the `space` reply within ``maximumReplyBytes`` (see ``replyBoundProblems``).
+    public var maximumEventsPerSpace: Int = 400
+    /// The most inboxes one space may have (each is in the `space` reply twice: its event and its entry in
+    /// `inboxes`); creating one more is refused with `too-large` and stores nothing.
+    public var maximumInboxesPerSpace: Int = 50
 
     // MARK: Quotas
 

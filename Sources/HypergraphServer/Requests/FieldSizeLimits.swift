@@ -30,7 +30,7 @@ extension RequestContext {
             try check.identifier(transaction.id, at: "event.transaction.id")
             try check.identifier(transaction.spaceId, at: "event.transaction.spaceId")
             try check.text(
-                transaction.secretKey, at: "event.transaction.secretKey", limit: limits.maximumCiphertextBytes)
+                transaction.secretKey, at: "event.transaction.secretKey", limit: limits.maximumInboxSecretKeyBytes)
         case .getLatestSpaceInboxMessages(let request):
             try check.identifier(request.spaceId, at: "spaceId")
         case .createUpdate(let request):

@@ -1,12 +1,14 @@
-// The replies that list things stay within ServerLimits.maximumReplyBytes (docs/server.md, "Large lists"): inbox
-// messages are read a reply's worth at a time, the other lists are short because of the per-account count limits
-// checked here before anything is stored, and every list reply is measured before it is sent.
+// The replies that list things, and the `space` reply, stay within ServerLimits.maximumReplyBytes (docs/server.md,
+// "Large lists"): inbox messages are read a reply's worth at a time, the other lists and a space's events and inboxes
+// are short because of the count limits checked here before anything is stored, and every such reply is measured
+// before it is sent.
 import HypergraphProtocol
+import HypergraphSigning
 import HypergraphStore
 
 extension RequestContext {
-    /// Sends a list reply to the requester if its encoding fits ``ServerLimits/maximumReplyBytes``; otherwise see
-    /// ``ServerContext/requireWithinReplyLimit(_:of:)``.
+    /// Sends a list or `space` reply to the requester if its encoding fits ``ServerLimits/maximumReplyBytes``;
+    /// otherwise see ``ServerContext/requireWithinReplyLimit(_:of:)``.
     func replyWithinLimit(_ message: ServerMessage) throws {
         let encoded = server.encode(message)
         try server.requireWithinReplyLimit(encoded, of: message.type)
@@ -27,8 +29,24 @@ extension RequestContext {
         guard existing >= limit else { return }
         throw RequestRejection(
             code: .tooLarge,
-            message: "\(owner()) already has \(existing); the limit is \(limit) (\(limitName)), which keeps the list "
-                + "within one reply", issues: nil)
+            message: "\(owner()) already has \(existing); the limit is \(limit) (\(limitName)), which keeps its "
+                + "reply within maximumReplyBytes", issues: nil)
+    }
+
+    /// Throws `too-large` when the space (with `eventCount` events and `state`) already has
+    /// ``ServerLimits/maximumEventsPerSpace`` events or, for `create-space-inbox`,
+    /// ``ServerLimits/maximumInboxesPerSpace`` inboxes: the `space` reply carries them all.
+    func requireRoom(
+        for event: SpaceEvent, in spaceId: String, eventCount: Int64, state: SpaceEventState
+    ) throws {
+        let limits = server.limits
+        try requireRoom(
+            existing: Int(clamping: eventCount), limit: limits.maximumEventsPerSpace,
+            limitName: "maximumEventsPerSpace", "space \(spaceId) (events)")
+        guard case .createSpaceInbox = event else { return }
+        try requireRoom(
+            existing: state.inboxes.count, limit: limits.maximumInboxesPerSpace, limitName: "maximumInboxesPerSpace",
+            "space \(spaceId) (inboxes)")
     }
 
     /// Throws `too-large` when the app identity I already lists ``ServerLimits/maximumSpacesPerAppIdentity``

@@ -24,7 +24,9 @@ extension RequestContext {
     /// Reads the space as (A, I) sees it and sends `space` with its events, key boxes, inboxes and as many updates
     /// after `updatesAfterClock` as fit in ``ServerLimits/maximumReplyBytes``; when more follow, the message says
     /// up to which clock (`snapshotLastUpdateClock`) and ``sendRemainingUpdates(_:)`` sends them. Refuses
-    /// (`forbidden`) when I has no key box, because the client reads `keyBoxes[0]` (§5.3).
+    /// (`forbidden`) when I has no key box, because the client reads `keyBoxes[0]` (§5.3), and (`too-large`) when
+    /// the message would still pass the limit (events, inboxes and the one update it must carry; see
+    /// ``ServerLimits/replyBoundProblems``).
     func sendSpaceHead(_ spaceId: String, updatesAfterClock: Int64? = nil) async throws -> SnapshotProgress {
         let snapshot = try await storage.spaceSnapshot(
             spaceId: spaceId, accountAddress: accountAddress, appIdentityAddress: appIdentityAddress,
@@ -48,7 +50,7 @@ extension RequestContext {
             response.snapshotLastUpdateClock = Int(latest)
         }
         try requireOpenConnection()
-        reply(.space(response))
+        try replyWithinLimit(.space(response))
         return SnapshotProgress(
             spaceId: spaceId, lastClock: lastSent ?? updatesAfterClock,
             lastEventCounter: snapshot.events.last?.counter ?? -1, lastSnapshotClock: lastSnapshotClock)
@@ -72,14 +74,15 @@ extension RequestContext {
     }
 
     /// The updates that fit in a message of `replyBytes`: half of it for their content at its worst-case JSON size
-    /// (4 characters per byte) and half for the members around each (at most 256 bytes plus the update id).
+    /// (4 characters per byte) and half for the members around each (``ServerLimits/updateOverheadBytes``, with the
+    /// update id at its worst-case escaped size).
     private func readUpdates(
         of spaceId: String, after: Int64?, through: Int64?, replyBytes: Int
     ) async throws -> UpdateSlice {
         let room = max(replyBytes - 1_024, 0) / 2
         return try await storage.updates(
             spaceId: spaceId, afterClock: after, throughClock: through, maximumBytes: room / 4,
-            maximumCount: max(room / (256 + server.limits.maximumIdentifierBytes), 1))
+            maximumCount: max(room / server.limits.updateOverheadBytes, 1))
     }
 
     /// Returns once at most one reply's worth is queued for the peer; throws ``ConnectionGone`` when the connection

@@ -65,6 +65,7 @@ extension RequestContext {
                     code: .internal, message: "the stored state of space \(spaceId) is unreadable: \(error)",
                     issues: nil)
             }
+            try requireRoom(for: event, in: spaceId, eventCount: head.event.counter + 1, state: state)
             let next = try await applying(event, to: state, identityScope: identityScope)
             let newEvent = NewSpaceEvent(
                 spaceId: spaceId, eventId: eventId, counter: head.event.counter + 1, eventJSON: event.jsonString(),

@@ -49,6 +49,20 @@ extension Participant {
 }
 
 extension Participant {
+    /// Sends `message` and checks that the server refuses it with `too-large` and a message containing each of
+    /// `fragments` (the limit's name, for example); returns the error.
+    @discardableResult
+    func assertTooLarge(
+        _ message: ClientMessage, mentioning fragments: String..., file: StaticString = #filePath, line: UInt = #line
+    ) async throws -> ErrorResponse {
+        let error = try await rejection(of: message, file: file, line: line)
+        XCTAssertEqual(error.code, .tooLarge, error.message, file: file, line: line)
+        for fragment in fragments {
+            XCTAssertTrue(error.message.contains(fragment), "\(fragment) in: \(error.message)", file: file, line: line)
+        }
+        return error
+    }
+
     /// Sends `message` and checks that the server answers with an `error` of `code`.
     func assertRejected(
         _ message: ClientMessage, with code: ErrorCode, file: StaticString = #filePath, line: UInt = #line
