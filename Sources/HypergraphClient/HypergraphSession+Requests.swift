@@ -2,7 +2,7 @@
 import HypergraphProtocol
 
 extension HypergraphSession {
-    /// Sends `message` and returns its reply (see ``ExpectedReply``), waiting at most `timeout`
+    /// Sends `message` and returns its reply (`message.expectedReply`, from the schemas), waiting at most `timeout`
     /// (`configuration.requestTimeout` when nil). The waiter is in place before the request is sent, and it sees
     /// only messages that arrive afterwards.
     ///
@@ -19,7 +19,7 @@ extension HypergraphSession {
     private func request<Reply: Sendable>(
         _ message: ClientMessage, timeout: Duration?, extract: @escaping (ServerMessage) -> Reply?
     ) async throws(HypergraphClientError) -> Reply {
-        let expected = ExpectedReply(for: message)
+        let expected = message.expectedReply
         let text = message.jsonString()
         return try await wait(
             for: expected.description, timeout: timeout ?? configuration.requestTimeout, isReplyWaiter: true,

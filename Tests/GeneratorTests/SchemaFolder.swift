@@ -33,7 +33,8 @@ struct SchemaFolder {
 
     static let base: [String: String] = [
         "client/ping.schema.json": """
-        {"title": "PingRequest", "description": "Asks for a pong.", "type": "object", "required": ["type", "note"],
+        {"title": "PingRequest", "description": "Asks for a pong.", "x-hypergraph-reply": "pong",
+         "type": "object", "required": ["type", "note"],
          "properties": {"type": {"description": "Message type.", "const": "ping"},
                         "note": {"$ref": "../models/Note.schema.json", "description": "A note."}}}
         """,

@@ -78,12 +78,13 @@ struct RequestRejection: Error, Sendable, CustomStringConvertible {
 /// The ids an `error` message repeats so the client can tell which request failed.
 struct RequestIdentifiers: Sendable {
     var requestType: String?
-    var spaceId: String?
-    var inboxId: String?
-    var updateId: String?
-    var eventId: String?
+    /// The ids by the `error` member that names them.
+    var identifiers: [RequestIdentifierKind: String] = [:]
 
-    /// The ids of a decoded request.
+    /// The space the request concerns, for log lines.
+    var spaceId: String? { identifiers[.spaceId] }
+
+    /// The ids of a decoded request: those its schema's `x-hypergraph-correlation` lets an `error` name.
     init(_ message: ClientMessage) {
         if case .unknown(_, let raw) = message {
             self.init(raw: raw)
@@ -91,37 +92,7 @@ struct RequestIdentifiers: Sendable {
         }
         self.init()
         requestType = message.type
-        switch message {
-        case .subscribeSpace(let request):
-            spaceId = request.id
-        case .listSpaces, .listInvitations, .getAccountInboxes:
-            break
-        case .createSpaceEvent(let request):
-            spaceId = request.event.transaction.id
-            eventId = request.event.transaction.id
-        case .createInvitationEvent(let request):
-            spaceId = request.spaceId
-            eventId = request.event.transaction.id
-        case .acceptInvitationEvent(let request):
-            spaceId = request.spaceId
-            eventId = request.event.transaction.id
-        case .createSpaceInboxEvent(let request):
-            spaceId = request.spaceId
-            eventId = request.event.transaction.id
-            inboxId = request.event.transaction.inboxId
-        case .createAccountInbox(let request):
-            inboxId = request.inboxId
-        case .getLatestSpaceInboxMessages(let request):
-            spaceId = request.spaceId
-            inboxId = request.inboxId
-        case .getLatestAccountInboxMessages(let request):
-            inboxId = request.inboxId
-        case .createUpdate(let request):
-            spaceId = request.spaceId
-            updateId = request.updateId
-        case .unknown:
-            break
-        }
+        identifiers = message.expectedReply.namedIdentifiers
     }
 
     /// The ids of a message of unknown type (best effort: whatever string members are there).
@@ -140,16 +111,16 @@ struct RequestIdentifiers: Sendable {
             while let key = try reader.nextKey() {
                 switch key {
                 case "type": found.requestType = try Self.readStringIfPresent(&reader)
-                case "spaceId": found.spaceId = try Self.readStringIfPresent(&reader)
+                case "spaceId": found.identifiers[.spaceId] = try Self.readStringIfPresent(&reader)
                 case "id": subscribeId = try Self.readStringIfPresent(&reader)
-                case "inboxId": found.inboxId = try Self.readStringIfPresent(&reader)
-                case "updateId": found.updateId = try Self.readStringIfPresent(&reader)
+                case "inboxId": found.identifiers[.inboxId] = try Self.readStringIfPresent(&reader)
+                case "updateId": found.identifiers[.updateId] = try Self.readStringIfPresent(&reader)
                 case "event": try Self.scanEvent(&reader, into: &found)
                 default: try reader.skipValue()
                 }
             }
         }
-        if found.requestType == "subscribe-space" { found.spaceId = subscribeId }
+        if found.requestType == "subscribe-space" { found.identifiers[.spaceId] = subscribeId }
         self = found
     }
 
@@ -173,10 +144,10 @@ struct RequestIdentifiers: Sendable {
             try reader.beginObject()
             while let member = try reader.nextKey() {
                 switch member {
-                case "id": found.eventId = try readStringIfPresent(&reader)
+                case "id": found.identifiers[.eventId] = try readStringIfPresent(&reader)
                 case "inboxId":
                     let inboxId = try readStringIfPresent(&reader)
-                    found.inboxId = found.inboxId ?? inboxId
+                    found.identifiers[.inboxId] = found.identifiers[.inboxId] ?? inboxId
                 default: try reader.skipValue()
                 }
             }
@@ -190,8 +161,8 @@ struct RequestIdentifiers: Sendable {
     /// would not accept (a malformed inbox id echoed from a malformed request) is left out.
     func errorMessage(for rejection: RequestRejection) -> ErrorResponse {
         var response = ErrorResponse(
-            code: rejection.code, message: rejection.message, requestType: requestType, spaceId: spaceId,
-            inboxId: inboxId, updateId: updateId, eventId: eventId, issues: rejection.issues)
+            code: rejection.code, message: rejection.message, requestType: requestType, issues: rejection.issues)
+        for (kind, value) in identifiers { response[identifier: kind] = value }
         if !response.validationIssues.isEmpty { response.inboxId = nil }
         return response
     }
