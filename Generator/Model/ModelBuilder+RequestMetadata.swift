@@ -7,10 +7,14 @@ struct RequestMetadata {
     var requestType: String
     /// Its `ClientMessage` case.
     var requestCase: String
+    /// Its Swift struct.
+    var requestTypeName: String
     /// The `type` of the server message that answers it (`x-hypergraph-reply`).
     var replyType: String
     /// That message's `ServerMessage` case.
     var replyCase: String
+    /// That message's Swift struct.
+    var replyTypeName: String
     /// The `x-hypergraph-correlation` entries, in schema order.
     var correlations: [Correlation]
 }
@@ -80,8 +84,9 @@ extension ModelBuilder {
                 try correlation(entry, request: request, reply: reply, error: errorMessage, structs: byName)
             }
             return RequestMetadata(
-                requestType: variant.discriminatorValue, requestCase: variant.caseName, replyType: replyType,
-                replyCase: replyVariant.caseName, correlations: correlations)
+                requestType: variant.discriminatorValue, requestCase: variant.caseName, requestTypeName: request.name,
+                replyType: replyType, replyCase: replyVariant.caseName, replyTypeName: reply.name,
+                correlations: correlations)
         }
     }
 

@@ -1,6 +1,7 @@
 /// Renders the request metadata (`x-hypergraph-reply`, `x-hypergraph-correlation`): `ClientMessage.expectedReply`,
-/// `ServerMessage.correlatedMember(at:)`, the `RequestIdentifierKind` members of `error`, and a line per request
-/// for messages.md. The runtime type `ExpectedReply` (hand-written, HypergraphProtocol) interprets them.
+/// `ServerMessage.correlatedMember(at:)`, the `RequestIdentifierKind` members of `error`, each request struct's
+/// `ClientRequest` conformance (its reply type), and a line per request for messages.md. The runtime types
+/// `ExpectedReply` and `ClientRequest` (hand-written, HypergraphProtocol) interpret them.
 enum RequestMetadataRenderer {
     /// The generated file's name (without `.swift`).
     static let fileName = "RequestMetadata"
@@ -9,6 +10,10 @@ enum RequestMetadataRenderer {
         renderExpectedReply(model.requests, into: &source)
         source.line()
         renderCorrelatedMembers(model.requests, into: &source)
+        for request in model.requests {
+            source.line()
+            renderRequestConformance(request, into: &source)
+        }
         let errorMembers = errorMembers(model.requests)
         guard let errorType = errorTypeName(model), !errorMembers.isEmpty else { return }
         source.line()
@@ -63,6 +68,18 @@ enum RequestMetadataRenderer {
                     cases.line("case .unknown(let type, _):")
                     cases.indented { $0.line("ExpectedReply(requestType: type, replyType: nil)") }
                 }
+            }
+        }
+    }
+
+    private static func renderRequestConformance(_ request: RequestMetadata, into source: inout SwiftSource) {
+        source.block("extension \(request.requestTypeName): ClientRequest") { body in
+            body.documentation("`.\(request.requestCase)(self)`.")
+            body.line("public var clientMessage: ClientMessage { .\(request.requestCase)(self) }")
+            body.line()
+            body.documentation("The `\(request.replyType)` message carried by `message`, if it is one.")
+            body.block("public static func reply(in message: ServerMessage) -> \(request.replyTypeName)?") { function in
+                function.line("if case .\(request.replyCase)(let reply) = message { reply } else { nil }")
             }
         }
     }

@@ -62,6 +62,9 @@ final class RequestMetadataTests: XCTestCase {
         XCTAssertTrue(file.contains("errorIdentifiers: [.init(kind: .spaceId, value: request.note.text)]"), file)
         XCTAssertTrue(file.contains(#"case (.pong(let message), "/echo"): message.echo"#), file)
         XCTAssertTrue(file.contains("case .spaceId: spaceId = newValue"), file)
+        XCTAssertTrue(file.contains("extension PingRequest: ClientRequest {"), file)
+        XCTAssertTrue(file.contains("public static func reply(in message: ServerMessage) -> PongResponse? {"), file)
+        XCTAssertTrue(file.contains("if case .pong(let reply) = message { reply } else { nil }"), file)
         let markdown = try XCTUnwrap(output.files.first { $0.path == "docs/messages.md" }).contents
         XCTAssertTrue(
             markdown.contains(

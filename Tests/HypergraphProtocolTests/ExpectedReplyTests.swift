@@ -23,6 +23,11 @@ final class ExpectedReplyTests: XCTestCase {
             .updateConfirmed(UpdateConfirmedResponse(updateId: updateId, clock: 3, spaceId: spaceId))
         }
         XCTAssertTrue(expected.isReply(confirmation(update.updateId, update.spaceId)))
+        XCTAssertEqual(update.clientMessage, .createUpdate(update))
+        XCTAssertEqual(
+            CreateUpdateRequest.reply(in: confirmation("u", "s")),
+            UpdateConfirmedResponse(updateId: "u", clock: 3, spaceId: "s"))
+        XCTAssertNil(CreateUpdateRequest.reply(in: try serverMessage("list-spaces")))
         XCTAssertFalse(expected.isReply(confirmation("other", update.spaceId)))
         XCTAssertFalse(expected.isReply(confirmation(update.updateId, "other")))
         XCTAssertEqual(

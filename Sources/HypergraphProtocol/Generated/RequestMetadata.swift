@@ -82,6 +82,126 @@ extension ServerMessage {
     }
 }
 
+extension SubscribeSpaceRequest: ClientRequest {
+    /// `.subscribeSpace(self)`.
+    public var clientMessage: ClientMessage { .subscribeSpace(self) }
+
+    /// The `space` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> SpaceResponse? {
+        if case .space(let reply) = message { reply } else { nil }
+    }
+}
+
+extension ListSpacesRequest: ClientRequest {
+    /// `.listSpaces(self)`.
+    public var clientMessage: ClientMessage { .listSpaces(self) }
+
+    /// The `list-spaces` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> ListSpacesResponse? {
+        if case .listSpaces(let reply) = message { reply } else { nil }
+    }
+}
+
+extension ListInvitationsRequest: ClientRequest {
+    /// `.listInvitations(self)`.
+    public var clientMessage: ClientMessage { .listInvitations(self) }
+
+    /// The `list-invitations` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> ListInvitationsResponse? {
+        if case .listInvitations(let reply) = message { reply } else { nil }
+    }
+}
+
+extension CreateSpaceEventRequest: ClientRequest {
+    /// `.createSpaceEvent(self)`.
+    public var clientMessage: ClientMessage { .createSpaceEvent(self) }
+
+    /// The `space` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> SpaceResponse? {
+        if case .space(let reply) = message { reply } else { nil }
+    }
+}
+
+extension CreateInvitationEventRequest: ClientRequest {
+    /// `.createInvitationEvent(self)`.
+    public var clientMessage: ClientMessage { .createInvitationEvent(self) }
+
+    /// The `space` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> SpaceResponse? {
+        if case .space(let reply) = message { reply } else { nil }
+    }
+}
+
+extension AcceptInvitationEventRequest: ClientRequest {
+    /// `.acceptInvitationEvent(self)`.
+    public var clientMessage: ClientMessage { .acceptInvitationEvent(self) }
+
+    /// The `space` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> SpaceResponse? {
+        if case .space(let reply) = message { reply } else { nil }
+    }
+}
+
+extension CreateSpaceInboxEventRequest: ClientRequest {
+    /// `.createSpaceInboxEvent(self)`.
+    public var clientMessage: ClientMessage { .createSpaceInboxEvent(self) }
+
+    /// The `space` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> SpaceResponse? {
+        if case .space(let reply) = message { reply } else { nil }
+    }
+}
+
+extension CreateAccountInboxRequest: ClientRequest {
+    /// `.createAccountInbox(self)`.
+    public var clientMessage: ClientMessage { .createAccountInbox(self) }
+
+    /// The `account-inbox` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> AccountInboxResponse? {
+        if case .accountInbox(let reply) = message { reply } else { nil }
+    }
+}
+
+extension GetLatestSpaceInboxMessagesRequest: ClientRequest {
+    /// `.getLatestSpaceInboxMessages(self)`.
+    public var clientMessage: ClientMessage { .getLatestSpaceInboxMessages(self) }
+
+    /// The `space-inbox-messages` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> SpaceInboxMessagesResponse? {
+        if case .spaceInboxMessages(let reply) = message { reply } else { nil }
+    }
+}
+
+extension GetLatestAccountInboxMessagesRequest: ClientRequest {
+    /// `.getLatestAccountInboxMessages(self)`.
+    public var clientMessage: ClientMessage { .getLatestAccountInboxMessages(self) }
+
+    /// The `account-inbox-messages` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> AccountInboxMessagesResponse? {
+        if case .accountInboxMessages(let reply) = message { reply } else { nil }
+    }
+}
+
+extension GetAccountInboxesRequest: ClientRequest {
+    /// `.getAccountInboxes(self)`.
+    public var clientMessage: ClientMessage { .getAccountInboxes(self) }
+
+    /// The `account-inboxes` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> AccountInboxesResponse? {
+        if case .accountInboxes(let reply) = message { reply } else { nil }
+    }
+}
+
+extension CreateUpdateRequest: ClientRequest {
+    /// `.createUpdate(self)`.
+    public var clientMessage: ClientMessage { .createUpdate(self) }
+
+    /// The `update-confirmed` message carried by `message`, if it is one.
+    public static func reply(in message: ServerMessage) -> UpdateConfirmedResponse? {
+        if case .updateConfirmed(let reply) = message { reply } else { nil }
+    }
+}
+
 /// A member of the `error` message that names an id of the rejected request (the `error` of an
 /// `x-hypergraph-correlation` entry).
 public enum RequestIdentifierKind: String, CaseIterable, Hashable, Sendable {
