@@ -18,6 +18,8 @@ enum RequestMetadataRenderer {
         guard let errorType = errorTypeName(model), !errorMembers.isEmpty else { return }
         source.line()
         renderIdentifierKinds(errorMembers, errorType: errorType, into: &source)
+        source.line()
+        renderIdentifierPointers(model.requests, into: &source)
     }
 
     /// `Reply: `space` whose `id` equals the request's `event.transaction.id`. …` for the request `type`, or nil
@@ -167,6 +169,30 @@ enum RequestMetadataRenderer {
                     }
                 }
             }
+        }
+    }
+
+    private static func renderIdentifierPointers(_ requests: [RequestMetadata], into source: inout SwiftSource) {
+        source.block("extension ClientMessage") { body in
+            body.documentation(
+                "For each request `type`, the members whose values a rejecting `error` may name, as JSON pointers, in schema order (`x-hypergraph-correlation`): what a server can still report for a request it could not decode."
+            )
+            body.line(
+                "public static let errorIdentifierPointers: [String: [(kind: RequestIdentifierKind, pointer: String)]] = ["
+            )
+            body.indented { entries in
+                for request in requests {
+                    let pointers = request.correlations.compactMap { correlation in
+                        correlation.errorMember.map {
+                            "(.\($0.swiftName), \(SwiftLiteral.string(correlation.requestPointer)))"
+                        }
+                    }
+                    guard !pointers.isEmpty else { continue }
+                    entries.line(
+                        "\(SwiftLiteral.string(request.requestType)): [" + pointers.joined(separator: ", ") + "],")
+                }
+            }
+            body.line("]")
         }
     }
 

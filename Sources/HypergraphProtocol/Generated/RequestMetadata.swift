@@ -236,3 +236,19 @@ extension ErrorResponse {
         }
     }
 }
+
+extension ClientMessage {
+    /// For each request `type`, the members whose values a rejecting `error` may name, as JSON pointers, in schema
+    /// order (`x-hypergraph-correlation`): what a server can still report for a request it could not decode.
+    public static let errorIdentifierPointers: [String: [(kind: RequestIdentifierKind, pointer: String)]] = [
+        "subscribe-space": [(.spaceId, "/id")],
+        "create-space-event": [(.spaceId, "/event/transaction/id"), (.spaceId, "/spaceId"), (.eventId, "/event/transaction/id")],
+        "create-invitation-event": [(.spaceId, "/spaceId"), (.eventId, "/event/transaction/id")],
+        "accept-invitation-event": [(.spaceId, "/spaceId"), (.eventId, "/event/transaction/id")],
+        "create-space-inbox-event": [(.spaceId, "/spaceId"), (.inboxId, "/event/transaction/inboxId"), (.eventId, "/event/transaction/id")],
+        "create-account-inbox": [(.inboxId, "/inboxId")],
+        "get-latest-space-inbox-messages": [(.spaceId, "/spaceId"), (.inboxId, "/inboxId")],
+        "get-latest-account-inbox-messages": [(.inboxId, "/inboxId")],
+        "create-update": [(.spaceId, "/spaceId"), (.updateId, "/updateId")],
+    ]
+}
