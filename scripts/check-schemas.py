@@ -4,8 +4,8 @@
 1. Every *.schema.json is valid against the JSON Schema 2020-12 metaschema.
 2. Every `$ref` resolves to a schema file of the folder.
 3. Every schema and every property carries a `description` (they become doc comments and docs/messages.md).
-4. The request metadata (`x-hypergraph-reply`, `x-hypergraph-correlation`, docs/schemas.md) of every client request
-   names a server message and resolves: each pointer through required members to a string member, each `error`
+4. The request metadata (`x-hypergraph-reply`, `x-hypergraph-correlation`, docs/schemas.md), when the requests use
+   it: every client request has it, it names a server message and it resolves: each pointer through required members to a string member, each `error`
    member to a string member of the `error` message. (For other validators they are annotations; this repeats the
    generator's check independently.)
 5. The codec's test fixtures agree with the schemas (a cross-check of the generated validators against a reference
@@ -169,13 +169,16 @@ def check_request_metadata(documents):
                 if path.parent == SCHEMAS / direction}
     replies = message_types("server")
     error_path = replies.get("error")
+    # As for the generator: schemas whose requests carry no metadata (other packages' messages) need none.
+    uses_metadata = any("x-hypergraph-reply" in schema for path, schema in documents.items()
+                        if path.parent == SCHEMAS / "client")
     for path, schema in documents.items():
         name = path.relative_to(ROOT)
         is_request = path.parent == SCHEMAS / "client"
         for keyword in ("x-hypergraph-reply", "x-hypergraph-correlation"):
             if keyword in schema and not is_request:
                 problems.append(f"{name}#/{keyword}: only client request schemas carry it")
-        if not is_request:
+        if not is_request or not uses_metadata:
             continue
         reply = schema.get("x-hypergraph-reply")
         if reply not in replies:

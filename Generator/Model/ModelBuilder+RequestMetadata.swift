@@ -38,9 +38,10 @@ extension ModelBuilder {
     /// The `error` message type whose members a correlation may name.
     static let errorMessageType = "error"
 
-    /// The metadata of every client request, in the order of the client union index. Fails with the schema location
-    /// when a request lacks `x-hypergraph-reply`, names an unknown server message, or a pointer or error member
-    /// does not resolve to a required string member.
+    /// The metadata of every client request, in the order of the client union index; none when no request uses the
+    /// keywords or the schemas lack a union index of either direction. Fails with the schema location when a
+    /// request lacks `x-hypergraph-reply` while others have it, names an unknown server message, or a pointer or
+    /// error member does not resolve to a required string member.
     func requestMetadata(structs: [StructType], unions: [UnionType]) throws -> [RequestMetadata] {
         let byName = Dictionary(uniqueKeysWithValues: structs.map { ($0.name, $0) })
         for type in structs where type.role != .clientMessage {
@@ -56,9 +57,13 @@ extension ModelBuilder {
                 union.role == .messageUnion && union.variants.contains { byName[$0.typeName]?.role == role }
             }
         }
-        guard let requests = messageUnion(.clientMessage), let replies = messageUnion(.serverMessage) else {
-            return []
-        }
+        // Schema folders that do not use the keywords (other packages' messages) get no metadata; once one request
+        // has it, every request needs it.
+        guard let requests = messageUnion(.clientMessage), let replies = messageUnion(.serverMessage),
+            requests.variants.contains(where: { variant in
+                byName[variant.typeName].flatMap { documents[$0.source]?.root["x-hypergraph-reply"] } != nil
+            })
+        else { return [] }
         let errorMessage = replies.variants.first { $0.discriminatorValue == Self.errorMessageType }
             .flatMap { byName[$0.typeName] }
         return try requests.variants.map { variant in

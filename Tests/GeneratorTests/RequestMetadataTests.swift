@@ -42,14 +42,7 @@ final class RequestMetadataTests: XCTestCase {
         """#
 
     private func buildError(_ files: [String: String]) throws -> String {
-        let folder = try SchemaFolder(files)
-        defer { folder.remove() }
-        do {
-            _ = try Codegen.output(root: folder.root)
-            return "no error"
-        } catch let error as GeneratorError {
-            return error.description
-        }
+        try SchemaFolder.generationError(files)
     }
 
     func testMetadataIsRendered() throws {
@@ -73,11 +66,27 @@ final class RequestMetadataTests: XCTestCase {
             markdown)
     }
 
-    func testEveryRequestNeedsAReply() throws {
+    func testOnceOneRequestHasAReplyEveryRequestNeedsOne() throws {
+        var files = schemas(ping: "")
+        files["client/poke.schema.json"] = """
+            {"title": "PokeRequest", "description": "Pokes.", "x-hypergraph-reply": "pong", "type": "object",
+             "required": ["type"], "properties": {"type": {"description": "Message type.", "const": "poke"}}}
+            """
+        files["ClientMessage.schema.json"] = """
+            {"title": "ClientMessage", "description": "Client messages.", "x-hypergraph-discriminator": "/type",
+             "oneOf": [{"$ref": "client/ping.schema.json"}, {"$ref": "client/poke.schema.json"}]}
+            """
         XCTAssertEqual(
-            try buildError(schemas(ping: "")),
+            try buildError(files),
             "Schemas/client/ping.schema.json: a client request needs \"x-hypergraph-reply\": the type of the server "
                 + "message that answers it")
+    }
+
+    func testSchemasWithoutTheKeywordsGetNoMetadata() throws {
+        let folder = try SchemaFolder(schemas(ping: ""))
+        defer { folder.remove() }
+        let output = try Codegen.output(root: folder.root)
+        XCTAssertFalse(output.files.contains { $0.path.hasSuffix("/RequestMetadata.swift") })
     }
 
     func testUnknownReplyTypeIsRejected() throws {

@@ -19,6 +19,18 @@ struct SchemaFolder {
         for (path, contents) in files { try write("Schemas/" + path, contents) }
     }
 
+    /// The generator's error for the base schemas plus `extra`, or `no error`.
+    static func generationError(_ extra: [String: String]) throws -> String {
+        let folder = try SchemaFolder(extra)
+        defer { folder.remove() }
+        do {
+            _ = try Codegen.output(root: folder.root)
+            return "no error"
+        } catch let error as GeneratorError {
+            return error.description
+        }
+    }
+
     /// Writes `contents` at `path` relative to the root.
     func write(_ path: String, _ contents: String) throws {
         let url = root.appendingPathComponent(path)
