@@ -4,7 +4,11 @@
 1. Every *.schema.json is valid against the JSON Schema 2020-12 metaschema.
 2. Every `$ref` resolves to a schema file of the folder.
 3. Every schema and every property carries a `description` (they become doc comments and docs/messages.md).
-4. The codec's test fixtures agree with the schemas (a cross-check of the generated validators against a reference
+4. The request metadata (`x-hypergraph-reply`, `x-hypergraph-correlation`, docs/schemas.md), when the requests use
+   it: every client request has it, it names a server message and it resolves: each pointer through required members to a string member, each `error`
+   member to a string member of the `error` message. (For other validators they are annotations; this repeats the
+   generator's check independently.)
+5. The codec's test fixtures agree with the schemas (a cross-check of the generated validators against a reference
    validator): Fixtures/valid/<direction>/*.json validate against <Direction>Message.schema.json, every case of
    Fixtures/invalid/<direction>/*.json is rejected, and Fixtures/seed/<direction>/*.json (seed spellings the codec
    accepts beyond the schema, docs/seed-differences.md) are rejected too.
@@ -132,6 +136,71 @@ def check_documents(documents, registry):
         walk(schema, "", visit)
 
 
+def resolved(documents, path, node):
+    """The schema `node` of the file `path` stands for, following `$ref`s: (path, schema)."""
+    while "$ref" in node:
+        path = (path.parent / node["$ref"]).resolve()
+        node = documents[path]
+    return path, node
+
+
+def string_member(documents, path, schema, pointer):
+    """None when `pointer` leads through required members of `schema` to a string member, else the problem."""
+    if not pointer.startswith("/") or "" in pointer[1:].split("/"):
+        return f"{pointer!r} is not a JSON pointer to a member"
+    for token in pointer[1:].split("/"):
+        path, schema = resolved(documents, path, schema)
+        if token not in schema.get("required", []) or token not in schema.get("properties", {}):
+            return f"{pointer}: {token!r} is not a required member"
+        schema = schema["properties"][token]
+    if not is_plain_string(resolved(documents, path, schema)[1]):
+        return f"{pointer} is not a string member"
+    return None
+
+
+def is_plain_string(schema):
+    """A string schema that is not an enumeration (the generator maps those to enums)."""
+    return schema.get("type") == "string" and not {"enum", "oneOf", "anyOf"} & set(schema)
+
+
+def check_request_metadata(documents):
+    def message_types(direction):
+        return {schema["properties"]["type"]["const"]: path for path, schema in documents.items()
+                if path.parent == SCHEMAS / direction}
+    replies = message_types("server")
+    error_path = replies.get("error")
+    # As for the generator: schemas whose requests carry no metadata (other packages' messages) need none.
+    uses_metadata = any("x-hypergraph-reply" in schema for path, schema in documents.items()
+                        if path.parent == SCHEMAS / "client")
+    for path, schema in documents.items():
+        name = path.relative_to(ROOT)
+        is_request = path.parent == SCHEMAS / "client"
+        for keyword in ("x-hypergraph-reply", "x-hypergraph-correlation"):
+            if keyword in schema and not is_request:
+                problems.append(f"{name}#/{keyword}: only client request schemas carry it")
+        if not is_request or not uses_metadata:
+            continue
+        reply = schema.get("x-hypergraph-reply")
+        if reply not in replies:
+            problems.append(f"{name}#/x-hypergraph-reply: {reply!r} is not the type of a server message")
+            continue
+        for index, entry in enumerate(schema.get("x-hypergraph-correlation", [])):
+            where = f"{name}#/x-hypergraph-correlation/{index}"
+            if not set(entry) <= {"request", "reply", "error"} or not ({"reply", "error"} & set(entry)):
+                problems.append(f"{where}: expected request and reply and/or error, got {sorted(entry)}")
+            problem = string_member(documents, path, schema, entry.get("request", ""))
+            if problem:
+                problems.append(f"{where}/request: {problem}")
+            if "reply" in entry:
+                problem = string_member(documents, replies[reply], documents[replies[reply]], entry["reply"])
+                if problem:
+                    problems.append(f"{where}/reply: {problem}")
+            if "error" in entry:
+                member = documents[error_path]["properties"].get(entry["error"], {}) if error_path else {}
+                if entry["error"] == "requestType" or not is_plain_string(resolved(documents, error_path, member)[1]):
+                    problems.append(f"{where}/error: {entry['error']!r} is not a string id member of the error message")
+
+
 def validator_for(documents, registry, union):
     path = SCHEMAS / f"{union}.schema.json"
     return Draft202012Validator({"$ref": path.as_uri()}, registry=registry, format_checker=FORMATS)
@@ -174,6 +243,7 @@ def main():
     registry = referencing.Registry().with_resources(
         (path.as_uri(), DRAFT202012.create_resource(schema)) for path, schema in documents.items())
     check_documents(documents, registry)
+    check_request_metadata(documents)
     fixtures = check_fixtures(documents, registry)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -181,7 +251,7 @@ def main():
         print(f"check-schemas: {len(problems)} problem(s)", file=sys.stderr)
         return 1
     print(f"check-schemas: {len(documents)} schemas valid against 2020-12, all $refs resolve, "
-          f"{fixtures} fixture(s) agree")
+          f"request metadata resolves, {fixtures} fixture(s) agree")
     return 0
 
 

@@ -46,7 +46,8 @@ struct ModelBuilder {
             enums: enums.sorted { $0.name < $1.name },
             unions: unions.sorted { $0.name < $1.name },
             formats: formats.values.sorted { $0.name < $1.name },
-            patterns: patterns.values.sorted { $0.functionName < $1.functionName })
+            patterns: patterns.values.sorted { $0.functionName < $1.functionName },
+            requests: try requestMetadata(structs: structs, unions: unions))
     }
 
     // MARK: Classification
@@ -102,9 +103,9 @@ struct ModelBuilder {
 
     // MARK: Structs
 
-    static let structKeywords: Set<String> = [
+    static let structKeywords: Set<String> = Set([
         "$schema", "title", "description", "type", "required", "properties", "additionalProperties",
-    ]
+    ]).union(requestMetadataKeywords)
     static let propertyKeywords: Set<String> = [
         "description", "type", "$ref", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
         "items", "minItems", "maxItems", "additionalProperties", "format", "x-hypergraph-expected",

@@ -12,6 +12,8 @@ struct TypeModel {
     var formats: [FormatType]
     /// Every distinct `pattern`, sorted by matcher name.
     var patterns: [PatternMatcher]
+    /// What answers each client request, in the order of the client union index.
+    var requests: [RequestMetadata]
 }
 
 /// Which part of the protocol a schema describes, from its folder.

@@ -39,6 +39,12 @@ enum MarkdownRenderer {
                 document.line(
                     "Swift: `\(message.name)` (case `\(union.name).\(variant.caseName)`). Schema: `Schemas/\(message.source)`."
                 )
+                if direction == "client",
+                    let reply = RequestMetadataRenderer.markdown(for: variant.discriminatorValue, in: model)
+                {
+                    document.line()
+                    document.line(reply)
+                }
                 renderMembers(message, into: &document)
             }
         }

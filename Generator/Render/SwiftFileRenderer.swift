@@ -46,6 +46,13 @@ enum SwiftFileRenderer {
         for type in model.unions {
             files.append(file(type.name, source: "\(schemas)/\(type.source)") { UnionRenderer.render(type, into: &$0) })
         }
+        if !model.requests.isEmpty {
+            files.append(
+                file(
+                    RequestMetadataRenderer.fileName,
+                    source: "\(schemas)/client/ (x-hypergraph-reply, x-hypergraph-correlation)", imports: []
+                ) { RequestMetadataRenderer.render(model, into: &$0) })
+        }
         files.append(
             file("GeneratedPatterns", source: "\(schemas)/ (every pattern keyword)", imports: []) {
                 PatternRenderer.render(model.patterns, into: &$0)

@@ -2,7 +2,7 @@
 import HypergraphProtocol
 
 extension HypergraphSession {
-    /// Sends `message` and returns its reply (see ``ExpectedReply``), waiting at most `timeout`
+    /// Sends `message` and returns its reply (`message.expectedReply`, from the schemas), waiting at most `timeout`
     /// (`configuration.requestTimeout` when nil). The waiter is in place before the request is sent, and it sees
     /// only messages that arrive afterwards.
     ///
@@ -15,11 +15,19 @@ extension HypergraphSession {
         try await request(message, timeout: timeout) { $0 }
     }
 
+    /// Sends `request` and returns its reply as the type its schema names (`x-hypergraph-reply`), waiting at most
+    /// `timeout` (`configuration.requestTimeout` when nil); see `request(_:timeout:)` for the errors.
+    public func request<Request: ClientRequest>(
+        _ request: Request, timeout: Duration? = nil
+    ) async throws(HypergraphClientError) -> Request.Reply {
+        try await self.request(request.clientMessage, timeout: timeout, extract: Request.reply(in:))
+    }
+
     /// `request(_:timeout:)` returning the reply as the type `extract` picks out of it.
     private func request<Reply: Sendable>(
         _ message: ClientMessage, timeout: Duration?, extract: @escaping (ServerMessage) -> Reply?
     ) async throws(HypergraphClientError) -> Reply {
-        let expected = ExpectedReply(for: message)
+        let expected = message.expectedReply
         let text = message.jsonString()
         return try await wait(
             for: expected.description, timeout: timeout ?? configuration.requestTimeout, isReplyWaiter: true,
@@ -41,14 +49,12 @@ extension HypergraphSession {
         spaceId: String, lastKnownUpdateClock: Int? = nil, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
         let request = SubscribeSpaceRequest(id: spaceId, lastKnownUpdateClock: lastKnownUpdateClock)
-        return try await requestSpace(.subscribeSpace(request), timeout: timeout)
+        return try await requestSpace(request, timeout: timeout)
     }
 
     /// Lists the spaces of the connection's app identity (§4.2).
     public func listSpaces(timeout: Duration? = nil) async throws(HypergraphClientError) -> ListSpacesResponse {
-        try await request(.listSpaces(ListSpacesRequest()), timeout: timeout) { reply in
-            if case .listSpaces(let list) = reply { list } else { nil }
-        }
+        try await request(ListSpacesRequest(), timeout: timeout)
     }
 
     /// Lists the invitations addressed to the connection's account (§4.3). A `list-invitations` the server pushes
@@ -56,9 +62,7 @@ extension HypergraphSession {
     public func listInvitations(
         timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> ListInvitationsResponse {
-        try await request(.listInvitations(ListInvitationsRequest()), timeout: timeout) { reply in
-            if case .listInvitations(let list) = reply { list } else { nil }
-        }
+        try await request(ListInvitationsRequest(), timeout: timeout)
     }
 
     /// Creates a space (§4.4) and returns its snapshot. Build the request with
@@ -66,28 +70,28 @@ extension HypergraphSession {
     public func createSpace(
         _ request: CreateSpaceEventRequest, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
-        try await requestSpace(.createSpaceEvent(request), timeout: timeout)
+        try await requestSpace(request, timeout: timeout)
     }
 
     /// Invites an account (§4.5) and returns the space's new snapshot.
     public func createInvitation(
         _ request: CreateInvitationEventRequest, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
-        try await requestSpace(.createInvitationEvent(request), timeout: timeout)
+        try await requestSpace(request, timeout: timeout)
     }
 
     /// Accepts an invitation (§4.6) and returns the space's snapshot.
     public func acceptInvitation(
         _ request: AcceptInvitationEventRequest, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
-        try await requestSpace(.acceptInvitationEvent(request), timeout: timeout)
+        try await requestSpace(request, timeout: timeout)
     }
 
     /// Creates a space inbox (§4.7) and returns the space's new snapshot.
     public func createSpaceInbox(
         _ request: CreateSpaceInboxEventRequest, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceResponse {
-        try await requestSpace(.createSpaceInboxEvent(request), timeout: timeout)
+        try await requestSpace(request, timeout: timeout)
     }
 
     /// Creates an account inbox (§4.8) and returns the `account-inbox` message the server sends to every connection
@@ -95,9 +99,7 @@ extension HypergraphSession {
     public func createAccountInbox(
         _ request: CreateAccountInboxRequest, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> AccountInboxResponse {
-        try await self.request(.createAccountInbox(request), timeout: timeout) { reply in
-            if case .accountInbox(let inbox) = reply { inbox } else { nil }
-        }
+        try await self.request(request, timeout: timeout)
     }
 
     /// Fetches a space inbox's messages created at or after `since` (§4.9).
@@ -106,9 +108,7 @@ extension HypergraphSession {
         timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> SpaceInboxMessagesResponse {
         let request = GetLatestSpaceInboxMessagesRequest(spaceId: spaceId, inboxId: inboxId, since: since)
-        return try await self.request(.getLatestSpaceInboxMessages(request), timeout: timeout) { reply in
-            if case .spaceInboxMessages(let messages) = reply { messages } else { nil }
-        }
+        return try await self.request(request, timeout: timeout)
     }
 
     /// Fetches an account inbox's messages created at or after `since` (§4.10); `accountAddress` is the
@@ -119,16 +119,12 @@ extension HypergraphSession {
     ) async throws(HypergraphClientError) -> AccountInboxMessagesResponse {
         let request = GetLatestAccountInboxMessagesRequest(
             accountAddress: accountAddress, inboxId: inboxId, since: since)
-        return try await self.request(.getLatestAccountInboxMessages(request), timeout: timeout) { reply in
-            if case .accountInboxMessages(let messages) = reply { messages } else { nil }
-        }
+        return try await self.request(request, timeout: timeout)
     }
 
     /// Lists every inbox of the connection's account (§4.11).
     public func accountInboxes(timeout: Duration? = nil) async throws(HypergraphClientError) -> AccountInboxesResponse {
-        try await request(.getAccountInboxes(GetAccountInboxesRequest()), timeout: timeout) { reply in
-            if case .accountInboxes(let inboxes) = reply { inboxes } else { nil }
-        }
+        try await request(GetAccountInboxesRequest(), timeout: timeout)
     }
 
     /// Appends an update to a space (§4.12) and returns its confirmation, which carries the assigned clock. Build the
@@ -136,23 +132,20 @@ extension HypergraphSession {
     public func createUpdate(
         _ request: CreateUpdateRequest, timeout: Duration? = nil
     ) async throws(HypergraphClientError) -> UpdateConfirmedResponse {
-        try await self.request(.createUpdate(request), timeout: timeout) { reply in
-            if case .updateConfirmed(let confirmation) = reply { confirmation } else { nil }
-        }
+        try await self.request(request, timeout: timeout)
     }
 
     /// Sends a request answered by `space` and returns the whole snapshot. When the server sent it in parts
     /// (`snapshotLastUpdateClock`), the `updates-notification` messages that complete it are merged into its
     /// `updates` (they do not appear in `events`), all within `timeout`.
-    private func requestSpace(
-        _ message: ClientMessage, timeout: Duration?
-    ) async throws(HypergraphClientError) -> SpaceResponse {
+    private func requestSpace<Request: ClientRequest>(
+        _ request: Request, timeout: Duration?
+    ) async throws(HypergraphClientError) -> SpaceResponse where Request.Reply == SpaceResponse {
         let timeout = timeout ?? configuration.requestTimeout
-        let subscription: SubscribeSpaceRequest? =
-            if case .subscribeSpace(let request) = message { request } else { nil }
+        let subscription = request as? SubscribeSpaceRequest
         let startsTracking = subscription.map { !isTracking(spaceId: $0.id) } ?? false
-        let head = try await request(message, timeout: timeout) { reply -> SpaceResponse? in
-            guard case .space(let space) = reply else { return nil }
+        let head = try await self.request(request.clientMessage, timeout: timeout) { reply -> SpaceResponse? in
+            guard let space = Request.reply(in: reply) else { return nil }
             // Runs on the actor as the reply is delivered, so no later frame can pass before assembly starts.
             self.beginSnapshotAssembly(space)
             self.noteSpaceReply(space, subscription: subscription)

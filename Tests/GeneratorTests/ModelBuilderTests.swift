@@ -6,14 +6,7 @@ import XCTest
 /// Schema mistakes fail generation with a message that says where and what.
 final class ModelBuilderTests: XCTestCase {
     private func buildError(_ extra: [String: String]) throws -> String {
-        let folder = try SchemaFolder(extra)
-        defer { folder.remove() }
-        do {
-            _ = try Codegen.output(root: folder.root)
-            return "no error"
-        } catch let error as GeneratorError {
-            return error.description
-        }
+        try SchemaFolder.generationError(extra)
     }
 
     private func note(_ textSchema: String, extra: String = "") -> [String: String] {

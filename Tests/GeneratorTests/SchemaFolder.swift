@@ -19,6 +19,18 @@ struct SchemaFolder {
         for (path, contents) in files { try write("Schemas/" + path, contents) }
     }
 
+    /// The generator's error for the base schemas plus `extra`, or `no error`.
+    static func generationError(_ extra: [String: String]) throws -> String {
+        let folder = try SchemaFolder(extra)
+        defer { folder.remove() }
+        do {
+            _ = try Codegen.output(root: folder.root)
+            return "no error"
+        } catch let error as GeneratorError {
+            return error.description
+        }
+    }
+
     /// Writes `contents` at `path` relative to the root.
     func write(_ path: String, _ contents: String) throws {
         let url = root.appendingPathComponent(path)
@@ -33,7 +45,8 @@ struct SchemaFolder {
 
     static let base: [String: String] = [
         "client/ping.schema.json": """
-        {"title": "PingRequest", "description": "Asks for a pong.", "type": "object", "required": ["type", "note"],
+        {"title": "PingRequest", "description": "Asks for a pong.", "x-hypergraph-reply": "pong",
+         "type": "object", "required": ["type", "note"],
          "properties": {"type": {"description": "Message type.", "const": "ping"},
                         "note": {"$ref": "../models/Note.schema.json", "description": "A note."}}}
         """,

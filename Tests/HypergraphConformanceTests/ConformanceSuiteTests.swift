@@ -16,15 +16,17 @@ private struct ReferenceServer {
     let server: HypergraphServer
     let directory: URL
 
-    static func start(behavior: any ServerBehavior = StandardBehavior(), adminToken: String? = nil) async throws
-        -> ReferenceServer
-    {
+    /// Starts the server; `log` receives its lines from level `info` up (without it, only errors are logged, nowhere).
+    static func start(
+        behavior: any ServerBehavior = StandardBehavior(), adminToken: String? = nil, log: LogSink? = nil
+    ) async throws -> ReferenceServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "hypergraph-conformance-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = ServerConfiguration(
             port: 0, store: .sqlite(path: directory.appendingPathComponent("hypergraph.sqlite").path),
-            adminToken: adminToken, logLevel: .error, logSink: LogSink { _ in }, shutdownGracePeriod: .seconds(2))
+            adminToken: adminToken, logLevel: log == nil ? .error : .info, logSink: log ?? LogSink { _ in },
+            shutdownGracePeriod: .seconds(2))
         configuration.behavior = behavior
         let server = try await HypergraphServer.start(configuration)
         return ReferenceServer(server: server, directory: directory)
@@ -70,14 +72,21 @@ final class ConformanceSuiteTests: XCTestCase {
         }
     }
 
+    /// Also the server and conformance half of `RequestCoverageTests`: every request type of the schemas is answered
+    /// successfully by the server (so it has a handler) in some case (so the suite covers it).
     func testReferenceServerPassesEveryCase() async throws {
-        let reference = try await ReferenceServer.start()
+        let lines = Mutex<[String]>([])
+        let reference = try await ReferenceServer.start(log: LogSink { line in lines.withLock { $0.append(line) } })
         try await ConformanceRunner.preflight(reference.target())
         let results = try await ConformanceRunner.run(ConformanceSuite.allCases, against: reference.target(), jobs: 4)
         await reference.stop()
         let report = ConformanceReport(results: results, baseline: ConformanceBaseline(ids: []), duration: .zero)
         XCTAssertEqual(report.count(.passed), results.count, report.text())
         XCTAssertTrue(report.passed)
+        let answered = RequestCoverage.typesAnswered(in: lines.withLock { $0 })
+        XCTAssertEqual(
+            Set(ClientMessage.knownTypes).subtracting(answered), [],
+            "request types no conformance case got answered by the reference server (no handler, or no case)")
     }
 
     /// Issue 11 §4: with two URLs the cases spread their connections over both (here two spellings of one reference

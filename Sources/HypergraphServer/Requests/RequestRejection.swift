@@ -78,12 +78,13 @@ struct RequestRejection: Error, Sendable, CustomStringConvertible {
 /// The ids an `error` message repeats so the client can tell which request failed.
 struct RequestIdentifiers: Sendable {
     var requestType: String?
-    var spaceId: String?
-    var inboxId: String?
-    var updateId: String?
-    var eventId: String?
+    /// The ids by the `error` member that names them.
+    var identifiers: [RequestIdentifierKind: String] = [:]
 
-    /// The ids of a decoded request.
+    /// The space the request concerns, for log lines.
+    var spaceId: String? { identifiers[.spaceId] }
+
+    /// The ids of a decoded request: those its schema's `x-hypergraph-correlation` lets an `error` name.
     init(_ message: ClientMessage) {
         if case .unknown(_, let raw) = message {
             self.init(raw: raw)
@@ -91,37 +92,7 @@ struct RequestIdentifiers: Sendable {
         }
         self.init()
         requestType = message.type
-        switch message {
-        case .subscribeSpace(let request):
-            spaceId = request.id
-        case .listSpaces, .listInvitations, .getAccountInboxes:
-            break
-        case .createSpaceEvent(let request):
-            spaceId = request.event.transaction.id
-            eventId = request.event.transaction.id
-        case .createInvitationEvent(let request):
-            spaceId = request.spaceId
-            eventId = request.event.transaction.id
-        case .acceptInvitationEvent(let request):
-            spaceId = request.spaceId
-            eventId = request.event.transaction.id
-        case .createSpaceInboxEvent(let request):
-            spaceId = request.spaceId
-            eventId = request.event.transaction.id
-            inboxId = request.event.transaction.inboxId
-        case .createAccountInbox(let request):
-            inboxId = request.inboxId
-        case .getLatestSpaceInboxMessages(let request):
-            spaceId = request.spaceId
-            inboxId = request.inboxId
-        case .getLatestAccountInboxMessages(let request):
-            inboxId = request.inboxId
-        case .createUpdate(let request):
-            spaceId = request.spaceId
-            updateId = request.updateId
-        case .unknown:
-            break
-        }
+        identifiers = message.expectedReply.namedIdentifiers
     }
 
     /// The ids of a message of unknown type (best effort: whatever string members are there).
@@ -129,56 +100,60 @@ struct RequestIdentifiers: Sendable {
         self.init(scanning: raw.serialized())
     }
 
-    /// The ids a message that was not decoded seems to carry (best effort: the string members `type`, `spaceId`,
-    /// `inboxId`, `updateId`, `id` of `subscribe-space`, and `event.transaction.id`/`inboxId`). It only scans the
-    /// bytes, so it is cheap enough for requests refused by a limit; malformed JSON yields what came before the flaw.
+    /// The ids a message that was not decoded seems to carry (best effort): its string `type` and the string members
+    /// that type's schema lets an `error` name (`ClientMessage.errorIdentifierPointers`); for a type unknown here,
+    /// whichever of `unknownTypePointers` are there. It only scans the bytes, so it is cheap enough for requests
+    /// refused by a limit; malformed JSON yields what came before the flaw.
     init(scanning bytes: [UInt8]) {
-        var found = RequestIdentifiers()
-        var subscribeId: String?
+        var strings: [String: String] = [:]
         _ = try? JSONReader.read(bytes) { reader in
-            try reader.beginObject()
-            while let key = try reader.nextKey() {
-                switch key {
-                case "type": found.requestType = try Self.readStringIfPresent(&reader)
-                case "spaceId": found.spaceId = try Self.readStringIfPresent(&reader)
-                case "id": subscribeId = try Self.readStringIfPresent(&reader)
-                case "inboxId": found.inboxId = try Self.readStringIfPresent(&reader)
-                case "updateId": found.updateId = try Self.readStringIfPresent(&reader)
-                case "event": try Self.scanEvent(&reader, into: &found)
-                default: try reader.skipValue()
-                }
+            try Self.scanStrings(&reader, at: "", into: &strings)
+        }
+        self.init()
+        requestType = strings["/type"]
+        let pointers = requestType.flatMap { ClientMessage.errorIdentifierPointers[$0] } ?? Self.unknownTypePointers
+        for (kind, pointer) in pointers where identifiers[kind] == nil {
+            identifiers[kind] = strings[pointer]
+        }
+    }
+
+    /// Where a message of a type this server does not know may carry ids: the members the known requests use.
+    static let unknownTypePointers: [(kind: RequestIdentifierKind, pointer: String)] = [
+        (.spaceId, "/spaceId"), (.inboxId, "/inboxId"), (.updateId, "/updateId"), (.eventId, "/event/transaction/id"),
+        (.inboxId, "/event/transaction/inboxId"),
+    ]
+
+    /// Every pointer the scan reads, and the objects it descends into to reach them.
+    private static let scannedPointers: (strings: Set<String>, objects: Set<String>) = {
+        let strings = Set(
+            ["/type"] + (ClientMessage.errorIdentifierPointers.values.joined() + unknownTypePointers).map(\.pointer))
+        var objects = Set<String>()
+        for pointer in strings {
+            var parent = pointer
+            while let slash = parent.lastIndex(of: "/"), slash != parent.startIndex {
+                parent = String(parent[..<slash])
+                objects.insert(parent)
             }
         }
-        if found.requestType == "subscribe-space" { found.spaceId = subscribeId }
-        self = found
-    }
+        return (strings, objects)
+    }()
 
-    private static func readStringIfPresent(_ reader: inout JSONReader) throws -> String? {
-        guard try reader.peek() == .string else {
-            try reader.skipValue()
-            return nil
-        }
-        return try reader.readString()
-    }
-
-    /// Reads `event.transaction.id` (and `inboxId`) into `found`.
-    private static func scanEvent(_ reader: inout JSONReader, into found: inout RequestIdentifiers) throws {
+    /// Reads the string members at `scannedPointers` of the object at `pointer` into `strings`, skipping the rest.
+    private static func scanStrings(
+        _ reader: inout JSONReader, at pointer: String, into strings: inout [String: String]
+    ) throws {
         guard try reader.peek() == .object else { return try reader.skipValue() }
         try reader.beginObject()
         while let key = try reader.nextKey() {
-            guard key == "transaction", try reader.peek() == .object else {
+            let member = pointer + "/" + key
+            let kind = try reader.peek()
+            if kind == .string, scannedPointers.strings.contains(member) {
+                strings[member] = try reader.readString()
+            } else if kind == .object, scannedPointers.objects.contains(member) {
+                try scanStrings(&reader, at: member, into: &strings)
+            } else {
+                strings[member] = nil
                 try reader.skipValue()
-                continue
-            }
-            try reader.beginObject()
-            while let member = try reader.nextKey() {
-                switch member {
-                case "id": found.eventId = try readStringIfPresent(&reader)
-                case "inboxId":
-                    let inboxId = try readStringIfPresent(&reader)
-                    found.inboxId = found.inboxId ?? inboxId
-                default: try reader.skipValue()
-                }
             }
         }
     }
@@ -190,8 +165,8 @@ struct RequestIdentifiers: Sendable {
     /// would not accept (a malformed inbox id echoed from a malformed request) is left out.
     func errorMessage(for rejection: RequestRejection) -> ErrorResponse {
         var response = ErrorResponse(
-            code: rejection.code, message: rejection.message, requestType: requestType, spaceId: spaceId,
-            inboxId: inboxId, updateId: updateId, eventId: eventId, issues: rejection.issues)
+            code: rejection.code, message: rejection.message, requestType: requestType, issues: rejection.issues)
+        for (kind, value) in identifiers { response[identifier: kind] = value }
         if !response.validationIssues.isEmpty { response.inboxId = nil }
         return response
     }
