@@ -14,6 +14,8 @@ struct TypeModel {
     var patterns: [PatternMatcher]
     /// What answers each client request, in the order of the client union index.
     var requests: [RequestMetadata]
+    /// The size limits the union indexes declare (`x-hypergraph-size-limits`), in declaration order.
+    var sizeLimits: [SizeLimitKind]
 }
 
 /// Which part of the protocol a schema describes, from its folder.
@@ -132,6 +134,8 @@ struct Property {
     var seedAlias: String?
     /// The value used on decode when the member is absent (a seed spelling that omitted it).
     var seedDefault: SeedDefault?
+    /// The limit on the member's size (`x-hypergraph-size-limit`), if any.
+    var sizeLimit: SizeLimitUse? = nil
 
     /// Whether the Swift property is an optional (`T?`): the member may be absent and has no default.
     var isOptional: Bool { !isRequired }
