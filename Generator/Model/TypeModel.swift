@@ -143,7 +143,7 @@ struct Property {
     /// The local name an optional member is unwrapped to (`if let <name> = self.<name>`): its own name, unless
     /// that is a parameter of the generated function it appears in.
     var unwrappedName: String {
-        ["issues", "path", "writer", "encoder"].contains(jsonName) ? jsonName + "Value" : swiftName
+        ["issues", "path", "writer", "encoder", "visit"].contains(jsonName) ? jsonName + "Value" : swiftName
     }
 
     /// `if let <unwrappedName> = <expression>`, shortened to `if let <name>` when both are the same name.
