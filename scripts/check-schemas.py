@@ -8,7 +8,10 @@
    it: every client request has it, it names a server message and it resolves: each pointer through required members to a string member, each `error`
    member to a string member of the `error` message. (For other validators they are annotations; this repeats the
    generator's check independently.)
-5. The codec's test fixtures agree with the schemas (a cross-check of the generated validators against a reference
+5. The size limits (`x-hypergraph-size-limits`, `x-hypergraph-size-limit`, docs/schemas.md): the limit names are
+   declared only in union index files, as name → description; each member's limit is a declared name and sits on a
+   property (not on `items`) that is a string, bytes or an array, and one limit counts either bytes or elements.
+6. The codec's test fixtures agree with the schemas (a cross-check of the generated validators against a reference
    validator): Fixtures/valid/<direction>/*.json validate against <Direction>Message.schema.json, every case of
    Fixtures/invalid/<direction>/*.json is rejected, and Fixtures/seed/<direction>/*.json (seed spellings the codec
    accepts beyond the schema, docs/seed-differences.md) are rejected too.
@@ -201,6 +204,48 @@ def check_request_metadata(documents):
                     problems.append(f"{where}/error: {entry['error']!r} is not a string id member of the error message")
 
 
+def check_size_limits(documents):
+    declared = {}
+    for path, schema in documents.items():
+        name = path.relative_to(ROOT)
+        limits = schema.get("x-hypergraph-size-limits")
+        if limits is None:
+            continue
+        if path.parent != SCHEMAS or "x-hypergraph-discriminator" not in schema:
+            problems.append(f"{name}#/x-hypergraph-size-limits: only a union index file declares size limits")
+        elif not isinstance(limits, dict) or not all(isinstance(text, str) and text for text in limits.values()):
+            problems.append(f"{name}#/x-hypergraph-size-limits: expected an object of limit names and descriptions")
+        else:
+            declared.update(limits)
+    measures = {}
+    for path, schema in documents.items():
+        name = path.relative_to(ROOT)
+
+        def visit(node, pointer):
+            if "x-hypergraph-size-limit" not in node:
+                return
+            where = f"{name}#{pointer}/x-hypergraph-size-limit"
+            limit = node["x-hypergraph-size-limit"]
+            if not re.fullmatch(r"/properties/[^/]+", pointer):
+                problems.append(f"{where}: a size limit belongs on a member of an object schema")
+                return
+            if limit not in declared:
+                problems.append(f"{where}: {limit!r} is not a declared size limit ({sorted(declared)})")
+                return
+            target = resolved(documents, path, node)[1]
+            if target.get("type") == "array":
+                measure = "elements"
+            elif target.get("x-hypergraph-codec") == "bytes" or is_plain_string(target):
+                measure = "bytes"
+            else:
+                problems.append(f"{where}: a size limit applies to a string, bytes or an array member")
+                return
+            if measures.setdefault(limit, measure) != measure:
+                problems.append(f"{where}: {limit!r} counts both bytes and array elements")
+
+        walk(schema, "", visit)
+
+
 def validator_for(documents, registry, union):
     path = SCHEMAS / f"{union}.schema.json"
     return Draft202012Validator({"$ref": path.as_uri()}, registry=registry, format_checker=FORMATS)
@@ -244,6 +289,7 @@ def main():
         (path.as_uri(), DRAFT202012.create_resource(schema)) for path, schema in documents.items())
     check_documents(documents, registry)
     check_request_metadata(documents)
+    check_size_limits(documents)
     fixtures = check_fixtures(documents, registry)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -251,7 +297,7 @@ def main():
         print(f"check-schemas: {len(problems)} problem(s)", file=sys.stderr)
         return 1
     print(f"check-schemas: {len(documents)} schemas valid against 2020-12, all $refs resolve, "
-          f"request metadata resolves, {fixtures} fixture(s) agree")
+          f"request metadata resolves, size limits are declared, {fixtures} fixture(s) agree")
     return 0
 
 

@@ -6,11 +6,11 @@ extension ModelBuilder {
     mutating func fieldType(_ node: SchemaNode, document: SchemaDocument, matcherName: String) throws -> FieldType {
         if let reference = try node.optionalString("$ref") {
             let extra = Set(node.keys).subtracting([
-                "$ref", "description", "x-hypergraph-seed-alias", "x-hypergraph-seed-default",
+                "$ref", "description", "x-hypergraph-seed-alias", "x-hypergraph-seed-default", Self.sizeLimitKeyword,
             ])
             guard extra.isEmpty else {
                 throw GeneratorError(
-                    "next to $ref only description and seed keywords are supported, found \(extra.sorted())",
+                    "next to $ref only description, seed and size-limit keywords are supported, found \(extra.sorted())",
                     at: node.location)
             }
             return try referencedType(reference, from: document, at: node.location)
@@ -26,7 +26,9 @@ extension ModelBuilder {
         guard let allowed = rulesKeywords[type] else {
             throw GeneratorError("unsupported type \"\(type)\"", at: node.location)
         }
-        let common: Set<String> = ["description", "type", "x-hypergraph-seed-alias", "x-hypergraph-seed-default"]
+        let common: Set<String> = [
+            "description", "type", "x-hypergraph-seed-alias", "x-hypergraph-seed-default", Self.sizeLimitKeyword,
+        ]
         try checkKeywords(node, allowed: allowed.union(common))
         switch type {
         case "string":
@@ -42,7 +44,7 @@ extension ModelBuilder {
             return .boolean
         case "array":
             guard let items = node["items"] else { throw GeneratorError("an array needs \"items\"", at: node.location) }
-            try checkKeywords(items, allowed: Self.propertyKeywords)
+            try checkKeywords(items, allowed: Self.elementKeywords)
             let element = try fieldType(items, document: document, matcherName: matcherName + "Element")
             return .array(
                 element,
@@ -55,7 +57,7 @@ extension ModelBuilder {
                     "an object member must be a map: {\"type\":\"object\",\"additionalProperties\":{…}} (use a schema file for structs)",
                     at: node.location)
             }
-            try checkKeywords(values, allowed: Self.propertyKeywords)
+            try checkKeywords(values, allowed: Self.elementKeywords)
             return .map(try fieldType(values, document: document, matcherName: matcherName + "Value"))
         }
     }

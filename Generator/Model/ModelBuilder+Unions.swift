@@ -62,7 +62,9 @@ extension ModelBuilder {
 
     func unionType(_ document: SchemaDocument, role: SchemaRole) throws -> UnionType {
         let root = document.root
-        try checkKeywords(root, allowed: ["$schema", "title", "description", "x-hypergraph-discriminator", "oneOf"])
+        try checkKeywords(
+            root,
+            allowed: ["$schema", "title", "description", "x-hypergraph-discriminator", "oneOf", Self.sizeLimitsKeyword])
         let pointer = try root.requiredString("x-hypergraph-discriminator")
         let keys = pointer.split(separator: "/").map(String.init)
         guard pointer.hasPrefix("/"), !keys.isEmpty else {

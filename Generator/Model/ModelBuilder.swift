@@ -47,7 +47,8 @@ struct ModelBuilder {
             unions: unions.sorted { $0.name < $1.name },
             formats: formats.values.sorted { $0.name < $1.name },
             patterns: patterns.values.sorted { $0.functionName < $1.functionName },
-            requests: try requestMetadata(structs: structs, unions: unions))
+            requests: try requestMetadata(structs: structs, unions: unions),
+            sizeLimits: try sizeLimits(structs: structs, unions: unions))
     }
 
     // MARK: Classification
@@ -109,8 +110,10 @@ struct ModelBuilder {
     static let propertyKeywords: Set<String> = [
         "description", "type", "$ref", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
         "items", "minItems", "maxItems", "additionalProperties", "format", "x-hypergraph-expected",
-        "x-hypergraph-seed-alias", "x-hypergraph-seed-default",
+        "x-hypergraph-seed-alias", "x-hypergraph-seed-default", sizeLimitKeyword,
     ]
+    /// The keywords of an array's `items` or a map's values: a size limit belongs to the member itself.
+    static let elementKeywords = propertyKeywords.subtracting([sizeLimitKeyword])
 
     mutating func structType(_ document: SchemaDocument, role: SchemaRole) throws -> StructType {
         let root = document.root
@@ -155,7 +158,7 @@ struct ModelBuilder {
                         isRequired: required.contains(key),
                         type: try fieldType(node, document: document, matcherName: name + Naming.upperCamelCase(key)),
                         seedAlias: try node.optionalString("x-hypergraph-seed-alias"),
-                        seedDefault: nil)))
+                        seedDefault: nil, sizeLimit: try sizeLimitUse(node))))
         }
         let type = StructType(
             name: name, documentation: try description(of: root), source: document.path, role: role, members: members)

@@ -14,6 +14,8 @@ struct TypeModel {
     var patterns: [PatternMatcher]
     /// What answers each client request, in the order of the client union index.
     var requests: [RequestMetadata]
+    /// The size limits the union indexes declare (`x-hypergraph-size-limits`), in declaration order.
+    var sizeLimits: [SizeLimitKind]
 }
 
 /// Which part of the protocol a schema describes, from its folder.
@@ -132,6 +134,8 @@ struct Property {
     var seedAlias: String?
     /// The value used on decode when the member is absent (a seed spelling that omitted it).
     var seedDefault: SeedDefault?
+    /// The limit on the member's size (`x-hypergraph-size-limit`), if any.
+    var sizeLimit: SizeLimitUse? = nil
 
     /// Whether the Swift property is an optional (`T?`): the member may be absent and has no default.
     var isOptional: Bool { !isRequired }
@@ -139,7 +143,7 @@ struct Property {
     /// The local name an optional member is unwrapped to (`if let <name> = self.<name>`): its own name, unless
     /// that is a parameter of the generated function it appears in.
     var unwrappedName: String {
-        ["issues", "path", "writer", "encoder"].contains(jsonName) ? jsonName + "Value" : swiftName
+        ["issues", "path", "writer", "encoder", "visit"].contains(jsonName) ? jsonName + "Value" : swiftName
     }
 
     /// `if let <unwrappedName> = <expression>`, shortened to `if let <name>` when both are the same name.

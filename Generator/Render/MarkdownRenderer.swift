@@ -129,10 +129,15 @@ enum MarkdownRenderer {
                 )
             case .property(let property):
                 document.line(
-                    "| `\(property.jsonName)` | \(typeText(property.type)) | \(requiredText(property)) | \(cell(property.documentation)) |"
+                    "| `\(property.jsonName)` | \(typeText(property.type))\(sizeLimitText(property)) | \(requiredText(property)) | \(cell(property.documentation)) |"
                 )
             }
         }
+    }
+
+    /// `, size limit `identifier`` for a member with `x-hypergraph-size-limit`.
+    private static func sizeLimitText(_ property: Property) -> String {
+        property.sizeLimit.map { ", size limit `\($0.name)`" } ?? ""
     }
 
     private static func requiredText(_ property: Property) -> String {

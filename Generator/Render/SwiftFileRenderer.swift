@@ -53,6 +53,13 @@ enum SwiftFileRenderer {
                     source: "\(schemas)/client/ (x-hypergraph-reply, x-hypergraph-correlation)", imports: []
                 ) { RequestMetadataRenderer.render(model, into: &$0) })
         }
+        if !model.sizeLimits.isEmpty {
+            files.append(
+                file(
+                    SizeLimitRenderer.fileName,
+                    source: "\(schemas)/ (x-hypergraph-size-limits, x-hypergraph-size-limit)"
+                ) { SizeLimitRenderer.render(model, into: &$0) })
+        }
         files.append(
             file("GeneratedPatterns", source: "\(schemas)/ (every pattern keyword)", imports: []) {
                 PatternRenderer.render(model.patterns, into: &$0)

@@ -16,7 +16,8 @@ public struct SignatureSite: Hashable, Sendable {
 
 extension ClientMessage {
     /// Every signature of the message, in document order: the event of the four event requests,
-    /// `create-update` and `create-account-inbox`. Other requests carry none.
+    /// `create-update` and `create-account-inbox`. Other requests carry none (their schemas reach no
+    /// `SignatureWithRecovery`).
     ///
     /// - Throws: ``SigningError/unknownEventKind(type:path:)`` for an event of unknown kind.
     public func signatureSites() throws(SigningError) -> [SignatureSite] {
@@ -55,9 +56,8 @@ extension ClientMessage {
         case .createUpdate(var request):
             walk.visit(&request, at: root)
             self = .createUpdate(request)
-        case .subscribeSpace, .listSpaces, .listInvitations, .getLatestSpaceInboxMessages,
-            .getLatestAccountInboxMessages, .getAccountInboxes, .unknown:
-            break
+        default:
+            break // No signatures: SignatureCoverageTests fails for a request whose schema has some but no case here.
         }
     }
 }
@@ -134,8 +134,8 @@ extension ServerMessage {
                 }
             }
             self = .accountInboxMessages(message)
-        case .listSpaces, .listInvitations, .updateConfirmed, .error, .unknown:
-            break
+        default:
+            break // No signatures: SignatureCoverageTests fails for a message whose schema has some but no case here.
         }
     }
 }

@@ -42,6 +42,42 @@ final class HostileLoadTests: XCTestCase {
         await server.stop()
     }
 
+    func testNestedFieldsAndKeyBoxCountsAreNamedByTheirPath() async throws {
+        var limits = ServerLimits()
+        limits.maximumKeyBoxesPerRequest = 2
+        limits.maximumCiphertextBytes = 100 // An opaque key box's ciphertext has 98.
+        let server = try await TestServer.start(limits: limits)
+        let alice = try await server.participant()
+        let bob = try await server.participant()
+        let space = try await alice.createSpace()
+        let hash = try XCTUnwrap(space.lastEventHash)
+        func invitation(_ keyBoxes: [KeyBoxWithKeyId]) -> ClientMessage {
+            .createInvitationEvent(
+                alice.identity.createInvitationEvent(
+                    spaceId: space.id, previousEventHash: hash, inviteeAccountAddress: bob.account, keyBoxes: keyBoxes))
+        }
+        var longCiphertext = KeyBoxWithKeyId.opaque(accountAddress: bob.account)
+        longCiphertext.ciphertext = RandomIdentifiers.hex(byteCount: 60)
+        let cases: [(ClientMessage, String)] = [
+            (
+                invitation((0..<3).map { _ in .opaque(accountAddress: bob.account) }),
+                "keyBoxes has 3 key boxes; the limit is 2"
+            ),
+            (
+                invitation([.opaque(accountAddress: bob.account), longCiphertext]),
+                "keyBoxes[1].ciphertext has 122 bytes; the limit is 100"
+            ),
+        ]
+        for (message, expected) in cases {
+            let error = try await alice.rejection(of: message)
+            XCTAssertEqual(error.code, .tooLarge, error.message)
+            XCTAssertTrue(error.message.contains(expected), error.message)
+        }
+        let invitations = try await server.storage.invitations(inviteeAccountAddress: bob.account)
+        XCTAssertEqual(invitations, [], "no refused invitation was stored")
+        await server.stop()
+    }
+
     func testSpaceQuotaRefusesTheUpdateThatWouldPassItAndStoresNothing() async throws {
         var limits = ServerLimits()
         limits.maximumSpaceUpdateBytes = 100
