@@ -141,20 +141,25 @@ let package = Package(
         ),
 
         // MARK: Tests (one per module)
-        .testTarget(name: "HypergraphJSONTests", dependencies: ["HypergraphJSON"]),
+        // The seeded random number generator of the pseudorandom tests (not a product).
+        .target(name: "SeededRandom", path: "Tests/SeededRandom"),
+        .testTarget(name: "HypergraphJSONTests", dependencies: ["HypergraphJSON", "SeededRandom"]),
+        .testTarget(name: "HypergraphCodecTests", dependencies: ["HypergraphCodec", "HypergraphJSON", "SeededRandom"]),
         .testTarget(
             name: "HypergraphProtocolTests",
-            dependencies: ["HypergraphProtocol", "HypergraphJSON"],
+            dependencies: ["HypergraphProtocol", "HypergraphJSON", "SeededRandom"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "HypergraphCryptoTests",
-            dependencies: ["HypergraphCrypto"],
+            dependencies: ["HypergraphCrypto", "SeededRandom"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "HypergraphSigningTests",
-            dependencies: ["HypergraphSigning", "HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON"]
+            dependencies: [
+                "HypergraphSigning", "HypergraphProtocol", "HypergraphCrypto", "HypergraphJSON", "SeededRandom",
+            ]
         ),
         .testTarget(name: "HypergraphEventLoopTests", dependencies: ["HypergraphEventLoop"]),
         .testTarget(name: "HypergraphHTTPTests", dependencies: ["HypergraphHTTP", "HypergraphEventLoop"]),

@@ -1,3 +1,4 @@
+import SeededRandom
 import XCTest
 
 @testable import HypergraphCrypto
@@ -157,23 +158,8 @@ func scalar(hex text: String) -> Scalar {
     Scalar(reduced: UInt256Limbs(bigEndian: bytes(hex: text)))
 }
 
-/// A small deterministic generator (SplitMix64) so the pseudorandom tests are reproducible (shared by the
-/// Secp256k1 test files, like the parsers above).
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Field elements and scalars from the seeded generator (shared by the Secp256k1 test files, like the parsers above).
+extension SplitMix64 {
     mutating func limbs() -> UInt256Limbs { UInt256Limbs(next(), next(), next(), next()) }
 
     mutating func fieldElement() -> FieldElement { FieldElement(limbs()) }

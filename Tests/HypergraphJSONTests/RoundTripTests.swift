@@ -1,4 +1,5 @@
 import HypergraphJSON
+import SeededRandom
 import XCTest
 
 final class RoundTripTests: XCTestCase {
@@ -67,7 +68,7 @@ final class RoundTripTests: XCTestCase {
     }
 
     func testSerializeParseRoundTrip() throws {
-        var generator = SeededGenerator(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         for _ in 0..<300 {
             let value = RandomJSON.value(depth: 4, using: &generator)
             let bytes = value.serialized()
@@ -98,26 +99,9 @@ final class RoundTripTests: XCTestCase {
     }
 }
 
-/// Deterministic generator (SplitMix64) so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random JSON trees covering every kind, escapes, non-ASCII, and awkward numbers.
 enum RandomJSON {
-    static func value(depth: Int, using generator: inout SeededGenerator) -> JSONValue {
+    static func value(depth: Int, using generator: inout SplitMix64) -> JSONValue {
         switch Int.random(in: 0..<(depth > 0 ? 8 : 6), using: &generator) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &generator))
@@ -135,7 +119,7 @@ enum RandomJSON {
         }
     }
 
-    static func number(using generator: inout SeededGenerator) -> Double {
+    static func number(using generator: inout SplitMix64) -> Double {
         switch Int.random(in: 0..<5, using: &generator) {
         case 0: return Double(Int.random(in: -1000...1000, using: &generator))
         case 1: return Double(Int.random(in: Int(Int32.min)...Int(Int32.max), using: &generator))
@@ -148,13 +132,13 @@ enum RandomJSON {
     }
 
     /// Keys avoid combining marks so that Foundation's dictionaries (which compare canonically) keep them apart.
-    static func key(using generator: inout SeededGenerator) -> String {
+    static func key(using generator: inout SplitMix64) -> String {
         let alphabet = Array("abcXYZ_0 -\"\\\u{E9}\u{1F600}\u{E000}\n")
         return String(
             (0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
     }
 
-    static func string(using generator: inout SeededGenerator) -> String {
+    static func string(using generator: inout SplitMix64) -> String {
         var scalars = String.UnicodeScalarView()
         for _ in 0..<Int.random(in: 0...24, using: &generator) {
             let value: UInt32

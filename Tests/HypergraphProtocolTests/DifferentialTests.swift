@@ -1,6 +1,7 @@
 import Foundation
 import HypergraphJSON
 import HypergraphProtocol
+import SeededRandom
 import XCTest
 
 /// Property/differential tests: random variants of every valid fixture go through the fast codec and through

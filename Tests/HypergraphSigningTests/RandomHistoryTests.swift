@@ -1,23 +1,12 @@
 import HypergraphCrypto
 import HypergraphProtocol
 import HypergraphSigning
+import SeededRandom
 import XCTest
 
 /// A long seeded random history (create, invite, accept, inbox, delete, with forged and stale events mixed in),
 /// checked step by step against a separately written model of §8.2, then replayed from scratch as a client does.
 final class RandomHistoryTests: XCTestCase {
-    /// SplitMix64: a small deterministic generator, so a failure can be reproduced from the seed.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The expected state, kept as plain arrays of pairs in insertion order.
     private struct Model: Equatable {
         var members: [(String, SpaceMemberRole)] = []
@@ -45,7 +34,7 @@ final class RandomHistoryTests: XCTestCase {
     }
 
     func testRandomHistoryMatchesTheModelAndReplays() throws {
-        var random = SeededGenerator(state: 20_260_101)
+        var random = SplitMix64(seed: 20_260_101)
         let accounts = try (0..<40).map { try TestAccount.make("history account \($0)") }
         let stranger = try TestAccount.make("history stranger")
         let registry = TestRegistry(accounts)

@@ -1,6 +1,7 @@
 import Foundation
+import HypergraphCodec
 import HypergraphJSON
-import HypergraphProtocol
+import SeededRandom
 import XCTest
 
 final class BytesTests: XCTestCase {

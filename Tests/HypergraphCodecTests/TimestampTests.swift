@@ -1,5 +1,6 @@
 import Foundation
-import HypergraphProtocol
+import HypergraphCodec
+import SeededRandom
 import XCTest
 
 final class TimestampTests: XCTestCase {
@@ -93,22 +94,5 @@ final class TimestampTests: XCTestCase {
         XCTAssertThrowsError(try decoder.decode([Timestamp].self, from: Data(#"["yesterday"]"#.utf8)))
         XCTAssertEqual(
             String(decoding: try JSONEncoder().encode([expected]), as: UTF8.self), #"["2025-06-30T12:34:56.789Z"]"#)
-    }
-}
-
-/// A small deterministic random number generator (SplitMix64), so property tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
