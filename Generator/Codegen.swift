@@ -8,6 +8,8 @@ struct CodegenConfiguration {
     var swift: SwiftOutputOptions
     /// The Markdown reference to write (relative to `base`, or absolute), or `nil` for none.
     var documentation: String?
+    /// The reference's opening paragraph, or `nil` for one that fits any schema folder.
+    var documentationIntroduction: String?
     /// The folder relative output paths start from.
     var base: URL
 
@@ -22,9 +24,11 @@ struct CodegenConfiguration {
 
     /// This repository's layout: `Schemas/` → `Sources/HypergraphProtocol/Generated/` and `docs/messages.md`.
     static func repository(root: URL) -> CodegenConfiguration {
-        CodegenConfiguration(
+        var configuration = CodegenConfiguration(
             schemas: root.appendingPathComponent("Schemas"), outputFolder: "Sources/HypergraphProtocol/Generated",
             documentation: "docs/messages.md", access: .public, base: root)
+        configuration.documentationIntroduction = MarkdownRenderer.repositoryIntroduction
+        return configuration
     }
 }
 
@@ -36,7 +40,12 @@ enum Codegen {
         let model = try ModelBuilder.build(documents)
         var files = SwiftFileRenderer.render(model, options: configuration.swift)
         if let documentation = configuration.documentation {
-            files.append(GeneratedFile(path: documentation, contents: MarkdownRenderer.render(model)))
+            files.append(
+                GeneratedFile(
+                    path: documentation,
+                    contents: MarkdownRenderer.render(
+                        model, schemaFolder: configuration.swift.schemaFolderName,
+                        introduction: configuration.documentationIntroduction)))
         }
         return GeneratedOutput(files: files, generatedFolders: [configuration.swift.folder])
     }

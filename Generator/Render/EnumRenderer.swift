@@ -2,7 +2,7 @@
 /// from the raw values), an open set with an extra `unknown(String)` case that keeps any other value as sent.
 enum EnumRenderer {
     static func render(_ type: EnumType, into source: inout SwiftSource) {
-        source.documentation([type.documentation, "Schema: `Schemas/\(type.source)`."])
+        source.documentation([type.documentation, "Schema: `\(source.schemaPath(type.source))`."])
         if let otherValues = type.otherValues {
             renderOpen(type, otherValues: otherValues, into: &source)
         } else {

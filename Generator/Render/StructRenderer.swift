@@ -3,9 +3,9 @@ enum StructRenderer {
     static func render(_ type: StructType, into source: inout SwiftSource) {
         var documentation = [type.documentation]
         if let wireType = type.constant(named: "type") {
-            documentation.append("Wire `type`: `\"\(wireType)\"`. Schema: `Schemas/\(type.source)`.")
+            documentation.append("Wire `type`: `\"\(wireType)\"`. Schema: `\(source.schemaPath(type.source))`.")
         } else {
-            documentation.append("Schema: `Schemas/\(type.source)`.")
+            documentation.append("Schema: `\(source.schemaPath(type.source))`.")
         }
         source.documentation(documentation)
         source.block("public struct \(type.name): Hashable, Sendable") { body in

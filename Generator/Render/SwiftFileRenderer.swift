@@ -19,7 +19,7 @@ enum SwiftFileRenderer {
         func file(
             _ name: String, source: String, imports: [String] = typeImports, _ body: (inout SwiftSource) -> Void
         ) -> GeneratedFile {
-            var text = SwiftSource(access: options.access)
+            var text = SwiftSource(access: options.access, schemaFolder: schemas)
             text.line(generatedHeader(source: source))
             text.line()
             for line in imports { text.line(line) }

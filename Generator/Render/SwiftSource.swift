@@ -14,10 +14,18 @@ struct SwiftSource {
     /// The access level of the declarations. Renderers write `public` for everything a module exports; a line
     /// starting with `public ` gets this level instead, so each renderer states exports once, in one spelling.
     private let access: AccessLevel
+    /// The schema folder's name, as doc comments and the file header name a schema file.
+    private let schemaFolder: String
 
-    /// Creates an empty text whose exported declarations get `access`.
-    init(access: AccessLevel = .public) {
+    /// Creates an empty text whose exported declarations get `access`, naming schema files inside `schemaFolder`.
+    init(access: AccessLevel = .public, schemaFolder: String = "Schemas") {
         self.access = access
+        self.schemaFolder = schemaFolder
+    }
+
+    /// A schema file's path as readers know it, e.g. `Schemas/models/Note.schema.json` for `models/Note.schema.json`.
+    func schemaPath(_ source: String) -> String {
+        "\(schemaFolder)/\(source)"
     }
 
     /// Appends one line at the current indentation (an empty line has no trailing spaces).

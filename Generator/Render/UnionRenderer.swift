@@ -5,7 +5,7 @@ enum UnionRenderer {
         let discriminator = type.discriminator.joined(separator: ".")
         source.documentation([
             type.documentation,
-            "The case is chosen by `\(discriminator)`. A value with any other `\(discriminator)` decodes as `unknown` (unless `DecodingOptions.acceptsUnknownTypes` is off), so a reader can skip kinds added later. Schema: `Schemas/\(type.source)`.",
+            "The case is chosen by `\(discriminator)`. A value with any other `\(discriminator)` decodes as `unknown` (unless `DecodingOptions.acceptsUnknownTypes` is off), so a reader can skip kinds added later. Schema: `\(source.schemaPath(type.source))`.",
         ])
         source.block("public enum \(type.name): Hashable, Sendable") { body in
             for variant in type.variants {
