@@ -58,12 +58,16 @@ extension FieldType {
             }
             if let minimum = rules.minimumLength {
                 source.block("if \(value).unicodeScalars.count < \(minimum)") {
-                    report(&$0, "\"expected at least \(minimum) characters, got \\(\(value).unicodeScalars.count)\"")
+                    report(
+                        &$0,
+                        "\"expected at least \(counted(minimum, "character")), got \\(\(value).unicodeScalars.count)\"")
                 }
             }
             if let maximum = rules.maximumLength {
                 source.block("if \(value).unicodeScalars.count > \(maximum)") {
-                    report(&$0, "\"expected at most \(maximum) characters, got \\(\(value).unicodeScalars.count)\"")
+                    report(
+                        &$0,
+                        "\"expected at most \(counted(maximum, "character")), got \\(\(value).unicodeScalars.count)\"")
                 }
             }
             if let allowed = rules.allowedValues {
@@ -89,13 +93,13 @@ extension FieldType {
                 source.block("if \(value).count < \(minimum)") {
                     report(
                         &$0,
-                        "\"expected at least \(minimum) element\(minimum == 1 ? "" : "s"), got \\(\(value).count)\"")
+                        "\"expected at least \(counted(minimum, "element")), got \\(\(value).count)\"")
                 }
             }
             if let maximum = rules.maximumCount {
                 source.block("if \(value).count > \(maximum)") {
                     report(
-                        &$0, "\"expected at most \(maximum) element\(maximum == 1 ? "" : "s"), got \\(\(value).count)\""
+                        &$0, "\"expected at most \(counted(maximum, "element")), got \\(\(value).count)\""
                     )
                 }
             }

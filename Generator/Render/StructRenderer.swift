@@ -57,8 +57,8 @@ enum StructRenderer {
         case .string(let rules):
             var parts: [String] = []
             if let pattern = rules.pattern { parts.append("must be \(pattern.expectation) (`\(pattern.source)`)") }
-            if let minimum = rules.minimumLength { parts.append("at least \(minimum) characters") }
-            if let maximum = rules.maximumLength { parts.append("at most \(maximum) characters") }
+            if let minimum = rules.minimumLength { parts.append("at least \(counted(minimum, "character"))") }
+            if let maximum = rules.maximumLength { parts.append("at most \(counted(maximum, "character"))") }
             if let allowed = rules.allowedValues {
                 parts.append("one of " + allowed.map { "`\"\($0)\"`" }.joined(separator: ", "))
             }
@@ -70,9 +70,9 @@ enum StructRenderer {
         case .array(let element, let rules):
             var parts: [String] = []
             if let minimum = rules.minimumCount {
-                parts.append("at least \(minimum) element\(minimum == 1 ? "" : "s")")
+                parts.append("at least \(counted(minimum, "element"))")
             }
-            if let maximum = rules.maximumCount { parts.append("at most \(maximum) element\(maximum == 1 ? "" : "s")") }
+            if let maximum = rules.maximumCount { parts.append("at most \(counted(maximum, "element"))") }
             let elementRules = constraintSummary(element).map { " Each element: " + $0.lowercasedFirst } ?? ""
             return parts.isEmpty
                 ? (elementRules.isEmpty ? nil : elementRules.dropFirst().description)

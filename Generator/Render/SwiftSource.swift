@@ -209,6 +209,11 @@ enum SwiftLiteral {
     }
 }
 
+/// `count` and `noun`, plural unless `count` is 1: "1 character", "3 elements".
+func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
+
 /// The first line of every generated Swift file.
 func generatedHeader(source: String) -> String {
     // The second line keeps `swift format` off generated files: the generator owns their layout.

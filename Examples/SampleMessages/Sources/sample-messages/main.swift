@@ -94,7 +94,7 @@ let expectedIssues = [
     "$.note.attachments[0].width: expected integer 1...8192, got 0",
     #"$.note.attachments[1].url: expected https:// followed by letters, digits and /._~%-, got "http://example.org""#,
     #"$.note.id: expected n- followed by 8 lowercase hexadecimal digits, got "N-1""#,
-    "$.note.title: expected at least 1 characters, got 0",
+    "$.note.title: expected at least 1 character, got 0",
     #"$.note.mood: expected one of "calm", "busy", got "angry""#,
     "$.note.priority: expected integer 0...5, got 9",
     "$.note.weight: expected number 0.0...1.0, got 2.0",

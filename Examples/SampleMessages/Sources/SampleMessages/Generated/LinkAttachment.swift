@@ -18,7 +18,7 @@ public struct LinkAttachment: Hashable, Sendable {
 
     /// The page title.
     ///
-    /// Constraint: at least 1 characters; at most 120 characters.
+    /// Constraint: at least 1 character; at most 120 characters.
     ///
     /// Optional: `nil` is omitted from the wire; an explicit `null` is rejected on decode.
     public var title: String?
@@ -118,7 +118,7 @@ extension LinkAttachment {
         }
         if let title {
             if title.unicodeScalars.count < 1 {
-                report([.key("title")], "expected at least 1 characters, got \(title.unicodeScalars.count)")
+                report([.key("title")], "expected at least 1 character, got \(title.unicodeScalars.count)")
             }
             if title.unicodeScalars.count > 120 {
                 report([.key("title")], "expected at most 120 characters, got \(title.unicodeScalars.count)")

@@ -15,7 +15,7 @@ public struct Note: Hashable, Sendable {
 
     /// One line, 1 to 80 characters.
     ///
-    /// Constraint: at least 1 characters; at most 80 characters.
+    /// Constraint: at least 1 character; at most 80 characters.
     public var title: String
 
     /// The text.
@@ -325,7 +325,7 @@ extension Note {
         }
         if let title {
             if title.unicodeScalars.count < 1 {
-                report([.key("title")], "expected at least 1 characters, got \(title.unicodeScalars.count)")
+                report([.key("title")], "expected at least 1 character, got \(title.unicodeScalars.count)")
             }
             if title.unicodeScalars.count > 80 {
                 report([.key("title")], "expected at most 80 characters, got \(title.unicodeScalars.count)")
