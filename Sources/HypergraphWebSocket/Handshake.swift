@@ -91,9 +91,9 @@ enum Handshake {
     }
 
     /// Checks the server's answer to a request sent with `key` and `requestHeaders`.
-    static func checkResponse(
-        status: Int, headers: HTTPHeaders, key: String, requestHeaders: HTTPHeaders
-    ) throws(WebSocketClientError) {
+    static func checkResponse(headers: HTTPHeaders, key: String, requestHeaders: HTTPHeaders)
+        throws(WebSocketClientError)
+    {
         guard headers.contains(token: "websocket", in: "Upgrade") else {
             throw .invalidHandshakeResponse("the 101 response has no 'Upgrade: websocket' header")
         }

@@ -92,7 +92,7 @@ private final class ClientHandshake: ConnectionHandler {
                     body: response.body))
         }
         do {
-            try Handshake.checkResponse(status: 101, headers: response.headers, key: key, requestHeaders: headers)
+            try Handshake.checkResponse(headers: response.headers, key: key, requestHeaders: headers)
         } catch {
             return fail(error)
         }

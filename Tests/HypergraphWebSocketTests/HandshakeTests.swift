@@ -61,14 +61,14 @@ final class HandshakeTests: XCTestCase {
         let good: HTTPHeaders = [
             "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": Handshake.acceptValue(forKey: key),
         ]
-        XCTAssertNoThrow(try Handshake.checkResponse(status: 101, headers: good, key: key, requestHeaders: [:]))
+        XCTAssertNoThrow(try Handshake.checkResponse(headers: good, key: key, requestHeaders: [:]))
         var wrong = good
         wrong.replace(name: "Sec-WebSocket-Accept", value: "nope")
-        XCTAssertThrowsError(try Handshake.checkResponse(status: 101, headers: wrong, key: key, requestHeaders: [:]))
+        XCTAssertThrowsError(try Handshake.checkResponse(headers: wrong, key: key, requestHeaders: [:]))
         var extensions = good
         extensions.add(name: "Sec-WebSocket-Extensions", value: "permessage-deflate")
         XCTAssertThrowsError(
-            try Handshake.checkResponse(status: 101, headers: extensions, key: key, requestHeaders: [:]))
+            try Handshake.checkResponse(headers: extensions, key: key, requestHeaders: [:]))
     }
 
     func testURLs() throws {
