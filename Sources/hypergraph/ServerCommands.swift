@@ -14,7 +14,7 @@ import HypergraphWebSocket
 /// The server command.
 enum ServerCommands {
     /// `hypergraph serve [--host H] [--port P] [--store LOCATION | --db PATH] [--admin-token TOKEN] [--log-level LEVEL]
-    /// [--event-loops N] [--tls-cert PEM --tls-key PEM]`.
+    /// [--event-loops N] [--tls-cert PEM --tls-key PEM] [--limit NAME=VALUE …]`.
     static let serve = Command(
         name: "serve",
         abstract: "Run the Hypergraph sync server: WebSocket and HTTP on one port, stored in SQLite or PostgreSQL.",
@@ -23,8 +23,9 @@ enum ServerCommands {
             with 1001 (going away) after the requests in progress have finished. Logs go to standard error, one \
             line per event. Connect with ws://HOST:PORT/?token=SESSION_TOKEN; create tokens with \
             'hypergraph identity create'. The admin token can also come from HYPERGRAPH_ADMIN_TOKEN. With --tls-cert \
-            and --tls-key the port serves wss:// and https:// instead, and SIGHUP reloads both files. See \
-            docs/server.md.
+            and --tls-key the port serves wss:// and https:// instead, and SIGHUP reloads both files. --limit \
+            changes one of the limits and quotas that docs/server.md lists with their defaults, e.g. \
+            --limit maximumReplyBytes=10485760 --limit idlePingInterval=off. See docs/server.md.
             """,
         options: [
             .value("host", valueName: "HOST", help: "Address to listen on.", default: "127.0.0.1"),
@@ -42,6 +43,9 @@ enum ServerCommands {
                 help:
                     "WebSocket event-loop threads (default: one per core, at most 4; here \(WebSocketEventLoops.defaultCount))."
             ),
+            .repeated(
+                "limit", valueName: "NAME=VALUE",
+                help: "Change a limit or quota (names and defaults: docs/server.md, *Limits*); repeatable."),
         ] + TLSOptions.server
     ) { arguments in
         let port = try arguments.integer("port", in: 0...65_535) ?? 3030
@@ -56,6 +60,17 @@ enum ServerCommands {
             host: arguments.value("host") ?? "127.0.0.1", port: UInt16(port),
             store: try StoreOptions.location(arguments), adminToken: adminToken,
             logLevel: arguments.value("log-level").flatMap(LogLevel.init(rawValue:)) ?? .info)
+        for setting in arguments.values("limit") {
+            guard let equals = setting.firstIndex(of: "=") else {
+                throw arguments.usageError("--limit \(setting): expected NAME=VALUE, e.g. maximumReplyBytes=10485760.")
+            }
+            do {
+                try configuration.limits.set(
+                    String(setting[..<equals]), to: String(setting[setting.index(after: equals)...]))
+            } catch {
+                throw arguments.usageError("--limit: \(error).")
+            }
+        }
         configuration.tls = try TLSOptions.serverContext(arguments)
         let reloading = configuration.tls?.reloadOnHangUpSignal { failure in
             writeStandardError(
