@@ -30,6 +30,17 @@ public struct SigningPayload: Hashable, Sendable {
         }
     }
 
+    /// An object written member by member, in canonical key order, by `writeMembers`: for payloads with byte
+    /// members, which go straight into the text (`JSONWriter.indexKeyedBytes`) instead of through a tree of one
+    /// index key per byte that would then be sorted (a 1 MiB update cost 0.4 s of CPU that way).
+    private init(orderedObject writeMembers: (inout JSONWriter) -> Void) {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writeMembers(&writer)
+        writer.endObject()
+        bytes = writer.bytes
+    }
+
     /// The canonical JSON as a string (what `hypergraph message verify` prints as `payload`).
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
@@ -80,12 +91,16 @@ extension SigningPayload {
     /// §7.4.2 CRDT update: `{"accountAddress","spaceId","update","updateId"}`, with `update` as index-keyed bytes
     /// (`{"0":b0,"1":b1,…}`, §7.1), signed by the update's author.
     public static func update(accountAddress: String, spaceId: String, update: [UInt8], updateId: String) -> Self {
-        Self(signedObject: [
-            "accountAddress": .string(accountAddress),
-            "spaceId": .string(spaceId),
-            "update": JSONValue.indexKeyedBytes(update),
-            "updateId": .string(updateId),
-        ])
+        Self { writer in // "update" sorts before "updateId" (a prefix comes first)
+            writer.key("accountAddress")
+            writer.string(accountAddress)
+            writer.key("spaceId")
+            writer.string(spaceId)
+            writer.key("update")
+            writer.indexKeyedBytes(update)
+            writer.key("updateId")
+            writer.string(updateId)
+        }
     }
 
     /// §7.4.3 account-inbox creation: `{"accountAddress","encryptionPublicKey","inboxId"}`, signed by the inbox
@@ -126,11 +141,14 @@ extension SigningPayload {
     /// §7.4.6 space info (Connect HTTP only; never verified by the server): `{"accountAddress","infoContent",
     /// "spaceId"}`, with `infoContent` as index-keyed bytes, signed by the space creator.
     public static func spaceInfo(accountAddress: String, infoContent: [UInt8], spaceId: String) -> Self {
-        Self(signedObject: [
-            "accountAddress": .string(accountAddress),
-            "infoContent": JSONValue.indexKeyedBytes(infoContent),
-            "spaceId": .string(spaceId),
-        ])
+        Self { writer in
+            writer.key("accountAddress")
+            writer.string(accountAddress)
+            writer.key("infoContent")
+            writer.indexKeyedBytes(infoContent)
+            writer.key("spaceId")
+            writer.string(spaceId)
+        }
     }
 }
 
