@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "hypergraph-bench",
             dependencies: [
-                "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol",
+                "HypergraphCommandLine", "HypergraphJSON", "HypergraphProtocol", "HypergraphSigning",
                 "HypergraphCrypto", "HypergraphWebSocket", "HypergraphEventLoop", "HypergraphStore", "HypergraphServer",
                 "HypergraphClient", "HypergraphPostgres", "PostgresTestSupport", "HypergraphTLS", "TLSTestSupport",
             ]

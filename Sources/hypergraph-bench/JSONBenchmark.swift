@@ -3,6 +3,7 @@
 import Foundation
 import HypergraphCommandLine
 import HypergraphJSON
+import HypergraphSigning
 
 /// `hypergraph-bench json [--seconds S]`: MB/s of JSON processed for the byte-array hot paths and the whole message.
 enum JSONBenchmark {
@@ -84,20 +85,12 @@ enum JSONBenchmark {
             try measure(minimumSeconds: seconds) { blackHole(try canonicalPayloadTree(update).canonicalUTF8()) },
             foundationCanonical, bytes: canonicalSize)
         compare(
-            "canonical payload via writer.indexKeyedBytes",
+            "canonical payload via SigningPayload.update (writer.indexKeyedBytes)",
             measure(minimumSeconds: seconds) {
-                var writer = JSONWriter(capacity: canonicalSize + 64)
-                writer.beginObject()
-                writer.key("accountAddress")
-                writer.string(accountAddress)
-                writer.key("spaceId")
-                writer.string(spaceId)
-                writer.key("update")
-                writer.indexKeyedBytes(update)
-                writer.key("updateId")
-                writer.string(updateId)
-                writer.endObject()
-                blackHole(writer.bytes)
+                blackHole(
+                    SigningPayload.update(
+                        accountAddress: accountAddress, spaceId: spaceId, update: update, updateId: updateId
+                    ).bytes)
             },
             foundationCanonical, bytes: canonicalSize)
     }
