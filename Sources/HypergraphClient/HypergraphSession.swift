@@ -73,8 +73,9 @@ public actor HypergraphSession {
         let failsOnConnectionLoss: Bool
         /// Resumes the waiter and returns true, or returns false when it leaves an offered event.
         let resolve: (Resolution) -> Bool
-        /// When the waiter times out, with the error it then gets; nil waits without limit.
-        let deadline: (instant: ContinuousClock.Instant, error: HypergraphClientError)?
+        /// When the waiter times out, with the error it then gets (made only then: describing what is awaited is
+        /// a tenth of a request's client CPU); nil waits without limit.
+        let deadline: (instant: ContinuousClock.Instant, error: () -> HypergraphClientError)?
 
         /// Offers `event`; true when the waiter took it.
         func offer(_ event: HypergraphSessionEvent) -> Bool { resolve(.event(event)) }
@@ -347,7 +348,8 @@ public actor HypergraphSession {
     /// request helpers send their request there, so the reply cannot slip past. Once the connection has ended, the
     /// result is `whenClosed`'s (by default the `.closed` error).
     func wait<Value: Sendable>(
-        for awaited: String, timeout: Duration?, isReplyWaiter: Bool, outlivesConnection: Bool = false,
+        for awaited: @autoclosure @escaping () -> String, timeout: Duration?, isReplyWaiter: Bool,
+        outlivesConnection: Bool = false,
         afterRegistering: () throws(HypergraphClientError) -> Void = {},
         whenClosed: @escaping (CloseStatus) -> Result<Value, HypergraphClientError> = { .failure($0.error) },
         take: @escaping (HypergraphSessionEvent) -> Result<Value, HypergraphClientError>?
@@ -368,7 +370,7 @@ public actor HypergraphSession {
                 let deadline = timeout.map { timeout in
                     (
                         instant: ContinuousClock.now + timeout,
-                        error: HypergraphClientError.timedOut(waitingFor: awaited, after: timeout)
+                        error: { HypergraphClientError.timedOut(waitingFor: awaited(), after: timeout) }
                     )
                 }
                 let waiter = Waiter(
@@ -434,7 +436,7 @@ public actor HypergraphSession {
         let expired = waiters.filter { waiter in waiter.deadline.map { $0.instant <= now } ?? false }
         waiters.removeAll { waiter in waiter.deadline.map { $0.instant <= now } ?? false }
         for waiter in expired {
-            if let error = waiter.deadline?.error { waiter.fail(error) }
+            if let error = waiter.deadline?.error { waiter.fail(error()) }
         }
         if let next = waiters.compactMap({ $0.deadline?.instant }).min() { startTimer(until: next) }
     }
