@@ -93,11 +93,6 @@ extension Bytes: WireCodable {
 }
 
 extension Bytes: Codable {
-    private enum EnvelopeKeys: String, CodingKey {
-        case type = "__type"
-        case data
-    }
-
     /// Decodes the envelope or a bare array, like the wire codec.
     public init(from decoder: any Decoder) throws {
         if var elements = try? decoder.unkeyedContainer() {
@@ -107,14 +102,14 @@ extension Bytes: Codable {
             self.init(bytes)
             return
         }
-        let envelope = try decoder.container(keyedBy: EnvelopeKeys.self)
+        let envelope = try decoder.container(keyedBy: EnvelopeCodingKeys.self)
         try envelope.decodeConstant(Self.envelopeType, forKey: .type)
         self.init(try envelope.decode([UInt8].self, forKey: .data))
     }
 
     /// Encodes the envelope.
     public func encode(to encoder: any Encoder) throws {
-        var envelope = encoder.container(keyedBy: EnvelopeKeys.self)
+        var envelope = encoder.container(keyedBy: EnvelopeCodingKeys.self)
         try envelope.encode(Self.envelopeType, forKey: .type)
         try envelope.encode(bytes, forKey: .data)
     }

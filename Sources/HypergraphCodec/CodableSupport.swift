@@ -4,6 +4,13 @@ import HypergraphJSON
 // may be absent but not `null`, `const` members must have their value, seed spellings are accepted, and constraint
 // violations are decoding errors.
 
+/// The members of the `{"__type": …, "data": …}` envelopes in which JavaScript peers send `Bytes` (`Uint8Array`) and
+/// `Timestamp` (`Date`).
+enum EnvelopeCodingKeys: String, CodingKey {
+    case type = "__type"
+    case data
+}
+
 extension KeyedDecodingContainer {
     /// Decodes an optional member: `nil` when absent; a `DecodingError` when it is `null` (optional members are
     /// omitted, never `null`).

@@ -110,21 +110,16 @@ extension Timestamp: WireCodable {
 }
 
 extension Timestamp: Codable {
-    private enum EnvelopeKeys: String, CodingKey {
-        case type = "__type"
-        case data
-    }
-
     /// Decodes the same forms as the wire codec.
     public init(from decoder: any Decoder) throws {
         if let container = try? decoder.singleValueContainer(), let text = try? container.decode(String.self) {
             try self.init(text: text, codingPath: decoder.codingPath)
             return
         }
-        let envelope = try decoder.container(keyedBy: EnvelopeKeys.self)
+        let envelope = try decoder.container(keyedBy: EnvelopeCodingKeys.self)
         try envelope.decodeConstant(Self.envelopeType, forKey: .type)
         if let text = try? envelope.decode(String.self, forKey: .data) {
-            try self.init(text: text, codingPath: envelope.codingPath + [EnvelopeKeys.data])
+            try self.init(text: text, codingPath: envelope.codingPath + [EnvelopeCodingKeys.data])
             return
         }
         let milliseconds = try envelope.decode(Int64.self, forKey: .data)
