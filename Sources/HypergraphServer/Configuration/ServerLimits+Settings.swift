@@ -25,49 +25,44 @@ extension ServerLimits {
         var expected: String
         var apply: @Sendable (inout ServerLimits, String) -> Bool
 
-        static func count(_ name: String, _ keyPath: WritableKeyPath<ServerLimits, Int> & Sendable) -> Setting {
-            Setting(name: name, expected: "a whole number of at least 1") { limits, text in
-                guard let value = Int(text), value >= 1 else { return false }
+        /// A limit of type `Value`, set from whatever `parse` accepts (nil: not such a value).
+        static func parsed<Value>(
+            _ name: String, _ keyPath: WritableKeyPath<ServerLimits, Value> & Sendable, expected: String,
+            _ parse: @escaping @Sendable (String) -> Value?
+        ) -> Setting {
+            Setting(name: name, expected: expected) { limits, text in
+                guard let value = parse(text) else { return false }
                 limits[keyPath: keyPath] = value
                 return true
             }
         }
 
+        static func count(_ name: String, _ keyPath: WritableKeyPath<ServerLimits, Int> & Sendable) -> Setting {
+            parsed(name, keyPath, expected: "a whole number of at least 1") { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
+        }
+
         static func total(_ name: String, _ keyPath: WritableKeyPath<ServerLimits, Int64> & Sendable) -> Setting {
-            Setting(name: name, expected: "a whole number of bytes, at least 1") { limits, text in
-                guard let value = Int64(text), value >= 1 else { return false }
-                limits[keyPath: keyPath] = value
-                return true
+            parsed(name, keyPath, expected: "a whole number of bytes, at least 1") {
+                Int64($0).flatMap { $0 >= 1 ? $0 : nil }
             }
         }
 
         static func rate(_ name: String, _ keyPath: WritableKeyPath<ServerLimits, Double> & Sendable) -> Setting {
-            Setting(name: name, expected: "a positive number") { limits, text in
-                guard let value = Double(text), value.isFinite, value > 0 else { return false }
-                limits[keyPath: keyPath] = value
-                return true
+            parsed(name, keyPath, expected: "a positive number") {
+                Double($0).flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
             }
         }
 
         static func duration(_ name: String, _ keyPath: WritableKeyPath<ServerLimits, Duration> & Sendable) -> Setting {
-            Setting(name: name, expected: "a positive number of seconds") { limits, text in
-                guard let value = seconds(text) else { return false }
-                limits[keyPath: keyPath] = value
-                return true
-            }
+            parsed(name, keyPath, expected: "a positive number of seconds", seconds)
         }
 
         static func optionalDuration(
             _ name: String, _ keyPath: WritableKeyPath<ServerLimits, Duration?> & Sendable
         ) -> Setting {
-            Setting(name: name, expected: "a positive number of seconds, or off") { limits, text in
-                if text == "off" {
-                    limits[keyPath: keyPath] = nil
-                    return true
-                }
-                guard let value = seconds(text) else { return false }
-                limits[keyPath: keyPath] = value
-                return true
+            // `Duration??`: the outer nil refuses the text, an inner nil (`off`) turns the pings off.
+            parsed(name, keyPath, expected: "a positive number of seconds, or off") { text -> Duration?? in
+                text == "off" ? .some(nil) : seconds(text).map { $0 }
             }
         }
 
