@@ -216,14 +216,15 @@ let benchmarkConfiguration: HypergraphClientConfiguration = {
     return configuration
 }()
 
-/// `open(0)`, `open(1)`, … `open(count - 1)`, at most 64 at a time, in index order.
+/// `open(0)`, `open(1)`, … `open(count - 1)`, at most `atOnce` at a time (64 unless told: a burst of connects past
+/// the listen backlog would measure SYN retries), results in index order.
 func openMany<Opened: Sendable>(
-    _ count: Int, _ open: @escaping @Sendable (Int) async throws -> Opened
+    _ count: Int, atOnce: Int = 64, _ open: @escaping @Sendable (Int) async throws -> Opened
 ) async throws -> [Opened] {
     try await withThrowingTaskGroup(of: (Int, Opened).self) { group in
         var opened: [(Int, Opened)] = []
         for index in 0..<count {
-            if index >= 64, let next = try await group.next() { opened.append(next) }
+            if index >= atOnce, let next = try await group.next() { opened.append(next) }
             group.addTask { (index, try await open(index)) }
         }
         for try await next in group { opened.append(next) }

@@ -59,8 +59,11 @@ enum WriteLoad {
             let own = stride(from: writer, to: spaces.count, by: writers).map { spaces[$0] }
             return identity(writer).createUpdate(spaceId: own[index % own.count], update: payload(options.updateBytes))
         }
+        // Each lane on its connection's event loop, as an application that makes many requests would run.
         let figures = try await timeLanes(lanes, serverProcess: serverProcess) { writer, request in
-            _ = try await sessions[writer].createUpdate(request)
+            try await withTaskExecutorPreference(sessions[writer].taskExecutor) {
+                _ = try await sessions[writer].createUpdate(request)
+            }
         }
         await closeAll(sessions)
         return figures
@@ -126,7 +129,8 @@ enum WriteLoad {
         let serverCPU = serverProcess.flatMap(cpuTime(of:))
         let clientCPU = cpuTime(of: "self")
         let start = MonotonicClock.now()
-        let results = try await openMany(lanes.count) { index in
+        // Every lane at once: with fewer, "100 writers" would have fewer updates in flight than it says.
+        let results = try await openMany(lanes.count, atOnce: lanes.count) { index in
             var outcome = WriteFigures(perSecond: 0, latencies: [], failures: 0, cpuPerUpdate: (nil, nil))
             for item in lanes[index].items {
                 let sent = MonotonicClock.now()
