@@ -123,4 +123,30 @@ final class SharedDatabaseTests: XCTestCase {
         let duplicate = try await append(second, "a")
         XCTAssertEqual(duplicate, .duplicate(originalClock: 0))
     }
+
+    func testTwoStoresOnOneFileKeepQuotaTotalsExact() async throws {
+        let (first, alice) = try await openStoreWithSpace(self)
+        _ = try await first.createSpace(makeSpace("space-2", creator: alice))
+        let second = try await openStore(self, path: first.configuration.path)
+        func append(_ store: SQLiteHypergraphStorage, _ space: String, _ id: String) async throws
+            -> QuotaCheckedAppendResult
+        {
+            try await store.appendUpdate(
+                spaceId: space, accountAddress: alice.accountAddress, update: [UInt8](repeating: 7, count: 10),
+                signature: testSignature, updateId: id, quotas: UpdateQuotas(space: 1_000, account: 30))
+        }
+        // Each store's writer caches the account's stored total; a write by the other (in another space, so the
+        // clocks do not meet) must invalidate that cache, or the first store would let a fourth update past the
+        // 30-byte account quota.
+        let results = [
+            try await append(first, "space-1", "a"), try await append(second, "space-2", "b"),
+            try await append(first, "space-1", "c"), try await append(first, "space-1", "d"),
+        ]
+        XCTAssertEqual(
+            results,
+            [
+                .appended(.stored(clock: 0)), .appended(.stored(clock: 0)), .appended(.stored(clock: 1)),
+                .overQuota(StoredUpdateBytes(space: 20, account: 30)),
+            ])
+    }
 }

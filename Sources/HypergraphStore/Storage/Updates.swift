@@ -26,7 +26,7 @@ extension SQLiteHypergraphStorage {
         quotas: UpdateQuotas
     ) async throws -> QuotaCheckedAppendResult {
         try await writer.write { context in
-            let stored = try Self.storedBytes(spaceId: spaceId, accountAddress: accountAddress, context.connection)
+            let stored = try context.storedUpdateBytes(spaceId: spaceId, accountAddress: accountAddress)
             if stored.wouldPass(quotas, adding: update.count) { return .overQuota(stored) }
             return .appended(
                 try Self.append(
@@ -40,7 +40,39 @@ extension SQLiteHypergraphStorage {
         spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String,
         in context: WriteContext
     ) throws -> UpdateAppendResult {
-        let connection = context.connection
+        guard let clock = try context.nextUpdateClock(spaceId: spaceId) else {
+            throw StoreError.notFound(.space(id: spaceId))
+        }
+        // A repeated update id inserts nothing; only then is the earlier update read (the rare path).
+        let inserted = try context.connection.execute(
+            """
+            INSERT INTO updates (space_id, clock, update_id, account_address, content, signature_hex,
+                                 signature_recovery, created_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            ON CONFLICT (space_id, update_id) DO NOTHING
+            """,
+            [
+                .text(spaceId), .integer(clock), .text(updateId), .text(accountAddress), .blob(update),
+                .text(signature.hex), .integer(signature.recovery), .integer(context.now()),
+            ])
+        guard inserted == 1 else {
+            return try earlierAppend(
+                spaceId: spaceId, accountAddress: accountAddress, update: update, signature: signature,
+                updateId: updateId, context.connection)
+        }
+        context.didStore(
+            UpdateRecord(
+                spaceId: spaceId, clock: clock, updateId: updateId, accountAddress: accountAddress,
+                content: update, signature: signature))
+        return .stored(clock: clock)
+    }
+
+    /// The outcome of appending an update whose id the space already has: a duplicate when the author and content
+    /// are the same, else a conflict.
+    private static func earlierAppend(
+        spaceId: String, accountAddress: String, update: [UInt8], signature: SignatureRecord, updateId: String,
+        _ connection: SQLiteConnection
+    ) throws -> UpdateAppendResult {
         let earlier = try connection.queryFirst(
             """
             SELECT clock, account_address, content = ?3 AND signature_hex = ?4 AND signature_recovery = ?5
@@ -48,35 +80,18 @@ extension SQLiteHypergraphStorage {
             """,
             [.text(spaceId), .text(updateId), .blob(update), .text(signature.hex), .integer(signature.recovery)]
         ) { row in (clock: try row.int64(0), author: try row.text(1), isSame: try row.boolean(2)) }
-        if let earlier {
-            guard earlier.author == accountAddress else {
-                throw StoreError.conflict(
-                    .updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
-            }
-            guard earlier.isSame else {
-                throw StoreError.conflict(
-                    .updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
-            }
-            return .duplicate(originalClock: earlier.clock)
+        guard let earlier else {
+            throw StoreError.database(
+                "update \(updateId) of space \(spaceId) was refused as a repeat but is not stored")
         }
-        guard let clock = try context.nextUpdateClock(spaceId: spaceId) else {
-            throw StoreError.notFound(.space(id: spaceId))
+        guard earlier.author == accountAddress else {
+            throw StoreError.conflict(.updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
         }
-        try connection.execute(
-            """
-            INSERT INTO updates (space_id, clock, update_id, account_address, content, signature_hex,
-                                 signature_recovery, created_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-            """,
-            [
-                .text(spaceId), .integer(clock), .text(updateId), .text(accountAddress), .blob(update),
-                .text(signature.hex), .integer(signature.recovery), .integer(context.now()),
-            ])
-        context.didStore(
-            UpdateRecord(
-                spaceId: spaceId, clock: clock, updateId: updateId, accountAddress: accountAddress,
-                content: update, signature: signature))
-        return .stored(clock: clock)
+        guard earlier.isSame else {
+            throw StoreError.conflict(
+                .updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
+        }
+        return .duplicate(originalClock: earlier.clock)
     }
 
     /// A slice of a space's updates; see
@@ -129,15 +144,23 @@ extension SQLiteHypergraphStorage {
     private static func storedBytes(
         spaceId: String, accountAddress: String, _ connection: SQLiteConnection
     ) throws -> StoredUpdateBytes {
-        let inSpace =
-            try connection.queryFirst(
-                "SELECT bytes FROM space_update_bytes WHERE space_id = ?1", [.text(spaceId)]
-            ) { row in try row.int64(0) } ?? 0
-        let byAccount =
-            try connection.queryFirst(
-                "SELECT bytes FROM account_update_bytes WHERE account_address = ?1", [.text(accountAddress)]
-            ) { row in try row.int64(0) } ?? 0
-        return StoredUpdateBytes(space: inSpace, account: byAccount)
+        StoredUpdateBytes(
+            space: try spaceUpdateBytes(spaceId, connection),
+            account: try accountUpdateBytes(accountAddress, connection))
+    }
+
+    /// The content bytes of every update of the space (schema version 3's running total).
+    static func spaceUpdateBytes(_ spaceId: String, _ connection: SQLiteConnection) throws -> Int64 {
+        try connection.queryFirst("SELECT bytes FROM space_update_bytes WHERE space_id = ?1", [.text(spaceId)]) {
+            row in try row.int64(0)
+        } ?? 0
+    }
+
+    /// The content bytes of every update the account wrote (schema version 3's running total).
+    static func accountUpdateBytes(_ accountAddress: String, _ connection: SQLiteConnection) throws -> Int64 {
+        try connection.queryFirst(
+            "SELECT bytes FROM account_update_bytes WHERE account_address = ?1", [.text(accountAddress)]
+        ) { row in try row.int64(0) } ?? 0
     }
 
     /// The space's updates with a clock greater than `after` (all when nil), ascending.
