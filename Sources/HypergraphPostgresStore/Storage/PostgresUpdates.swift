@@ -133,14 +133,7 @@ extension PostgresHypergraphStorage {
             ).rows.first.map { row in (clock: try row.int64(0), author: try row.string(1), isSame: try row.bool(2)) }
         }
         guard let earlier else { return nil }
-        guard earlier.author == accountAddress else {
-            throw StoreError.conflict(.updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
-        }
-        guard earlier.isSame else {
-            throw StoreError.conflict(
-                .updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
-        }
-        return .duplicate(originalClock: earlier.clock)
+        return try .repeated(spaceId: spaceId, updateId: updateId, accountAddress: accountAddress, earlier: earlier)
     }
 
     /// A slice of a space's updates; see

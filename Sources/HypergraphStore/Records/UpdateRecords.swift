@@ -34,6 +34,21 @@ public enum UpdateAppendResult: Hashable, Sendable {
     /// The same account already stored an update with this id in this space, under `originalClock`; nothing was
     /// written. The server confirms with the original clock and does not broadcast again (§12 G9).
     case duplicate(originalClock: Int64)
+
+    /// The outcome of appending an update whose id the space already has (stored at `clock` by `author`, `isSame`
+    /// when its content and signature equal the new one's), as every store decides it: a duplicate when the author
+    /// and content are the same, else a conflict.
+    package static func repeated(
+        spaceId: String, updateId: String, accountAddress: String, earlier: (clock: Int64, author: String, isSame: Bool)
+    ) throws(StoreError) -> UpdateAppendResult {
+        guard earlier.author == accountAddress else {
+            throw .conflict(.updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
+        }
+        guard earlier.isSame else {
+            throw .conflict(.updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
+        }
+        return .duplicate(originalClock: earlier.clock)
+    }
 }
 
 /// A change that subscribers are notified of, reported by the store after it is durably committed, in commit order.

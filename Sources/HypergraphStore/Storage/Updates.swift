@@ -84,14 +84,7 @@ extension SQLiteHypergraphStorage {
             throw StoreError.database(
                 "update \(updateId) of space \(spaceId) was refused as a repeat but is not stored")
         }
-        guard earlier.author == accountAddress else {
-            throw StoreError.conflict(.updateId(spaceId: spaceId, updateId: updateId, storedBy: earlier.author))
-        }
-        guard earlier.isSame else {
-            throw StoreError.conflict(
-                .updateIdContent(spaceId: spaceId, updateId: updateId, storedClock: earlier.clock))
-        }
-        return .duplicate(originalClock: earlier.clock)
+        return try .repeated(spaceId: spaceId, updateId: updateId, accountAddress: accountAddress, earlier: earlier)
     }
 
     /// A slice of a space's updates; see
