@@ -2,8 +2,8 @@
 """Reference figures for `hypergraph-bench crypto`, measured on the same inputs as the Swift benchmark.
 
 References: hashlib (OpenSSL) SHA-256 and HMAC-SHA256, the PyPI `blake3` package (the official Rust
-implementation with SIMD, single-threaded), and coincurve (libsecp256k1) for recoverable signing and public-key
-recovery. Missing packages are installed with pip; a reference that still cannot be imported is skipped.
+implementation with SIMD, single-threaded), and coincurve (libsecp256k1) for recoverable signing, public-key
+recovery and verification against a parsed public key. Missing packages are installed with pip; a reference that still cannot be imported is skipped.
 
 Inputs (keep in sync with Sources/hypergraph-bench/CryptoBenchmark.swift):
   hashes   1 MiB, byte i = i % 251 (the official BLAKE3 test-vector pattern)
@@ -11,7 +11,7 @@ Inputs (keep in sync with Sources/hypergraph-bench/CryptoBenchmark.swift):
   secp256k1 private key = 32 bytes 0x01..0x20, digest = SHA-256("hypergraph-bench")
 
 Prints one `name value` line per figure (MB/s are 10^6 bytes per second, ops are operations per second):
-  sha256-mbps, blake3-mbps, hmac-sha256-ops, secp256k1-sign-ops, secp256k1-recover-ops
+  sha256-mbps, blake3-mbps, hmac-sha256-ops, secp256k1-sign-ops, secp256k1-recover-ops, secp256k1-verify-ops
 Python's per-call overhead (about 0.1-1 microsecond) is included in the per-operation figures.
 
 With --cpu-time, time is the thread's CPU time (time.thread_time) instead of the wall clock, as with
@@ -100,6 +100,9 @@ def main():
             lambda: private_key.sign_recoverable(digest, hasher=None), seconds)
         figures["secp256k1-recover-ops"] = per_second(
             lambda: coincurve.PublicKey.from_signature_and_message(signature, digest, hasher=None), seconds)
+        public_key, der_signature = private_key.public_key, private_key.sign(digest, hasher=None)
+        figures["secp256k1-verify-ops"] = per_second(
+            lambda: public_key.verify(der_signature, digest, hasher=None), seconds)
 
     for name, value in figures.items():
         print(f"{name} {value:.1f}")

@@ -84,6 +84,14 @@ enum CryptoBenchmark {
                     blackHole(try Secp256k1.recover(signature, digest: digest))
                 }.perSecond
             ))
+        let preparedKey = Secp256k1.PreparedPublicKey(privateKey.publicKey)
+        ours.append(
+            (
+                .checkSigner,
+                fastest(seconds: options.seconds, clock: clock) {
+                    blackHole(Secp256k1.isSigner(preparedKey, of: signature, digest: digest))
+                }.perSecond
+            ))
 
         let reference =
             options.runReference
@@ -141,6 +149,7 @@ enum CryptoBenchmark {
         case hmac = "hmac-sha256-ops"
         case sign = "secp256k1-sign-ops"
         case recover = "secp256k1-recover-ops"
+        case checkSigner = "secp256k1-verify-ops"
 
         var label: String {
             switch self {
@@ -149,13 +158,14 @@ enum CryptoBenchmark {
             case .hmac: "HMAC-SHA256, 32-byte key, 64-byte message"
             case .sign: "secp256k1 sign (RFC 6979, recoverable)"
             case .recover: "secp256k1 recover public key"
+            case .checkSigner: "secp256k1 check signer, prepared key (vs verify)"
             }
         }
 
         var unit: String {
             switch self {
             case .sha256, .blake3: "MB/s"
-            case .hmac, .sign, .recover: "ops/s"
+            case .hmac, .sign, .recover, .checkSigner: "ops/s"
             }
         }
 
@@ -163,7 +173,7 @@ enum CryptoBenchmark {
             switch self {
             case .sha256, .hmac: "OpenSSL"
             case .blake3: "blake3 (Rust, SIMD)"
-            case .sign, .recover: "libsecp256k1"
+            case .sign, .recover, .checkSigner: "libsecp256k1"
             }
         }
     }

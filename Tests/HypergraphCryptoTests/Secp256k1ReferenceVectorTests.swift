@@ -55,6 +55,49 @@ final class Secp256k1ReferenceVectorTests: XCTestCase {
         }
     }
 
+    /// Checking a signer against a prepared key answers exactly what comparing the recovered key would: for the
+    /// reference signatures under every recovery id (one names the signer; the others name another key or none),
+    /// for another signer's key, for the high-S twins under both policies, and for a digest of the wrong length.
+    func testCheckingASignerAgreesWithRecovery() throws {
+        func recovers(
+            _ signature: Secp256k1.RecoverableSignature, _ digest: [UInt8], _ key: Secp256k1.PublicKey,
+            _ policy: Secp256k1.SignaturePolicy = .acceptHighS
+        ) -> Bool {
+            (try? Secp256k1.recover(signature, digest: digest, policy: policy)) == key
+        }
+        let entries = vectors.signatures
+        // A sample keeps debug-build test time down; each entry runs eight recoveries and eight checks.
+        for (index, entry) in entries.enumerated() where index % 4 == 0 {
+            let signature = try Secp256k1.RecoverableSignature(
+                compactHex: entry.signature, recoveryID: entry.recoveryID)
+            let digest = try Hex.decode(entry.digest)
+            let signer = try Secp256k1.PublicKey(sec1: Hex.decode(entry.publicKeyCompressed))
+            let other = try Secp256k1.PublicKey(
+                sec1: Hex.decode(entries[(index + 1) % entries.count].publicKeyCompressed))
+            XCTAssertTrue(Secp256k1.isSigner(.init(signer), of: signature, digest: digest), entry.note)
+            for key in [signer, other] {
+                let prepared = Secp256k1.PreparedPublicKey(key)
+                for recoveryID in 0...3 {
+                    let variant = try Secp256k1.RecoverableSignature(
+                        compactHex: entry.signature, recoveryID: recoveryID)
+                    XCTAssertEqual(
+                        Secp256k1.isSigner(prepared, of: variant, digest: digest), recovers(variant, digest, key),
+                        "\(entry.note), recovery id \(recoveryID)")
+                }
+            }
+            XCTAssertFalse(Secp256k1.isSigner(.init(signer), of: signature, digest: Array(digest.dropLast())))
+        }
+        for entry in vectors.highS {
+            let high = try Secp256k1.RecoverableSignature(compactHex: entry.signature, recoveryID: entry.recoveryID)
+            let digest = try Hex.decode(entry.digest)
+            let signer = Secp256k1.PreparedPublicKey(
+                try Secp256k1.PublicKey(sec1: Hex.decode(entry.publicKeyCompressed)))
+            XCTAssertTrue(Secp256k1.isSigner(signer, of: high, digest: digest))
+            XCTAssertFalse(Secp256k1.isSigner(signer, of: high, digest: digest, policy: .rejectHighS))
+            XCTAssertTrue(Secp256k1.isSigner(signer, of: high.withNegatedS, digest: digest, policy: .rejectHighS))
+        }
+    }
+
     /// n − s with the parity bit flipped: libsecp256k1 recovers the same key; the strict policy (G20) refuses it.
     func testHighSVariants() throws {
         XCTAssertGreaterThanOrEqual(vectors.highS.count, 100)

@@ -46,14 +46,7 @@ public enum Secp256k1 {
         _ signature: RecoverableSignature, digest: [UInt8], policy: SignaturePolicy = .acceptHighS
     ) throws(Secp256k1Error) -> PublicKey {
         let message = try digestScalar(digest)
-        if policy == .rejectHighS && !signature.isLowS { throw .highS }
-        // R has x = r, or r + n for recovery ids 2 and 3, and the y parity given by the low bit of the id.
-        var x = signature.rScalar.limbs
-        if signature.recoveryID & 2 != 0 {
-            let (sum, carry) = x.addingReportingCarry(Scalar.order)
-            guard carry == 0, sum.isLess(than: FieldElement.modulus) else { throw .recoveryCoordinateOutOfRange }
-            x = sum
-        }
+        let x = try recoveryPointX(signature, policy: policy)
         let yIsOdd = signature.recoveryID & 1 == 1
         guard let point = AffineCoordinates(x: VariableTimeFieldElement(x), yIsOdd: yIsOdd) else {
             throw .recoveryPointNotOnCurve
@@ -89,8 +82,20 @@ public enum Secp256k1 {
         return VariableTimeFieldElement(rPlusOrder) * zSquared == result.x
     }
 
+    /// The x coordinate of the signature's point R: r, or r + n for recovery ids 2 and 3 (R's y parity is the low bit
+    /// of the id), after the policy's check of s.
+    static func recoveryPointX(
+        _ signature: RecoverableSignature, policy: SignaturePolicy
+    ) throws(Secp256k1Error) -> UInt256Limbs {
+        if policy == .rejectHighS && !signature.isLowS { throw .highS }
+        guard signature.recoveryID & 2 != 0 else { return signature.rScalar.limbs }
+        let (sum, carry) = signature.rScalar.limbs.addingReportingCarry(Scalar.order)
+        guard carry == 0, sum.isLess(than: FieldElement.modulus) else { throw .recoveryCoordinateOutOfRange }
+        return sum
+    }
+
     /// The digest as a scalar, reduced modulo n as libsecp256k1 and RFC 6979 (bits2int for 256-bit digests) do.
-    private static func digestScalar(_ digest: [UInt8]) throws(Secp256k1Error) -> Scalar {
+    static func digestScalar(_ digest: [UInt8]) throws(Secp256k1Error) -> Scalar {
         guard digest.count == 32 else { throw .invalidDigestLength(digest.count) }
         return Scalar.reducing(bigEndian: digest).scalar
     }
