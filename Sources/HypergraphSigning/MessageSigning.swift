@@ -24,6 +24,13 @@ extension SignedMessage {
         try signingPayload.signer(of: signature, policy: policy)
     }
 
+    /// Whether ``signature`` recovers to `key`: exactly whether ``signer(policy:)`` returns `key`'s
+    /// `signaturePublicKeyHex`, for less work when the signer is expected.
+    public func isSigned(by key: Secp256k1.PreparedPublicKey, policy: Secp256k1.SignaturePolicy = .acceptHighS) -> Bool
+    {
+        signingPayload.isSigned(by: key, with: signature, policy: policy)
+    }
+
     /// A copy whose ``signature`` is `key`'s signature of ``signingPayload`` (deterministic, low-S). The account
     /// members are kept as they are: they are not derived from the key (§7.3).
     public func signed(with key: Secp256k1.PrivateKey) -> Self {

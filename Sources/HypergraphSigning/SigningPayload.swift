@@ -64,6 +64,19 @@ public struct SigningPayload: Hashable, Sendable {
         }
     }
 
+    /// Whether `signature` recovers to `key`: exactly whether ``signer(of:policy:)`` returns `key`'s
+    /// `signaturePublicKeyHex`, for less work when the signer is expected (see `Secp256k1.isSigner`). A malformed
+    /// signature is no key's.
+    public func isSigned(
+        by key: Secp256k1.PreparedPublicKey, with signature: SignatureWithRecovery,
+        policy: Secp256k1.SignaturePolicy = .acceptHighS
+    ) -> Bool {
+        guard
+            let parsed = try? Secp256k1.RecoverableSignature(compactHex: signature.hex, recoveryID: signature.recovery)
+        else { return false }
+        return Secp256k1.isSigner(key, of: parsed, digest: digest, policy: policy)
+    }
+
     /// ``signer(of:policy:)`` with the secp256k1 error unwrapped.
     func recoverSigner(
         of signature: SignatureWithRecovery, policy: Secp256k1.SignaturePolicy
@@ -156,4 +169,13 @@ extension Secp256k1.PublicKey {
     /// The protocol's `signaturePublicKey` form (§7.3): `0x` followed by the 66 lowercase hex digits of the
     /// compressed point.
     public var signaturePublicKeyHex: String { "0x" + Hex.encode(compressed) }
+
+    /// Parses the protocol's `signaturePublicKey` form: `0x` and the hex digits of a SEC1 encoding, either case.
+    /// Nil when it is not one.
+    public init?(signaturePublicKeyHex text: String) {
+        guard text.hasPrefix("0x"), let bytes = try? Hex.decode(text.dropFirst(2)),
+            let key = try? Secp256k1.PublicKey(sec1: bytes)
+        else { return nil }
+        self = key
+    }
 }

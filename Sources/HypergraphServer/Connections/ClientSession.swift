@@ -21,7 +21,9 @@ struct ClientSession: Sendable {
     /// Registers the connection, handles its messages until it closes, then unregisters it.
     func run() async {
         let id = server.registry.register(socket: socket, accountAddress: identity.accountAddress)
-        let context = RequestContext(server: server, connection: id, identity: identity, socket: socket)
+        let context = RequestContext(
+            server: server, connection: id, identity: identity, socket: socket,
+            signingKey: ConnectionSigningKey(signaturePublicKey: identity.signaturePublicKey))
         server.logger.log(
             .info, "connection.open",
             [

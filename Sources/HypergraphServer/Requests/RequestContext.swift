@@ -28,6 +28,8 @@ struct RequestContext: Sendable {
     /// The identity the connection authenticated as.
     let identity: IdentityRecord
     let socket: WebSocket
+    /// The identity's signing key, prepared for checking the connection's updates.
+    let signingKey: ConnectionSigningKey
 
     /// The connection account A (§1.3).
     var accountAddress: String { identity.accountAddress }
