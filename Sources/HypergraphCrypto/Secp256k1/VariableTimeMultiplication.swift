@@ -5,8 +5,8 @@
 ///   half-scalars share one run of ~129 doublings (Straus/Shamir interleaving).
 /// * Each half is written in width-w NAF (odd signed digits, at least w − 1 zeros between them), which needs only
 ///   odd multiples of its base: 2^(w−2) of G and as many of λG in static affine tables (w = 12, so a G half adds
-///   about every 13 bits), and 8 of P and of λP (w = 5) built per call, or a larger table built once for a key
-///   that checks many signatures (``PointTable``).
+///   about every 13 bits), and 8 of P and of λP (w = 5) built per call. (A key that checks many signatures
+///   prepares larger tables once instead: ``linearCombination(generatorScalar:quarterTables:pointScalar:)``.)
 /// * P's table is *effective affine*: built on the isomorphic curve y² = x³ + 7c⁶ on which 2P (with Jacobian Z = c)
 ///   is affine, so its additions are mixed, and rescaled to one common Z with the additions' Z ratios instead of an
 ///   inversion. Its entries are then affine on that curve; the running sum stays there (the formulas never use the
@@ -16,15 +16,20 @@ enum VariableTimeMultiplication {
     static let generatorWindow = 12
     static let pointWindow = 5
     /// NAF digits of a half below 2^128: one more position than bits, for the final carry.
-    private static let digitCapacity = 130
+    static let digitCapacity = 130
 
     /// Odd multiples 1·G, 3·G, …, (2^(w−1) − 1)·G, affine, and their images under the endomorphism (multiples of
-    /// λG). Built on first use with ``writeOddMultiples(of:into:)`` and one inversion (1,024 additions, well under
-    /// a millisecond); 160 KiB.
-    static let generatorTables: (multiples: [AffineCoordinates], images: [AffineCoordinates]) = {
-        let size = 1 << (generatorWindow - 2)
+    /// λG). Built on first use (1,024 additions and one inversion, well under a millisecond); 160 KiB.
+    static let generatorTables = affineTables(of: AffineCoordinates(.generator), window: generatorWindow)
+
+    /// The odd multiples 1·P, 3·P, …, (2^(w−1) − 1)·P of `point`, affine, and their images under the endomorphism:
+    /// 2^(w−2) of each, w = `window`. Built with ``writeOddMultiples(of:into:)`` and one inversion.
+    static func affineTables(
+        of point: AffineCoordinates, window: Int
+    ) -> (multiples: [AffineCoordinates], images: [AffineCoordinates]) {
+        let size = 1 << (window - 2)
         let multiples = [AffineCoordinates](unsafeUninitializedCapacity: size) { buffer, count in
-            let commonZ = writeOddMultiples(of: AffineCoordinates(.generator), into: buffer)
+            let commonZ = writeOddMultiples(of: point, into: buffer)
             let zInverse = commonZ.inverted()
             let zInverse2 = zInverse.squared()
             let zInverse3 = zInverse2 * zInverse
@@ -34,94 +39,62 @@ enum VariableTimeMultiplication {
             count = size
         }
         return (multiples, multiples.map(\.endomorphismImage))
-    }()
+    }
 
     /// generatorScalar·G + pointScalar·point, possibly infinity.
     static func linearCombination(
         generatorScalar: Scalar, point: AffineCoordinates, pointScalar: Scalar
     ) -> JacobianPoint {
-        withUnsafeTemporaryAllocation(of: AffineCoordinates.self, capacity: PointTable.entryCount(pointWindow)) {
-            entries in
-            let commonZ = PointTable.write(point, into: entries)
-            return linearCombination(
-                generatorScalar: generatorScalar,
-                pointTable: PointTable(entries: UnsafeBufferPointer(entries), commonZ: commonZ, window: pointWindow),
-                pointScalar: pointScalar)
-        }
-    }
-
-    /// A point's odd multiples 1·P, 3·P, …, (2^(w−2)·2 − 1)·P followed by their images under the endomorphism, on
-    /// the isomorphic curve where they share the Z `commonZ` (see ``writeOddMultiples(of:into:)``): what
-    /// ``linearCombination(generatorScalar:pointTable:pointScalar:)`` needs of P for width-`window` NAF digits.
-    /// Built once, it serves any number of combinations with the same point.
-    struct PointTable {
-        let entries: UnsafeBufferPointer<AffineCoordinates>
-        let commonZ: VariableTimeFieldElement
-        let window: Int
-
-        /// The entries a table for width-`window` digits holds.
-        static func entryCount(_ window: Int) -> Int { 2 << (window - 2) }
-
-        /// Writes `point`'s table into `entries` (``entryCount(_:)`` of them, uninitialized) and returns its common Z.
-        static func write(
-            _ point: AffineCoordinates, into entries: UnsafeMutableBufferPointer<AffineCoordinates>
-        ) -> VariableTimeFieldElement {
-            let size = entries.count / 2
-            let commonZ = writeOddMultiples(of: point, into: UnsafeMutableBufferPointer(rebasing: entries[..<size]))
-            for index in 0..<size {
-                entries.initializeElement(at: size + index, to: entries[index].endomorphismImage)
+        let pointTableSize = 1 << (pointWindow - 2)
+        return withUnsafeTemporaryAllocation(of: AffineCoordinates.self, capacity: 2 * pointTableSize) { pointTables in
+            // pointTables[i] = (2i + 1)·point and pointTables[size + i] its image, sharing the Z `commonZ`.
+            let commonZ = writeOddMultiples(
+                of: point, into: UnsafeMutableBufferPointer(rebasing: pointTables[..<pointTableSize]))
+            for index in 0..<pointTableSize {
+                pointTables.initializeElement(at: pointTableSize + index, to: pointTables[index].endomorphismImage)
             }
-            return commonZ
-        }
-    }
+            return withUnsafeTemporaryAllocation(of: Int16.self, capacity: 4 * digitCapacity) { digits in
+                digits.initialize(repeating: 0)
+                let naf = { (index: Int) in UnsafeMutableBufferPointer(rebasing: digits[(index * digitCapacity)...]) }
+                let generatorHalves = EndomorphismSplit(generatorScalar)
+                let pointHalves = EndomorphismSplit(pointScalar)
+                let length = max(
+                    writeNAF(
+                        generatorHalves.first, negated: generatorHalves.firstIsNegative,
+                        window: generatorWindow, into: naf(0)),
+                    writeNAF(
+                        generatorHalves.second, negated: generatorHalves.secondIsNegative,
+                        window: generatorWindow, into: naf(1)),
+                    writeNAF(
+                        pointHalves.first, negated: pointHalves.firstIsNegative,
+                        window: pointWindow, into: naf(2)),
+                    writeNAF(
+                        pointHalves.second, negated: pointHalves.secondIsNegative,
+                        window: pointWindow, into: naf(3)))
 
-    /// generatorScalar·G + pointScalar·P, possibly infinity, with P's table built beforehand.
-    static func linearCombination(
-        generatorScalar: Scalar, pointTable: PointTable, pointScalar: Scalar
-    ) -> JacobianPoint {
-        let pointTableSize = pointTable.entries.count / 2
-        let commonZ = pointTable.commonZ
-        return withUnsafeTemporaryAllocation(of: Int16.self, capacity: 4 * digitCapacity) { digits in
-            digits.initialize(repeating: 0)
-            let naf = { (index: Int) in UnsafeMutableBufferPointer(rebasing: digits[(index * digitCapacity)...]) }
-            let generatorHalves = EndomorphismSplit(generatorScalar)
-            let pointHalves = EndomorphismSplit(pointScalar)
-            let length = max(
-                writeNAF(
-                    generatorHalves.first, negated: generatorHalves.firstIsNegative,
-                    window: generatorWindow, into: naf(0)),
-                writeNAF(
-                    generatorHalves.second, negated: generatorHalves.secondIsNegative,
-                    window: generatorWindow, into: naf(1)),
-                writeNAF(
-                    pointHalves.first, negated: pointHalves.firstIsNegative,
-                    window: pointTable.window, into: naf(2)),
-                writeNAF(
-                    pointHalves.second, negated: pointHalves.secondIsNegative,
-                    window: pointTable.window, into: naf(3)))
-
-            let points = UnsafeBufferPointer(rebasing: pointTable.entries[..<pointTableSize])
-            let pointImages = UnsafeBufferPointer(rebasing: pointTable.entries[pointTableSize...])
-            return generatorTables.multiples.withUnsafeBufferPointer { generators in
-                generatorTables.images.withUnsafeBufferPointer { generatorImages in
-                    var sum = JacobianPoint.infinity
-                    for position in stride(from: length - 1, through: 0, by: -1) {
-                        sum = sum.doubled()
-                        if let entry = entry(digits[2 * digitCapacity + position], in: points) {
-                            sum = sum.adding(entry)
+                let points = UnsafeBufferPointer(pointTables)
+                let pointImages = UnsafeBufferPointer(rebasing: points[pointTableSize...])
+                return generatorTables.multiples.withUnsafeBufferPointer { generators in
+                    generatorTables.images.withUnsafeBufferPointer { generatorImages in
+                        var sum = JacobianPoint.infinity
+                        for position in stride(from: length - 1, through: 0, by: -1) {
+                            sum = sum.doubled()
+                            if let entry = entry(digits[2 * digitCapacity + position], in: points) {
+                                sum = sum.adding(entry)
+                            }
+                            if let entry = entry(digits[3 * digitCapacity + position], in: pointImages) {
+                                sum = sum.adding(entry)
+                            }
+                            if let entry = entry(digits[position], in: generators) {
+                                sum = sum.adding(entry, zScale: commonZ)
+                            }
+                            if let entry = entry(digits[digitCapacity + position], in: generatorImages) {
+                                sum = sum.adding(entry, zScale: commonZ)
+                            }
                         }
-                        if let entry = entry(digits[3 * digitCapacity + position], in: pointImages) {
-                            sum = sum.adding(entry)
-                        }
-                        if let entry = entry(digits[position], in: generators) {
-                            sum = sum.adding(entry, zScale: commonZ)
-                        }
-                        if let entry = entry(digits[digitCapacity + position], in: generatorImages) {
-                            sum = sum.adding(entry, zScale: commonZ)
-                        }
+                        if !sum.isInfinity { sum.z *= commonZ }
+                        return sum
                     }
-                    if !sum.isInfinity { sum.z *= commonZ }
-                    return sum
                 }
             }
         }
@@ -163,7 +136,7 @@ enum VariableTimeMultiplication {
 
     /// The table entry for a NAF digit, negated for a negative digit; `nil` for a zero digit.
     @inline(__always)
-    private static func entry(
+    static func entry(
         _ digit: Int16, in table: UnsafeBufferPointer<AffineCoordinates>
     ) -> AffineCoordinates? {
         guard digit != 0 else { return nil }
@@ -173,7 +146,7 @@ enum VariableTimeMultiplication {
 
     /// Writes the width-`window` NAF of `value` (below 2^128), with every digit negated when `negated` is set, and
     /// returns the number of positions used.
-    private static func writeNAF(
+    static func writeNAF(
         _ value: UInt256Limbs, negated: Bool, window: Int, into digits: UnsafeMutableBufferPointer<Int16>
     ) -> Int {
         var carry: UInt64 = 0
@@ -198,7 +171,7 @@ enum VariableTimeMultiplication {
 
 extension AffineCoordinates {
     /// λ·self = (βx, y); also valid on the isomorphic curves, which share the endomorphism.
-    fileprivate var endomorphismImage: AffineCoordinates {
+    var endomorphismImage: AffineCoordinates {
         AffineCoordinates(x: x * EndomorphismSplit.beta, y: y)
     }
 }
