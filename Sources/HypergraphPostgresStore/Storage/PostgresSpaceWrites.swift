@@ -138,10 +138,8 @@ extension PostgresHypergraphStorage {
         let spaceKeys = Set(
             try await connection.query("SELECT id FROM space_keys WHERE space_id = $1", [.text(spaceId)])
                 .rows.map { try $0.string(0) })
+        try keyBoxes.checkCoverage(of: spaceKeys, spaceId: spaceId)
         for box in keyBoxes {
-            guard spaceKeys.contains(box.keyId) else {
-                throw StoreError.notFound(.spaceKey(spaceId: spaceId, keyId: box.keyId))
-            }
             if let appIdentityAddress = box.appIdentityAddress {
                 try await requireAppIdentity(appIdentityAddress, connection)
             }
@@ -150,10 +148,6 @@ extension PostgresHypergraphStorage {
                     keyId: box.keyId, accountAddress: invitee, appIdentityAddress: box.appIdentityAddress,
                     payload: box.payload),
                 spaceId: spaceId, at: now, connection)
-        }
-        let missing = spaceKeys.subtracting(keyBoxes.map(\.keyId))
-        guard missing.isEmpty else {
-            throw StoreError.missingKeyBoxes(spaceId: spaceId, keyIds: missing.sorted())
         }
     }
 

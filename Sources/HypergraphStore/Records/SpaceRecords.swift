@@ -131,6 +131,19 @@ public struct InviteeKeyBox: Hashable, Sendable {
     }
 }
 
+extension [InviteeKeyBox] {
+    /// Checks, as every store does before storing an invitation's boxes, that they cover exactly the space's keys:
+    /// each box is for a key of the space (else `notFound(.spaceKey)`, for the first that is not), and every key of
+    /// the space has a box (else `missingKeyBoxes`, listing the keys without one).
+    package func checkCoverage(of spaceKeys: Set<String>, spaceId: String) throws(StoreError) {
+        if let unknown = first(where: { !spaceKeys.contains($0.keyId) }) {
+            throw .notFound(.spaceKey(spaceId: spaceId, keyId: unknown.keyId))
+        }
+        let missing = spaceKeys.subtracting(map(\.keyId))
+        guard missing.isEmpty else { throw .missingKeyBoxes(spaceId: spaceId, keyIds: missing.sorted()) }
+    }
+}
+
 /// A space inbox created by a `create-space-inbox` event.
 public struct NewSpaceInbox: Hashable, Sendable {
     /// The inbox id (`transaction.inboxId`); unique within the space.

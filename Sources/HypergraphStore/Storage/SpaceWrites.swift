@@ -117,10 +117,8 @@ extension SQLiteHypergraphStorage {
             try connection.query("SELECT id FROM space_keys WHERE space_id = ?1", [.text(spaceId)]) {
                 row in try row.text(0)
             })
+        try keyBoxes.checkCoverage(of: spaceKeys, spaceId: spaceId)
         for box in keyBoxes {
-            guard spaceKeys.contains(box.keyId) else {
-                throw StoreError.notFound(.spaceKey(spaceId: spaceId, keyId: box.keyId))
-            }
             if let appIdentityAddress = box.appIdentityAddress {
                 try requireAppIdentity(appIdentityAddress, connection)
             }
@@ -129,10 +127,6 @@ extension SQLiteHypergraphStorage {
                     keyId: box.keyId, accountAddress: invitee, appIdentityAddress: box.appIdentityAddress,
                     payload: box.payload),
                 spaceId: spaceId, at: now, connection)
-        }
-        let missing = spaceKeys.subtracting(keyBoxes.map(\.keyId))
-        guard missing.isEmpty else {
-            throw StoreError.missingKeyBoxes(spaceId: spaceId, keyIds: missing.sorted())
         }
     }
 
