@@ -34,9 +34,10 @@ extension VariableTimeMultiplication {
                 withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<AffineCoordinates>.self, capacity: 8) { tables in
                     withUnsafeTemporaryAllocation(of: Int16.self, capacity: 8 * digitCapacity) { digits in
                         digits.initialize(repeating: 0)
-                        // Streams 0–3 are G's quarters, 4–7 P's, each in the order of its table's four parts.
+                        // Streams 0–3 are G's quarters, 4–7 P's, each in the order of its table's four parts; each
+                        // stream gets its NAF digits and its table.
                         var length = 0
-                        func add(
+                        func writeStreams(
                             _ scalar: Scalar, entries: UnsafeBufferPointer<AffineCoordinates>, window: Int,
                             at first: Int
                         ) {
@@ -58,8 +59,8 @@ extension VariableTimeMultiplication {
                                 )
                             }
                         }
-                        add(generatorScalar, entries: generatorEntries, window: generatorWindow, at: 0)
-                        add(pointScalar, entries: pointEntries, window: quarterTables.window, at: 4)
+                        writeStreams(generatorScalar, entries: generatorEntries, window: generatorWindow, at: 0)
+                        writeStreams(pointScalar, entries: pointEntries, window: quarterTables.window, at: 4)
                         var sum = JacobianPoint.infinity
                         for position in stride(from: length - 1, through: 0, by: -1) {
                             sum = sum.doubled()
