@@ -237,9 +237,7 @@ final class FailoverTests: XCTestCase {
     /// arrive in the resubscription's snapshot, which the server sends in parts; live updates written meanwhile are
     /// held back until the parts are in.
     func testResubscriptionSnapshotInPartsIsDeliveredInOrder() async throws {
-        var limits = ServerLimits()
-        limits.maximumUpdateBytes = 512
-        limits.maximumReplyBytes = 8 * 1024
+        let limits = ServerLimits.snapshotsInParts(updateBytes: 512, replyBytes: 8 * 1024)
         let nodes = try await TwoNodes.start(limits: limits)
         let alice = try await nodes.identity()
         let subscriber = try await HypergraphClient.connect(

@@ -7,11 +7,7 @@ import XCTest
 
 final class LargeSnapshotTests: XCTestCase {
     func testASnapshotSentInPartsIsAssembledTransparently() async throws {
-        var limits = ServerLimits()
-        limits.maximumUpdateBytes = 1_000
-        limits.maximumReplyBytes = 16 * 1024
-        let server = try await ReferenceServer.start(limits: limits)
-        let alice = try await server.identity()
+        let (server, alice) = try await ReferenceServer.startSendingSnapshotsInParts()
         let writer = try await server.connect(alice)
         let space = try await writer.createSpace(alice.createSpaceEvent(name: "Large"))
         var written: [String] = []
@@ -30,7 +26,8 @@ final class LargeSnapshotTests: XCTestCase {
 
         let received = await reader.transcript.entries.compactMap { entry -> ServerMessage? in
             guard entry.direction == .received, case .data(.text(let text)) = entry.content else { return nil }
-            XCTAssertLessThanOrEqual(text.utf8.count, limits.maximumReplyBytes, "every message within the reply limit")
+            XCTAssertLessThanOrEqual(
+                text.utf8.count, ReferenceServer.snapshotPartBytes, "every message within the reply limit")
             return try? ServerMessage(json: text)
         }
         guard case .space(let head) = received.first else { return XCTFail("first received \(received)") }

@@ -8,6 +8,17 @@ import HypergraphStore
 import HypergraphTLS
 import XCTest
 
+extension ServerLimits {
+    /// Default limits but updates of at most `updateBytes` and replies of at most `replyBytes`, so that a few dozen
+    /// updates make a snapshot larger than one reply and the server sends it in parts.
+    static func snapshotsInParts(updateBytes: Int, replyBytes: Int) -> ServerLimits {
+        var limits = ServerLimits()
+        limits.maximumUpdateBytes = updateBytes
+        limits.maximumReplyBytes = replyBytes
+        return limits
+    }
+}
+
 /// The reference server on an ephemeral port with a temporary database.
 struct ReferenceServer {
     let server: HypergraphServer
@@ -25,6 +36,16 @@ struct ReferenceServer {
             logSink: LogSink { _ in }, limits: limits, shutdownGracePeriod: .seconds(2))
         configuration.tls = tls
         return ReferenceServer(server: try await HypergraphServer.start(configuration), directory: directory)
+    }
+
+    /// The reply limit of ``startSendingSnapshotsInParts()``.
+    static let snapshotPartBytes = 16 * 1024
+
+    /// A server that sends the snapshot of a few dozen 1,000-byte updates in parts (replies of at most
+    /// ``snapshotPartBytes``), and an identity on it.
+    static func startSendingSnapshotsInParts() async throws -> (server: ReferenceServer, identity: HypergraphIdentity) {
+        let server = try await start(limits: .snapshotsInParts(updateBytes: 1_000, replyBytes: snapshotPartBytes))
+        return (server, try await server.identity())
     }
 
     var url: String { "ws://127.0.0.1:\(server.port)" }

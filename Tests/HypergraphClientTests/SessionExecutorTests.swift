@@ -7,11 +7,7 @@ import XCTest
 
 final class SessionExecutorTests: XCTestCase {
     func testRequestsPushesAndSnapshotsInPartsFromTasksOnTheSessionsLoops() async throws {
-        var limits = ServerLimits()
-        limits.maximumUpdateBytes = 1_000
-        limits.maximumReplyBytes = 16 * 1024
-        let server = try await ReferenceServer.start(limits: limits)
-        let alice = try await server.identity()
+        let (server, alice) = try await ReferenceServer.startSendingSnapshotsInParts()
         let writer = try await server.connect(alice)
         let reader = try await server.connect(alice)
         // Five rounds, so that both sessions' loops and the server's meet in different orders.
