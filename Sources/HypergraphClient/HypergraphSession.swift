@@ -1,10 +1,9 @@
 // One authenticated connection to a Hypergraph server: sending, the inbound queue, waiting, the transcript.
 //
 // Concurrency: every piece of mutable state (queued events, waiters, transcript, close status, the current socket) is
-// isolated to the `HypergraphSession` actor; a copy of the current socket is behind a Mutex, for the nonisolated
-// `remoteAddress` and `taskExecutor`. One reader task per socket, on the socket's event loop, iterates the WebSocket's
-// events, decodes each frame and hands the result to `receive`; timeout tasks, cancellation handlers and the
-// reconnection task call back into the actor.
+// isolated to the `HypergraphSession` actor; only the remote address is behind a Mutex, for nonisolated reads. One
+// reader task per socket iterates the WebSocket's events, decodes each frame off the actor and hands the result to
+// `receive`; timeout tasks, cancellation handlers and the reconnection task call back into the actor.
 import Foundation
 import HypergraphProtocol
 @_spi(Testing) import HypergraphWebSocket
@@ -88,15 +87,8 @@ public actor HypergraphSession {
     /// The settings this session was opened with.
     public nonisolated let configuration: HypergraphClientConfiguration
     /// "host:port" of the server the session is connected to (the last one, while reconnecting).
-    public nonisolated var remoteAddress: String { currentSocket.withLock { $0.remoteAddress } }
-
-    /// The event loop of the session's connection (the current one, after a reconnection), as a task executor.
-    ///
-    /// The session reads its connection there. A task that makes many requests in a row can prefer it,
-    /// `withTaskExecutorPreference(session.taskExecutor) { … }`, so that sending each request and resuming with its
-    /// reply happen on that one thread, without waking another; such a task must not block.
-    public nonisolated var taskExecutor: any TaskExecutor { currentSocket.withLock { $0.taskExecutor } }
-    private nonisolated let currentSocket: Mutex<WebSocket>
+    public nonisolated var remoteAddress: String { currentAddress.withLock { $0 } }
+    private nonisolated let currentAddress: Mutex<String>
     private var socket: WebSocket
     /// Counts the sockets the session has had: events of an earlier one are ignored.
     private var socketGeneration: UInt64 = 0
@@ -126,7 +118,7 @@ public actor HypergraphSession {
         self.socket = socket
         self.configuration = configuration
         self.failover = failover
-        currentSocket = Mutex(socket)
+        currentAddress = Mutex(socket.remoteAddress)
         transcriptEntries = Transcript(limit: configuration.transcriptLimit)
     }
 
@@ -139,11 +131,10 @@ public actor HypergraphSession {
         return session
     }
 
-    /// Reads `socket`'s events from a task of its own, on the socket's event loop (so a frame is decoded and delivered
-    /// without waking another thread). The task holds the session weakly, so releasing the session closes the
-    /// connection.
+    /// Reads `socket`'s events from a task of its own. The task holds the session weakly, so releasing the session
+    /// closes the connection.
     private nonisolated func read(_ socket: WebSocket, generation: UInt64) {
-        Task(executorPreference: socket.taskExecutor) { [weak self] in
+        Task { [weak self] in
             for await event in socket.events {
                 guard let self else { return }
                 await self.receive(event, decoded: Self.decode(event), generation: generation)
@@ -156,7 +147,7 @@ public actor HypergraphSession {
         socketGeneration += 1
         self.socket = socket
         lostConnection = nil
-        currentSocket.withLock { $0 = socket }
+        currentAddress.withLock { $0 = socket.remoteAddress }
         read(socket, generation: socketGeneration)
     }
 

@@ -59,11 +59,8 @@ enum WriteLoad {
             let own = stride(from: writer, to: spaces.count, by: writers).map { spaces[$0] }
             return identity(writer).createUpdate(spaceId: own[index % own.count], update: payload(options.updateBytes))
         }
-        // Each lane on its connection's event loop, as an application that makes many requests would run.
         let figures = try await timeLanes(lanes, serverProcess: serverProcess) { writer, request in
-            try await withTaskExecutorPreference(sessions[writer].taskExecutor) {
-                _ = try await sessions[writer].createUpdate(request)
-            }
+            _ = try await sessions[writer].createUpdate(request)
         }
         await closeAll(sessions)
         return figures
