@@ -16,19 +16,15 @@ public protocol SignedMessage: Hashable, Sendable {
 
 extension SignedMessage {
     /// The signer's public key recovered from ``signature`` (`0x` + 66 lowercase hex digits; §7.2). Compare it
-    /// exactly with a registered `signaturePublicKey`.
+    /// exactly with a registered `signaturePublicKey`. With `expected`, that key is checked first, for less work
+    /// when the signer is that key (see ``SigningPayload/signer(of:expecting:policy:)``).
     ///
     /// - Throws: ``SigningError/invalidSignature(_:)`` when the signature is malformed or unrecoverable, or
     ///   high-S under ``Secp256k1/SignaturePolicy/rejectHighS``.
-    public func signer(policy: Secp256k1.SignaturePolicy = .acceptHighS) throws(SigningError) -> String {
-        try signingPayload.signer(of: signature, policy: policy)
-    }
-
-    /// Whether ``signature`` recovers to `key`: exactly whether ``signer(policy:)`` returns `key`'s
-    /// `signaturePublicKeyHex`, for less work when the signer is expected.
-    public func isSigned(by key: Secp256k1.PreparedPublicKey, policy: Secp256k1.SignaturePolicy = .acceptHighS) -> Bool
-    {
-        signingPayload.isSigned(by: key, with: signature, policy: policy)
+    public func signer(
+        expecting expected: Secp256k1.PreparedPublicKey? = nil, policy: Secp256k1.SignaturePolicy = .acceptHighS
+    ) throws(SigningError) -> String {
+        try signingPayload.signer(of: signature, expecting: expected, policy: policy)
     }
 
     /// A copy whose ``signature`` is `key`'s signature of ``signingPayload`` (deterministic, low-S). The account

@@ -23,14 +23,17 @@ final class ExpectedSignerTests: XCTestCase {
         for message in [signed, otherRecoveryID, malformed, otherContent] {
             for key in keys {
                 for policy in [Secp256k1.SignaturePolicy.acceptHighS, .rejectHighS] {
-                    let recovered = try? message.signer(policy: policy)
+                    let recovered = Result { () throws(SigningError) in try message.signer(policy: policy) }
+                    let checkedFirst = Result { () throws(SigningError) in
+                        try message.signer(expecting: key, policy: policy)
+                    }
                     XCTAssertEqual(
-                        message.isSigned(by: key, policy: policy), recovered == key.publicKey.signaturePublicKeyHex,
-                        "\(message.signature), \(key.publicKey)")
+                        "\(checkedFirst)", "\(recovered)",
+                        "the same signer or error: \(message.signature), \(key.publicKey)")
                 }
             }
         }
-        XCTAssertTrue(signed.isSigned(by: keys[0]))
+        XCTAssertEqual(try signed.signer(expecting: keys[0]), alice.publicKey)
     }
 
     func testSignaturePublicKeysParseFromTheirProtocolForm() throws {

@@ -16,16 +16,11 @@ extension RequestContext {
         }
         if server.behavior.verifiesUpdateSignatures {
             let key: String
-            // Signed by the connection's own identity, the usual case: checked against its prepared key. Otherwise the
-            // signer is recovered. Either way `key` is the signer recovery would give.
-            if let expected = signingKey.key, request.isSigned(by: expected, policy: .rejectHighS) {
-                key = expected.publicKey.signaturePublicKeyHex
-            } else {
-                do {
-                    key = try request.signer(policy: .rejectHighS)
-                } catch {
-                    throw RequestRejection(error, of: "update signature")
-                }
+            do {
+                // Signed by the connection's own identity, the usual case: checked against its prepared key first.
+                key = try request.signer(expecting: signingKey.key, policy: .rejectHighS)
+            } catch {
+                throw RequestRejection(error, of: "update signature")
             }
             guard try await server.facts.isSigningKey(key, ofAccount: accountAddress) else {
                 throw RequestRejection.invalidSignature(
