@@ -55,23 +55,9 @@ extension Bytes: WireCodable {
         case .array:
             return Bytes(try reader.readByteArray())
         case .object:
-            try reader.beginObject()
-            var data: [UInt8]?
-            var present = MemberPresence()
-            while let key = try reader.nextKey() {
-                switch key {
-                case "__type":
-                    present.insert(0)
-                    try context.readConstant(&reader, envelopeType)
-                case "data":
-                    present.insert(1)
-                    data = try reader.readByteArray()
-                default:
-                    try reader.skipValue()
-                }
+            return try context.readEnvelope(&reader, type: envelopeType) { reader, _ in
+                Bytes(try reader.readByteArray())
             }
-            if !present.containsAll(2) { context.reportMissing(["__type", "data"], present: present, in: reader) }
-            return data.map(Bytes.init)
         default:
             try context.recordMismatch(&reader, expected: #"bytes ({"__type":"Uint8Array","data":[…]} or an array)"#)
             return nil

@@ -105,6 +105,32 @@ public struct DecodingContext: Sendable {
         }
     }
 
+    /// Reads a `{"__type": type, "data": …}` envelope, in which JavaScript peers send `Uint8Array` and `Date`
+    /// values (the reader at its `{`): `readData` reads `data`, other members are skipped, and a missing member is
+    /// reported. Nil when `data` is missing or could not be read.
+    mutating func readEnvelope<Value>(
+        _ reader: inout JSONReader, type: String,
+        data readData: (inout JSONReader, inout DecodingContext) throws -> Value?
+    ) throws -> Value? {
+        try reader.beginObject()
+        var value: Value?
+        var present = MemberPresence()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "__type":
+                present.insert(0)
+                try readConstant(&reader, type)
+            case "data":
+                present.insert(1)
+                value = try readData(&reader, &self)
+            default:
+                try reader.skipValue()
+            }
+        }
+        if !present.containsAll(2) { reportMissing(["__type", "data"], present: present, in: reader) }
+        return value
+    }
+
     /// Consumes a `null` given for an optional member and records it (optional members are omitted, never
     /// `null`: the TS peers reject the whole message). Returns whether the value was `null`.
     @_spi(GeneratedCode) public mutating func rejectNull(_ reader: inout JSONReader, expected: String) throws -> Bool {

@@ -52,23 +52,9 @@ extension Timestamp: WireCodable {
         case .string:
             return try readText(from: &reader, context: &context)
         case .object:
-            try reader.beginObject()
-            var timestamp: Timestamp?
-            var present = MemberPresence()
-            while let key = try reader.nextKey() {
-                switch key {
-                case "__type":
-                    present.insert(0)
-                    try context.readConstant(&reader, envelopeType)
-                case "data":
-                    present.insert(1)
-                    timestamp = try readEnvelopeData(from: &reader, context: &context)
-                default:
-                    try reader.skipValue()
-                }
+            return try context.readEnvelope(&reader, type: envelopeType) { reader, context in
+                try readEnvelopeData(from: &reader, context: &context)
             }
-            if !present.containsAll(2) { context.reportMissing(["__type", "data"], present: present, in: reader) }
-            return timestamp
         default:
             try context.recordMismatch(&reader, expected: expectation)
             return nil
