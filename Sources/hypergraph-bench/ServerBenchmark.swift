@@ -74,7 +74,9 @@ enum ServerBenchmark {
         defer { target.stop() }
         let (url, identities, server) = (target.url, target.identities, target.serverProcess)
         print("Hypergraph server load on \(url), \(target.description)")
-        print("\(ProcessInfo.processInfo.activeProcessorCount) cores; client: HypergraphClient in this process")
+        print(
+            "\(ProcessInfo.processInfo.activeProcessorCount) cores; clients in this process: HypergraphClient, and"
+                + " pre-encoded frames on plain sockets for the raw writers and subscribers")
 
         print(
             "\n-- confirmed updates: \(options.updates) per run over \(LoadOptions.spaceCount) spaces, "
@@ -85,7 +87,13 @@ enum ServerBenchmark {
                     urls: [url], identities: identities, serverProcess: server, writers: writers, options: options)
             }
             let store = try blocking { try await WriteLoad.throughStore(writers: writers, options: options) }
-            ours.print(label: "\(writers) writer\(writers == 1 ? "" : "s")", baseline: store)
+            let noun = writers == 1 ? "writer" : "writers"
+            ours.print(label: "\(writers) \(noun)", baseline: store)
+            if let port = target.loopbackPort {
+                let raw = try WriteLoad.throughRawSockets(
+                    port: port, identities: identities, serverProcess: server, writers: writers, options: options)
+                raw.print(label: "\(writers) raw \(noun)", baseline: store)
+            }
         }
 
         print("\n-- fan-out: from sending an update to its receipt at the last subscriber, \(options.rounds) rounds")

@@ -140,7 +140,7 @@ extension FanoutLoad {
             await session.close()
             return space
         }
-        let subscribe = maskedText(ClientMessage.subscribeSpace(SubscribeSpaceRequest(id: space)).jsonUTF8())
+        let subscribe = ClientMessage.subscribeSpace(SubscribeSpaceRequest(id: space)).maskedFrame
         let clients = try (0..<subscribers).map { _ in
             let client = try BlockingClient(port: port, path: path)
             client.send(subscribe)
@@ -151,9 +151,8 @@ extension FanoutLoad {
         defer { reader.stop() }
         let sender = try BlockingClient(port: port, path: path)
         let updates = (0..<options.rounds).map { _ in
-            maskedText(
-                ClientMessage.createUpdate(identity.createUpdate(spaceId: space, update: payload(options.updateBytes)))
-                    .jsonUTF8())
+            ClientMessage.createUpdate(identity.createUpdate(spaceId: space, update: payload(options.updateBytes)))
+                .maskedFrame
         }
         let run = try BroadcastBenchmark.measure(
             updates.count,
@@ -162,10 +161,5 @@ extension FanoutLoad {
                 _ = sender.readFrame() // the confirmation, which the server sends before the notifications
             }, to: reader, pacing: .inFlight(1))
         return run.p99
-    }
-
-    /// A client's text frame (masked, as clients must send).
-    private static func maskedText(_ payload: [UInt8]) -> [UInt8] {
-        WebSocketFrame(opcode: .text, maskingKey: .random(), payload: payload).encoded()
     }
 }

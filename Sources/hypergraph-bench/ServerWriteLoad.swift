@@ -51,10 +51,7 @@ enum WriteLoad {
                 url: urls[writer % urls.count], token: identity(writer).sessionToken,
                 configuration: benchmarkConfiguration)
         }
-        let spaces = try await openMany(LoadOptions.spaceCount) { index in
-            let writer = index % writers
-            return try await sessions[writer].createSpace(identity(writer).createSpaceEvent(name: "bench \(index)")).id
-        }
+        let spaces = try await createSpaces(sessions: sessions, identity: identity)
         let lanes = try await makeLanes(writers: writers, options: options) { writer, index in
             let own = stride(from: writer, to: spaces.count, by: writers).map { spaces[$0] }
             return identity(writer).createUpdate(spaceId: own[index % own.count], update: payload(options.updateBytes))
@@ -67,7 +64,8 @@ enum WriteLoad {
     }
 
     /// The same lanes appending the same number of updates straight to a new SQLite store: its group commits without
-    /// network, JSON or signature checks.
+    /// network, JSON or signature checks. The store does what the server asks of it: each writer is its own account
+    /// owning its own spaces, and each append checks the server's default quotas.
     static func throughStore(writers: Int, options: LoadOptions) async throws -> WriteFigures {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hypergraph-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -75,10 +73,15 @@ enum WriteLoad {
         let store = try await SQLiteHypergraphStorage(
             configuration: SQLiteStoreConfiguration(path: directory.appendingPathComponent("store.sqlite").path))
         let now = SQLiteStoreConfiguration.systemClock()
-        let author = try IdentityProvisioning.make(IdentityRequest(), now: now).record
-        try await store.createIdentity(author)
+        var authors: [IdentityRecord] = []
+        for _ in 0..<writers {
+            let author = try IdentityProvisioning.make(IdentityRequest(), now: now).record
+            try await store.createIdentity(author)
+            authors.append(author)
+        }
         var spaces: [String] = []
         for index in 0..<LoadOptions.spaceCount {
+            let author = authors[index % writers]
             let space = NewSpace(
                 spaceId: RandomIdentifiers.uuid(), name: "bench \(index)",
                 creatorAccountAddress: author.accountAddress,
@@ -95,18 +98,31 @@ enum WriteLoad {
         }
         let signature = SignatureRecord(hex: String(repeating: "1", count: 128), recovery: 0)
         let bytes = payload(options.updateBytes)
-        let figures = try await timeLanes(lanes, serverProcess: nil) { _, update in
+        let limits = ServerLimits()
+        let quotas = UpdateQuotas(space: limits.maximumSpaceUpdateBytes, account: limits.maximumAccountUpdateBytes)
+        let accounts = authors.map(\.accountAddress)
+        let figures = try await timeLanes(lanes, serverProcess: nil) { writer, update in
             _ = try await store.appendUpdate(
-                spaceId: update.spaceId, accountAddress: author.accountAddress, update: bytes, signature: signature,
-                updateId: update.updateId)
+                spaceId: update.spaceId, accountAddress: accounts[writer], update: bytes, signature: signature,
+                updateId: update.updateId, quotas: quotas)
         }
         await store.close()
         return figures
     }
 
+    /// ``LoadOptions/spaceCount`` new spaces; space `s` belongs to writer `s % sessions.count`.
+    static func createSpaces(
+        sessions: [HypergraphSession], identity: @escaping @Sendable (Int) -> HypergraphIdentity
+    ) async throws -> [String] {
+        try await openMany(LoadOptions.spaceCount) { index in
+            let writer = index % sessions.count
+            return try await sessions[writer].createSpace(identity(writer).createSpaceEvent(name: "bench \(index)")).id
+        }
+    }
+
     /// `options.updates` items made by `make(writer, index)` before the clock starts, in parallel (signing is the
     /// expensive part), split into `writers × window` lanes.
-    private static func makeLanes<Item: Sendable>(
+    static func makeLanes<Item: Sendable>(
         writers: Int, options: LoadOptions, _ make: @escaping @Sendable (Int, Int) -> Item
     ) async throws -> [(writer: Int, items: [Item])] {
         let laneCount = writers * options.window
