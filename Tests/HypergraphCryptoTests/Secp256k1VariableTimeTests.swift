@@ -224,21 +224,25 @@ final class Secp256k1VariableTimeTests: XCTestCase {
         var cases: [(Scalar, Scalar)] = []
         for a in edges { cases.append((a, edges[(edges.firstIndex(of: a)! + 3) % edges.count])) }
         cases += (0..<8).map { _ in (generator.scalar(), generator.scalar()) }
-        // Also scalars whose halves straddle the quarter split at bit 64.
+        // Also scalars whose halves straddle the split's part boundaries.
         let twoTo64 = Scalar(reduced: UInt256Limbs(0, 1, 0, 0))
         let twoTo128: Scalar = twoTo64 * twoTo64
         cases.append((twoTo64, twoTo64 + -Scalar.one))
         cases.append((twoTo64 * lambda, -twoTo64))
         cases.append((twoTo128 + -Scalar.one, twoTo64 * lambda))
-        let quarterTables = VariableTimeMultiplication.QuarterTables(AffineCoordinates(p), window: 6)
+        let twoTo32 = Scalar(reduced: UInt256Limbs(1 << 32, 0, 0, 0))
+        let twoTo96 = twoTo64 * twoTo32
+        cases.append((twoTo32 + -Scalar.one, twoTo96 + -Scalar.one))
+        cases.append((twoTo96 * lambda, -(twoTo32 * lambda)))
+        let splitTables = VariableTimeMultiplication.SplitTables(AffineCoordinates(p), window: 6)
         for (a, b) in cases {
             let expected = ReferenceCurve.add(ReferenceCurve.multiply(a, .generator), ReferenceCurve.multiply(b, p))
             let result = VariableTimeMultiplication.linearCombination(
                 generatorScalar: a, point: AffineCoordinates(p), pointScalar: b)
             XCTAssertEqual(affine(result), expected, "\(a) \(b)")
-            let quarterSplit = VariableTimeMultiplication.linearCombination(
-                generatorScalar: a, quarterTables: quarterTables, pointScalar: b)
-            XCTAssertEqual(affine(quarterSplit), expected, "quarter split: \(a) \(b)")
+            let split = VariableTimeMultiplication.linearCombination(
+                generatorScalar: a, splitTables: splitTables, pointScalar: b)
+            XCTAssertEqual(affine(split), expected, "split: \(a) \(b)")
         }
     }
 
@@ -259,18 +263,18 @@ final class Secp256k1VariableTimeTests: XCTestCase {
         XCTAssertTrue(
             VariableTimeMultiplication.linearCombination(generatorScalar: .zero, point: g, pointScalar: .zero)
                 .isInfinity)
-        // The same through the quarter split, whose tables of G and of P are then equal.
-        let quarterTables = VariableTimeMultiplication.QuarterTables(g, window: 6)
+        // The same through the split tables, whose points of G and of P are then equal.
+        let splitTables = VariableTimeMultiplication.SplitTables(g, window: 6)
         for a in small {
             for b in small {
                 let result = VariableTimeMultiplication.linearCombination(
-                    generatorScalar: a, quarterTables: quarterTables, pointScalar: b)
-                XCTAssertEqual(affine(result), ReferenceCurve.multiply(a + b, .generator), "quarter split: \(a) \(b)")
+                    generatorScalar: a, splitTables: splitTables, pointScalar: b)
+                XCTAssertEqual(affine(result), ReferenceCurve.multiply(a + b, .generator), "split: \(a) \(b)")
             }
         }
         XCTAssertTrue(
             VariableTimeMultiplication.linearCombination(
-                generatorScalar: lambda, quarterTables: quarterTables, pointScalar: -lambda
+                generatorScalar: lambda, splitTables: splitTables, pointScalar: -lambda
             ).isInfinity)
     }
 

@@ -1,25 +1,25 @@
 extension Secp256k1 {
     /// A public key prepared for checking many signatures against it (see ``isSigner(_:of:digest:policy:)``): tables
-    /// of its odd multiples and of 2^64 times it, with their endomorphism images (64 points, 5 KiB), computed once
-    /// for about the cost of two checks.
+    /// of the odd multiples of it, 2^32, 2^64 and 2^96 times it, with their endomorphism images (128 points, 10 KiB),
+    /// computed once for about the cost of three checks.
     public struct PreparedPublicKey: Sendable {
         /// The key.
         public let publicKey: PublicKey
-        private let tables: VariableTimeMultiplication.QuarterTables
+        private let tables: VariableTimeMultiplication.SplitTables
 
-        /// Width of the NAF digits the tables serve: one addition of the key's per 7 bits of each quarter-scalar.
+        /// Width of the NAF digits the tables serve: one addition of the key's per 7 bits of each part-scalar.
         private static let window = 6
 
         /// Prepares `publicKey`.
         public init(_ publicKey: PublicKey) {
             self.publicKey = publicKey
-            tables = VariableTimeMultiplication.QuarterTables(AffineCoordinates(publicKey.point), window: Self.window)
+            tables = VariableTimeMultiplication.SplitTables(AffineCoordinates(publicKey.point), window: Self.window)
         }
 
         /// generatorScalar·G + pointScalar·key.
         func linearCombination(generatorScalar: Scalar, pointScalar: Scalar) -> JacobianPoint {
             VariableTimeMultiplication.linearCombination(
-                generatorScalar: generatorScalar, quarterTables: tables, pointScalar: pointScalar)
+                generatorScalar: generatorScalar, splitTables: tables, pointScalar: pointScalar)
         }
     }
 

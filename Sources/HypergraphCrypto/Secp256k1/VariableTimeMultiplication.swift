@@ -6,7 +6,7 @@
 /// * Each half is written in width-w NAF (odd signed digits, at least w − 1 zeros between them), which needs only
 ///   odd multiples of its base: 2^(w−2) of G and as many of λG in static affine tables (w = 12, so a G half adds
 ///   about every 13 bits), and 8 of P and of λP (w = 5) built per call. (A key that checks many signatures
-///   prepares larger tables once instead: ``linearCombination(generatorScalar:quarterTables:pointScalar:)``.)
+///   prepares larger tables once instead: ``linearCombination(generatorScalar:splitTables:pointScalar:)``.)
 /// * P's table is *effective affine*: built on the isomorphic curve y² = x³ + 7c⁶ on which 2P (with Jacobian Z = c)
 ///   is affine, so its additions are mixed, and rescaled to one common Z with the additions' Z ratios instead of an
 ///   inversion. Its entries are then affine on that curve; the running sum stays there (the formulas never use the
@@ -15,7 +15,7 @@
 enum VariableTimeMultiplication {
     static let generatorWindow = 12
     static let pointWindow = 5
-    /// NAF digits of a half below 2^128: one more position than bits, for the final carry.
+    /// NAF digits of a half below 2^128: positions up to 128 for the final carry, plus one.
     static let digitCapacity = 130
 
     /// Odd multiples 1·G, 3·G, …, (2^(w−1) − 1)·G, affine, and their images under the endomorphism (multiples of
@@ -144,15 +144,16 @@ enum VariableTimeMultiplication {
         return digit < 0 ? entry.negated : entry
     }
 
-    /// Writes the width-`window` NAF of `value` (below 2^128), with every digit negated when `negated` is set, and
-    /// returns the number of positions used.
+    /// Writes the width-`window` NAF of `value` (below 2^(capacity − 2)), with every digit negated when `negated` is
+    /// set, and returns the number of positions used.
     static func writeNAF(
-        _ value: UInt256Limbs, negated: Bool, window: Int, into digits: UnsafeMutableBufferPointer<Int16>
+        _ value: UInt256Limbs, negated: Bool, window: Int, capacity: Int = digitCapacity,
+        into digits: UnsafeMutableBufferPointer<Int16>
     ) -> Int {
         var carry: UInt64 = 0
         var position = 0
         var length = 0
-        while position < digitCapacity - 1 {
+        while position < capacity - 1 {
             guard value.bit(position) != carry else {
                 position += 1
                 continue
