@@ -24,7 +24,7 @@ extension Secp256k1 {
     }
 
     /// Whether `signature` of `digest` recovers to `key`: exactly `(try? recover(signature, digest:, policy:)) ==
-    /// key.publicKey`, for about 60% of the cost when `key` is known beforehand.
+    /// key.publicKey`, for about half the cost when `key` is known beforehand.
     ///
     /// It is ECDSA verification against the key, R′ = s⁻¹·(e·G + r·key), followed by the check that R′ is the point
     /// R the recovery id names (x = r, or r + n for ids 2 and 3; y parity = bit 0). R′ = R holds exactly when
