@@ -24,7 +24,7 @@ final class BlockingClient: @unchecked Sendable {
                 buffer.removeSubrange(..<end.upperBound)
                 return
             }
-            guard fill() else { throw BenchmarkError("connection closed during the handshake") }
+            guard receive(flags: 0) > 0 else { throw BenchmarkError("connection closed during the handshake") }
         }
     }
 
@@ -46,24 +46,27 @@ final class BlockingClient: @unchecked Sendable {
             var payload: [UInt8]?
             takeFrames(limit: 1) { payload = Array($0) }
             if let payload { return payload }
-            guard fill() else { return nil }
+            guard receive(flags: 0) > 0 else { return nil }
         }
     }
 
     /// Reads what the socket has now (the reader thread calls this once it is readable) and hands over whole
-    /// frames.
-    func readAvailableFrames(_ body: (ArraySlice<UInt8>) -> Void) {
-        guard fill(flags: Int32(MSG_DONTWAIT)) else { return }
+    /// frames. Returns false when the read found the end of the stream or an error instead of bytes.
+    @discardableResult
+    func readAvailableFrames(_ body: (ArraySlice<UInt8>) -> Void) -> Bool {
+        let count = receive(flags: Int32(MSG_DONTWAIT))
+        guard count > 0 else { return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) }
         takeFrames(limit: .max, body)
+        return true
     }
 
-    /// Appends what one `recv` returns to the buffer (through uninitialised scratch space, so nothing is zeroed).
-    private func fill(flags: Int32 = 0) -> Bool {
+    /// Appends what one `recv` returns to the buffer (through uninitialised scratch space, so nothing is zeroed) and
+    /// returns its result: the bytes read, 0 at the end of the stream, −1 on an error.
+    private func receive(flags: Int32) -> Int {
         withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 16) { scratch in
             let count = recv(fd, scratch.baseAddress, scratch.count, flags)
-            guard count > 0 else { return false }
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
-            return true
+            if count > 0 { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count])) }
+            return count
         }
     }
 

@@ -87,8 +87,7 @@ private struct RawWriters {
                 throw BenchmarkError("no confirmation for 30 s with \(remaining) updates unconfirmed")
             }
             for writer in watched.indices where watched[writer].revents != 0 {
-                let before = answered[writer]
-                clients[writer].readAvailableFrames { frame in
+                let open = clients[writer].readAvailableFrames { frame in
                     latencies.append(Double(MonotonicClock.now() - sentAt[writer][answered[writer]]) / 1e6)
                     answered[writer] += 1
                     remaining -= 1
@@ -98,7 +97,7 @@ private struct RawWriters {
                     }
                     if sent[writer] < frames[writer].count { sendNext(writer) }
                 }
-                if answered[writer] == before, answered[writer] < frames[writer].count {
+                if !open, answered[writer] < frames[writer].count {
                     throw BenchmarkError("writer \(writer)'s connection closed with updates unconfirmed")
                 }
             }
