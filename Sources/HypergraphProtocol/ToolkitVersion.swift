@@ -4,5 +4,5 @@
 /// The hypergraph-swift toolkit as a whole.
 public enum HypergraphToolkit {
     /// The version of this toolkit (semantic versioning), as `hypergraph --version` prints it.
-    public static let version = "0.5.1"
+    public static let version = "0.6.0"
 }

@@ -65,6 +65,10 @@ public protocol HypergraphStorage: Sendable {
     /// The spaces the app identity is linked to **and** the account is a member of (§12 G17), by name.
     func spaces(appIdentityAddress: String, memberAccountAddress: String) async throws -> [SpaceListing]
 
+    /// How many spaces ``spaces(appIdentityAddress:memberAccountAddress:)`` would list, without reading them (the
+    /// server's room check before a space is created or joined). The default counts that listing.
+    func spaceCount(appIdentityAddress: String, memberAccountAddress: String) async throws -> Int
+
     /// The account's pending invitations from every space, each with its space's current `lastEventHash`.
     func invitations(inviteeAccountAddress: String) async throws -> [InvitationRecord]
 
@@ -177,6 +181,11 @@ public protocol HypergraphStorage: Sendable {
 extension HypergraphStorage {
     /// An embedded store is healthy while it is open: there is no server to lose.
     public func health() async -> String? { nil }
+
+    /// Counts the listing; stores override this with a count query.
+    public func spaceCount(appIdentityAddress: String, memberAccountAddress: String) async throws -> Int {
+        try await spaces(appIdentityAddress: appIdentityAddress, memberAccountAddress: memberAccountAddress).count
+    }
 
     /// The quota check as a read before the append (two calls: concurrent writers can each pass it); see
     /// ``HypergraphStorage/appendUpdate(spaceId:accountAddress:update:signature:updateId:quotas:)``.

@@ -297,7 +297,7 @@ final class SpaceTests: XCTestCase {
         }
     }
 
-    func testListSpacesNeedsBothTheLinkAndMembership() async throws {
+    func testListingAndCountingSpacesNeedBothTheLinkAndMembership() async throws {
         try await forEachBackend {
             let (store, alice) = try await openBackendStoreWithSpace(self)
             let aliceOtherApp = makeIdentity(appId: "other")
@@ -312,6 +312,14 @@ final class SpaceTests: XCTestCase {
             let otherAccount = try await store.spaces(
                 appIdentityAddress: alice.appIdentityAddress, memberAccountAddress: "0xBob")
             XCTAssertEqual(otherAccount, [])
+            // The count agrees with each listing, without reading it.
+            for (app, account, expected) in [
+                (alice.appIdentityAddress, alice.accountAddress, 2),
+                (aliceOtherApp.appIdentityAddress, alice.accountAddress, 0), (alice.appIdentityAddress, "0xBob", 0),
+            ] {
+                let counted = try await store.spaceCount(appIdentityAddress: app, memberAccountAddress: account)
+                XCTAssertEqual(counted, expected, "\(app) \(account)")
+            }
         }
     }
 }

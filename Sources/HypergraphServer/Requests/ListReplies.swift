@@ -52,10 +52,10 @@ extension RequestContext {
     /// Throws `too-large` when the app identity I already lists ``ServerLimits/maximumSpacesPerAppIdentity``
     /// spaces (before creating or joining one).
     func requireRoomForSpace() async throws {
-        let listed = try await storage.spaces(
+        let listed = try await storage.spaceCount(
             appIdentityAddress: appIdentityAddress, memberAccountAddress: accountAddress)
         try requireRoom(
-            existing: listed.count, limit: server.limits.maximumSpacesPerAppIdentity,
+            existing: listed, limit: server.limits.maximumSpacesPerAppIdentity,
             limitName: "maximumSpacesPerAppIdentity", "app identity \(appIdentityAddress) (list-spaces)")
     }
 }

@@ -87,6 +87,21 @@ extension SQLiteHypergraphStorage {
         }
     }
 
+    /// How many spaces that listing holds; see
+    /// ``HypergraphStorage/spaceCount(appIdentityAddress:memberAccountAddress:)``.
+    public func spaceCount(appIdentityAddress: String, memberAccountAddress: String) async throws -> Int {
+        try await readers.read { connection in
+            try connection.queryFirst(
+                """
+                SELECT count(*) FROM space_app_identities AS l
+                JOIN space_members AS m ON m.space_id = l.space_id AND m.account_address = ?2
+                WHERE l.app_identity_address = ?1
+                """,
+                [.text(appIdentityAddress), .text(memberAccountAddress)]
+            ) { row in Int(try row.int64(0)) } ?? 0
+        }
+    }
+
     /// The account's pending invitations; see ``HypergraphStorage/invitations(inviteeAccountAddress:)``.
     public func invitations(inviteeAccountAddress: String) async throws -> [InvitationRecord] {
         try await readers.read { connection in
