@@ -88,6 +88,12 @@ private struct RawWriters {
             }
             for writer in watched.indices where watched[writer].revents != 0 {
                 let open = clients[writer].readAvailableFrames { frame in
+                    guard answered[writer] < sent[writer] else {
+                        // Nothing was asked: a frame the server sent on its own is not an answer.
+                        failures += 1
+                        firstFailure = firstFailure ?? "unasked: " + String(decoding: frame, as: UTF8.self)
+                        return
+                    }
                     latencies.append(Double(MonotonicClock.now() - sentAt[writer][answered[writer]]) / 1e6)
                     answered[writer] += 1
                     remaining -= 1
@@ -97,7 +103,9 @@ private struct RawWriters {
                     }
                     if sent[writer] < frames[writer].count { sendNext(writer) }
                 }
-                if !open, answered[writer] < frames[writer].count {
+                if answered[writer] == frames[writer].count {
+                    watched[writer].fd = -1 // done: poll(2) skips negative descriptors
+                } else if !open {
                     throw BenchmarkError("writer \(writer)'s connection closed with updates unconfirmed")
                 }
             }
