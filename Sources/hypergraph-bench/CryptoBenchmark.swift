@@ -84,6 +84,13 @@ enum CryptoBenchmark {
                     blackHole(try Secp256k1.recover(signature, digest: digest))
                 }.perSecond
             ))
+        ours.append(
+            (
+                .prepareKey,
+                fastest(seconds: options.seconds, clock: clock) {
+                    blackHole(Secp256k1.PreparedPublicKey(privateKey.publicKey))
+                }.perSecond
+            ))
         let preparedKey = Secp256k1.PreparedPublicKey(privateKey.publicKey)
         ours.append(
             (
@@ -150,6 +157,8 @@ enum CryptoBenchmark {
         case sign = "secp256k1-sign-ops"
         case recover = "secp256k1-recover-ops"
         case checkSigner = "secp256k1-verify-ops"
+        /// No reference: libsecp256k1 has no prepared keys.
+        case prepareKey = "secp256k1-prepare-key-ops"
 
         var label: String {
             switch self {
@@ -159,13 +168,14 @@ enum CryptoBenchmark {
             case .sign: "secp256k1 sign (RFC 6979, recoverable)"
             case .recover: "secp256k1 recover public key"
             case .checkSigner: "secp256k1 check signer, prepared key (vs verify)"
+            case .prepareKey: "secp256k1 prepare a public key for checks"
             }
         }
 
         var unit: String {
             switch self {
             case .sha256, .blake3: "MB/s"
-            case .hmac, .sign, .recover, .checkSigner: "ops/s"
+            case .hmac, .sign, .recover, .checkSigner, .prepareKey: "ops/s"
             }
         }
 
@@ -173,7 +183,7 @@ enum CryptoBenchmark {
             switch self {
             case .sha256, .hmac: "OpenSSL"
             case .blake3: "blake3 (Rust, SIMD)"
-            case .sign, .recover, .checkSigner: "libsecp256k1"
+            case .sign, .recover, .checkSigner, .prepareKey: "libsecp256k1"
             }
         }
     }
