@@ -106,6 +106,8 @@ final class MigrationTests: XCTestCase {
         try connection.executeScript(
             "PRAGMA user_version = 2; DROP TRIGGER updates_add_bytes; DROP TRIGGER updates_remove_bytes")
         try connection.executeScript("DROP TABLE space_update_bytes; DROP TABLE account_update_bytes")
+        // Opening the store applied version 4 too; a version 2 database still has the index it drops.
+        try connection.executeScript("CREATE INDEX updates_by_account ON updates (account_address)")
         for (space, clock, account, size) in [
             ("space-1", 0, "0xAlice", 10), ("space-1", 1, "0xBob", 20), ("space-2", 0, "0xBob", 40),
         ] {
@@ -123,6 +125,24 @@ final class MigrationTests: XCTestCase {
         let after = try await migrated.storedUpdateBytes(spaceId: "space-1", accountAddress: "0xBob")
         XCTAssertEqual(after, StoredUpdateBytes(space: 33, account: 63))
         await migrated.close()
+    }
+
+    func testVersionFourDropsTheIndexOfUpdatesByAccountAndKeepsTheUpdates() async throws {
+        let path = try makeDatabasePath(self)
+        let connection = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: 1_000)
+        try Migrator.migrate(connection, migrations: [schemaVersion1, schemaVersion2, schemaVersion3])
+        let indexCount = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'updates_by_account'"
+        XCTAssertEqual(try connection.queryFirst(indexCount) { try $0.int64(0) }, 1)
+        try connection.executeScript(
+            "INSERT INTO spaces VALUES ('space-1', 'one', 0); INSERT INTO updates VALUES ('space-1', 0, 'u0', "
+                + "'0xAlice', zeroblob(5), 'sig', 0, 0)")
+
+        let store = try await SQLiteHypergraphStorage(path: path)
+        XCTAssertEqual(try connection.queryFirst(indexCount) { try $0.int64(0) }, 0)
+        XCTAssertEqual(try connection.queryFirst("PRAGMA user_version") { try $0.int64(0) }, 4)
+        let stored = try await store.storedUpdateBytes(spaceId: "space-1", accountAddress: "0xAlice")
+        XCTAssertEqual(stored, StoredUpdateBytes(space: 5, account: 5))
+        await store.close()
     }
 
     func testOpeningAnUnreachablePathFailsWithTheSQLiteError() async {

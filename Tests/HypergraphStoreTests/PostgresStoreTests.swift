@@ -41,6 +41,22 @@ final class PostgresStoreTests: XCTestCase {
         await connection.close()
     }
 
+    func testVersionTwoDropsTheIndexOfUpdatesByAccount() async throws {
+        let database = try await newDatabase()
+        let connection = try await PostgresConnection.connect(database)
+        try await PostgresMigrator.migrate(connection, location: "test", migrations: [postgresSchemaVersion1])
+        let indexCount = "SELECT count(*) FROM pg_indexes WHERE indexname = 'updates_by_account'"
+        let before = try await connection.query(indexCount).rows[0].int64(0)
+        XCTAssertEqual(before, 1)
+        let store = try await PostgresHypergraphStorage(configuration: PostgresStoreConfiguration(database: database))
+        let after = try await connection.query(indexCount).rows[0].int64(0)
+        XCTAssertEqual(after, 0)
+        let version = try await connection.query("SELECT version FROM hypergraph_schema_version").rows[0].int64(0)
+        XCTAssertEqual(version, 2)
+        await store.close()
+        await connection.close()
+    }
+
     func testRefusesADatabaseWrittenByNewerCode() async throws {
         let database = try await newDatabase()
         let store = try await PostgresHypergraphStorage(configuration: PostgresStoreConfiguration(database: database))

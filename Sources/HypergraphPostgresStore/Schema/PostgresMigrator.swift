@@ -22,7 +22,7 @@ enum PostgresMigrator {
     static let lockKey: Int64 = 0x4847_7374
 
     /// The migrations of this version of the code, oldest first.
-    static let migrations: [PostgresMigration] = [postgresSchemaVersion1]
+    static let migrations: [PostgresMigration] = [postgresSchemaVersion1, postgresSchemaVersion2]
 
     /// Applies every migration newer than the database's version.
     ///

@@ -21,7 +21,7 @@ enum Migrator {
     static let applicationID: Int32 = 0x4847_7374
 
     /// The migrations of this version of the code, oldest first.
-    static let migrations: [Migration] = [schemaVersion1, schemaVersion2, schemaVersion3]
+    static let migrations: [Migration] = [schemaVersion1, schemaVersion2, schemaVersion3, schemaVersion4]
 
     /// Applies every migration newer than the database's version; refuses databases that are newer than `migrations`
     /// or that belong to another application.
