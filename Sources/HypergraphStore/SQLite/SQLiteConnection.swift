@@ -52,7 +52,7 @@ final class SQLiteConnection {
             // again and again, so checkpointing a tenth as often copies far less (docs/storage.md).
             try executeScript("PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
             // A page cache of up to 64 MiB instead of SQLite's 2 MiB: appends touch the index leaves of every active
-            // space, and with the default they were read back from the WAL or the file about twice per update.
+            // space, and with the default about 1.5 pages per update were read back from the WAL or the file.
             try executeScript("PRAGMA cache_size = -\(Self.writerCacheKiB)")
         case .reader:
             try executeScript("PRAGMA query_only = ON")
