@@ -51,7 +51,7 @@ public struct SigningPayload: Hashable, Sendable {
     /// lowercase hex digits, the form identities register and compare exactly (§7.3).
     ///
     /// - Parameter expected: a key the signer usually is (a server's connection identity), checked first with
-    ///   `Secp256k1.isSigner`, which costs about 60% of a recovery; the result is the same either way, and the
+    ///   `Secp256k1.isSigner`, which costs about half a recovery; the result is the same either way, and the
     ///   signer is recovered only when it is not that key.
     /// - Parameter policy: ``Secp256k1/SignaturePolicy/acceptHighS`` (the default) recovers from high-S
     ///   signatures as the TypeScript peers do; ``Secp256k1/SignaturePolicy/rejectHighS`` refuses them (§12 G20).
