@@ -62,9 +62,9 @@ extension VariableTimeMultiplication {
                         ) {
                             let halves = EndomorphismSplit(scalar)
                             let size = entries.count / (2 * partsPerHalf)
-                            for (half, (value, negated)) in [
-                                (halves.first, halves.firstIsNegative), (halves.second, halves.secondIsNegative),
-                            ].enumerated() {
+                            for half in 0..<2 {
+                                let value = half == 0 ? halves.first : halves.second
+                                let negated = half == 0 ? halves.firstIsNegative : halves.secondIsNegative
                                 for part in 0..<partsPerHalf {
                                     let stream = first + half * partsPerHalf + part
                                     let table = (2 * part + half) * size
