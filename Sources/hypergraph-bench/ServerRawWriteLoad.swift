@@ -21,21 +21,17 @@ extension WriteLoad {
     ) throws -> WriteFigures {
         let identity: @Sendable (Int) -> HypergraphIdentity = { writer in identities[writer % identities.count] }
         let frames = try blocking {
-            let sessions = try await openMany(writers) { writer in
-                try await HypergraphClient.connect(
-                    url: "ws://127.0.0.1:\(port)", token: identity(writer).sessionToken,
-                    configuration: benchmarkConfiguration)
-            }
-            let spaces = try await createSpaces(sessions: sessions, identity: identity)
+            let (sessions, spaces) = try await openWriters(
+                urls: ["ws://127.0.0.1:\(port)"], identity: identity, writers: writers)
             await closeAll(sessions)
             // One lane per writer: its frames in sending order.
             var oneLaneEach = options
             oneLaneEach.window = 1
-            let lanes = try await makeLanes(writers: writers, options: oneLaneEach) {
-                writer, index in
-                let own = stride(from: writer, to: spaces.count, by: writers).map { spaces[$0] }
-                return ClientMessage.createUpdate(
-                    identity(writer).createUpdate(spaceId: own[index % own.count], update: payload(options.updateBytes))
+            let lanes = try await makeLanes(writers: writers, options: oneLaneEach) { writer, index in
+                ClientMessage.createUpdate(
+                    identity(writer).createUpdate(
+                        spaceId: space(index, of: writer, in: spaces, writers: writers),
+                        update: payload(options.updateBytes))
                 ).maskedFrame
             }
             return lanes.sorted { $0.writer < $1.writer }.map(\.items)

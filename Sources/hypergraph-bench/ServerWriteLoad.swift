@@ -46,15 +46,10 @@ enum WriteLoad {
         urls: [String], identities: [HypergraphIdentity], serverProcess: String?, writers: Int, options: LoadOptions
     ) async throws -> WriteFigures {
         let identity: @Sendable (Int) -> HypergraphIdentity = { writer in identities[writer % identities.count] }
-        let sessions = try await openMany(writers) { writer in
-            try await HypergraphClient.connect(
-                url: urls[writer % urls.count], token: identity(writer).sessionToken,
-                configuration: benchmarkConfiguration)
-        }
-        let spaces = try await createSpaces(sessions: sessions, identity: identity)
+        let (sessions, spaces) = try await openWriters(urls: urls, identity: identity, writers: writers)
         let lanes = try await makeLanes(writers: writers, options: options) { writer, index in
-            let own = stride(from: writer, to: spaces.count, by: writers).map { spaces[$0] }
-            return identity(writer).createUpdate(spaceId: own[index % own.count], update: payload(options.updateBytes))
+            identity(writer).createUpdate(
+                spaceId: space(index, of: writer, in: spaces, writers: writers), update: payload(options.updateBytes))
         }
         let figures = try await timeLanes(lanes, serverProcess: serverProcess) { writer, request in
             _ = try await sessions[writer].createUpdate(request)
@@ -93,8 +88,7 @@ enum WriteLoad {
         }
         let created = spaces
         let lanes = try await makeLanes(writers: writers, options: options) { writer, index in
-            let own = stride(from: writer, to: created.count, by: writers).map { created[$0] }
-            return (spaceId: own[index % own.count], updateId: RandomIdentifiers.uuid())
+            (spaceId: space(index, of: writer, in: created, writers: writers), updateId: RandomIdentifiers.uuid())
         }
         let signature = SignatureRecord(hex: String(repeating: "1", count: 128), recovery: 0)
         let bytes = payload(options.updateBytes)
@@ -110,14 +104,27 @@ enum WriteLoad {
         return figures
     }
 
-    /// ``LoadOptions/spaceCount`` new spaces; space `s` belongs to writer `s % sessions.count`.
-    static func createSpaces(
-        sessions: [HypergraphSession], identity: @escaping @Sendable (Int) -> HypergraphIdentity
-    ) async throws -> [String] {
-        try await openMany(LoadOptions.spaceCount) { index in
-            let writer = index % sessions.count
+    /// A session for each of `writers` writers (writer `w` as `identity(w)`, to `urls[w % urls.count]`) and
+    /// ``LoadOptions/spaceCount`` new spaces, space `s` created by writer `s % writers`.
+    static func openWriters(
+        urls: [String], identity: @escaping @Sendable (Int) -> HypergraphIdentity, writers: Int
+    ) async throws -> (sessions: [HypergraphSession], spaces: [String]) {
+        let sessions = try await openMany(writers) { writer in
+            try await HypergraphClient.connect(
+                url: urls[writer % urls.count], token: identity(writer).sessionToken,
+                configuration: benchmarkConfiguration)
+        }
+        let spaces = try await openMany(LoadOptions.spaceCount) { index in
+            let writer = index % writers
             return try await sessions[writer].createSpace(identity(writer).createSpaceEvent(name: "bench \(index)")).id
         }
+        return (sessions, spaces)
+    }
+
+    /// The space of `writer`'s `index`th update: its own spaces (those at `writer`, `writer + writers`, …) in turn.
+    static func space(_ index: Int, of writer: Int, in spaces: [String], writers: Int) -> String {
+        let owned = (spaces.count - writer + writers - 1) / writers
+        return spaces[writer + (index % owned) * writers]
     }
 
     /// `options.updates` items made by `make(writer, index)` before the clock starts, in parallel (signing is the
